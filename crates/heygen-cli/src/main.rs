@@ -1,0 +1,3 @@
+//! The `heygen` command-line program.
+
+fn main() {}
