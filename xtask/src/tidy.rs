@@ -1,0 +1,236 @@
+//! Repository rules the compiler cannot check: layering of the crates and module documentation.
+//!
+//! Each rule returns a list of human-readable problems; `run` collects all of them so one run
+//! reports everything at once. The same checks run as a `#[test]` so `cargo test` catches drift.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Crates that perform IO, run an executor or speak HTTP; the model must depend on none of them.
+const IO_CRATES: &[&str] = &[
+    "http",
+    "tokio",
+    "hyper",
+    "hyper-util",
+    "hyper-rustls",
+    "ureq",
+    "reqwest",
+    "mio",
+    "socket2",
+    "rustls",
+    "axum",
+    "async-trait",
+    "futures-util",
+];
+
+/// Crates the sans-IO core must not depend on.
+const CORE_FORBIDDEN: &[&str] = &[
+    "tokio",
+    "hyper",
+    "hyper-util",
+    "hyper-rustls",
+    "ureq",
+    "reqwest",
+    "mio",
+    "socket2",
+    "rustls",
+    "axum",
+    "async-trait",
+];
+
+/// Source patterns that mean IO, threads or the OS clock, forbidden in `crates/heygen-core/src`.
+const CORE_FORBIDDEN_SOURCE: &[&str] = &[
+    "std::net",
+    "std::fs",
+    "std::thread",
+    "Instant::now",
+    "SystemTime::now",
+];
+
+/// Crypto stacks other than rustls + ring; none may appear in a transport's tree.
+const OTHER_CRYPTO: &[&str] = &[
+    "aws-lc-rs",
+    "aws-lc-sys",
+    "openssl",
+    "openssl-sys",
+    "native-tls",
+];
+
+/// Runs every tidy rule against the workspace at `root`.
+///
+/// # Errors
+/// Returns every problem found, one line each.
+pub(crate) fn run(root: &Path) -> Result<(), Vec<String>> {
+    let mut problems = Vec::new();
+    problems.extend(module_docs(root));
+    problems.extend(forbidden_deps(root, "heygen-model", IO_CRATES));
+    problems.extend(forbidden_deps(root, "heygen-core", CORE_FORBIDDEN));
+    problems.extend(forbidden_source(
+        &root.join("crates/heygen-core/src"),
+        CORE_FORBIDDEN_SOURCE,
+    ));
+    problems.extend(forbidden_deps(root, "heygen-blocking", &["tokio", "hyper"]));
+    for transport in ["heygen-blocking", "heygen-async"] {
+        problems.extend(forbidden_deps(root, transport, OTHER_CRYPTO));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// Every `.rs` file under a crate's `src/` starts with `//!` module documentation.
+fn module_docs(root: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    for dir in ["crates", "xtask"] {
+        collect_sources(&root.join(dir), &mut files);
+    }
+    files
+        .iter()
+        .filter(|file| {
+            let in_src = file.components().any(|part| part.as_os_str() == "src");
+            in_src && !file.components().any(|part| part.as_os_str() == "target")
+        })
+        .filter_map(|file| {
+            let text = fs::read_to_string(file).ok()?;
+            let first = text.lines().map(str::trim).find(|line| !line.is_empty())?;
+            (!first.starts_with("//!")).then(|| {
+                format!(
+                    "{}: module has no `//!` documentation at the top",
+                    file.strip_prefix(root).unwrap_or(file).display()
+                )
+            })
+        })
+        .collect()
+}
+
+fn collect_sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|name| name != "target") {
+                collect_sources(&path, out);
+            }
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The package names in the normal (non-dev, non-build) dependency tree of `package`.
+fn normal_dependencies(root: &Path, package: &str) -> Result<Vec<String>, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args([
+            "tree",
+            "--package",
+            package,
+            "--edges",
+            "normal",
+            "--all-features",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ])
+        .current_dir(root)
+        .output()
+        .map_err(|error| format!("could not run cargo tree: {error}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo tree -p {package} failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect())
+}
+
+fn forbidden_deps(root: &Path, package: &str, forbidden: &[&str]) -> Vec<String> {
+    match normal_dependencies(root, package) {
+        Err(problem) => vec![problem],
+        Ok(deps) => {
+            let mut found: Vec<String> = deps
+                .iter()
+                .filter(|dep| forbidden.contains(&dep.as_str()))
+                .map(|dep| format!("{package} must not depend on `{dep}` (normal dependency tree)"))
+                .collect();
+            found.sort();
+            found.dedup();
+            found
+        }
+    }
+}
+
+fn forbidden_source(dir: &Path, patterns: &[&str]) -> Vec<String> {
+    let mut files = Vec::new();
+    collect_sources(dir, &mut files);
+    let mut problems = Vec::new();
+    for file in files {
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
+        for (number, line) in text.lines().enumerate() {
+            for pattern in patterns {
+                if line.contains(pattern) {
+                    problems.push(format!(
+                        "{}:{}: `{pattern}` is not allowed in the sans-IO core",
+                        file.display(),
+                        number + 1
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The repository obeys every tidy rule; runs under `cargo test` so drift fails the build.
+    #[test]
+    fn repository_is_tidy() {
+        let root = crate::workspace_root();
+        if let Err(problems) = run(&root) {
+            panic!("tidy found problems:\n{}", problems.join("\n"));
+        }
+    }
+
+    #[test]
+    fn forbidden_source_finds_the_clock_and_sockets() {
+        let dir = std::env::temp_dir().join(format!("xtask-tidy-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("bad.rs"),
+            "//! doc\nfn f() { let _ = std::time::Instant::now(); }\nuse std::net::TcpStream;\n",
+        )
+        .unwrap();
+        let problems = forbidden_source(&dir, CORE_FORBIDDEN_SOURCE);
+        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("Instant::now"));
+        assert!(problems[1].contains("std::net"));
+    }
+
+    #[test]
+    fn module_docs_flags_a_file_without_inner_docs() {
+        let dir = std::env::temp_dir().join(format!("xtask-docs-{}", std::process::id()));
+        let src = dir.join("crates/demo/src");
+        fs::create_dir_all(&src).unwrap();
+        fs::write(src.join("good.rs"), "//! Documented.\npub fn f() {}\n").unwrap();
+        fs::write(src.join("bad.rs"), "pub fn g() {}\n").unwrap();
+        let problems = module_docs(&dir);
+        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("bad.rs"));
+    }
+}
