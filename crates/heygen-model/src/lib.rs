@@ -1,1 +1,55 @@
-//! Placeholder crate root; see the crate README.
+//! Request and response types for the HeyGen v3 API, with client-side validation.
+//!
+//! This crate does no IO: it holds serde types, id newtypes, open enums and validation
+//! functions. Responses that HeyGen wraps in `{"data": …}` are modelled as the inner value;
+//! list endpoints are [`ListPage`]s.
+//!
+//! - Ids are one newtype per resource ([`AvatarGroupId`], [`LookId`], …), so a group id cannot
+//!   be passed where a look id is needed.
+//! - Enums are open: unknown strings decode to `Unknown(String)` and encode back unchanged.
+//! - Optional request fields are omitted when unset; `null` and absent response fields both
+//!   decode to `None`.
+//! - Every request has `validate()`; the rules and limits live in [`validate`].
+
+pub mod asset;
+pub mod avatar;
+pub mod enums;
+pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod ids;
+pub mod list;
+mod macros;
+pub mod secret;
+#[cfg(feature = "proptest")]
+pub mod strategies;
+pub mod time;
+pub mod user;
+pub mod validate;
+pub mod video;
+
+pub use asset::{
+    Asset, AssetInput, CompleteUploadRequest, CompletedUpload, CreateDirectUploadRequest,
+    DirectUpload, UploadHeaders,
+};
+pub use avatar::{
+    AvatarGroup, ConsentResponse, CreateAvatarRequest, CreateAvatarResponse, CreateConsentRequest,
+    CreateDigitalTwin, CreatePhotoAvatar, CreatePromptAvatar, ListAvatarGroupsQuery,
+    ListLooksQuery, Look, UpdateLookRequest,
+};
+pub use enums::{
+    AspectRatio, AvatarStatus, AvatarType, BackgroundType, BillingType, ConsentStatus, Currency,
+    Expressiveness, Fit, Orientation, OutputFormat, Ownership, Plan, Resolution, UploadStatus,
+    VideoEngine, VideoStatus,
+};
+pub use error::{ApiErrorBody, ApiErrorCode, ErrorCode, ResourceError};
+pub use ids::{AssetId, AvatarGroupId, FolderId, IdempotencyKey, LookId, VideoId, VoiceId};
+pub use list::{DeletedResource, ListPage};
+pub use secret::{Base64Data, PresignedUrl};
+pub use time::{Seconds, Timestamp};
+pub use user::User;
+pub use validate::{Rule, ValidationError};
+pub use video::{
+    Background, CreateAvatarVideo, CreateImageVideo, CreateVideoRequest, CreateVideoResponse,
+    EngineConfig, ListVideosQuery, Video, VoiceSettings,
+};

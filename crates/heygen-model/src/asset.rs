@@ -1,0 +1,358 @@
+//! Asset inputs (`url`, `asset_id`, `base64`), `POST /v3/assets`, and direct uploads
+//! (`POST /v3/assets/direct-uploads`, `POST /v3/assets/{asset_id}/complete`).
+
+use core::fmt;
+
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::enums::UploadStatus;
+use crate::ids::AssetId;
+use crate::secret::{Base64Data, PresignedUrl};
+use crate::validate::{self, Rule, ValidationError};
+
+/// A file given to HeyGen inline: a public HTTPS URL, an uploaded asset, or base64 bytes.
+///
+/// Encodes as `{"type":"url","url":…}`, `{"type":"asset_id","asset_id":…}` or
+/// `{"type":"base64","media_type":…,"data":…}`. `Debug` shows only the length of base64 data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AssetInput {
+    /// A public `https` URL HeyGen downloads.
+    Url {
+        /// The URL.
+        url: String,
+    },
+    /// An asset uploaded earlier.
+    AssetId {
+        /// The asset id.
+        asset_id: AssetId,
+    },
+    /// Inline bytes as standard base64.
+    Base64 {
+        /// MIME type of the bytes, such as `image/png`.
+        media_type: String,
+        /// The base64 payload, without a `data:` prefix.
+        data: Base64Data,
+    },
+}
+
+impl AssetInput {
+    /// An input HeyGen downloads from `url` (checked by [`validate`](Self::validate)).
+    pub fn url(url: impl Into<String>) -> Self {
+        Self::Url { url: url.into() }
+    }
+
+    /// An input that refers to an uploaded asset.
+    pub fn asset_id(asset_id: AssetId) -> Self {
+        Self::AssetId { asset_id }
+    }
+
+    /// Encodes `bytes` as base64 after checking that `media_type` is a MIME type and matches the
+    /// file's magic bytes (PNG, JPEG, MP4, WebM, MP3, WAV).
+    ///
+    /// # Errors
+    /// [`Rule::InvalidMediaType`], [`Rule::MediaTypeMismatch`] or [`Rule::Empty`].
+    pub fn base64_from_bytes(
+        media_type: impl Into<String>,
+        bytes: &[u8],
+    ) -> Result<Self, ValidationError> {
+        let media_type = media_type.into();
+        if bytes.is_empty() {
+            return Err(ValidationError::new("data", Rule::Empty));
+        }
+        validate::validate_media_type_matches(&media_type, bytes)?;
+        Ok(Self::Base64 {
+            media_type,
+            data: Base64Data::encode(bytes),
+        })
+    }
+
+    /// Splits a `data:<media type>;base64,<data>` URI into `media_type` and `data`, checking
+    /// both. A URI without `;base64` is rejected, since HeyGen takes only base64.
+    ///
+    /// # Errors
+    /// [`Rule::DataUriPrefix`] when the text is not a base64 data URI, then the rules of
+    /// [`validate_media_type`](validate::validate_media_type) and
+    /// [`validate_base64`](validate::validate_base64).
+    pub fn from_data_uri(uri: &str) -> Result<Self, ValidationError> {
+        let rest = uri
+            .get(..5)
+            .filter(|p| p.eq_ignore_ascii_case("data:"))
+            .map(|_| &uri[5..])
+            .ok_or_else(|| ValidationError::new("data", Rule::DataUriPrefix))?;
+        let (meta, data) = rest
+            .split_once(',')
+            .ok_or_else(|| ValidationError::new("data", Rule::DataUriPrefix))?;
+        let media_type = meta
+            .strip_suffix(";base64")
+            .ok_or_else(|| ValidationError::new("data", Rule::InvalidBase64))?;
+        validate::validate_media_type("media_type", media_type)?;
+        validate::validate_base64("data", data)?;
+        Ok(Self::Base64 {
+            media_type: media_type.to_owned(),
+            data: Base64Data::from_base64(data)?,
+        })
+    }
+
+    /// The wire `type` of this input.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Url { .. } => "url",
+            Self::AssetId { .. } => "asset_id",
+            Self::Base64 { .. } => "base64",
+        }
+    }
+
+    /// Checks the input: https URL, valid asset id, or valid media type plus base64 data.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] whose field is relative to the input (`url`, `asset_id`,
+    /// `media_type`, `data`); callers prefix it with [`ValidationError::within`].
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        match self {
+            Self::Url { url } => validate::validate_https_url("url", url),
+            Self::AssetId { asset_id } => validate::validate_id("asset_id", asset_id.as_str()),
+            Self::Base64 { media_type, data } => {
+                validate::validate_media_type("media_type", media_type)?;
+                validate::validate_base64("data", data.as_str())
+            }
+        }
+    }
+}
+
+/// `POST /v3/assets` response: the uploaded file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Asset {
+    /// Id to pass as an [`AssetInput::AssetId`].
+    pub asset_id: AssetId,
+    /// Where the file can be fetched.
+    pub url: String,
+    /// MIME type HeyGen detected.
+    pub mime_type: String,
+    /// Size in bytes.
+    pub size_bytes: u64,
+}
+
+/// `POST /v3/assets/direct-uploads` request: announce a file to upload to storage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateDirectUploadRequest {
+    /// File name, such as `footage.mp4`.
+    pub filename: String,
+    /// MIME type of the file.
+    pub content_type: String,
+    /// Exact size of the file in bytes.
+    pub size_bytes: u64,
+    /// SHA-256 of the file as hex, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum_sha256: Option<String>,
+}
+
+impl CreateDirectUploadRequest {
+    /// A request for a file of `size_bytes` bytes.
+    pub fn new(
+        filename: impl Into<String>,
+        content_type: impl Into<String>,
+        size_bytes: u64,
+    ) -> Self {
+        Self {
+            filename: filename.into(),
+            content_type: content_type.into(),
+            size_bytes,
+            checksum_sha256: None,
+        }
+    }
+
+    /// Sets the hex SHA-256 of the file.
+    #[must_use]
+    pub fn checksum_sha256(mut self, hex: impl Into<String>) -> Self {
+        self.checksum_sha256 = Some(hex.into());
+        self
+    }
+
+    /// Checks the request.
+    ///
+    /// # Errors
+    /// Empty `filename`, invalid `content_type`, zero `size_bytes`, or a checksum that is not
+    /// 64 hex characters.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        validate::validate_name("filename", &self.filename)?;
+        validate::validate_media_type("content_type", &self.content_type)?;
+        if self.size_bytes == 0 {
+            return Err(ValidationError::new(
+                "size_bytes",
+                Rule::OutOfRange {
+                    min: 1,
+                    max: u64::MAX,
+                    actual: 0,
+                },
+            ));
+        }
+        if let Some(hex) = &self.checksum_sha256 {
+            validate::validate_sha256_hex("checksum_sha256", hex)?;
+        }
+        Ok(())
+    }
+}
+
+/// `POST /v3/assets/{asset_id}/complete` request body. Empty options encode as `{}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CompleteUploadRequest {
+    /// SHA-256 of the uploaded file as hex, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum_sha256: Option<String>,
+}
+
+impl CompleteUploadRequest {
+    /// An empty request.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the hex SHA-256 of the file.
+    #[must_use]
+    pub fn checksum_sha256(mut self, hex: impl Into<String>) -> Self {
+        self.checksum_sha256 = Some(hex.into());
+        self
+    }
+
+    /// Checks the request.
+    ///
+    /// # Errors
+    /// A checksum that is not 64 hex characters.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if let Some(hex) = &self.checksum_sha256 {
+            validate::validate_sha256_hex("checksum_sha256", hex)?;
+        }
+        Ok(())
+    }
+}
+
+/// Headers to send with the presigned `PUT`, in the order HeyGen returned them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UploadHeaders(Vec<(String, String)>);
+
+impl UploadHeaders {
+    /// Headers from name/value pairs.
+    pub fn new(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
+    }
+
+    /// The name/value pairs in order.
+    pub fn as_slice(&self) -> &[(String, String)] {
+        &self.0
+    }
+
+    /// Iterates over `(name, value)` pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The value of the first header named `name` (ASCII case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// Number of headers.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no headers.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for UploadHeaders {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UploadHeaders {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct HeadersVisitor;
+        impl<'de> Visitor<'de> for HeadersVisitor {
+            type Value = UploadHeaders;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of header names to string values, or null")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<UploadHeaders, E> {
+                Ok(UploadHeaders::default())
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<UploadHeaders, E> {
+                Ok(UploadHeaders::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut access: A,
+            ) -> Result<UploadHeaders, A::Error> {
+                let mut pairs: Vec<(String, String)> = Vec::new();
+                while let Some((k, v)) = access.next_entry::<String, String>()? {
+                    // A later duplicate replaces the earlier value, as a JSON map would.
+                    if let Some(slot) = pairs.iter_mut().find(|(name, _)| *name == k) {
+                        slot.1 = v;
+                    } else {
+                        pairs.push((k, v));
+                    }
+                }
+                Ok(UploadHeaders(pairs))
+            }
+        }
+        deserializer.deserialize_any(HeadersVisitor)
+    }
+}
+
+/// `POST /v3/assets/direct-uploads` response: where and how to `PUT` the file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DirectUpload {
+    /// Id of the asset once complete.
+    pub asset_id: AssetId,
+    /// Presigned URL for the `PUT`; send it byte-for-byte.
+    pub upload_url: PresignedUrl,
+    /// Exactly the headers to send with the `PUT`, and no others.
+    #[serde(default)]
+    pub upload_headers: UploadHeaders,
+    /// Most bytes the upload accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bytes: Option<u64>,
+    /// Seconds until `upload_url` expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_seconds: Option<u64>,
+    /// State of the upload, normally `pending_upload`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<UploadStatus>,
+}
+
+/// `POST /v3/assets/{asset_id}/complete` response: the finished asset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CompletedUpload {
+    /// The asset id.
+    pub asset_id: AssetId,
+    /// Where the file can be fetched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// MIME type of the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_bytes: Option<u64>,
+    /// State of the asset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<UploadStatus>,
+}

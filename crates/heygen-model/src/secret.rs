@@ -1,0 +1,123 @@
+//! Values whose `Debug`/`Display` must not print their content: presigned URLs and base64
+//! payloads.
+
+use core::fmt;
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+/// A presigned storage URL. Its query string is a credential, so `Debug` and `Display` print
+/// only the scheme, host and path followed by `?<redacted>`. Use [`as_str`](Self::as_str) to send
+/// the URL byte-for-byte.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PresignedUrl(String);
+
+impl PresignedUrl {
+    /// Wraps a URL.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    /// The full URL, exactly as HeyGen returned it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Consumes the value and returns the full URL.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// The URL without its query string and fragment, safe to log.
+    pub fn redacted(&self) -> String {
+        match self.0.find(['?', '#']) {
+            Some(index) => format!("{}?<redacted>", &self.0[..index]),
+            None => self.0.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for PresignedUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("PresignedUrl")
+            .field(&self.redacted())
+            .finish()
+    }
+}
+
+impl fmt::Display for PresignedUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Base64 payload text for an inline asset. `Debug` shows only its length.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Base64Data(String);
+
+impl Base64Data {
+    /// Encodes raw bytes with the standard, padded alphabet.
+    pub fn encode(bytes: &[u8]) -> Self {
+        Self(base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    /// Wraps text that is already base64 after checking it.
+    ///
+    /// # Errors
+    /// See [`validate_base64`](crate::validate::validate_base64).
+    pub fn from_base64(text: impl Into<String>) -> Result<Self, crate::validate::ValidationError> {
+        let text = text.into();
+        crate::validate::validate_base64("data", &text)?;
+        Ok(Self(text))
+    }
+
+    /// The base64 text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Length of the base64 text in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the payload is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Base64Data {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Base64Data(<{} base64 chars>)", self.0.len())
+    }
+}
+
+#[cfg(feature = "proptest")]
+impl proptest::arbitrary::Arbitrary for Base64Data {
+    type Parameters = ();
+    type Strategy = proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with((): ()) -> Self::Strategy {
+        use proptest::strategy::Strategy as _;
+        proptest::collection::vec(proptest::num::u8::ANY, 1..48)
+            .prop_map(|bytes| Self::encode(&bytes))
+            .boxed()
+    }
+}
+
+#[cfg(feature = "arbitrary")]
+impl<'a> arbitrary::Arbitrary<'a> for Base64Data {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        let bytes: Vec<u8> = u.arbitrary()?;
+        Ok(Self::encode(&bytes))
+    }
+}
+
+#[cfg(feature = "arbitrary")]
+impl<'a> arbitrary::Arbitrary<'a> for PresignedUrl {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        Ok(Self(u.arbitrary()?))
+    }
+}

@@ -1,0 +1,470 @@
+//! Client-side validation: plain functions, the limits as constants, and one error type.
+//!
+//! Every request type has a `validate(&self)` method built from these functions, so a request
+//! that breaks a documented rule is rejected before anything is sent.
+
+use core::fmt;
+use std::borrow::Cow;
+
+use base64::Engine as _;
+
+/// Most characters a prompt avatar's `prompt` may have.
+pub const MAX_PROMPT_CHARS: usize = 1000;
+/// Most `reference_images` a prompt avatar may have.
+pub const MAX_REFERENCE_IMAGES: usize = 3;
+/// Smallest `limit` any list endpoint accepts.
+pub const MIN_PAGE_LIMIT: u32 = 1;
+/// Largest `limit` for `GET /v3/avatars` and `GET /v3/avatars/looks`.
+pub const MAX_AVATAR_PAGE_LIMIT: u32 = 50;
+/// Server default `limit` for avatar groups and looks.
+pub const DEFAULT_AVATAR_PAGE_LIMIT: u32 = 20;
+/// Largest `limit` for `GET /v3/videos`.
+pub const MAX_VIDEO_PAGE_LIMIT: u32 = 100;
+/// Server default `limit` for videos.
+pub const DEFAULT_VIDEO_PAGE_LIMIT: u32 = 10;
+/// Longest `Idempotency-Key`, in characters.
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+/// Largest file `POST /v3/assets` (multipart) accepts, in bytes; use a direct upload above it.
+pub const MAX_MULTIPART_UPLOAD_BYTES: u64 = 32 * 1024 * 1024;
+/// Length of a hex SHA-256 checksum, in characters.
+pub const SHA256_HEX_LEN: usize = 64;
+
+/// The rule a value breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// The value is empty (or only whitespace).
+    Empty,
+    /// The text has more characters than allowed.
+    TooLong {
+        /// Allowed maximum.
+        max: usize,
+        /// Actual length.
+        actual: usize,
+    },
+    /// The list has more items than allowed.
+    TooMany {
+        /// Allowed maximum.
+        max: usize,
+        /// Actual count.
+        actual: usize,
+    },
+    /// The number is outside the allowed range.
+    OutOfRange {
+        /// Smallest allowed value.
+        min: u64,
+        /// Largest allowed value.
+        max: u64,
+        /// Actual value.
+        actual: u64,
+    },
+    /// The URL does not use `https`.
+    NotHttps,
+    /// The text is not an absolute URL with a host.
+    InvalidUrl,
+    /// The text is not standard, padded base64.
+    InvalidBase64,
+    /// Base64 data starts with a `data:` URI prefix.
+    DataUriPrefix,
+    /// The media type is not a valid `type/subtype` MIME type.
+    InvalidMediaType,
+    /// The declared media type does not match the file's magic bytes.
+    MediaTypeMismatch {
+        /// The declared media type.
+        declared: String,
+        /// The media type detected from the bytes.
+        detected: &'static str,
+    },
+    /// The text contains a character that is not allowed.
+    ForbiddenCharacter(char),
+    /// The field cannot be combined with another field that is set.
+    Conflict {
+        /// The other field.
+        other: &'static str,
+    },
+    /// A required choice is missing: one of the named fields must be set.
+    Missing {
+        /// The fields of which one must be set.
+        one_of: &'static str,
+    },
+    /// The id is `.` or `..`, which would change the request path.
+    InvalidId,
+    /// The text is not a lower- or upper-case hex SHA-256 digest (64 characters).
+    InvalidChecksum,
+}
+
+/// A request value that breaks a documented rule; nothing was sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ValidationError {
+    /// The field, as a JSON path such as `file.url` or `reference_images[1]`.
+    pub field: Cow<'static, str>,
+    /// The rule the field breaks.
+    pub rule: Rule,
+}
+
+impl ValidationError {
+    /// An error for `field` breaking `rule`.
+    pub fn new(field: impl Into<Cow<'static, str>>, rule: Rule) -> Self {
+        Self {
+            field: field.into(),
+            rule,
+        }
+    }
+
+    /// The same error with `prefix.` put in front of the field name.
+    #[must_use]
+    pub fn within(self, prefix: &str) -> Self {
+        Self {
+            field: Cow::Owned(format!("{prefix}.{}", self.field)),
+            rule: self.rule,
+        }
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = &self.field;
+        match &self.rule {
+            Rule::Empty => write!(f, "`{field}` is empty; give it a non-empty value"),
+            Rule::TooLong { max, actual } => write!(
+                f,
+                "`{field}` has {actual} characters; shorten it to at most {max}"
+            ),
+            Rule::TooMany { max, actual } => {
+                write!(f, "`{field}` has {actual} items; pass at most {max}")
+            }
+            Rule::OutOfRange { min, max, actual } => {
+                write!(f, "`{field}` is {actual}; use a value from {min} to {max}")
+            }
+            Rule::NotHttps => write!(f, "`{field}` must be an https:// URL"),
+            Rule::InvalidUrl => write!(f, "`{field}` is not an absolute URL with a host"),
+            Rule::InvalidBase64 => write!(
+                f,
+                "`{field}` is not standard padded base64; encode the raw bytes with the standard alphabet"
+            ),
+            Rule::DataUriPrefix => write!(
+                f,
+                "`{field}` starts with a `data:` prefix; pass only the base64 payload and put the type in `media_type`"
+            ),
+            Rule::InvalidMediaType => write!(f, "`{field}` is not a MIME type such as `image/png`"),
+            Rule::MediaTypeMismatch { declared, detected } => write!(
+                f,
+                "`{field}` says `{declared}` but the bytes are `{detected}`; declare `{detected}` or pass the right file"
+            ),
+            Rule::ForbiddenCharacter(c) => {
+                write!(
+                    f,
+                    "`{field}` contains {c:?}, which is not allowed; remove it"
+                )
+            }
+            Rule::Conflict { other } => {
+                write!(
+                    f,
+                    "`{field}` cannot be combined with `{other}`; set only one of them"
+                )
+            }
+            Rule::Missing { one_of } => write!(f, "`{field}` needs one of {one_of} to be set"),
+            Rule::InvalidId => write!(
+                f,
+                "`{field}` cannot be `.` or `..`; pass the id HeyGen returned"
+            ),
+            Rule::InvalidChecksum => write!(
+                f,
+                "`{field}` must be a SHA-256 digest written as 64 hex characters"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Checks an id: non-empty and not `.` or `..`.
+///
+/// # Errors
+/// [`Rule::Empty`] or [`Rule::InvalidId`].
+pub fn validate_id(field: &'static str, id: &str) -> Result<(), ValidationError> {
+    if id.is_empty() {
+        return Err(ValidationError::new(field, Rule::Empty));
+    }
+    if id == "." || id == ".." {
+        return Err(ValidationError::new(field, Rule::InvalidId));
+    }
+    Ok(())
+}
+
+/// Checks an idempotency key: 1..=255 characters of `[A-Za-z0-9_:.-]`.
+///
+/// # Errors
+/// [`Rule::Empty`], [`Rule::TooLong`] or [`Rule::ForbiddenCharacter`].
+pub fn validate_idempotency_key(key: &str) -> Result<(), ValidationError> {
+    const FIELD: &str = "idempotency_key";
+    if key.is_empty() {
+        return Err(ValidationError::new(FIELD, Rule::Empty));
+    }
+    if let Some(c) = key
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.' | '-')))
+    {
+        return Err(ValidationError::new(FIELD, Rule::ForbiddenCharacter(c)));
+    }
+    if key.len() > MAX_IDEMPOTENCY_KEY_LEN {
+        return Err(ValidationError::new(
+            FIELD,
+            Rule::TooLong {
+                max: MAX_IDEMPOTENCY_KEY_LEN,
+                actual: key.len(),
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a name: not empty and not only whitespace.
+///
+/// # Errors
+/// [`Rule::Empty`].
+pub fn validate_name(field: &'static str, name: &str) -> Result<(), ValidationError> {
+    if name.trim().is_empty() {
+        return Err(ValidationError::new(field, Rule::Empty));
+    }
+    Ok(())
+}
+
+/// Checks a prompt: 1..=[`MAX_PROMPT_CHARS`] characters (Unicode scalar values).
+///
+/// # Errors
+/// [`Rule::Empty`] or [`Rule::TooLong`].
+pub fn validate_prompt(prompt: &str) -> Result<(), ValidationError> {
+    validate_name("prompt", prompt)?;
+    let actual = prompt.chars().count();
+    if actual > MAX_PROMPT_CHARS {
+        return Err(ValidationError::new(
+            "prompt",
+            Rule::TooLong {
+                max: MAX_PROMPT_CHARS,
+                actual,
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the number of reference images: at most [`MAX_REFERENCE_IMAGES`].
+///
+/// # Errors
+/// [`Rule::TooMany`].
+pub fn validate_reference_image_count(count: usize) -> Result<(), ValidationError> {
+    if count > MAX_REFERENCE_IMAGES {
+        return Err(ValidationError::new(
+            "reference_images",
+            Rule::TooMany {
+                max: MAX_REFERENCE_IMAGES,
+                actual: count,
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a URL HeyGen must fetch: absolute, `https`, with a host and no whitespace.
+///
+/// # Errors
+/// [`Rule::Empty`], [`Rule::NotHttps`], [`Rule::InvalidUrl`] or [`Rule::ForbiddenCharacter`].
+pub fn validate_https_url(
+    field: impl Into<Cow<'static, str>>,
+    url: &str,
+) -> Result<(), ValidationError> {
+    let field = field.into();
+    if url.is_empty() {
+        return Err(ValidationError::new(field, Rule::Empty));
+    }
+    if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(ValidationError::new(field, Rule::ForbiddenCharacter(c)));
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(ValidationError::new(field, Rule::InvalidUrl));
+    };
+    if !scheme.eq_ignore_ascii_case("https") {
+        return Err(ValidationError::new(field, Rule::NotHttps));
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or_default();
+    if host.is_empty() || host.starts_with(':') {
+        return Err(ValidationError::new(field, Rule::InvalidUrl));
+    }
+    Ok(())
+}
+
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c)
+}
+
+/// Checks a MIME type of the form `type/subtype` (no parameters).
+///
+/// # Errors
+/// [`Rule::Empty`] or [`Rule::InvalidMediaType`].
+pub fn validate_media_type(
+    field: impl Into<Cow<'static, str>>,
+    media_type: &str,
+) -> Result<(), ValidationError> {
+    let field = field.into();
+    if media_type.is_empty() {
+        return Err(ValidationError::new(field, Rule::Empty));
+    }
+    match media_type.split_once('/') {
+        Some((kind, sub))
+            if !kind.is_empty()
+                && !sub.is_empty()
+                && kind.chars().all(is_token_char)
+                && sub.chars().all(is_token_char) =>
+        {
+            Ok(())
+        }
+        _ => Err(ValidationError::new(field, Rule::InvalidMediaType)),
+    }
+}
+
+/// Checks base64 payload text: non-empty, no `data:` prefix, no whitespace, and valid standard
+/// base64 with padding.
+///
+/// # Errors
+/// [`Rule::Empty`], [`Rule::DataUriPrefix`], [`Rule::ForbiddenCharacter`] or
+/// [`Rule::InvalidBase64`].
+pub fn validate_base64(
+    field: impl Into<Cow<'static, str>>,
+    data: &str,
+) -> Result<(), ValidationError> {
+    let field = field.into();
+    if data.is_empty() {
+        return Err(ValidationError::new(field, Rule::Empty));
+    }
+    if data
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
+    {
+        return Err(ValidationError::new(field, Rule::DataUriPrefix));
+    }
+    if let Some(c) = data.chars().find(|c| c.is_whitespace()) {
+        return Err(ValidationError::new(field, Rule::ForbiddenCharacter(c)));
+    }
+    if base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .is_err()
+    {
+        return Err(ValidationError::new(field, Rule::InvalidBase64));
+    }
+    Ok(())
+}
+
+/// Checks consent text: non-empty and free of `<` and `>`.
+///
+/// # Errors
+/// [`Rule::Empty`] or [`Rule::ForbiddenCharacter`].
+pub fn validate_consent_text(text: &str) -> Result<(), ValidationError> {
+    validate_name("consent_text", text)?;
+    if let Some(c) = text.chars().find(|c| matches!(c, '<' | '>')) {
+        return Err(ValidationError::new(
+            "consent_text",
+            Rule::ForbiddenCharacter(c),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a list `limit` against `min..=max`.
+///
+/// # Errors
+/// [`Rule::OutOfRange`].
+pub fn validate_limit(limit: u32, min: u32, max: u32) -> Result<(), ValidationError> {
+    if limit < min || limit > max {
+        return Err(ValidationError::new(
+            "limit",
+            Rule::OutOfRange {
+                min: u64::from(min),
+                max: u64::from(max),
+                actual: u64::from(limit),
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a hex SHA-256 digest: exactly 64 hex characters.
+///
+/// # Errors
+/// [`Rule::InvalidChecksum`].
+pub fn validate_sha256_hex(field: &'static str, hex: &str) -> Result<(), ValidationError> {
+    if hex.len() != SHA256_HEX_LEN || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ValidationError::new(field, Rule::InvalidChecksum));
+    }
+    Ok(())
+}
+
+/// The media type of `bytes` from its magic number, for the image, video and audio types
+/// HeyGen accepts: PNG, JPEG, MP4, WebM, MP3 and WAV.
+pub fn detect_media_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
+        Some("video/mp4")
+    } else if bytes.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        Some("video/webm")
+    } else if bytes.starts_with(b"ID3")
+        || (bytes.len() >= 2 && bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0)
+    {
+        Some("audio/mpeg")
+    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WAVE" {
+        Some("audio/wav")
+    } else {
+        None
+    }
+}
+
+/// The canonical form of a media type HeyGen accepts, folding common aliases
+/// (`image/jpg`, `audio/mp3`, `audio/x-wav`, …). `None` for other types.
+pub fn canonical_media_type(media_type: &str) -> Option<&'static str> {
+    match media_type.to_ascii_lowercase().as_str() {
+        "image/png" => Some("image/png"),
+        "image/jpeg" | "image/jpg" | "image/pjpeg" => Some("image/jpeg"),
+        "video/mp4" | "audio/mp4" | "video/quicktime" => Some("video/mp4"),
+        "video/webm" | "audio/webm" => Some("video/webm"),
+        "audio/mpeg" | "audio/mp3" | "audio/mpeg3" => Some("audio/mpeg"),
+        "audio/wav" | "audio/x-wav" | "audio/wave" | "audio/vnd.wave" => Some("audio/wav"),
+        _ => None,
+    }
+}
+
+/// Checks that `declared` matches the magic bytes of `bytes` for the types HeyGen accepts.
+///
+/// When the bytes are a known type, the declared type must name it; when the declared type is
+/// a known type, the bytes must be that type. Other pairs (for example `application/pdf` with
+/// PDF bytes) pass.
+///
+/// # Errors
+/// [`Rule::InvalidMediaType`] or [`Rule::MediaTypeMismatch`] on the field `media_type`.
+pub fn validate_media_type_matches(declared: &str, bytes: &[u8]) -> Result<(), ValidationError> {
+    validate_media_type("media_type", declared)?;
+    let detected = detect_media_type(bytes);
+    let canonical = canonical_media_type(declared);
+    match (canonical, detected) {
+        (Some(c), Some(d)) if c == d => Ok(()),
+        (None, None) => Ok(()),
+        (_, Some(d)) => Err(ValidationError::new(
+            "media_type",
+            Rule::MediaTypeMismatch {
+                declared: declared.to_owned(),
+                detected: d,
+            },
+        )),
+        (Some(_), None) => Err(ValidationError::new(
+            "media_type",
+            Rule::MediaTypeMismatch {
+                declared: declared.to_owned(),
+                detected: "unknown",
+            },
+        )),
+    }
+}

@@ -1,0 +1,667 @@
+//! Videos: `POST /v3/videos` (`avatar` and `image` variants), `GET /v3/videos/{video_id}`,
+//! `GET /v3/videos` and `DELETE /v3/videos/{video_id}`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::asset::AssetInput;
+use crate::enums::{
+    AspectRatio, BackgroundType, Expressiveness, Fit, OutputFormat, Resolution, VideoEngine,
+    VideoStatus,
+};
+use crate::error::ResourceError;
+use crate::ids::{AssetId, FolderId, LookId, VideoId, VoiceId};
+use crate::secret::PresignedUrl;
+use crate::time::{Seconds, Timestamp};
+use crate::validate::{self, Rule, ValidationError};
+
+/// `POST /v3/videos` request, a union on `type`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CreateVideoRequest {
+    /// A talking look (`"type":"avatar"`).
+    Avatar(CreateAvatarVideo),
+    /// A talking photo from an image (`"type":"image"`).
+    Image(CreateImageVideo),
+}
+
+impl CreateVideoRequest {
+    /// Checks every rule for the chosen variant.
+    ///
+    /// # Errors
+    /// The first [`ValidationError`] found.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        match self {
+            Self::Avatar(r) => r.validate(),
+            Self::Image(r) => r.validate(),
+        }
+    }
+}
+
+impl From<CreateAvatarVideo> for CreateVideoRequest {
+    fn from(value: CreateAvatarVideo) -> Self {
+        Self::Avatar(value)
+    }
+}
+
+impl From<CreateImageVideo> for CreateVideoRequest {
+    fn from(value: CreateImageVideo) -> Self {
+        Self::Image(value)
+    }
+}
+
+/// Voice tuning for the script.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VoiceSettings {
+    /// Locale such as `en-US`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Pitch shift (server default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pitch: Option<f64>,
+    /// Speaking rate multiplier (server default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
+    /// Volume multiplier (server default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<f64>,
+}
+
+impl VoiceSettings {
+    /// Empty settings (server defaults).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the locale.
+    #[must_use]
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.locale = Some(locale.into());
+        self
+    }
+
+    /// Sets the pitch.
+    #[must_use]
+    pub fn pitch(mut self, pitch: f64) -> Self {
+        self.pitch = Some(pitch);
+        self
+    }
+
+    /// Sets the speed.
+    #[must_use]
+    pub fn speed(mut self, speed: f64) -> Self {
+        self.speed = Some(speed);
+        self
+    }
+
+    /// Sets the volume.
+    #[must_use]
+    pub fn volume(mut self, volume: f64) -> Self {
+        self.volume = Some(volume);
+        self
+    }
+}
+
+/// A video background: a color or an image.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Background {
+    /// Color or image.
+    #[serde(rename = "type")]
+    pub kind: BackgroundType,
+    /// The color, such as `#FFFFFF`, for color backgrounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Image URL, for image backgrounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Uploaded image, for image backgrounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_id: Option<AssetId>,
+}
+
+impl Background {
+    /// A solid color, such as `#00FF00`.
+    pub fn color(value: impl Into<String>) -> Self {
+        Self {
+            kind: BackgroundType::Color,
+            value: Some(value.into()),
+            url: None,
+            asset_id: None,
+        }
+    }
+
+    /// An image downloaded from an https URL.
+    pub fn image_url(url: impl Into<String>) -> Self {
+        Self {
+            kind: BackgroundType::Image,
+            value: None,
+            url: Some(url.into()),
+            asset_id: None,
+        }
+    }
+
+    /// An uploaded image.
+    pub fn image_asset(asset_id: AssetId) -> Self {
+        Self {
+            kind: BackgroundType::Image,
+            value: None,
+            url: None,
+            asset_id: Some(asset_id),
+        }
+    }
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        if let Some(url) = &self.url {
+            validate::validate_https_url("background.url", url)?;
+        }
+        Ok(())
+    }
+}
+
+/// The rendering engine and its options.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EngineConfig {
+    /// Which engine.
+    #[serde(rename = "type")]
+    pub engine: VideoEngine,
+    /// Avatar V only: a look to take motion from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_look_id: Option<LookId>,
+}
+
+impl EngineConfig {
+    /// The given engine with default options.
+    pub fn new(engine: VideoEngine) -> Self {
+        Self {
+            engine,
+            reference_look_id: None,
+        }
+    }
+
+    /// Sets the reference look (Avatar V).
+    #[must_use]
+    pub fn reference_look_id(mut self, look: LookId) -> Self {
+        self.reference_look_id = Some(look);
+        self
+    }
+}
+
+macro_rules! common_video_fields {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $ty, )*
+            /// Text the avatar speaks.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub script: Option<String>,
+            /// Voice for the script; the look's default voice otherwise.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub voice_id: Option<VoiceId>,
+            /// Voice tuning.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub voice_settings: Option<VoiceSettings>,
+            /// Recorded audio to lip-sync to, from an https URL.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub audio_url: Option<String>,
+            /// Recorded audio to lip-sync to, from an uploaded asset.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub audio_asset_id: Option<AssetId>,
+            /// Title of the video.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub title: Option<String>,
+            /// Background.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub background: Option<Background>,
+            /// Aspect ratio.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub aspect_ratio: Option<AspectRatio>,
+            /// Resolution.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub resolution: Option<Resolution>,
+            /// Container format.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub output_format: Option<OutputFormat>,
+            /// How much the avatar moves.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub expressiveness: Option<Expressiveness>,
+            /// How the source is fitted into the frame.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub fit: Option<Fit>,
+            /// Prompt describing gestures and motion.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub motion_prompt: Option<String>,
+            /// Remove the source background.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub remove_background: Option<bool>,
+            /// URL HeyGen calls when the video finishes.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub callback_url: Option<String>,
+            /// Your own id echoed back in the callback.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub callback_id: Option<String>,
+        }
+
+        impl $name {
+            /// Sets the script.
+            #[must_use]
+            pub fn script(mut self, script: impl Into<String>) -> Self {
+                self.script = Some(script.into());
+                self
+            }
+
+            /// Sets the voice.
+            #[must_use]
+            pub fn voice_id(mut self, voice: VoiceId) -> Self {
+                self.voice_id = Some(voice);
+                self
+            }
+
+            /// Sets voice tuning.
+            #[must_use]
+            pub fn voice_settings(mut self, settings: VoiceSettings) -> Self {
+                self.voice_settings = Some(settings);
+                self
+            }
+
+            /// Lip-syncs to audio at an https URL.
+            #[must_use]
+            pub fn audio_url(mut self, url: impl Into<String>) -> Self {
+                self.audio_url = Some(url.into());
+                self
+            }
+
+            /// Lip-syncs to an uploaded audio asset.
+            #[must_use]
+            pub fn audio_asset_id(mut self, asset: AssetId) -> Self {
+                self.audio_asset_id = Some(asset);
+                self
+            }
+
+            /// Sets the title.
+            #[must_use]
+            pub fn title(mut self, title: impl Into<String>) -> Self {
+                self.title = Some(title.into());
+                self
+            }
+
+            /// Sets the background.
+            #[must_use]
+            pub fn background(mut self, background: Background) -> Self {
+                self.background = Some(background);
+                self
+            }
+
+            /// Sets the aspect ratio.
+            #[must_use]
+            pub fn aspect_ratio(mut self, aspect_ratio: AspectRatio) -> Self {
+                self.aspect_ratio = Some(aspect_ratio);
+                self
+            }
+
+            /// Sets the resolution.
+            #[must_use]
+            pub fn resolution(mut self, resolution: Resolution) -> Self {
+                self.resolution = Some(resolution);
+                self
+            }
+
+            /// Sets the container format.
+            #[must_use]
+            pub fn output_format(mut self, output_format: OutputFormat) -> Self {
+                self.output_format = Some(output_format);
+                self
+            }
+
+            /// Sets the expressiveness.
+            #[must_use]
+            pub fn expressiveness(mut self, expressiveness: Expressiveness) -> Self {
+                self.expressiveness = Some(expressiveness);
+                self
+            }
+
+            /// Sets the fit.
+            #[must_use]
+            pub fn fit(mut self, fit: Fit) -> Self {
+                self.fit = Some(fit);
+                self
+            }
+
+            /// Sets the motion prompt.
+            #[must_use]
+            pub fn motion_prompt(mut self, prompt: impl Into<String>) -> Self {
+                self.motion_prompt = Some(prompt.into());
+                self
+            }
+
+            /// Removes the source background.
+            #[must_use]
+            pub fn remove_background(mut self, remove: bool) -> Self {
+                self.remove_background = Some(remove);
+                self
+            }
+
+            /// Sets the completion callback URL.
+            #[must_use]
+            pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+                self.callback_url = Some(url.into());
+                self
+            }
+
+            /// Sets the id echoed in the callback.
+            #[must_use]
+            pub fn callback_id(mut self, id: impl Into<String>) -> Self {
+                self.callback_id = Some(id.into());
+                self
+            }
+
+            fn validate_common(&self) -> Result<(), ValidationError> {
+                match (&self.script, &self.audio_url, &self.audio_asset_id) {
+                    (None, None, None) => {
+                        return Err(ValidationError::new(
+                            "script",
+                            Rule::Missing { one_of: "`script`, `audio_url` or `audio_asset_id`" },
+                        ));
+                    }
+                    (Some(_), Some(_), _) => {
+                        return Err(ValidationError::new("script", Rule::Conflict { other: "audio_url" }));
+                    }
+                    (Some(_), _, Some(_)) => {
+                        return Err(ValidationError::new(
+                            "script",
+                            Rule::Conflict { other: "audio_asset_id" },
+                        ));
+                    }
+                    (None, Some(_), Some(_)) => {
+                        return Err(ValidationError::new(
+                            "audio_url",
+                            Rule::Conflict { other: "audio_asset_id" },
+                        ));
+                    }
+                    _ => {}
+                }
+                if let Some(script) = &self.script {
+                    validate::validate_name("script", script)?;
+                }
+                if let Some(url) = &self.audio_url {
+                    validate::validate_https_url("audio_url", url)?;
+                }
+                if let Some(asset) = &self.audio_asset_id {
+                    validate::validate_id("audio_asset_id", asset.as_str())?;
+                }
+                if let Some(voice) = &self.voice_id {
+                    validate::validate_id("voice_id", voice.as_str())?;
+                }
+                if let Some(background) = &self.background {
+                    background.validate()?;
+                }
+                if let Some(url) = &self.callback_url {
+                    validate::validate_https_url("callback_url", url)?;
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+common_video_fields!(
+    /// A video of a look speaking a script or lip-syncing audio. Takes only a [`LookId`].
+    CreateAvatarVideo {
+        /// The look to render (a look id, not a group id).
+        avatar_id: LookId,
+        /// Rendering engine.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        engine: Option<EngineConfig>,
+    }
+);
+
+impl CreateAvatarVideo {
+    /// A video of `avatar_id`; set a [`script`](Self::script) or audio next.
+    pub fn new(avatar_id: LookId) -> Self {
+        Self {
+            avatar_id,
+            engine: None,
+            script: None,
+            voice_id: None,
+            voice_settings: None,
+            audio_url: None,
+            audio_asset_id: None,
+            title: None,
+            background: None,
+            aspect_ratio: None,
+            resolution: None,
+            output_format: None,
+            expressiveness: None,
+            fit: None,
+            motion_prompt: None,
+            remove_background: None,
+            callback_url: None,
+            callback_id: None,
+        }
+    }
+
+    /// Sets the rendering engine.
+    #[must_use]
+    pub fn engine(mut self, engine: EngineConfig) -> Self {
+        self.engine = Some(engine);
+        self
+    }
+
+    /// Checks the look id, that exactly one of script/audio is given, and the URLs.
+    ///
+    /// # Errors
+    /// The first [`ValidationError`] found.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        validate::validate_id("avatar_id", self.avatar_id.as_str())?;
+        self.validate_common()
+    }
+}
+
+common_video_fields!(
+    /// A video of a still image speaking a script or lip-syncing audio.
+    CreateImageVideo {
+        /// The image to animate.
+        image: AssetInput,
+    }
+);
+
+impl CreateImageVideo {
+    /// A video of `image`; set a [`script`](Self::script) or audio next.
+    pub fn new(image: AssetInput) -> Self {
+        Self {
+            image,
+            script: None,
+            voice_id: None,
+            voice_settings: None,
+            audio_url: None,
+            audio_asset_id: None,
+            title: None,
+            background: None,
+            aspect_ratio: None,
+            resolution: None,
+            output_format: None,
+            expressiveness: None,
+            fit: None,
+            motion_prompt: None,
+            remove_background: None,
+            callback_url: None,
+            callback_id: None,
+        }
+    }
+
+    /// Checks the image, that exactly one of script/audio is given, and the URLs.
+    ///
+    /// # Errors
+    /// The first [`ValidationError`] found.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.image.validate().map_err(|e| e.within("image"))?;
+        self.validate_common()
+    }
+}
+
+/// `GET /v3/videos` query.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListVideosQuery {
+    /// Page size, 1 to [`MAX_VIDEO_PAGE_LIMIT`](validate::MAX_VIDEO_PAGE_LIMIT).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Cursor from the previous page's `next_token`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Only videos in this folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<FolderId>,
+    /// Only videos with this title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+impl ListVideosQuery {
+    /// An empty query (server defaults).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the page size.
+    #[must_use]
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets the page cursor.
+    #[must_use]
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Only videos in this folder.
+    #[must_use]
+    pub fn folder_id(mut self, folder: FolderId) -> Self {
+        self.folder_id = Some(folder);
+        self
+    }
+
+    /// Only videos with this title.
+    #[must_use]
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// The same query for the page at `token`.
+    #[must_use]
+    pub fn with_token(&self, token: impl Into<String>) -> Self {
+        self.clone().token(token)
+    }
+
+    /// Query pairs in a fixed order, not yet percent-encoded; unset fields are left out.
+    pub fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if let Some(v) = self.limit {
+            pairs.push(("limit", v.to_string()));
+        }
+        if let Some(v) = &self.token {
+            pairs.push(("token", v.clone()));
+        }
+        if let Some(v) = &self.folder_id {
+            pairs.push(("folder_id", v.as_str().to_owned()));
+        }
+        if let Some(v) = &self.title {
+            pairs.push(("title", v.clone()));
+        }
+        pairs
+    }
+
+    /// Checks the limit.
+    ///
+    /// # Errors
+    /// [`Rule::OutOfRange`] on `limit`.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if let Some(limit) = self.limit {
+            validate::validate_limit(
+                limit,
+                validate::MIN_PAGE_LIMIT,
+                validate::MAX_VIDEO_PAGE_LIMIT,
+            )?;
+        }
+        if let Some(folder) = &self.folder_id {
+            validate::validate_id("folder_id", folder.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+/// `POST /v3/videos` response (inside `data`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateVideoResponse {
+    /// Id to poll with `GET /v3/videos/{video_id}`.
+    pub video_id: VideoId,
+    /// Initial status, often `waiting` or `pending`.
+    pub status: VideoStatus,
+    /// Container format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_format: Option<OutputFormat>,
+}
+
+/// A video (`GET /v3/videos/{video_id}`, items of `GET /v3/videos`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Video {
+    /// Video id.
+    pub id: VideoId,
+    /// Status; unknown values are not terminal.
+    pub status: VideoStatus,
+    /// Title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// When the video was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// When rendering finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<Timestamp>,
+    /// Length of the video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Seconds>,
+    /// Presigned download URL; it expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_url: Option<PresignedUrl>,
+    /// Presigned download URL of the captioned video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captioned_video_url: Option<PresignedUrl>,
+    /// Animated preview URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gif_url: Option<String>,
+    /// Thumbnail URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// Subtitle file URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle_url: Option<String>,
+    /// Share page URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_page_url: Option<String>,
+    /// Folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<FolderId>,
+    /// Output language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_language: Option<String>,
+    /// Machine-readable failure reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_code: Option<String>,
+    /// Human-readable failure reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+    /// Failure as an error object, when the server sends one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ResourceError>,
+}
