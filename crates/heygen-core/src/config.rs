@@ -1,0 +1,725 @@
+//! Client configuration: base URL, credentials, timeouts, size limits and policies.
+
+use core::fmt;
+use core::net::IpAddr;
+use core::time::Duration;
+
+use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
+
+use crate::error::Error;
+
+/// The production API origin.
+pub const DEFAULT_BASE_URL: &str = "https://api.heygen.com";
+
+/// Default cap on a response body, in bytes (16 MiB), applied to the raw and the decoded body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The `User-Agent` sent by default: `heygen-rs/<crate version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("heygen-rs/", env!("CARGO_PKG_VERSION"));
+
+/// The header that carries an API key.
+pub const API_KEY_HEADER: &str = "x-api-key";
+
+/// A HeyGen API key, sent as `X-Api-Key`.
+///
+/// The value is never printed: `Debug` shows `ApiKey(<redacted>)`, and there is no `Display` or
+/// `Serialize`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+
+    /// The secret text; call it only to hand the key to something that needs it verbatim.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// An OAuth access token, sent as `Authorization: Bearer <token>`.
+///
+/// The value is never printed: `Debug` shows `AccessToken(<redacted>)`, and there is no `Display`
+/// or `Serialize`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    /// Wraps a token.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// The secret text; call it only to hand the token to something that needs it verbatim.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken(<redacted>)")
+    }
+}
+
+/// Exactly one way to authenticate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// `X-Api-Key: <key>`.
+    ApiKey(ApiKey),
+    /// `Authorization: Bearer <token>`.
+    AccessToken(AccessToken),
+}
+
+/// Which timeout applies to an operation; the transports look the duration up with
+/// [`Config::timeout`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutClass {
+    /// Reads (`GET`): 30 s by default.
+    Read,
+    /// Other JSON calls (`POST`, `PATCH`, `PUT`, `DELETE`): 120 s by default.
+    Write,
+    /// Streamed uploads (multipart asset upload, direct-upload `PUT`): 10 min by default.
+    Upload,
+}
+
+/// Timeouts the transports apply; every value is a wall-clock duration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// Establishing a connection, TLS included (default 10 s).
+    pub connect: Duration,
+    /// Whole request for [`TimeoutClass::Read`] (default 30 s).
+    pub read: Duration,
+    /// Whole request for [`TimeoutClass::Write`] (default 120 s).
+    pub write: Duration,
+    /// Whole request for [`TimeoutClass::Upload`] (default 600 s).
+    pub upload: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(10),
+            read: Duration::from_secs(30),
+            write: Duration::from_mins(2),
+            upload: Duration::from_mins(10),
+        }
+    }
+}
+
+impl Timeouts {
+    /// The default timeouts.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the connect timeout.
+    #[must_use]
+    pub fn connect(mut self, value: Duration) -> Self {
+        self.connect = value;
+        self
+    }
+
+    /// Sets the timeout for reads.
+    #[must_use]
+    pub fn read(mut self, value: Duration) -> Self {
+        self.read = value;
+        self
+    }
+
+    /// Sets the timeout for other JSON calls.
+    #[must_use]
+    pub fn write(mut self, value: Duration) -> Self {
+        self.write = value;
+        self
+    }
+
+    /// Sets the timeout for streamed uploads.
+    #[must_use]
+    pub fn upload(mut self, value: Duration) -> Self {
+        self.upload = value;
+        self
+    }
+
+    /// The duration for one class.
+    pub fn for_class(&self, class: TimeoutClass) -> Duration {
+        match class {
+            TimeoutClass::Read => self.read,
+            TimeoutClass::Write => self.write,
+            TimeoutClass::Upload => self.upload,
+        }
+    }
+}
+
+/// How failed attempts are retried; see [`crate::retry::decide`].
+///
+/// The delay before retry `n` (1-based) is `base_delay * 2^(n-1)`, multiplied by a factor drawn
+/// uniformly from `[jitter_min, jitter_max)` and capped at `max_delay`. A `Retry-After` from the
+/// server replaces the computed delay and is capped at `max_delay` too.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (default 2, so at most 3 attempts).
+    pub max_retries: u32,
+    /// Delay before the first retry, before jitter (default 1 s).
+    pub base_delay: Duration,
+    /// Upper bound for any delay, `Retry-After` included (default 30 s).
+    pub max_delay: Duration,
+    /// Lower jitter factor (default 0.75).
+    pub jitter_min: f64,
+    /// Upper jitter factor, exclusive (default 1.25).
+    pub jitter_max: f64,
+    /// Give up instead of retrying when the elapsed time plus the next delay would exceed this
+    /// (default none).
+    pub max_elapsed: Option<Duration>,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            base_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(30),
+            jitter_min: 0.75,
+            jitter_max: 1.25,
+            max_elapsed: None,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The default policy.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A policy that never retries.
+    pub fn never() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the number of retries after the first attempt.
+    #[must_use]
+    pub fn max_retries(mut self, value: u32) -> Self {
+        self.max_retries = value;
+        self
+    }
+
+    /// Sets the delay before the first retry.
+    #[must_use]
+    pub fn base_delay(mut self, value: Duration) -> Self {
+        self.base_delay = value;
+        self
+    }
+
+    /// Sets the cap on any delay.
+    #[must_use]
+    pub fn max_delay(mut self, value: Duration) -> Self {
+        self.max_delay = value;
+        self
+    }
+
+    /// Sets the jitter factor range `[min, max)`; values are clamped to be non-negative and
+    /// ordered.
+    #[must_use]
+    pub fn jitter(mut self, min: f64, max: f64) -> Self {
+        let min = if min.is_finite() { min.max(0.0) } else { 1.0 };
+        let max = if max.is_finite() { max.max(min) } else { min };
+        self.jitter_min = min;
+        self.jitter_max = max;
+        self
+    }
+
+    /// Sets the elapsed-time budget for the whole call.
+    #[must_use]
+    pub fn max_elapsed(mut self, value: Option<Duration>) -> Self {
+        self.max_elapsed = value;
+        self
+    }
+}
+
+/// How waits poll a resource; see [`crate::poll::Poller`].
+///
+/// The first check happens at once; the interval between checks starts at `initial_interval`,
+/// grows by half each time and stops growing at `max_interval`. The wait fails once `deadline`
+/// has elapsed since it started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PollPolicy {
+    /// First interval between checks (default 2 s).
+    pub initial_interval: Duration,
+    /// Longest interval between checks (default 30 s).
+    pub max_interval: Duration,
+    /// Total time a wait may take (default 30 min).
+    pub deadline: Duration,
+}
+
+impl Default for PollPolicy {
+    fn default() -> Self {
+        Self {
+            initial_interval: Duration::from_secs(2),
+            max_interval: Duration::from_secs(30),
+            deadline: Duration::from_mins(30),
+        }
+    }
+}
+
+impl PollPolicy {
+    /// The default policy.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the first interval.
+    #[must_use]
+    pub fn initial_interval(mut self, value: Duration) -> Self {
+        self.initial_interval = value;
+        self
+    }
+
+    /// Sets the longest interval.
+    #[must_use]
+    pub fn max_interval(mut self, value: Duration) -> Self {
+        self.max_interval = value;
+        self
+    }
+
+    /// Sets the deadline.
+    #[must_use]
+    pub fn deadline(mut self, value: Duration) -> Self {
+        self.deadline = value;
+        self
+    }
+}
+
+/// Everything an operation needs to build a request, and every limit a transport applies.
+///
+/// Build one with [`Config::builder`]. `Debug` never shows the credentials.
+#[derive(Clone)]
+pub struct Config {
+    base_url: String,
+    credentials: Credentials,
+    auth_header: (HeaderName, HeaderValue),
+    user_agent: HeaderValue,
+    timeouts: Timeouts,
+    max_response_bytes: usize,
+    retry: RetryPolicy,
+    poll: PollPolicy,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("auth_header", &(&self.auth_header.0, "<redacted>"))
+            .field("user_agent", &self.user_agent)
+            .field("timeouts", &self.timeouts)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
+            .field("poll", &self.poll)
+            .finish()
+    }
+}
+
+impl Config {
+    /// Starts a builder with every default set and no credentials.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// A configuration with an API key and every other value at its default.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] when the key cannot be sent as a header value.
+    pub fn with_api_key(key: impl Into<String>) -> Result<Self, Error> {
+        Self::builder().api_key(key).build()
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// The authentication header (name, value); the value is marked sensitive.
+    pub fn auth_header(&self) -> (&HeaderName, &HeaderValue) {
+        (&self.auth_header.0, &self.auth_header.1)
+    }
+
+    /// The `User-Agent` value.
+    pub fn user_agent(&self) -> &HeaderValue {
+        &self.user_agent
+    }
+
+    /// Every timeout.
+    pub fn timeouts(&self) -> &Timeouts {
+        &self.timeouts
+    }
+
+    /// The connect timeout.
+    pub fn connect_timeout(&self) -> Duration {
+        self.timeouts.connect
+    }
+
+    /// The whole-request timeout for one class of operation.
+    pub fn timeout(&self, class: TimeoutClass) -> Duration {
+        self.timeouts.for_class(class)
+    }
+
+    /// The largest response body accepted, in bytes; transports read at most one byte more.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The poll policy used by waits unless a call overrides it.
+    pub fn poll_policy(&self) -> &PollPolicy {
+        &self.poll
+    }
+
+    /// Joins the base URL and an already encoded path-and-query (starting with `/`).
+    pub(crate) fn url(&self, path_and_query: &str) -> String {
+        let mut url = String::with_capacity(self.base_url.len() + path_and_query.len());
+        url.push_str(&self.base_url);
+        url.push_str(path_and_query);
+        url
+    }
+}
+
+/// Builder for [`Config`].
+#[derive(Clone, Default)]
+pub struct ConfigBuilder {
+    base_url: Option<String>,
+    api_key: Option<ApiKey>,
+    access_token: Option<AccessToken>,
+    user_agent: Option<String>,
+    timeouts: Timeouts,
+    max_response_bytes: Option<usize>,
+    retry: RetryPolicy,
+    poll: PollPolicy,
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key)
+            .field("access_token", &self.access_token)
+            .field("user_agent", &self.user_agent)
+            .field("timeouts", &self.timeouts)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
+            .field("poll", &self.poll)
+            .finish()
+    }
+}
+
+impl ConfigBuilder {
+    /// Sets the base URL (default `https://api.heygen.com`). `http://` is accepted only for
+    /// loopback hosts (`127.0.0.0/8`, `::1`, `localhost`).
+    #[must_use]
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Authenticates with an API key (`X-Api-Key`).
+    #[must_use]
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(ApiKey::new(key));
+        self
+    }
+
+    /// Authenticates with an OAuth access token (`Authorization: Bearer`).
+    #[must_use]
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.access_token = Some(AccessToken::new(token));
+        self
+    }
+
+    /// Sets the credentials, replacing any key or token set before.
+    #[must_use]
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        match credentials {
+            Credentials::ApiKey(key) => {
+                self.api_key = Some(key);
+                self.access_token = None;
+            }
+            Credentials::AccessToken(token) => {
+                self.access_token = Some(token);
+                self.api_key = None;
+            }
+        }
+        self
+    }
+
+    /// Replaces the `User-Agent` (default `heygen-rs/<version>`).
+    #[must_use]
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+
+    /// Sets every timeout.
+    #[must_use]
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Sets the connect timeout.
+    #[must_use]
+    pub fn connect_timeout(mut self, value: Duration) -> Self {
+        self.timeouts.connect = value;
+        self
+    }
+
+    /// Sets the largest accepted response body, in bytes (default 16 MiB).
+    #[must_use]
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
+    /// Sets the retry policy.
+    #[must_use]
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sets the default poll policy for waits.
+    #[must_use]
+    pub fn poll_policy(mut self, policy: PollPolicy) -> Self {
+        self.poll = policy;
+        self
+    }
+
+    /// Checks everything and builds the configuration.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] when no credentials or both kinds are set, a credential cannot be
+    /// sent as a header value, the base URL is not an absolute `https` URL (or `http` to a
+    /// loopback host) without query, fragment or user info, or the user agent is not a valid
+    /// header value.
+    pub fn build(self) -> Result<Config, Error> {
+        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let (credentials, auth_header) = match (self.api_key, self.access_token) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid_config(
+                    "set either an api key or an access token, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(Error::invalid_config(
+                    "no credentials: set an api key or an access token",
+                ));
+            }
+            (Some(key), None) => {
+                let value = secret_header_value(key.expose_secret(), "api key")?;
+                (
+                    Credentials::ApiKey(key),
+                    (HeaderName::from_static(API_KEY_HEADER), value),
+                )
+            }
+            (None, Some(token)) => {
+                let value = secret_header_value(
+                    &format!("Bearer {}", token.expose_secret()),
+                    "access token",
+                )?;
+                (Credentials::AccessToken(token), (AUTHORIZATION, value))
+            }
+        };
+        let user_agent = match self.user_agent {
+            None => HeaderValue::from_static(DEFAULT_USER_AGENT),
+            Some(value) => HeaderValue::from_str(&value)
+                .map_err(|_| Error::invalid_config("the user agent is not a valid header value"))?,
+        };
+        Ok(Config {
+            base_url,
+            credentials,
+            auth_header,
+            user_agent,
+            timeouts: self.timeouts,
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            retry: self.retry,
+            poll: self.poll,
+        })
+    }
+}
+
+fn secret_header_value(text: &str, what: &str) -> Result<HeaderValue, Error> {
+    if text.trim().is_empty() || text.ends_with(' ') {
+        return Err(Error::invalid_config(format!("the {what} is empty")));
+    }
+    let mut value = HeaderValue::from_str(text).map_err(|_| {
+        Error::invalid_config(format!(
+            "the {what} contains characters that cannot be sent in a header"
+        ))
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Validates a base URL and returns it without a trailing slash.
+fn normalize_base_url(raw: &str) -> Result<String, Error> {
+    let trimmed = raw.trim();
+    let (scheme, rest) = trimmed
+        .split_once("://")
+        .ok_or_else(|| Error::invalid_config("the base url must start with https://"))?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return Err(Error::invalid_config(
+            "the base url must use https (or http for a loopback host)",
+        ));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(Error::invalid_config(
+            "the base url must not carry a query or a fragment",
+        ));
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(index) => rest.split_at(index),
+        None => (rest, ""),
+    };
+    if authority.is_empty() {
+        return Err(Error::invalid_config("the base url has no host"));
+    }
+    if authority.contains('@') {
+        return Err(Error::invalid_config(
+            "the base url must not carry user info",
+        ));
+    }
+    let host = host_of(authority)
+        .ok_or_else(|| Error::invalid_config("the base url has an invalid host or port"))?;
+    if scheme == "http" && !is_loopback_host(host) {
+        return Err(Error::invalid_config(
+            "plain http is allowed only for loopback hosts; use https",
+        ));
+    }
+    let path = path.trim_end_matches('/');
+    let url = format!("{scheme}://{authority}{path}");
+    // The URL must parse as a URI once a path is appended.
+    format!("{url}/v3")
+        .parse::<http::Uri>()
+        .map_err(|_| Error::invalid_config("the base url is not a valid url"))?;
+    Ok(url)
+}
+
+/// The host part of an authority (`host`, `host:port`, `[v6]`, `[v6]:port`).
+fn host_of(authority: &str) -> Option<&str> {
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (host, after) = rest.split_once(']')?;
+        if !(after.is_empty() || valid_port(after.strip_prefix(':')?)) {
+            return None;
+        }
+        return Some(host);
+    }
+    match authority.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') => {
+            if valid_port(port) && !host.is_empty() {
+                Some(host)
+            } else {
+                None
+            }
+        }
+        Some(_) => None,
+        None => Some(authority),
+    }
+}
+
+fn valid_port(port: &str) -> bool {
+    !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `localhost`, `127.0.0.0/8` or `::1`.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4.octets()[0] == 127,
+        Ok(IpAddr::V6(v6)) => v6.is_loopback(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_rules() {
+        for ok in [
+            "https://api.heygen.com",
+            "https://api.heygen.com/",
+            "http://127.0.0.1:8080",
+            "http://127.5.6.7",
+            "http://localhost:3000/",
+            "http://[::1]:9000",
+            "https://example.com:8443/prefix/",
+        ] {
+            assert!(normalize_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "api.heygen.com",
+            "ftp://api.heygen.com",
+            "http://api.heygen.com",
+            "http://128.0.0.1",
+            "http://localhost.evil.com",
+            "https://user:pw@api.heygen.com",
+            "https://api.heygen.com/?x=1",
+            "https://api.heygen.com#f",
+            "https://",
+            "https://host:notaport",
+            "http://[::2]:80",
+        ] {
+            assert!(normalize_base_url(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            normalize_base_url("https://example.com/prefix/").unwrap(),
+            "https://example.com/prefix"
+        );
+    }
+
+    #[test]
+    fn credentials_exactly_one() {
+        assert!(Config::builder().build().is_err());
+        assert!(
+            Config::builder()
+                .api_key("a")
+                .access_token("b")
+                .build()
+                .is_err()
+        );
+        assert!(Config::builder().api_key("bad\nkey").build().is_err());
+        let cfg = Config::builder().access_token("tok").build().unwrap();
+        assert_eq!(cfg.auth_header().0, AUTHORIZATION);
+        assert!(cfg.auth_header().1.is_sensitive());
+    }
+}

@@ -1,0 +1,705 @@
+//! The one error type of the SDK, shared by both transports.
+//!
+//! Every variant boxes its details so that `Result<T, Error>` stays two words wide. Messages are
+//! lower-case, have no trailing period and never contain headers, credentials or presigned URL
+//! signatures.
+
+use core::fmt;
+use core::time::Duration;
+use std::error::Error as StdError;
+
+use http::{Method, StatusCode};
+
+/// A boxed error source from a transport or another library.
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// Every way a call can fail.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration is invalid; nothing was sent.
+    InvalidConfig(Box<InvalidConfig>),
+    /// The request failed validation; nothing was sent.
+    InvalidRequest(Box<InvalidRequest>),
+    /// No response was received (connect, TLS, timeout, I/O, connection closed).
+    Transport(Box<TransportError>),
+    /// HeyGen answered with an error: a JSON error body, a `200` carrying an `error` object, or a
+    /// JSON-less error status the status alone explains.
+    Api(Box<ApiError>),
+    /// The body was not the JSON the API speaks (an HTML page from a proxy, for example).
+    UnexpectedResponse(Box<UnexpectedResponse>),
+    /// The server answered with a redirect; API calls never follow one.
+    UnexpectedRedirect(Box<UnexpectedRedirect>),
+    /// The response body was larger than the configured limit.
+    BodyTooLarge(Box<BodyTooLarge>),
+    /// A successful response did not have the expected shape.
+    Decode(Box<DecodeError>),
+    /// A job (avatar training, video rendering) ended in `failed`.
+    JobFailed(Box<JobFailed>),
+    /// A wait reached its deadline before the resource reached a final state.
+    WaitTimedOut(Box<WaitTimedOut>),
+    /// A list endpoint returned a cursor it had returned before, or the page cap was reached.
+    PaginationStalled(Box<PaginationStalled>),
+    /// Uploading the bytes of an asset failed after the asset was created.
+    UploadFailed(Box<UploadFailed>),
+}
+
+/// Details of [`Error::InvalidConfig`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InvalidConfig {
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Details of [`Error::InvalidRequest`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct InvalidRequest {
+    /// The operation's method, when known.
+    pub method: Option<Method>,
+    /// The operation's path template, when known.
+    pub path: Option<&'static str>,
+    /// The offending field, when one is to blame.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// The validation error from the model, when there is one.
+    pub source: Option<BoxError>,
+}
+
+/// What kind of transport failure happened; transports map their own errors onto these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// Name resolution or TCP connect failed; nothing was sent.
+    Connect,
+    /// The connect timeout expired; nothing was sent.
+    ConnectTimeout,
+    /// The TLS handshake failed.
+    Tls,
+    /// The request timeout expired after the request may have been sent.
+    Timeout,
+    /// The connection was reset while sending or receiving.
+    ConnectionReset,
+    /// The connection closed before any response byte arrived (for example a stale pooled
+    /// connection).
+    ClosedBeforeResponse,
+    /// The response body ended early or could not be read.
+    Io,
+    /// The transport refused or failed a redirect.
+    Redirect,
+    /// The request body could not be read (for example a streamed file failed).
+    Body,
+    /// Anything else.
+    Other,
+}
+
+impl TransportErrorKind {
+    /// A short lower-case description.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connect => "connect failed",
+            Self::ConnectTimeout => "connect timed out",
+            Self::Tls => "tls handshake failed",
+            Self::Timeout => "request timed out",
+            Self::ConnectionReset => "connection reset",
+            Self::ClosedBeforeResponse => "connection closed before any response",
+            Self::Io => "i/o error",
+            Self::Redirect => "redirect failed",
+            Self::Body => "request body failed",
+            Self::Other => "transport error",
+        }
+    }
+
+    /// Whether nothing reached the server, so a retry is always safe.
+    pub fn nothing_sent(self) -> bool {
+        matches!(self, Self::Connect | Self::ConnectTimeout)
+    }
+
+    /// Whether this is a timeout.
+    pub fn is_timeout(self) -> bool {
+        matches!(self, Self::ConnectTimeout | Self::Timeout)
+    }
+}
+
+/// Details of [`Error::Transport`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// What happened.
+    pub kind: TransportErrorKind,
+    /// The operation's method, when known.
+    pub method: Option<Method>,
+    /// The operation's path template, when known.
+    pub path: Option<&'static str>,
+    /// The transport's own error; it never contains credentials.
+    pub source: Option<BoxError>,
+}
+
+/// Details of [`Error::Api`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The request method.
+    pub method: Method,
+    /// The path template (`/v3/videos/{video_id}`), never the filled-in path.
+    pub path: &'static str,
+    /// The HTTP status (a `200` when the body carried an `error` object).
+    pub status: StatusCode,
+    /// HeyGen's error code (`not_found`, `rate_limit_exceeded`, `400112`, …), when given.
+    pub code: Option<String>,
+    /// HeyGen's message, when given.
+    pub message: Option<String>,
+    /// The parameter at fault, when given.
+    pub param: Option<String>,
+    /// A documentation link, when given.
+    pub doc_url: Option<String>,
+    /// The `X-Request-Id` response header.
+    pub request_id: Option<String>,
+    /// The server's `Retry-After`, resolved to a delay (an HTTP date is taken relative to the
+    /// response's `Date` header; a past date gives zero).
+    pub retry_after: Option<Duration>,
+}
+
+/// Details of [`Error::UnexpectedResponse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnexpectedResponse {
+    /// The request method.
+    pub method: Method,
+    /// The path template.
+    pub path: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The `Content-Type` header, when present and readable.
+    pub content_type: Option<String>,
+    /// At most 512 bytes of the (decoded) body, lossily converted to text, with presigned URL
+    /// signatures redacted.
+    pub snippet: String,
+    /// The `X-Request-Id` response header.
+    pub request_id: Option<String>,
+    /// The server's `Retry-After`, resolved to a delay.
+    pub retry_after: Option<Duration>,
+}
+
+/// Details of [`Error::UnexpectedRedirect`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnexpectedRedirect {
+    /// The request method.
+    pub method: Method,
+    /// The path template.
+    pub path: &'static str,
+    /// The 3xx status.
+    pub status: StatusCode,
+    /// The `Location` header with query secrets redacted, when present.
+    pub location: Option<String>,
+    /// The `X-Request-Id` response header.
+    pub request_id: Option<String>,
+}
+
+/// Details of [`Error::BodyTooLarge`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BodyTooLarge {
+    /// The request method, when known.
+    pub method: Option<Method>,
+    /// The path template, when known.
+    pub path: Option<&'static str>,
+    /// The HTTP status, when a response head was received.
+    pub status: Option<StatusCode>,
+    /// The limit, in bytes.
+    pub limit: usize,
+    /// The `X-Request-Id` response header.
+    pub request_id: Option<String>,
+}
+
+/// Details of [`Error::Decode`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The request method.
+    pub method: Method,
+    /// The path template.
+    pub path: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// Where in the JSON document decoding failed (`data.avatar_group.created_at`); `.` for the
+    /// root.
+    pub json_path: String,
+    /// What serde reported.
+    pub message: String,
+    /// At most 512 bytes of the body, redacted like [`UnexpectedResponse::snippet`].
+    pub snippet: String,
+    /// The `X-Request-Id` response header.
+    pub request_id: Option<String>,
+}
+
+/// Details of [`Error::JobFailed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct JobFailed {
+    /// The resource kind (`avatar group`, `look`, `video`).
+    pub resource: &'static str,
+    /// The resource id.
+    pub id: String,
+    /// HeyGen's failure code, when given.
+    pub code: Option<String>,
+    /// HeyGen's failure message, when given.
+    pub message: Option<String>,
+}
+
+/// Details of [`Error::WaitTimedOut`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WaitTimedOut {
+    /// The resource kind.
+    pub resource: &'static str,
+    /// The resource id.
+    pub id: String,
+    /// The last raw status seen, when any check succeeded.
+    pub last_status: Option<String>,
+    /// How long the wait lasted.
+    pub elapsed: Duration,
+}
+
+/// Why pagination stopped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StallReason {
+    /// The server returned a cursor it had already returned.
+    RepeatedToken,
+    /// `has_more` was true but no cursor came back.
+    MissingToken,
+    /// The hard page cap was reached.
+    PageCap,
+}
+
+/// Details of [`Error::PaginationStalled`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PaginationStalled {
+    /// The path template of the list endpoint.
+    pub path: &'static str,
+    /// Why.
+    pub reason: StallReason,
+    /// Pages received so far.
+    pub pages: u32,
+}
+
+/// Details of [`Error::UploadFailed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct UploadFailed {
+    /// The asset that was created and is not complete; resume or clean up with it.
+    pub asset_id: String,
+    /// What failed.
+    pub source: Error,
+}
+
+/// Classes a caller can branch on, derived from the status and HeyGen's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// Invalid configuration or request (client side), or a 400/422 from the server.
+    Validation,
+    /// 401: missing, wrong or expired credentials.
+    Unauthorized,
+    /// 403.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 402 or `insufficient_credit`.
+    InsufficientCredit,
+    /// 429 or `rate_limit_exceeded`.
+    RateLimited,
+    /// `quota_exceeded`: not worth retrying.
+    QuotaExceeded,
+    /// 409 `request_in_progress`: the same idempotency key is still being processed.
+    RequestInProgress,
+    /// Any other 409.
+    Conflict,
+    /// 413 or `payload_too_large`.
+    PayloadTooLarge,
+    /// 5xx.
+    Server,
+    /// A redirect was refused.
+    Redirect,
+    /// No response (connect, TLS, I/O).
+    Transport,
+    /// A timeout, from the transport or a wait.
+    Timeout,
+    /// The response could not be understood (decode, unexpected body, too large).
+    Protocol,
+    /// A job failed.
+    JobFailed,
+    /// Pagination stalled.
+    Pagination,
+    /// Something else.
+    Other,
+}
+
+/// The class for a status and an optional HeyGen code.
+pub(crate) fn class_for(status: StatusCode, code: Option<&str>) -> ErrorClass {
+    if let Some(code) = code {
+        match code {
+            "unauthorized" => return ErrorClass::Unauthorized,
+            "forbidden" => return ErrorClass::Forbidden,
+            "not_found" | "avatar_not_found" | "video_not_found" | "resource_not_found" => {
+                return ErrorClass::NotFound;
+            }
+            "insufficient_credit" => return ErrorClass::InsufficientCredit,
+            "rate_limit_exceeded" => return ErrorClass::RateLimited,
+            "quota_exceeded" => return ErrorClass::QuotaExceeded,
+            "payload_too_large" => return ErrorClass::PayloadTooLarge,
+            "request_in_progress" => return ErrorClass::RequestInProgress,
+            "conflict" => return ErrorClass::Conflict,
+            "invalid_parameter" => return ErrorClass::Validation,
+            _ => {}
+        }
+    }
+    match status.as_u16() {
+        400 | 422 => ErrorClass::Validation,
+        401 => ErrorClass::Unauthorized,
+        402 => ErrorClass::InsufficientCredit,
+        403 => ErrorClass::Forbidden,
+        404 | 410 => ErrorClass::NotFound,
+        409 => ErrorClass::Conflict,
+        413 => ErrorClass::PayloadTooLarge,
+        429 => ErrorClass::RateLimited,
+        408 | 504 => ErrorClass::Timeout,
+        500..=599 => ErrorClass::Server,
+        300..=399 => ErrorClass::Redirect,
+        _ => ErrorClass::Other,
+    }
+}
+
+impl Error {
+    /// An invalid configuration.
+    pub fn invalid_config(message: impl Into<String>) -> Self {
+        Self::InvalidConfig(Box::new(InvalidConfig {
+            message: message.into(),
+        }))
+    }
+
+    /// An invalid request, blamed on `field` when given.
+    pub fn invalid_request(field: Option<&str>, message: impl Into<String>) -> Self {
+        Self::InvalidRequest(Box::new(InvalidRequest {
+            method: None,
+            path: None,
+            field: field.map(str::to_owned),
+            message: message.into(),
+            source: None,
+        }))
+    }
+
+    /// A transport failure. Transports call this (or let [`crate::Call::on_transport_error`] do
+    /// it); the source must not contain credentials.
+    pub fn transport(kind: TransportErrorKind, source: Option<BoxError>) -> Self {
+        Self::Transport(Box::new(TransportError {
+            kind,
+            method: None,
+            path: None,
+            source,
+        }))
+    }
+
+    /// A body over `limit` bytes.
+    pub fn body_too_large(status: Option<StatusCode>, limit: usize) -> Self {
+        Self::BodyTooLarge(Box::new(BodyTooLarge {
+            method: None,
+            path: None,
+            status,
+            limit,
+            request_id: None,
+        }))
+    }
+
+    /// An upload of asset `asset_id` failed with `source`.
+    pub fn upload_failed(asset_id: impl Into<String>, source: Error) -> Self {
+        Self::UploadFailed(Box::new(UploadFailed {
+            asset_id: asset_id.into(),
+            source,
+        }))
+    }
+
+    /// Fills in the method and path template where the variant has room for them and they are
+    /// not set yet.
+    #[must_use]
+    pub fn with_operation(mut self, method: &Method, path: &'static str) -> Self {
+        match &mut self {
+            Self::InvalidRequest(e) => {
+                e.method.get_or_insert_with(|| method.clone());
+                e.path.get_or_insert(path);
+            }
+            Self::Transport(e) => {
+                e.method.get_or_insert_with(|| method.clone());
+                e.path.get_or_insert(path);
+            }
+            Self::BodyTooLarge(e) => {
+                e.method.get_or_insert_with(|| method.clone());
+                e.path.get_or_insert(path);
+            }
+            _ => {}
+        }
+        self
+    }
+
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(e) => Some(e.status),
+            Self::UnexpectedResponse(e) => Some(e.status),
+            Self::UnexpectedRedirect(e) => Some(e.status),
+            Self::BodyTooLarge(e) => e.status,
+            Self::Decode(e) => Some(e.status),
+            Self::UploadFailed(e) => e.source.status(),
+            _ => None,
+        }
+    }
+
+    /// HeyGen's error code, when the server sent one (or the job failure code).
+    pub fn api_code(&self) -> Option<&str> {
+        match self {
+            Self::Api(e) => e.code.as_deref(),
+            Self::JobFailed(e) => e.code.as_deref(),
+            Self::UploadFailed(e) => e.source.api_code(),
+            _ => None,
+        }
+    }
+
+    /// The `X-Request-Id` of the response, when there was one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(e) => e.request_id.as_deref(),
+            Self::UnexpectedResponse(e) => e.request_id.as_deref(),
+            Self::UnexpectedRedirect(e) => e.request_id.as_deref(),
+            Self::BodyTooLarge(e) => e.request_id.as_deref(),
+            Self::Decode(e) => e.request_id.as_deref(),
+            Self::UploadFailed(e) => e.source.request_id(),
+            _ => None,
+        }
+    }
+
+    /// The server's `Retry-After` as a delay, when it sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Api(e) => e.retry_after,
+            Self::UnexpectedResponse(e) => e.retry_after,
+            _ => None,
+        }
+    }
+
+    /// The transport failure kind, for [`Error::Transport`].
+    pub fn transport_kind(&self) -> Option<TransportErrorKind> {
+        match self {
+            Self::Transport(e) => Some(e.kind),
+            _ => None,
+        }
+    }
+
+    /// The class a caller can branch on.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::InvalidConfig(_) | Self::InvalidRequest(_) => ErrorClass::Validation,
+            Self::Transport(e) if e.kind.is_timeout() => ErrorClass::Timeout,
+            Self::Transport(e) if e.kind == TransportErrorKind::Redirect => ErrorClass::Redirect,
+            Self::Transport(_) => ErrorClass::Transport,
+            Self::Api(e) => class_for(e.status, e.code.as_deref()),
+            Self::UnexpectedResponse(e) => match class_for(e.status, None) {
+                ErrorClass::Other => ErrorClass::Protocol,
+                class => class,
+            },
+            Self::UnexpectedRedirect(_) => ErrorClass::Redirect,
+            Self::BodyTooLarge(_) | Self::Decode(_) => ErrorClass::Protocol,
+            Self::JobFailed(_) => ErrorClass::JobFailed,
+            Self::WaitTimedOut(_) => ErrorClass::Timeout,
+            Self::PaginationStalled(_) => ErrorClass::Pagination,
+            Self::UploadFailed(e) => e.source.class(),
+        }
+    }
+
+    /// Whether the failure is transient: rate limits, `request_in_progress`, 5xx and transport
+    /// failures other than TLS and redirects.
+    ///
+    /// This is a hint for callers; whether the SDK itself retries also depends on the request's
+    /// idempotency (see [`crate::retry::decide`]).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport(e) => !matches!(
+                e.kind,
+                TransportErrorKind::Tls | TransportErrorKind::Redirect | TransportErrorKind::Body
+            ),
+            Self::Api(_) | Self::UnexpectedResponse(_) => matches!(
+                self.class(),
+                ErrorClass::RateLimited
+                    | ErrorClass::RequestInProgress
+                    | ErrorClass::Server
+                    | ErrorClass::Timeout
+            ),
+            Self::UploadFailed(e) => e.source.is_retryable(),
+            _ => false,
+        }
+    }
+
+    /// Whether this is a timeout: a transport timeout, a 408/504, or a wait deadline.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Self::Transport(e) => e.kind.is_timeout(),
+            Self::WaitTimedOut(_) => true,
+            Self::Api(_) | Self::UnexpectedResponse(_) => {
+                matches!(self.status().map(|s| s.as_u16()), Some(408 | 504))
+            }
+            Self::UploadFailed(e) => e.source.is_timeout(),
+            _ => false,
+        }
+    }
+}
+
+fn write_op(
+    f: &mut fmt::Formatter<'_>,
+    method: Option<&Method>,
+    path: Option<&str>,
+) -> fmt::Result {
+    match (method, path) {
+        (Some(m), Some(p)) => write!(f, " ({m} {p})"),
+        (None, Some(p)) => write!(f, " ({p})"),
+        _ => Ok(()),
+    }
+}
+
+impl fmt::Display for Error {
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per variant reads best as one match"
+    )]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidConfig(e) => write!(f, "invalid configuration: {}", e.message),
+            Self::InvalidRequest(e) => {
+                f.write_str("invalid request")?;
+                write_op(f, e.method.as_ref(), e.path)?;
+                match &e.field {
+                    Some(field) => write!(f, ": {field}: {}", e.message),
+                    None => write!(f, ": {}", e.message),
+                }
+            }
+            Self::Transport(e) => {
+                f.write_str(e.kind.as_str())?;
+                write_op(f, e.method.as_ref(), e.path)
+            }
+            Self::Api(e) => {
+                write!(
+                    f,
+                    "{} {} failed with status {}",
+                    e.method,
+                    e.path,
+                    e.status.as_u16()
+                )?;
+                if let Some(code) = &e.code {
+                    write!(f, " ({code})")?;
+                }
+                if let Some(message) = &e.message {
+                    write!(f, ": {message}")?;
+                }
+                Ok(())
+            }
+            Self::UnexpectedResponse(e) => {
+                write!(
+                    f,
+                    "unexpected response to {} {}: status {}, content type {}",
+                    e.method,
+                    e.path,
+                    e.status.as_u16(),
+                    e.content_type.as_deref().unwrap_or("none")
+                )
+            }
+            Self::UnexpectedRedirect(e) => {
+                write!(
+                    f,
+                    "refused to follow a redirect from {} {}: status {}",
+                    e.method,
+                    e.path,
+                    e.status.as_u16()
+                )?;
+                if let Some(location) = &e.location {
+                    write!(f, " to {location}")?;
+                }
+                Ok(())
+            }
+            Self::BodyTooLarge(e) => {
+                write!(f, "response body larger than {} bytes", e.limit)?;
+                write_op(f, e.method.as_ref(), e.path)
+            }
+            Self::Decode(e) => write!(
+                f,
+                "could not decode the response to {} {} (status {}) at {}: {}",
+                e.method,
+                e.path,
+                e.status.as_u16(),
+                e.json_path,
+                e.message
+            ),
+            Self::JobFailed(e) => {
+                write!(f, "{} {} failed", e.resource, e.id)?;
+                if let Some(code) = &e.code {
+                    write!(f, " ({code})")?;
+                }
+                if let Some(message) = &e.message {
+                    write!(f, ": {message}")?;
+                }
+                Ok(())
+            }
+            Self::WaitTimedOut(e) => {
+                write!(
+                    f,
+                    "timed out after {} s waiting for {} {}",
+                    e.elapsed.as_secs(),
+                    e.resource,
+                    e.id
+                )?;
+                match &e.last_status {
+                    Some(status) => write!(f, " (last status {status})"),
+                    None => f.write_str(" (no status seen)"),
+                }
+            }
+            Self::PaginationStalled(e) => {
+                let why = match e.reason {
+                    StallReason::RepeatedToken => "the server repeated a page token",
+                    StallReason::MissingToken => "the server said there is more but sent no token",
+                    StallReason::PageCap => "the page cap was reached",
+                };
+                write!(
+                    f,
+                    "pagination of {} stopped after {} pages: {why}",
+                    e.path, e.pages
+                )
+            }
+            Self::UploadFailed(e) => {
+                write!(f, "upload of asset {} failed: {}", e.asset_id, e.source)
+            }
+        }
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Self::InvalidRequest(e) => e.source.as_deref().map(|s| s as &(dyn StdError + 'static)),
+            Self::Transport(e) => e.source.as_deref().map(|s| s as &(dyn StdError + 'static)),
+            Self::UploadFailed(e) => Some(&e.source),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_small() {
+        assert!(size_of::<Error>() <= 16);
+    }
+}

@@ -1,0 +1,287 @@
+//! The [`Operation`] trait and the request-building helpers every operation shares.
+
+use bytes::Bytes;
+use http::header::{
+    ACCEPT, ACCEPT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT,
+};
+use http::{Method, Request, Response};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::config::{Config, TimeoutClass};
+use crate::error::Error;
+use crate::retry::method_is_idempotent;
+
+/// The header that carries an idempotency key.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
+
+/// One HTTP exchange with the API: how to build the request and how to read any response.
+///
+/// Operations are plain values; they do no IO. A transport sends them through [`crate::Call`],
+/// which adds the idempotency key and drives retries.
+pub trait Operation {
+    /// What a successful response decodes to.
+    type Output;
+
+    /// The HTTP method.
+    fn method(&self) -> Method;
+
+    /// The path template, for errors and logs (`/v3/videos/{video_id}`); never holds ids.
+    fn path_template(&self) -> &'static str;
+
+    /// Which timeout applies; `GET` is [`TimeoutClass::Read`], others [`TimeoutClass::Write`].
+    fn timeout_class(&self) -> TimeoutClass {
+        if self.method() == Method::GET {
+            TimeoutClass::Read
+        } else {
+            TimeoutClass::Write
+        }
+    }
+
+    /// Whether the request carries an `Idempotency-Key` when sent through [`crate::Call`]:
+    /// `POST`, `PATCH` and `DELETE` to the API do.
+    fn accepts_idempotency_key(&self) -> bool {
+        matches!(self.method(), Method::POST | Method::PATCH | Method::DELETE)
+    }
+
+    /// A key the caller chose for this operation, if any; `build` sends it. Without one,
+    /// [`crate::Call::new`] makes one from the transport's entropy.
+    fn idempotency_key(&self) -> Option<&str> {
+        None
+    }
+
+    /// Whether sending the request twice is safe: `GET`, `HEAD`, `PUT`, `DELETE`, or a request
+    /// that carries an idempotency key chosen by the caller. ([`crate::Call`] also counts the key
+    /// it adds.)
+    fn is_idempotent(&self) -> bool {
+        method_is_idempotent(&self.method()) || self.idempotency_key().is_some()
+    }
+
+    /// Whether the body is streamed by the transport instead of carried in the built request
+    /// (multipart asset upload, direct-upload `PUT`).
+    fn streams_body(&self) -> bool {
+        false
+    }
+
+    /// Whether the request goes to the API origin (with credentials). The direct-upload `PUT`
+    /// goes to a storage URL and returns false.
+    fn sends_credentials(&self) -> bool {
+        true
+    }
+
+    /// Validates and builds the request.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when validation fails; nothing must be sent then.
+    fn build(&self, config: &Config) -> Result<Request<Bytes>, Error>;
+
+    /// Reads a response of any status with any body; never panics.
+    ///
+    /// # Errors
+    /// Every error the API can express and every malformed response, as described in
+    /// [`crate::response`].
+    fn parse(&self, response: Response<&[u8]>) -> Result<Self::Output, Error>;
+}
+
+impl<O: Operation + ?Sized> Operation for &O {
+    type Output = O::Output;
+
+    fn method(&self) -> Method {
+        (**self).method()
+    }
+    fn path_template(&self) -> &'static str {
+        (**self).path_template()
+    }
+    fn timeout_class(&self) -> TimeoutClass {
+        (**self).timeout_class()
+    }
+    fn accepts_idempotency_key(&self) -> bool {
+        (**self).accepts_idempotency_key()
+    }
+    fn idempotency_key(&self) -> Option<&str> {
+        (**self).idempotency_key()
+    }
+    fn is_idempotent(&self) -> bool {
+        (**self).is_idempotent()
+    }
+    fn streams_body(&self) -> bool {
+        (**self).streams_body()
+    }
+    fn sends_credentials(&self) -> bool {
+        (**self).sends_credentials()
+    }
+    fn build(&self, config: &Config) -> Result<Request<Bytes>, Error> {
+        (**self).build(config)
+    }
+    fn parse(&self, response: Response<&[u8]>) -> Result<Self::Output, Error> {
+        (**self).parse(response)
+    }
+}
+
+/// Characters encoded in a path segment: everything but unreserved characters.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Characters encoded in a query key or value: everything but unreserved characters.
+const QUERY_COMPONENT: &AsciiSet = PATH_SEGMENT;
+
+/// Percent-encodes one path parameter so it stays one segment.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] for an empty id, `.` or `..`, which no encoding keeps inside a
+/// single segment on every server.
+pub fn encode_path_param(name: &str, value: &str) -> Result<String, Error> {
+    if value.is_empty() || value == "." || value == ".." {
+        return Err(Error::invalid_request(
+            Some(name),
+            "must not be empty, `.` or `..`",
+        ));
+    }
+    Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string())
+}
+
+/// Builds a query string (`?a=1&b=x%20y`) from pairs; empty when there are none.
+pub fn encode_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.extend(utf8_percent_encode(k.as_ref(), QUERY_COMPONENT));
+        out.push('=');
+        out.extend(utf8_percent_encode(v.as_ref(), QUERY_COMPONENT));
+    }
+    out
+}
+
+/// Makes an idempotency key from 16 bytes of entropy: `hgrs-` and 32 lower-case hex digits.
+pub fn idempotency_key_from_entropy(entropy: &[u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut key = String::with_capacity(5 + 32);
+    key.push_str("hgrs-");
+    for byte in entropy {
+        key.push(char::from(HEX[usize::from(byte >> 4)]));
+        key.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    key
+}
+
+/// Whether a key is 1–255 characters of `[A-Za-z0-9_:.-]`.
+pub fn is_valid_idempotency_key(key: &str) -> bool {
+    (1..=255).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-'))
+}
+
+/// The body of a built request.
+pub(crate) enum Body {
+    /// No body (`GET`, `DELETE`).
+    Empty,
+    /// A JSON document.
+    Json(Vec<u8>),
+    #[allow(dead_code, reason = "used by the multipart asset upload")]
+    /// A streamed body of this many bytes with this content type; the built request's body is
+    /// empty and the transport streams the bytes.
+    Streamed {
+        content_type: HeaderValue,
+        length: u64,
+    },
+}
+
+/// Builds an API request: URL from the base and `path_and_query`, `Accept`, `Accept-Encoding`,
+/// `User-Agent`, auth, the caller's idempotency key, and the body with its content type.
+pub(crate) fn api_request(
+    config: &Config,
+    method: Method,
+    path_and_query: &str,
+    idempotency_key: Option<&str>,
+    body: Body,
+) -> Result<Request<Bytes>, Error> {
+    let url = config.url(path_and_query);
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|_| Error::invalid_request(None, "the request url is invalid"))?;
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(ACCEPT, HeaderValue::from_static("application/json"))
+        .header(ACCEPT_ENCODING, HeaderValue::from_static("gzip"))
+        .header(USER_AGENT, config.user_agent().clone());
+    let (auth_name, auth_value) = config.auth_header();
+    builder = builder.header(auth_name.clone(), auth_value.clone());
+    if let Some(key) = idempotency_key {
+        if !is_valid_idempotency_key(key) {
+            return Err(Error::invalid_request(
+                Some("idempotency_key"),
+                "must be 1 to 255 characters of letters, digits, `_`, `:`, `.` or `-`",
+            ));
+        }
+        let value = HeaderValue::from_str(key)
+            .map_err(|_| Error::invalid_request(Some("idempotency_key"), "invalid header value"))?;
+        builder = builder.header(HeaderName::from_static(IDEMPOTENCY_KEY_HEADER), value);
+    }
+    let body = match body {
+        Body::Empty => Bytes::new(),
+        Body::Json(json) => {
+            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            Bytes::from(json)
+        }
+        Body::Streamed {
+            content_type,
+            length,
+        } => {
+            builder = builder
+                .header(CONTENT_TYPE, content_type)
+                .header(CONTENT_LENGTH, HeaderValue::from(length));
+            Bytes::new()
+        }
+    };
+    builder
+        .body(body)
+        .map_err(|_| Error::invalid_request(None, "the request could not be built"))
+}
+
+/// Serializes a JSON body; an object with no set fields becomes `{}`.
+pub(crate) fn json_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body, Error> {
+    serde_json::to_vec(value)
+        .map(Body::Json)
+        .map_err(|e| Error::invalid_request(None, format!("the body could not be serialized: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_params_stay_one_segment() {
+        assert_eq!(
+            encode_path_param("id", "a/b?c#d e").unwrap(),
+            "a%2Fb%3Fc%23d%20e"
+        );
+        assert_eq!(encode_path_param("id", "../x").unwrap(), "..%2Fx");
+        assert!(encode_path_param("id", "..").is_err());
+        assert!(encode_path_param("id", ".").is_err());
+        assert!(encode_path_param("id", "").is_err());
+        assert_eq!(encode_path_param("id", "look_0001").unwrap(), "look_0001");
+    }
+
+    #[test]
+    fn keys() {
+        let k = idempotency_key_from_entropy(&[0xab; 16]);
+        assert!(is_valid_idempotency_key(&k));
+        assert_eq!(k.len(), 37);
+        assert!(!is_valid_idempotency_key("bad key!"));
+        assert!(!is_valid_idempotency_key(&"a".repeat(256)));
+        assert!(is_valid_idempotency_key(&"a".repeat(255)));
+    }
+
+    #[test]
+    fn query() {
+        assert_eq!(encode_query::<&str, &str>(&[]), "");
+        assert_eq!(
+            encode_query(&[("a", "x y"), ("b", "1&2")]),
+            "?a=x%20y&b=1%262"
+        );
+    }
+}

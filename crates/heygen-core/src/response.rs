@@ -1,0 +1,524 @@
+//! Turning any response (status, headers, bytes) into a typed value or an [`Error`].
+//!
+//! Every operation's `parse` runs the same pipeline: size limit, content decoding (gzip and
+//! deflate, with a bound on the decoded size), redirects, the HeyGen error shapes (checked before
+//! `data`, for every status), non-JSON bodies, and finally typed decoding with a JSON path on
+//! failure.
+
+use std::borrow::Cow;
+use std::io::Read;
+use std::time::{Duration, SystemTime};
+
+use http::header::{CONTENT_ENCODING, CONTENT_TYPE, DATE, HeaderMap, LOCATION, RETRY_AFTER};
+use http::{Method, Response, StatusCode};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::config::{Config, DEFAULT_MAX_RESPONSE_BYTES};
+use crate::error::{
+    ApiError, BodyTooLarge, DecodeError, Error, UnexpectedRedirect, UnexpectedResponse,
+};
+use crate::redact::{redact_url, snippet};
+
+/// The header HeyGen uses for its request id.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Size bounds for a response body, in bytes.
+///
+/// Transports read at most [`ResponseLimits::read_limit`] bytes of the raw body (one more than
+/// the limit, so the core can tell "exactly at the limit" from "over it") and hand them over
+/// undecoded; the core decodes `gzip`/`deflate` itself and bounds the decoded size too.
+///
+/// [`crate::Call`] attaches the configured limits to each response's extensions; a response
+/// parsed without them uses the defaults (16 MiB).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseLimits {
+    /// Largest raw body accepted.
+    pub max_body_bytes: usize,
+    /// Largest body accepted after content decoding.
+    pub max_decoded_bytes: usize,
+}
+
+impl Default for ResponseLimits {
+    fn default() -> Self {
+        Self::new(DEFAULT_MAX_RESPONSE_BYTES)
+    }
+}
+
+impl ResponseLimits {
+    /// The same bound for the raw and the decoded body.
+    pub fn new(max_bytes: usize) -> Self {
+        Self {
+            max_body_bytes: max_bytes,
+            max_decoded_bytes: max_bytes,
+        }
+    }
+
+    /// The limits a configuration asks for.
+    pub fn from_config(config: &Config) -> Self {
+        Self::new(config.max_response_bytes())
+    }
+
+    /// How many raw bytes a transport should read at most: the limit plus one.
+    pub fn read_limit(&self) -> u64 {
+        (self.max_body_bytes as u64).saturating_add(1)
+    }
+}
+
+/// What part of a successful body an operation decodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The `data` member (single resources).
+    Data,
+    /// The whole object (list pages: `data`, `has_more`, `next_token`).
+    Whole,
+}
+
+/// Identifies the operation in errors.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Meta<'a> {
+    pub(crate) method: &'a Method,
+    pub(crate) path: &'static str,
+}
+
+/// The `X-Request-Id` header, when present and readable.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(200).collect())
+}
+
+fn content_type(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(200).collect())
+}
+
+/// Parses `Retry-After`: delta seconds, or an HTTP date taken relative to the response's `Date`
+/// header (a past date gives zero). Anything else, or a date without a `Date` header, gives
+/// `None` so the caller falls back to its backoff.
+pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Saturate absurdly large values; the retry policy caps them anyway.
+        let secs = value.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    let reference = headers
+        .get(DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v.trim()).ok())?;
+    Some(duration_between(reference, at))
+}
+
+fn duration_between(from: SystemTime, to: SystemTime) -> Duration {
+    to.duration_since(from).unwrap_or(Duration::ZERO)
+}
+
+/// Decodes `Content-Encoding: gzip` / `x-gzip` / `deflate` bodies within `limits`; other bodies
+/// are returned as they are.
+///
+/// # Errors
+/// [`Error::BodyTooLarge`] when the raw or decoded body exceeds the limits;
+/// [`Error::UnexpectedResponse`] is not produced here: an unknown or corrupt encoding gives
+/// [`Error::Transport`] with [`crate::TransportErrorKind::Io`].
+pub fn decode_body<'a>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &'a [u8],
+    limits: &ResponseLimits,
+) -> Result<Cow<'a, [u8]>, Error> {
+    if body.len() > limits.max_body_bytes {
+        return Err(too_large(status, headers, limits.max_body_bytes));
+    }
+    let encoding = headers
+        .get_all(CONTENT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|v| v.trim().to_ascii_lowercase())
+        .filter(|v| !v.is_empty() && v != "identity")
+        .collect::<Vec<_>>();
+    if encoding.is_empty() || body.is_empty() {
+        return Ok(Cow::Borrowed(body));
+    }
+    let mut current: Vec<u8> = Vec::new();
+    let mut first = true;
+    // Encodings are listed in the order they were applied; undo them in reverse.
+    for coding in encoding.iter().rev() {
+        let input: &[u8] = if first { body } else { &current };
+        let decoded = match coding.as_str() {
+            "gzip" | "x-gzip" => bounded_read(
+                flate2::read::MultiGzDecoder::new(input),
+                limits,
+                status,
+                headers,
+            )?,
+            "deflate" => bounded_read(
+                flate2::read::ZlibDecoder::new(input),
+                limits,
+                status,
+                headers,
+            )?,
+            _ => {
+                return Err(Error::transport(
+                    crate::error::TransportErrorKind::Io,
+                    Some(format!("unsupported content encoding {coding}").into()),
+                ));
+            }
+        };
+        current = decoded;
+        first = false;
+    }
+    Ok(Cow::Owned(current))
+}
+
+fn bounded_read(
+    reader: impl Read,
+    limits: &ResponseLimits,
+    status: StatusCode,
+    headers: &HeaderMap,
+) -> Result<Vec<u8>, Error> {
+    let cap = limits.max_decoded_bytes;
+    let mut out = Vec::new();
+    let read = reader
+        .take((cap as u64).saturating_add(1))
+        .read_to_end(&mut out);
+    match read {
+        Ok(_) if out.len() > cap => Err(too_large(status, headers, cap)),
+        Ok(_) => Ok(out),
+        Err(e) => Err(Error::transport(
+            crate::error::TransportErrorKind::Io,
+            Some(format!("could not decode the compressed body: {e}").into()),
+        )),
+    }
+}
+
+fn too_large(status: StatusCode, headers: &HeaderMap, limit: usize) -> Error {
+    Error::BodyTooLarge(Box::new(BodyTooLarge {
+        method: None,
+        path: None,
+        status: Some(status),
+        limit,
+        request_id: request_id(headers),
+    }))
+}
+
+/// The top level of any JSON object body, borrowed.
+#[derive(Deserialize)]
+struct Outer<'a> {
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+    #[serde(default)]
+    error: Option<Value>,
+    #[serde(default)]
+    code: Option<Value>,
+    #[serde(default)]
+    message: Option<Value>,
+    #[serde(default)]
+    msg: Option<Value>,
+    #[serde(default)]
+    detail: Option<Value>,
+    #[serde(default)]
+    param: Option<Value>,
+    #[serde(default)]
+    doc_url: Option<Value>,
+}
+
+fn value_text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(bounded(s)),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        other => Some(bounded(&other.to_string())),
+    }
+}
+
+fn bounded(text: &str) -> String {
+    const MAX: usize = 1024;
+    if text.len() <= MAX {
+        return crate::redact::redact_secrets(text);
+    }
+    let mut end = MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    crate::redact::redact_secrets(&text[..end])
+}
+
+/// Whether an `error` member carries an error (not null, false, empty).
+fn carries_error(error: Option<&Value>) -> bool {
+    match error {
+        None | Some(Value::Null | Value::Bool(false)) => false,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Object(map)) => !map.is_empty(),
+        Some(Value::Array(items)) => !items.is_empty(),
+        Some(_) => true,
+    }
+}
+
+fn api_error(meta: Meta<'_>, status: StatusCode, headers: &HeaderMap, outer: &Outer<'_>) -> Error {
+    let mut code = None;
+    let mut message = None;
+    let mut param = None;
+    let mut doc_url = None;
+    match &outer.error {
+        Some(Value::Object(map)) => {
+            code = value_text(map.get("code"));
+            message = value_text(map.get("message").or_else(|| map.get("detail")));
+            param = value_text(map.get("param"));
+            doc_url = value_text(map.get("doc_url"));
+        }
+        Some(Value::String(s)) if !s.is_empty() => message = Some(bounded(s)),
+        _ => {}
+    }
+    code = code.or_else(|| value_text(outer.code.as_ref()));
+    message = message
+        .or_else(|| value_text(outer.message.as_ref()))
+        .or_else(|| value_text(outer.msg.as_ref()))
+        .or_else(|| value_text(outer.detail.as_ref()));
+    param = param.or_else(|| value_text(outer.param.as_ref()));
+    doc_url = doc_url.or_else(|| value_text(outer.doc_url.as_ref()));
+    Error::Api(Box::new(ApiError {
+        method: meta.method.clone(),
+        path: meta.path,
+        status,
+        code,
+        message,
+        param,
+        doc_url,
+        request_id: request_id(headers),
+        retry_after: parse_retry_after(headers),
+    }))
+}
+
+fn unexpected(meta: Meta<'_>, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    Error::UnexpectedResponse(Box::new(UnexpectedResponse {
+        method: meta.method.clone(),
+        path: meta.path,
+        status,
+        content_type: content_type(headers),
+        snippet: snippet(body),
+        request_id: request_id(headers),
+        retry_after: parse_retry_after(headers),
+    }))
+}
+
+pub(crate) fn decode_error(
+    meta: Meta<'_>,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    json_path: String,
+    message: &str,
+) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        method: meta.method.clone(),
+        path: meta.path,
+        status,
+        json_path,
+        message: bounded(message),
+        snippet: snippet(body),
+        request_id: request_id(headers),
+    }))
+}
+
+fn fill_meta(error: Error, meta: Meta<'_>) -> Error {
+    error.with_operation(meta.method, meta.path)
+}
+
+fn decode_typed<T: DeserializeOwned>(json: &str) -> Result<T, (String, String)> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    match result {
+        Ok(value) => match de.end() {
+            Ok(()) => Ok(value),
+            Err(e) => Err((".".to_owned(), e.to_string())),
+        },
+        Err(e) => {
+            let path = e.path().to_string();
+            Err((path, e.into_inner().to_string()))
+        }
+    }
+}
+
+fn prefixed(prefix: &str, path: &str) -> String {
+    if path == "." || path.is_empty() {
+        prefix.to_owned()
+    } else if path.starts_with('[') {
+        format!("{prefix}{path}")
+    } else {
+        format!("{prefix}.{path}")
+    }
+}
+
+/// Whether a body looks like JSON: its first non-whitespace byte opens an object or array.
+fn looks_like_json(body: &[u8]) -> bool {
+    matches!(
+        body.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    )
+}
+
+fn json_content_type(headers: &HeaderMap) -> bool {
+    content_type(headers).is_some_and(|ct| {
+        let ct = ct.to_ascii_lowercase();
+        ct.starts_with("application/json") || ct.contains("+json")
+    })
+}
+
+/// The whole pipeline for one response.
+pub(crate) fn parse_response<T: DeserializeOwned>(
+    meta: Meta<'_>,
+    target: Target,
+    response: &Response<&[u8]>,
+) -> Result<T, Error> {
+    let status = response.status();
+    let headers = response.headers();
+    let limits = response
+        .extensions()
+        .get::<ResponseLimits>()
+        .copied()
+        .unwrap_or_default();
+    let body =
+        decode_body(status, headers, response.body(), &limits).map_err(|e| fill_meta(e, meta))?;
+    let body: &[u8] = &body;
+
+    if status.is_redirection() {
+        return Err(Error::UnexpectedRedirect(Box::new(UnexpectedRedirect {
+            method: meta.method.clone(),
+            path: meta.path,
+            status,
+            location: headers
+                .get(LOCATION)
+                .map(|v| redact_url(&String::from_utf8_lossy(v.as_bytes()))),
+            request_id: request_id(headers),
+        })));
+    }
+
+    let Ok(text) = core::str::from_utf8(body) else {
+        return Err(if status.is_success() && json_content_type(headers) {
+            decode_error(
+                meta,
+                status,
+                headers,
+                body,
+                ".".to_owned(),
+                "the body is not valid utf-8",
+            )
+        } else {
+            unexpected(meta, status, headers, body)
+        });
+    };
+
+    if !looks_like_json(body) {
+        return Err(
+            if status.is_success() && json_content_type(headers) && !text.trim().is_empty() {
+                decode_error(
+                    meta,
+                    status,
+                    headers,
+                    body,
+                    ".".to_owned(),
+                    "expected a json object",
+                )
+            } else {
+                unexpected(meta, status, headers, body)
+            },
+        );
+    }
+
+    let outer: Outer<'_> = match serde_json::from_str(text) {
+        Ok(outer) => outer,
+        Err(e) => {
+            return Err(if status.is_success() {
+                decode_error(meta, status, headers, body, ".".to_owned(), &e.to_string())
+            } else if text.trim_start().starts_with('[') {
+                // A JSON array error body: an API error with nothing more to say.
+                api_error(meta, status, headers, &empty_outer())
+            } else {
+                unexpected(meta, status, headers, body)
+            });
+        }
+    };
+
+    if carries_error(outer.error.as_ref()) || !status.is_success() {
+        return Err(api_error(meta, status, headers, &outer));
+    }
+
+    match target {
+        Target::Data => {
+            let Some(data) = outer.data else {
+                return Err(decode_error(
+                    meta,
+                    status,
+                    headers,
+                    body,
+                    "data".to_owned(),
+                    "missing or null `data`",
+                ));
+            };
+            decode_typed::<T>(data.get()).map_err(|(path, message)| {
+                decode_error(
+                    meta,
+                    status,
+                    headers,
+                    body,
+                    prefixed("data", &path),
+                    &message,
+                )
+            })
+        }
+        Target::Whole => decode_typed::<T>(text)
+            .map_err(|(path, message)| decode_error(meta, status, headers, body, path, &message)),
+    }
+}
+
+fn empty_outer() -> Outer<'static> {
+    Outer {
+        data: None,
+        error: None,
+        code: None,
+        message: None,
+        msg: None,
+        detail: None,
+        param: None,
+        doc_url: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, "3".parse().unwrap());
+        assert_eq!(parse_retry_after(&h), Some(Duration::from_secs(3)));
+        h.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:10 GMT".parse().unwrap(),
+        );
+        assert_eq!(parse_retry_after(&h), None);
+        h.insert(DATE, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        assert_eq!(parse_retry_after(&h), Some(Duration::from_secs(10)));
+        h.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:27:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(parse_retry_after(&h), Some(Duration::ZERO));
+        h.insert(RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(parse_retry_after(&h), None);
+        h.insert(RETRY_AFTER, "-1".parse().unwrap());
+        assert_eq!(parse_retry_after(&h), None);
+    }
+}

@@ -1,0 +1,473 @@
+//! Upload helpers: multipart framing for `POST /v3/assets`, the presigned direct-upload `PUT`,
+//! a streaming SHA-256 and media type detection from magic bytes.
+//!
+//! The core never reads a file: it computes the bytes that go around it and the exact length,
+//! and the transport streams `prefix`, then the file, then `suffix`.
+
+use core::fmt;
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use http::header::{CONTENT_LENGTH, HeaderName, HeaderValue};
+use http::{Method, Request, Response};
+use sha2::Digest as _;
+
+use crate::config::{Config, TimeoutClass, is_loopback_host};
+use crate::error::Error;
+use crate::operation::Operation;
+use crate::redact::redact_url;
+use crate::response::{Meta, Target, parse_response};
+
+/// The largest file `POST /v3/assets` accepts, in bytes (32 MB); larger files go through direct
+/// upload.
+pub const MAX_MULTIPART_FILE_BYTES: u64 = 32_000_000;
+
+/// The multipart framing of one file: what goes before and after its bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MultipartFraming {
+    boundary: String,
+    content_type: String,
+    prefix: Bytes,
+    suffix: Bytes,
+    file_len: u64,
+}
+
+impl fmt::Debug for MultipartFraming {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MultipartFraming")
+            .field("boundary", &self.boundary)
+            .field("content_type", &self.content_type)
+            .field("prefix_len", &self.prefix.len())
+            .field("suffix_len", &self.suffix.len())
+            .field("file_len", &self.file_len)
+            .finish()
+    }
+}
+
+/// Escapes a file name for a `Content-Disposition` quoted string (`"`, CR and LF are
+/// percent-encoded, other control characters dropped).
+fn escape_file_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '"' => out.push_str("%22"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `value` is a plausible `type/subtype` media type (parameters allowed).
+pub fn is_valid_media_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or("").trim();
+    let Some((kind, sub)) = essence.split_once('/') else {
+        return false;
+    };
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    token(kind) && token(sub) && value.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+impl MultipartFraming {
+    /// Frames one file part named `file` with its file name and content type. The boundary is
+    /// made from `entropy` (16 random bytes from the transport).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the file is empty or larger than
+    /// [`MAX_MULTIPART_FILE_BYTES`] (use direct upload), the file name is empty, or the content
+    /// type is not a valid media type.
+    pub fn new(
+        file_name: &str,
+        content_type: &str,
+        file_len: u64,
+        entropy: [u8; 16],
+    ) -> Result<Self, Error> {
+        if file_len > MAX_MULTIPART_FILE_BYTES {
+            return Err(Error::invalid_request(
+                Some("file"),
+                format!(
+                    "{file_len} bytes is over the {MAX_MULTIPART_FILE_BYTES}-byte limit of POST /v3/assets; use a direct upload (POST /v3/assets/direct-uploads) instead"
+                ),
+            ));
+        }
+        if file_len == 0 {
+            return Err(Error::invalid_request(Some("file"), "the file is empty"));
+        }
+        let escaped = escape_file_name(file_name);
+        if escaped.trim().is_empty() {
+            return Err(Error::invalid_request(
+                Some("filename"),
+                "must not be empty",
+            ));
+        }
+        if !is_valid_media_type(content_type) {
+            return Err(Error::invalid_request(
+                Some("content_type"),
+                "is not a valid media type",
+            ));
+        }
+        let boundary = format!("heygen-rs-{}", hex(&entropy));
+        let prefix = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{escaped}\"\r\nContent-Type: {content_type}\r\n\r\n"
+        );
+        let suffix = format!("\r\n--{boundary}--\r\n");
+        Ok(Self {
+            content_type: format!("multipart/form-data; boundary={boundary}"),
+            boundary,
+            prefix: Bytes::from(prefix),
+            suffix: Bytes::from(suffix),
+            file_len,
+        })
+    }
+
+    /// The boundary.
+    pub fn boundary(&self) -> &str {
+        &self.boundary
+    }
+
+    /// The request's `Content-Type` (`multipart/form-data; boundary=…`).
+    pub fn content_type(&self) -> &str {
+        &self.content_type
+    }
+
+    /// The bytes to send before the file.
+    pub fn prefix(&self) -> &Bytes {
+        &self.prefix
+    }
+
+    /// The bytes to send after the file.
+    pub fn suffix(&self) -> &Bytes {
+        &self.suffix
+    }
+
+    /// The file's length, in bytes.
+    pub fn file_len(&self) -> u64 {
+        self.file_len
+    }
+
+    /// The exact `Content-Length` of the whole body, in bytes.
+    pub fn content_length(&self) -> u64 {
+        (self.prefix.len() as u64)
+            .saturating_add(self.file_len)
+            .saturating_add(self.suffix.len() as u64)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
+/// A streaming SHA-256, for `checksum_sha256` computed while the file is read.
+#[derive(Clone, Default)]
+pub struct Sha256 {
+    inner: sha2::Sha256,
+    len: u64,
+}
+
+impl fmt::Debug for Sha256 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sha256")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sha256 {
+    /// A fresh hasher.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.inner.update(bytes);
+        self.len = self.len.saturating_add(bytes.len() as u64);
+    }
+
+    /// Bytes hashed so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether nothing was hashed yet.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The digest as 64 lower-case hex digits.
+    pub fn finalize_hex(self) -> String {
+        hex(&self.inner.finalize())
+    }
+
+    /// The digest of `bytes` as lower-case hex.
+    pub fn hex_digest(bytes: &[u8]) -> String {
+        let mut h = Self::new();
+        h.update(bytes);
+        h.finalize_hex()
+    }
+}
+
+/// Detects a media type from the first bytes of a file (at least 16 are needed for every
+/// format): PNG, JPEG, GIF, WebP, MP4/MOV, `WebM`, MP3, WAV, PDF.
+pub fn sniff_media_type(head: &[u8]) -> Option<&'static str> {
+    let starts = |magic: &[u8]| head.starts_with(magic);
+    if starts(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if starts(b"\xff\xd8\xff") {
+        Some("image/jpeg")
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Some("image/gif")
+    } else if starts(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
+        Some("image/webp")
+    } else if starts(b"RIFF") && head.get(8..12) == Some(b"WAVE") {
+        Some("audio/wav")
+    } else if head.get(4..8) == Some(b"ftyp") {
+        if head.get(8..12) == Some(b"qt  ") {
+            Some("video/quicktime")
+        } else {
+            Some("video/mp4")
+        }
+    } else if starts(b"\x1a\x45\xdf\xa3") {
+        Some("video/webm")
+    } else if starts(b"ID3") || (head.len() >= 2 && head[0] == 0xff && head[1] & 0xe0 == 0xe0) {
+        Some("audio/mpeg")
+    } else if starts(b"%PDF-") {
+        Some("application/pdf")
+    } else {
+        None
+    }
+}
+
+/// Whether a declared media type agrees with the bytes: true when the bytes are not
+/// recognized, or the declared type (ignoring parameters and case, with common aliases) names
+/// the detected format.
+pub fn media_type_matches(declared: &str, head: &[u8]) -> bool {
+    let Some(detected) = sniff_media_type(head) else {
+        return true;
+    };
+    let declared = declared
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let alias = match declared.as_str() {
+        "image/jpg" | "image/pjpeg" => "image/jpeg",
+        "audio/mp3" => "audio/mpeg",
+        "audio/x-wav" | "audio/wave" | "audio/vnd.wave" => "audio/wav",
+        "video/x-m4v" | "audio/mp4" => "video/mp4",
+        "video/x-matroska" | "audio/webm" => "video/webm",
+        other => other,
+    };
+    alias == detected
+}
+
+/// Checks that bytes labelled `declared` really are of that type.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] when the magic bytes name another format (a PNG declared as
+/// `image/jpeg`, for example).
+pub fn check_media_type(declared: &str, head: &[u8]) -> Result<(), Error> {
+    if media_type_matches(declared, head) {
+        Ok(())
+    } else {
+        Err(Error::invalid_request(
+            Some("media_type"),
+            format!(
+                "declared as {declared} but the bytes are {}",
+                sniff_media_type(head).unwrap_or("another format")
+            ),
+        ))
+    }
+}
+
+/// The `PUT` of a file's bytes to a presigned direct-upload URL.
+///
+/// The URL is used byte for byte; the headers are exactly the returned `upload_headers` plus
+/// `Content-Length`; no API key, bearer token, user agent or idempotency key is added. The body
+/// is streamed by the transport ([`Operation::streams_body`]); the built request's body is
+/// empty. A success is any 2xx.
+#[derive(Clone)]
+pub struct DirectUploadPut {
+    url: String,
+    headers: BTreeMap<String, String>,
+    size_bytes: u64,
+}
+
+impl fmt::Debug for DirectUploadPut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DirectUploadPut")
+            .field("url", &redact_url(&self.url))
+            .field("header_names", &self.headers.keys().collect::<Vec<_>>())
+            .field("size_bytes", &self.size_bytes)
+            .finish()
+    }
+}
+
+impl DirectUploadPut {
+    /// A `PUT` of `size_bytes` bytes to `upload_url` with `upload_headers`, both as returned by
+    /// `POST /v3/assets/direct-uploads`.
+    pub fn new<K, V>(
+        upload_url: impl Into<String>,
+        upload_headers: impl IntoIterator<Item = (K, V)>,
+        size_bytes: u64,
+    ) -> Self
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Self {
+            url: upload_url.into(),
+            headers: upload_headers
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+            size_bytes,
+        }
+    }
+
+    /// The number of bytes the transport must send.
+    pub fn size_bytes(&self) -> u64 {
+        self.size_bytes
+    }
+}
+
+fn upload_url_allowed(uri: &http::Uri) -> bool {
+    match uri.scheme_str() {
+        Some("https") => uri.host().is_some(),
+        Some("http") => uri
+            .host()
+            .is_some_and(|h| is_loopback_host(h.trim_start_matches('[').trim_end_matches(']'))),
+        _ => false,
+    }
+}
+
+impl Operation for DirectUploadPut {
+    type Output = ();
+
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+
+    fn path_template(&self) -> &'static str {
+        "(direct upload url)"
+    }
+
+    fn timeout_class(&self) -> TimeoutClass {
+        TimeoutClass::Upload
+    }
+
+    fn accepts_idempotency_key(&self) -> bool {
+        false
+    }
+
+    fn streams_body(&self) -> bool {
+        true
+    }
+
+    fn sends_credentials(&self) -> bool {
+        false
+    }
+
+    fn build(&self, _config: &Config) -> Result<Request<Bytes>, Error> {
+        let uri: http::Uri = self
+            .url
+            .parse()
+            .map_err(|_| Error::invalid_request(Some("upload_url"), "is not a valid url"))?;
+        if !upload_url_allowed(&uri) {
+            return Err(Error::invalid_request(
+                Some("upload_url"),
+                "must be an https url (http only for a loopback host)",
+            ));
+        }
+        let mut builder = Request::builder().method(Method::PUT).uri(uri);
+        let mut has_length = false;
+        for (name, value) in &self.headers {
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::invalid_request(Some("upload_headers"), "invalid header name")
+            })?;
+            let mut header_value = HeaderValue::from_str(value).map_err(|_| {
+                Error::invalid_request(Some("upload_headers"), "invalid header value")
+            })?;
+            if header == CONTENT_LENGTH {
+                if value.trim().parse::<u64>().ok() != Some(self.size_bytes) {
+                    return Err(Error::invalid_request(
+                        Some("size_bytes"),
+                        "does not match the Content-Length the upload url expects",
+                    ));
+                }
+                has_length = true;
+            }
+            header_value.set_sensitive(true);
+            builder = builder.header(header, header_value);
+        }
+        if !has_length {
+            builder = builder.header(CONTENT_LENGTH, HeaderValue::from(self.size_bytes));
+        }
+        builder
+            .body(Bytes::new())
+            .map_err(|_| Error::invalid_request(None, "the upload request could not be built"))
+    }
+
+    fn parse(&self, response: Response<&[u8]>) -> Result<(), Error> {
+        if response.status().is_success() {
+            return Ok(());
+        }
+        let method = Method::PUT;
+        let meta = Meta {
+            method: &method,
+            path: self.path_template(),
+        };
+        parse_response::<serde::de::IgnoredAny>(meta, Target::Whole, &response).map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn framing_lengths() {
+        let f = MultipartFraming::new("a\"b.png", "image/png", 10, [1; 16]).unwrap();
+        assert!(
+            std::str::from_utf8(f.prefix())
+                .unwrap()
+                .contains("filename=\"a%22b.png\"")
+        );
+        assert_eq!(
+            f.content_length(),
+            f.prefix().len() as u64 + 10 + f.suffix().len() as u64
+        );
+        assert!(
+            MultipartFraming::new("x", "image/png", MAX_MULTIPART_FILE_BYTES + 1, [0; 16]).is_err()
+        );
+        assert!(MultipartFraming::new("x", "image\r\n/png", 1, [0; 16]).is_err());
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(
+            sniff_media_type(b"\x89PNG\r\n\x1a\n...."),
+            Some("image/png")
+        );
+        assert!(!media_type_matches("image/jpeg", b"\x89PNG\r\n\x1a\n"));
+        assert!(media_type_matches("image/jpg", b"\xff\xd8\xff\xe0"));
+        assert!(media_type_matches("text/plain", b"hello"));
+        assert_eq!(
+            Sha256::hex_digest(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
