@@ -3,6 +3,15 @@
 
 use crate::macros::open_enum;
 
+/// What every open enum in this crate has in common; used by generic helpers such as the
+/// proptest strategies.
+pub trait OpenEnum: Sized + Clone + 'static {
+    /// Every known variant.
+    fn known() -> &'static [Self];
+    /// The `Unknown` variant holding `text`. `text` must not be a known wire string or alias.
+    fn unknown(text: String) -> Self;
+}
+
 open_enum! {
     /// The kind of a look (`avatar_type`).
     pub enum AvatarType {

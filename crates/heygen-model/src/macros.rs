@@ -54,6 +54,15 @@ macro_rules! open_enum {
             }
         }
 
+        impl crate::enums::OpenEnum for $name {
+            fn known() -> &'static [Self] {
+                $name::KNOWN
+            }
+            fn unknown(text: String) -> Self {
+                $name::Unknown(text)
+            }
+        }
+
         impl ::core::str::FromStr for $name {
             type Err = ::core::convert::Infallible;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
