@@ -1,1 +1,357 @@
-//! Placeholder crate root; see the crate README.
+//! `heygen-emulator`: a stateful local HeyGen v3 API server for tests and demos.
+//!
+//! It serves the v3 endpoints the SDK covers on `127.0.0.1`, keeps an emulated account
+//! (avatar groups, looks, consent, assets, direct uploads, videos), checks every request against
+//! the API's JSON Schemas plus the rules the schemas do not carry, and can inject the faults real
+//! gateways produce. It never uses the SDK's own model to check requests, so a model bug is
+//! caught rather than mirrored.
+//!
+//! ```no_run
+//! use heygen_emulator::{Emulator, EmulatorOptions, Fault, FaultRule};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emu = Emulator::start(EmulatorOptions::default())?;
+//! println!("{} (key {})", emu.base_url(), emu.api_key());
+//! emu.inject(FaultRule::new("/v3/videos/*", Fault::Close).method("GET").times(1));
+//! emu.advance(std::time::Duration::from_secs(120));
+//! # Ok(()) }
+//! ```
+//!
+//! Lifecycles run on an emulated clock (real time × `speed`, plus [`EmulatorHandle::advance`]).
+//! A name (avatars) or title/script (videos) that contains [`FAIL_MARKER`] makes the job fail.
+//! See `docs/emulator.md` for the HTTP walk-through, the admin API and the fault format.
+
+mod admin;
+mod api;
+mod fault;
+mod rules;
+mod schema;
+mod server;
+mod state;
+mod upload;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use fault::{Fault, FaultRule, RetryAfter};
+pub use rules::{
+    MAX_DIRECT_UPLOAD_BYTES, MAX_MULTIPART_BYTES, MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES,
+};
+pub use schema::validate_response;
+pub use state::{FAIL_MARKER, LoggedRequest};
+
+use server::Shared;
+
+/// Default API key accepted in `X-Api-Key`.
+pub const DEFAULT_API_KEY: &str = "hg_emulator_key";
+/// Default OAuth access token accepted in `Authorization: Bearer`.
+pub const DEFAULT_ACCESS_TOKEN: &str = "hg_emulator_oauth_token";
+
+/// How to start an emulator.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct EmulatorOptions {
+    /// The key accepted in `X-Api-Key` (also accepted as a bearer token).
+    pub api_key: String,
+    /// The OAuth access token accepted in `Authorization: Bearer`.
+    pub access_token: String,
+    /// Emulated seconds per real second (1.0 = real time). Must be finite and above zero.
+    pub speed: f64,
+    /// Seed for ids and tokens; the same seed and the same requests give the same ids.
+    pub seed: u64,
+    /// Port on 127.0.0.1 (0 = ephemeral).
+    pub port: u16,
+}
+
+impl Default for EmulatorOptions {
+    fn default() -> Self {
+        Self {
+            api_key: DEFAULT_API_KEY.to_owned(),
+            access_token: DEFAULT_ACCESS_TOKEN.to_owned(),
+            speed: 1.0,
+            seed: 0,
+            port: 0,
+        }
+    }
+}
+
+impl EmulatorOptions {
+    /// Sets the API key.
+    #[must_use]
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = key.into();
+        self
+    }
+
+    /// Sets the accepted OAuth access token.
+    #[must_use]
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.access_token = token.into();
+        self
+    }
+
+    /// Sets the clock speed (emulated seconds per real second).
+    #[must_use]
+    pub fn speed(mut self, speed: f64) -> Self {
+        self.speed = speed;
+        self
+    }
+
+    /// Sets the seed.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Sets the port (0 = ephemeral).
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+}
+
+/// Why the emulator could not start.
+#[derive(Debug)]
+pub struct StartError(String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "heygen emulator failed to start: {}", self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// Entry point.
+#[derive(Debug)]
+pub struct Emulator;
+
+struct Bound {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    other_addr: SocketAddr,
+    main: TcpListener,
+    other: TcpListener,
+}
+
+async fn bind(opts: &EmulatorOptions) -> Result<Bound, StartError> {
+    if !(opts.speed.is_finite() && opts.speed > 0.0) {
+        return Err(StartError(format!(
+            "speed must be finite and above zero, got {}",
+            opts.speed
+        )));
+    }
+    schema::schemas().map_err(StartError)?;
+    let main = TcpListener::bind(("127.0.0.1", opts.port))
+        .await
+        .map_err(|e| StartError(format!("bind 127.0.0.1:{}: {e}", opts.port)))?;
+    let other = TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(|e| StartError(format!("bind the second origin: {e}")))?;
+    let addr = main.local_addr().map_err(|e| StartError(e.to_string()))?;
+    let other_addr = other.local_addr().map_err(|e| StartError(e.to_string()))?;
+    let base_url = format!("http://127.0.0.1:{}", addr.port());
+    let shared = Arc::new(Shared {
+        state: Mutex::new(state::State::new(opts.seed, opts.speed, base_url)),
+        faults: Mutex::new(Vec::new()),
+        api_key: opts.api_key.clone(),
+        access_token: opts.access_token.clone(),
+        other_origin_port: other_addr.port(),
+    });
+    Ok(Bound {
+        shared,
+        addr,
+        other_addr,
+        main,
+        other,
+    })
+}
+
+async fn serve(b: Bound, shutdown: watch::Receiver<bool>) {
+    let main = server::accept_loop(
+        b.main,
+        server::main_router(b.shared.clone()),
+        shutdown.clone(),
+    );
+    let other = server::accept_loop(b.other, server::other_router(b.shared), shutdown);
+    tokio::join!(main, other);
+}
+
+impl Emulator {
+    /// Starts an emulator on its own background thread and Tokio runtime; usable from blocking
+    /// and async code alike. It stops when the handle is dropped.
+    ///
+    /// # Errors
+    /// When the options are invalid, the port cannot be bound or the runtime cannot start.
+    pub fn start(opts: EmulatorOptions) -> Result<EmulatorHandle, StartError> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (stop, stop_rx) = watch::channel(false);
+        let thread = std::thread::Builder::new()
+            .name("heygen-emulator".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = tx.send(Err(StartError(format!("tokio runtime: {e}"))));
+                        return;
+                    }
+                };
+                rt.block_on(async move {
+                    match bind(&opts).await {
+                        Ok(b) => {
+                            let _ = tx.send(Ok((b.shared.clone(), b.addr, b.other_addr)));
+                            serve(b, stop_rx).await;
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                        }
+                    }
+                });
+            })
+            .map_err(|e| StartError(format!("spawn thread: {e}")))?;
+        let (shared, addr, other_addr) = rx
+            .recv()
+            .map_err(|_| StartError("emulator thread ended early".into()))??;
+        Ok(EmulatorHandle {
+            shared,
+            addr,
+            other_addr,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// Starts an emulator on the current Tokio runtime. It stops when the handle is dropped.
+    ///
+    /// # Errors
+    /// When the options are invalid or the port cannot be bound.
+    pub async fn start_async(opts: EmulatorOptions) -> Result<EmulatorHandle, StartError> {
+        let b = bind(&opts).await?;
+        let (stop, stop_rx) = watch::channel(false);
+        let (shared, addr, other_addr) = (b.shared.clone(), b.addr, b.other_addr);
+        tokio::spawn(serve(b, stop_rx));
+        Ok(EmulatorHandle {
+            shared,
+            addr,
+            other_addr,
+            stop,
+            thread: None,
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct EmulatorHandle {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    other_addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for EmulatorHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorHandle")
+            .field("base_url", &self.base_url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EmulatorHandle {
+    /// `http://127.0.0.1:<port>`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.addr.port())
+    }
+
+    /// The socket address the API listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API key to send in `X-Api-Key`.
+    pub fn api_key(&self) -> &str {
+        &self.shared.api_key
+    }
+
+    /// The OAuth access token accepted in `Authorization: Bearer`.
+    pub fn access_token(&self) -> &str {
+        &self.shared.access_token
+    }
+
+    /// The second origin that [`Fault::Redirect`] points to (`http://127.0.0.1:<other port>`).
+    pub fn other_origin_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.other_addr.port())
+    }
+
+    /// Approves the consent of a digital-twin group, as the person in the footage would.
+    /// Returns false when the group is unknown or is not a digital twin.
+    pub fn approve_consent(&self, group_id: &str) -> bool {
+        admin::decide(&self.shared, group_id, true).is_ok()
+    }
+
+    /// Declines the consent of a digital-twin group. Returns false when it is not one.
+    pub fn decline_consent(&self, group_id: &str) -> bool {
+        admin::decide(&self.shared, group_id, false).is_ok()
+    }
+
+    /// Moves the emulated clock forward.
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "advances beyond 2^63 ms are not meaningful"
+    )]
+    pub fn advance(&self, by: Duration) {
+        let mut st = self.shared.lock();
+        st.clock.advance_ms(by.as_millis() as i64);
+        st.refresh();
+    }
+
+    /// Emulated Unix time in seconds.
+    pub fn now(&self) -> i64 {
+        self.shared.lock().now()
+    }
+
+    /// Every API request received so far (admin requests excluded), oldest first.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.shared.lock().log.clone()
+    }
+
+    /// Requests that reached the second origin (after a redirect), oldest first.
+    pub fn other_origin_requests(&self) -> Vec<LoggedRequest> {
+        self.shared.lock().other_origin_log.clone()
+    }
+
+    /// Adds a fault rule (after the existing ones).
+    pub fn inject(&self, rule: FaultRule) {
+        admin::add_rules(&self.shared, vec![rule]);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.shared.lock_faults().clear();
+    }
+
+    /// Forgets all state, logs and faults, as if freshly started with the same options.
+    pub fn reset(&self) {
+        self.shared.lock().reset();
+        self.shared.lock_faults().clear();
+    }
+}
+
+impl Drop for EmulatorHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

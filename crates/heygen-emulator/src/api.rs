@@ -1,0 +1,717 @@
+//! The v3 JSON endpoints: each handler runs under the state lock and returns a JSON reply.
+
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+use crate::rules;
+use crate::schema::Endpoint;
+use crate::state::{
+    Asset, AssetState, CONSENT_VIDEO_REVIEW_SECS, Consent, FAIL_MARKER, Group, Kind, Look,
+    PHOTO_SECS, PROMPT_SECS, State, Training, Video,
+};
+
+/// Upload URLs stay valid this many emulated seconds.
+pub(crate) const UPLOAD_EXPIRES_SECS: i64 = 3600;
+
+/// An error answered with HeyGen's envelope.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiError {
+    pub(crate) status: u16,
+    pub(crate) code: String,
+    pub(crate) message: String,
+    pub(crate) param: Option<String>,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code: code.to_owned(),
+            message: message.into(),
+            param: None,
+        }
+    }
+
+    pub(crate) fn invalid(param: &str, message: impl Into<String>) -> Self {
+        Self::new(400, "invalid_parameter", message).param(param)
+    }
+
+    #[must_use]
+    pub(crate) fn param(mut self, p: &str) -> Self {
+        self.param = Some(p.to_owned());
+        self
+    }
+
+    pub(crate) fn body(&self) -> Value {
+        let mut e = json!({"code": self.code, "message": self.message});
+        if let Some(p) = &self.param {
+            e["param"] = Value::String(p.clone());
+        }
+        json!({ "error": e })
+    }
+
+    pub(crate) fn into_reply(self) -> Reply {
+        Reply::json(self.status, self.body())
+    }
+}
+
+/// A response body before faults and framing.
+pub(crate) enum Payload {
+    Json(Value),
+    Raw {
+        content_type: String,
+        bytes: Bytes,
+    },
+    Stream {
+        content_type: String,
+        body: axum::body::Body,
+        len: Option<u64>,
+    },
+    Empty,
+}
+
+/// A response before faults and framing.
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) payload: Payload,
+}
+
+impl Reply {
+    pub(crate) fn json(status: u16, v: Value) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            payload: Payload::Json(v),
+        }
+    }
+
+    pub(crate) fn raw(status: u16, content_type: &str, bytes: impl Into<Bytes>) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            payload: Payload::Raw {
+                content_type: content_type.to_owned(),
+                bytes: bytes.into(),
+            },
+        }
+    }
+
+    pub(crate) fn html(status: u16, html: String) -> Self {
+        Self::raw(status, "text/html; charset=utf-8", html)
+    }
+
+    #[must_use]
+    pub(crate) fn header(mut self, k: &str, v: impl Into<String>) -> Self {
+        self.headers.push((k.to_owned(), v.into()));
+        self
+    }
+}
+
+/// Decoded query string, in order.
+pub(crate) fn parse_query(q: Option<&str>) -> Vec<(String, String)> {
+    q.unwrap_or("")
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+pub(crate) fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
+                if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    out.push(v);
+                    i += 2;
+                } else {
+                    out.push(b'%');
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Checks query parameters against the endpoint's declared limits; returns them with defaults.
+pub(crate) fn check_query(
+    ep: &Endpoint,
+    q: &[(String, String)],
+) -> Result<HashMap<String, String>, ApiError> {
+    let mut out = HashMap::new();
+    for p in &ep.query_params {
+        if let Some(d) = &p.default {
+            out.insert(p.name.clone(), d.clone());
+        }
+    }
+    for (k, v) in q {
+        let Some(p) = ep.query_params.iter().find(|p| &p.name == k) else {
+            continue;
+        };
+        let mut v = v.clone();
+        if p.name == "avatar_type" && (v == "video_avatar" || v == "video") {
+            v = "digital_twin".into();
+        }
+        if p.is_int {
+            let n: i64 = v
+                .parse()
+                .map_err(|_| ApiError::invalid(k, format!("`{k}` must be an integer")))?;
+            if p.min.is_some_and(|m| n < m) || p.max.is_some_and(|m| n > m) {
+                return Err(ApiError::invalid(
+                    k,
+                    format!(
+                        "`{k}` must be between {} and {}",
+                        p.min.unwrap_or(i64::MIN),
+                        p.max.unwrap_or(i64::MAX)
+                    ),
+                ));
+            }
+        }
+        if let Some(allowed) = &p.allowed
+            && !allowed.contains(&v)
+        {
+            return Err(ApiError::invalid(
+                k,
+                format!("`{k}` must be one of {}", allowed.join(", ")),
+            ));
+        }
+        out.insert(k.clone(), v);
+    }
+    Ok(out)
+}
+
+fn encode_token(kind: &str, seq: u64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("emu1:{kind}:{seq}"))
+}
+
+fn decode_token(kind: &str, t: &str) -> Result<u64, ApiError> {
+    let bad = || ApiError::invalid("token", "pagination token is invalid or expired");
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(t)
+        .map_err(|_| bad())?;
+    let s = String::from_utf8(raw).map_err(|_| bad())?;
+    let mut parts = s.split(':');
+    if parts.next() != Some("emu1") || parts.next() != Some(kind) {
+        return Err(bad());
+    }
+    parts.next().and_then(|n| n.parse().ok()).ok_or_else(bad)
+}
+
+/// One page of `items` (newest first by sequence number) as `{data, has_more, next_token}`.
+fn page(
+    kind: &str,
+    mut items: Vec<(u64, Value)>,
+    q: &HashMap<String, String>,
+) -> Result<Value, ApiError> {
+    items.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
+    let limit: usize = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(20);
+    if let Some(t) = q.get("token").filter(|t| !t.is_empty()) {
+        let after = decode_token(kind, t)?;
+        items.retain(|(s, _)| *s < after);
+    }
+    let has_more = items.len() > limit;
+    items.truncate(limit);
+    let next = if has_more {
+        items
+            .last()
+            .map_or(Value::Null, |(s, _)| Value::String(encode_token(kind, *s)))
+    } else {
+        Value::Null
+    };
+    Ok(json!({
+        "data": items.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+        "has_more": has_more,
+        "next_token": next,
+    }))
+}
+
+fn ok(data: Value) -> Reply {
+    Reply::json(200, json!({ "data": data }))
+}
+
+fn group_not_found(id: &str) -> ApiError {
+    ApiError::new(
+        404,
+        "avatar_not_found",
+        format!("avatar group `{id}` not found"),
+    )
+}
+
+fn look_not_found(id: &str) -> ApiError {
+    ApiError::new(404, "avatar_not_found", format!("look `{id}` not found"))
+}
+
+fn has_fail_marker(s: &str) -> bool {
+    s.to_ascii_lowercase().contains(FAIL_MARKER)
+}
+
+/// Calls the handler for a JSON endpoint. `params` are the path parameters in order.
+pub(crate) fn handle(
+    st: &mut State,
+    method: &str,
+    template: &str,
+    params: &[String],
+    q: &HashMap<String, String>,
+    body: &Value,
+) -> Result<Reply, ApiError> {
+    let p0 = params.first().map_or("", String::as_str);
+    match (method, template) {
+        ("GET", "/v3/users/me") => Ok(ok(json!({
+            "username": "emulator",
+            "email": "emulator@example.com",
+            "first_name": "Emu",
+            "last_name": "Lator",
+            "billing_type": "wallet",
+            "wallet": {"currency": "usd", "remaining_balance": 100.0, "auto_reload": {"enabled": false, "amount_usd": null, "threshold_usd": null}},
+            "subscription": null,
+            "usage_based": null,
+        }))),
+        ("POST", "/v3/avatars") => create_avatar(st, body),
+        ("GET", "/v3/avatars") => {
+            let ownership = q.get("ownership").map(String::as_str);
+            let items = st
+                .groups
+                .values()
+                .filter(|g| match ownership {
+                    Some("public") => g.public,
+                    Some("private") => !g.public,
+                    _ => true,
+                })
+                .map(|g| (g.seq, st.group_json(g)))
+                .collect();
+            Ok(Reply::json(200, page("groups", items, q)?))
+        }
+        ("GET", "/v3/avatars/{group_id}") => {
+            let g = st.groups.get(p0).ok_or_else(|| group_not_found(p0))?;
+            Ok(ok(st.group_json(g)))
+        }
+        ("DELETE", "/v3/avatars/{group_id}") => {
+            let g = st.groups.get(p0).ok_or_else(|| group_not_found(p0))?;
+            if g.public {
+                return Err(ApiError::new(
+                    403,
+                    "forbidden",
+                    "public avatars cannot be deleted",
+                ));
+            }
+            st.groups.remove(p0);
+            st.looks.retain(|_, l| l.group_id != p0);
+            Ok(ok(json!({ "id": p0 })))
+        }
+        ("POST", "/v3/avatars/{group_id}/consent") => create_consent(st, p0, body),
+        ("GET", "/v3/avatars/looks") => {
+            let ownership = q.get("ownership").map(String::as_str);
+            let group = q.get("group_id");
+            let ty = q.get("avatar_type");
+            let items = st
+                .looks
+                .values()
+                .filter(|l| match ownership {
+                    Some("public") => l.public,
+                    Some("private") => !l.public,
+                    _ => true,
+                })
+                .filter(|l| group.is_none_or(|g| &l.group_id == g))
+                .filter(|l| ty.is_none_or(|t| l.kind.look_type() == t))
+                .map(|l| (l.seq, st.look_json(l)))
+                .collect();
+            Ok(Reply::json(200, page("looks", items, q)?))
+        }
+        ("GET", "/v3/avatars/looks/{look_id}") => {
+            let l = st.looks.get(p0).ok_or_else(|| look_not_found(p0))?;
+            Ok(ok(st.look_json(l)))
+        }
+        ("PATCH", "/v3/avatars/looks/{look_id}") => {
+            let l = st.looks.get_mut(p0).ok_or_else(|| look_not_found(p0))?;
+            if l.public {
+                return Err(ApiError::new(
+                    403,
+                    "forbidden",
+                    "public looks cannot be renamed",
+                ));
+            }
+            if let Some(n) = body.get("name").and_then(Value::as_str) {
+                n.trim().clone_into(&mut l.name);
+            }
+            let l = st.looks.get(p0).ok_or_else(|| look_not_found(p0))?;
+            Ok(ok(st.look_json(l)))
+        }
+        ("DELETE", "/v3/avatars/looks/{look_id}") => {
+            let l = st.looks.get(p0).ok_or_else(|| look_not_found(p0))?;
+            if l.public {
+                return Err(ApiError::new(
+                    403,
+                    "forbidden",
+                    "public looks cannot be deleted",
+                ));
+            }
+            let gid = l.group_id.clone();
+            st.looks.remove(p0);
+            if !st.looks.values().any(|l| l.group_id == gid) {
+                st.groups.remove(&gid);
+            }
+            Ok(ok(json!({ "id": p0 })))
+        }
+        ("POST", "/v3/assets/direct-uploads") => create_direct_upload(st, body),
+        ("GET", "/v3/assets/{asset_id}") => {
+            let a = st.assets.get(p0).ok_or_else(|| {
+                ApiError::new(404, "not_found", format!("asset `{p0}` not found"))
+            })?;
+            let kind = a.mime.split('/').next().unwrap_or("file");
+            let kind = if a.mime == "application/pdf" {
+                "pdf"
+            } else if a.mime == "application/x-subrip" {
+                "subtitle"
+            } else {
+                kind
+            };
+            Ok(ok(json!({
+                "id": a.id,
+                "name": a.name,
+                "type": kind,
+                "owner": "emulator",
+                "space_id": "emulator_space",
+                "uploaded_at": a.uploaded_at,
+                "url": if a.is_complete() { Value::String(st.asset_url(&a.id)) } else { Value::Null },
+                "folder_id": null,
+            })))
+        }
+        ("POST", "/v3/assets/{asset_id}/complete") => complete_upload(st, p0, body),
+        ("POST", "/v3/videos") => create_video(st, body),
+        ("GET", "/v3/videos") => {
+            let title = q.get("title").map(|t| t.to_lowercase());
+            let items = st
+                .videos
+                .values()
+                .filter(|v| {
+                    title.as_ref().is_none_or(|t| {
+                        v.title
+                            .as_ref()
+                            .is_some_and(|vt| vt.to_lowercase().contains(t.as_str()))
+                    })
+                })
+                .map(|v| (v.seq, st.video_json(v)))
+                .collect();
+            Ok(Reply::json(200, page("videos", items, q)?))
+        }
+        ("GET", "/v3/videos/{video_id}") => {
+            let v = st.videos.get(p0).ok_or_else(|| video_not_found(p0))?;
+            Ok(ok(st.video_json(v)))
+        }
+        ("DELETE", "/v3/videos/{video_id}") => {
+            st.videos.remove(p0).ok_or_else(|| video_not_found(p0))?;
+            Ok(ok(json!({ "id": p0, "deleted": true })))
+        }
+        _ => Err(ApiError::new(
+            404,
+            "not_found",
+            format!("no route for {method} {template}"),
+        )),
+    }
+}
+
+fn video_not_found(id: &str) -> ApiError {
+    ApiError::new(404, "video_not_found", format!("video `{id}` not found"))
+}
+
+fn create_avatar(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
+    let now = st.now();
+    let name = body["name"].as_str().unwrap_or_default().trim().to_owned();
+    let kind = match body["type"].as_str() {
+        Some("prompt") => Kind::Prompt,
+        Some("digital_twin" | "video") => Kind::DigitalTwin,
+        _ => Kind::Photo,
+    };
+    let gid = match body.get("avatar_group_id").and_then(Value::as_str) {
+        Some(gid) => {
+            let g = st
+                .groups
+                .get(gid)
+                .ok_or_else(|| group_not_found(gid).param("avatar_group_id"))?;
+            if g.public {
+                return Err(ApiError::invalid(
+                    "avatar_group_id",
+                    "looks can only be added to your own avatar groups",
+                ));
+            }
+            if kind == Kind::DigitalTwin && g.kind != Kind::DigitalTwin {
+                return Err(ApiError::invalid(
+                    "avatar_group_id",
+                    "a digital twin look needs a digital twin group",
+                ));
+            }
+            gid.to_owned()
+        }
+        None => {
+            let gid = st.new_id();
+            let seq = st.seq();
+            st.groups.insert(
+                gid.clone(),
+                Group {
+                    id: gid.clone(),
+                    seq,
+                    name: name.clone(),
+                    kind,
+                    public: false,
+                    created_at: now,
+                    gender: None,
+                    consent: if kind == Kind::DigitalTwin {
+                        Consent::Pending
+                    } else {
+                        Consent::NotRequired
+                    },
+                    consent_token: None,
+                    reroute_url: None,
+                    consent_text: None,
+                },
+            );
+            gid
+        }
+    };
+    let consent_ok = st
+        .groups
+        .get(&gid)
+        .is_some_and(|g| g.consent == Consent::Approved);
+    let training = match kind {
+        Kind::DigitalTwin if consent_ok => Training::Processing {
+            until: now + crate::state::TWIN_SECS,
+        },
+        Kind::DigitalTwin => Training::PendingConsent,
+        Kind::Prompt => Training::Processing {
+            until: now + PROMPT_SECS,
+        },
+        Kind::Photo | Kind::Studio => Training::Processing {
+            until: now + PHOTO_SECS,
+        },
+    };
+    let id = st.new_id();
+    let seq = st.seq();
+    let look = Look {
+        id: id.clone(),
+        seq,
+        group_id: gid.clone(),
+        name: name.clone(),
+        kind,
+        public: false,
+        training,
+        fail: has_fail_marker(&name),
+        gender: None,
+        tags: Vec::new(),
+    };
+    st.looks.insert(id.clone(), look);
+    let item = st
+        .looks
+        .get(&id)
+        .map(|l| st.look_json(l))
+        .unwrap_or(Value::Null);
+    let group = st
+        .groups
+        .get(&gid)
+        .map(|g| st.group_json(g))
+        .unwrap_or(Value::Null);
+    Ok(ok(json!({ "avatar_item": item, "avatar_group": group })))
+}
+
+fn create_consent(st: &mut State, gid: &str, body: &Value) -> Result<Reply, ApiError> {
+    let now = st.now();
+    let token = st.new_token();
+    let base = st.base_url.clone();
+    let g = st.groups.get_mut(gid).ok_or_else(|| group_not_found(gid))?;
+    if g.public || g.kind != Kind::DigitalTwin {
+        return Err(ApiError::invalid(
+            "group_id",
+            "consent applies to digital twin groups only",
+        ));
+    }
+    let mut url = Value::Null;
+    let video = body.get("consent_video").filter(|v| !v.is_null());
+    let mut revive = false;
+    match &g.consent {
+        Consent::Approved => {}
+        _ if video.is_some() => {
+            revive = g.consent == Consent::Declined;
+            g.consent = Consent::Review {
+                until: now + CONSENT_VIDEO_REVIEW_SECS,
+            };
+        }
+        _ => {
+            revive = g.consent == Consent::Declined;
+            g.consent = Consent::Pending;
+            g.reroute_url = body
+                .get("reroute_url")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            g.consent_text = body
+                .get("consent_text")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            url = Value::String(format!("{base}/consent/{token}"));
+            g.consent_token = Some(token);
+        }
+    }
+    if revive {
+        for l in st.looks.values_mut() {
+            if l.group_id == gid
+                && matches!(&l.training, Training::Failed { code, .. } if code == "consent_declined")
+            {
+                l.training = Training::PendingConsent;
+            }
+        }
+    }
+    let g = st.groups.get(gid).ok_or_else(|| group_not_found(gid))?;
+    Ok(ok(json!({ "avatar_group": st.group_json(g), "url": url })))
+}
+
+fn create_direct_upload(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
+    let id = st.new_id();
+    let sig = format!("{}%2F{}", st.new_token(), st.new_token());
+    let size = body["size_bytes"].as_u64().unwrap_or(0);
+    let mime = rules::canonical_mime(body["content_type"].as_str().unwrap_or_default());
+    let content_type = body["content_type"].as_str().unwrap_or_default().to_owned();
+    let now_ms = st.clock.now_ms();
+    st.assets.insert(
+        id.clone(),
+        Asset {
+            id: id.clone(),
+            name: body["filename"].as_str().unwrap_or_default().to_owned(),
+            mime,
+            size,
+            uploaded_at: st.now(),
+            state: AssetState::Pending {
+                signature: sig.clone(),
+                expires_at_ms: now_ms + UPLOAD_EXPIRES_SECS * 1000,
+                checksum: body
+                    .get("checksum_sha256")
+                    .and_then(Value::as_str)
+                    .map(str::to_ascii_lowercase),
+                received: None,
+                content_type: content_type.clone(),
+            },
+        },
+    );
+    let url = format!(
+        "{}/_storage/{id}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires={UPLOAD_EXPIRES_SECS}&X-Amz-SignedHeaders=content-type%3Bhost&X-Amz-Signature={sig}",
+        st.base_url
+    );
+    Ok(ok(json!({
+        "asset_id": id,
+        "upload_url": url,
+        "upload_headers": { "Content-Type": content_type },
+        "max_bytes": size,
+        "expires_in_seconds": UPLOAD_EXPIRES_SECS,
+        "status": "pending_upload",
+    })))
+}
+
+fn complete_upload(st: &mut State, id: &str, body: &Value) -> Result<Reply, ApiError> {
+    let url = st.asset_url(id);
+    let a = st
+        .assets
+        .get_mut(id)
+        .ok_or_else(|| ApiError::new(404, "not_found", format!("asset `{id}` not found")))?;
+    if let AssetState::Pending { received, .. } = &a.state {
+        let Some(hash) = received.clone() else {
+            return Err(ApiError::new(
+                409,
+                "conflict",
+                "Uploaded object not found yet",
+            ));
+        };
+        if let Some(c) = body.get("checksum_sha256").and_then(Value::as_str)
+            && !c.eq_ignore_ascii_case(&hash)
+        {
+            return Err(ApiError::invalid(
+                "checksum_sha256",
+                "checksum_sha256 does not match the uploaded bytes",
+            ));
+        }
+        a.state = AssetState::Complete;
+    }
+    Ok(ok(json!({
+        "asset_id": a.id,
+        "url": url,
+        "mime_type": a.mime,
+        "size_bytes": a.size,
+        "status": "completed",
+    })))
+}
+
+fn create_video(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
+    let ty = body["type"].as_str().unwrap_or_default();
+    let mut look_ids: Vec<(String, String)> = Vec::new();
+    match body.get("avatar_id") {
+        Some(Value::String(s)) => look_ids.push(("avatar_id".into(), s.clone())),
+        Some(Value::Array(a)) => {
+            for (i, v) in a.iter().enumerate() {
+                if let Some(s) = v.as_str() {
+                    look_ids.push((format!("avatar_id[{i}]"), s.to_owned()));
+                }
+            }
+        }
+        _ => {}
+    }
+    for (param, id) in &look_ids {
+        let Some(l) = st.looks.get(id) else {
+            if st.groups.contains_key(id) {
+                return Err(ApiError::invalid(
+                    param,
+                    format!("`{id}` is an avatar group id; pass a look id"),
+                ));
+            }
+            return Err(
+                ApiError::new(404, "avatar_not_found", format!("look `{id}` not found"))
+                    .param(param),
+            );
+        };
+        if !matches!(l.training, Training::Public | Training::Completed) {
+            return Err(ApiError::invalid(
+                param,
+                format!(
+                    "look `{id}` is not ready (status {})",
+                    st.look_json(l)["status"].as_str().unwrap_or("?")
+                ),
+            ));
+        }
+    }
+    let id = st.new_id();
+    let seq = st.seq();
+    let title = body.get("title").and_then(Value::as_str).map(str::to_owned);
+    let fail = title.as_deref().is_some_and(has_fail_marker)
+        || body
+            .get("script")
+            .and_then(Value::as_str)
+            .is_some_and(has_fail_marker);
+    let output_format = body
+        .get("output_format")
+        .and_then(Value::as_str)
+        .unwrap_or("mp4")
+        .to_owned();
+    st.videos.insert(
+        id.clone(),
+        Video {
+            id: id.clone(),
+            seq,
+            title,
+            created_at: st.now(),
+            fail,
+            output_format: output_format.clone(),
+        },
+    );
+    let _ = ty;
+    Ok(ok(
+        json!({ "video_id": id, "status": "waiting", "output_format": output_format }),
+    ))
+}
