@@ -98,7 +98,7 @@ impl<O: Operation> Call<O> {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let idempotent = op.is_idempotent() || idempotency_key.is_some();
-        let facts = RequestFacts::new(method, idempotent);
+        let facts = RequestFacts::new(method, idempotent).retry_conflict(op.retries_conflict());
         Ok(Self {
             timeout: config.timeout(op.timeout_class()),
             connect_timeout: config.connect_timeout(),

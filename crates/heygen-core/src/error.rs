@@ -569,6 +569,18 @@ fn write_op(
     }
 }
 
+impl From<heygen_model::ValidationError> for Error {
+    fn from(error: heygen_model::ValidationError) -> Self {
+        Self::InvalidRequest(Box::new(InvalidRequest {
+            method: None,
+            path: None,
+            field: Some(error.field.to_string()),
+            message: error.to_string(),
+            source: Some(Box::new(error)),
+        }))
+    }
+}
+
 impl fmt::Display for Error {
     #[allow(
         clippy::too_many_lines,
@@ -581,8 +593,10 @@ impl fmt::Display for Error {
                 f.write_str("invalid request")?;
                 write_op(f, e.method.as_ref(), e.path)?;
                 match &e.field {
-                    Some(field) => write!(f, ": {field}: {}", e.message),
-                    None => write!(f, ": {}", e.message),
+                    Some(field) if !e.message.contains(field.as_str()) => {
+                        write!(f, ": {field}: {}", e.message)
+                    }
+                    _ => write!(f, ": {}", e.message),
                 }
             }
             Self::Transport(e) => {

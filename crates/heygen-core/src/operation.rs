@@ -62,6 +62,12 @@ pub trait Operation {
         false
     }
 
+    /// Whether a 409 conflict is transient for this operation and retried with backoff
+    /// (completing a direct upload before storage has seen the object).
+    fn retries_conflict(&self) -> bool {
+        false
+    }
+
     /// Whether the request goes to the API origin (with credentials). The direct-upload `PUT`
     /// goes to a storage URL and returns false.
     fn sends_credentials(&self) -> bool {
@@ -108,6 +114,9 @@ impl<O: Operation + ?Sized> Operation for &O {
     }
     fn sends_credentials(&self) -> bool {
         (**self).sends_credentials()
+    }
+    fn retries_conflict(&self) -> bool {
+        (**self).retries_conflict()
     }
     fn build(&self, config: &Config) -> Result<Request<Bytes>, Error> {
         (**self).build(config)
@@ -180,7 +189,6 @@ pub(crate) enum Body {
     Empty,
     /// A JSON document.
     Json(Vec<u8>),
-    #[allow(dead_code, reason = "used by the multipart asset upload")]
     /// A streamed body of this many bytes with this content type; the built request's body is
     /// empty and the transport streams the bytes.
     Streamed {

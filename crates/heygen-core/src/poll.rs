@@ -124,6 +124,15 @@ impl Poller {
         }
     }
 
+    /// Starts a wait for a resource of kind `T` (its [`Pollable::RESOURCE`] names it in errors).
+    pub fn for_resource<T: Pollable>(
+        id: impl Into<String>,
+        policy: &PollPolicy,
+        now: Duration,
+    ) -> Self {
+        Self::new(T::RESOURCE, id, policy, now)
+    }
+
     /// Sets what to wait for.
     #[must_use]
     pub fn goal(mut self, goal: WaitGoal) -> Self {
@@ -213,5 +222,92 @@ impl Poller {
                 .min(self.policy.max_interval.max(hint.unwrap_or(Duration::ZERO)))
                 .min(remaining),
         )
+    }
+}
+
+fn avatar_observation(
+    status: Option<&heygen_model::AvatarStatus>,
+    error: Option<&heygen_model::ResourceError>,
+) -> Observation {
+    use heygen_model::AvatarStatus;
+    match status {
+        // Public avatars carry no status: nothing to wait for.
+        None | Some(AvatarStatus::Completed) => Observation::Completed,
+        Some(AvatarStatus::Failed) => Observation::Failed {
+            code: error.map(|e| e.code.clone()).filter(|c| !c.is_empty()),
+            message: error.map(|e| e.message.clone()).filter(|m| !m.is_empty()),
+        },
+        Some(AvatarStatus::PendingConsent) => Observation::PendingConsent,
+        Some(_) => Observation::InProgress,
+    }
+}
+
+/// Training of an avatar group; a group without a status (public avatars) counts as
+/// completed.
+impl Pollable for heygen_model::AvatarGroup {
+    const RESOURCE: &'static str = "avatar group";
+
+    fn observe(&self) -> Observation {
+        avatar_observation(self.status.as_ref(), self.error.as_ref())
+    }
+
+    fn raw_status(&self) -> Option<&str> {
+        self.status.as_ref().map(heygen_model::AvatarStatus::as_str)
+    }
+
+    fn consent_given(&self) -> bool {
+        use heygen_model::ConsentStatus;
+        let pending_status = matches!(self.observe(), Observation::PendingConsent);
+        let pending_consent = matches!(
+            self.consent_status,
+            Some(ConsentStatus::Pending | ConsentStatus::Declined)
+        );
+        !pending_status && !pending_consent
+    }
+}
+
+/// Training of a look; a look without a status counts as completed.
+impl Pollable for heygen_model::Look {
+    const RESOURCE: &'static str = "look";
+
+    fn observe(&self) -> Observation {
+        avatar_observation(self.status.as_ref(), self.error.as_ref())
+    }
+
+    fn raw_status(&self) -> Option<&str> {
+        self.status.as_ref().map(heygen_model::AvatarStatus::as_str)
+    }
+}
+
+/// Rendering of a video: `completed` and `failed` are final; `pending`, `waiting`,
+/// `processing` and unknown values keep the wait going.
+impl Pollable for heygen_model::Video {
+    const RESOURCE: &'static str = "video";
+
+    fn observe(&self) -> Observation {
+        use heygen_model::VideoStatus;
+        match self.status {
+            VideoStatus::Completed => Observation::Completed,
+            VideoStatus::Failed => {
+                let error = self.error.as_ref();
+                Observation::Failed {
+                    code: self
+                        .failure_code
+                        .clone()
+                        .or_else(|| error.map(|e| e.code.clone()))
+                        .filter(|c| !c.is_empty()),
+                    message: self
+                        .failure_message
+                        .clone()
+                        .or_else(|| error.map(|e| e.message.clone()))
+                        .filter(|m| !m.is_empty()),
+                }
+            }
+            _ => Observation::InProgress,
+        }
+    }
+
+    fn raw_status(&self) -> Option<&str> {
+        Some(self.status.as_str())
     }
 }

@@ -19,6 +19,9 @@ pub struct RequestFacts {
     pub idempotent: bool,
     /// Whether the body can be sent again (false for a streamed body whose reader is consumed).
     pub body_replayable: bool,
+    /// Whether a plain 409 conflict is transient for this request (completing a direct upload
+    /// whose object storage has not caught up yet).
+    pub retry_conflict: bool,
 }
 
 impl RequestFacts {
@@ -28,7 +31,15 @@ impl RequestFacts {
             method,
             idempotent,
             body_replayable: true,
+            retry_conflict: false,
         }
+    }
+
+    /// Sets whether a plain 409 conflict is retried.
+    #[must_use]
+    pub fn retry_conflict(mut self, value: bool) -> Self {
+        self.retry_conflict = value;
+        self
     }
 
     /// Sets whether the body can be sent again.
@@ -125,7 +136,8 @@ fn classify(outcome: &Error) -> Retryable {
 /// - at most `policy.max_retries` retries (so `max_retries + 1` attempts);
 /// - 429 is retried for every method (unless the code says the quota is exhausted), honouring
 ///   `Retry-After` (capped at `max_delay`);
-/// - 409 `request_in_progress` is retried (it only happens to requests with an idempotency key);
+/// - 409 `request_in_progress` is retried (it only happens to requests with an idempotency key),
+///   and so is any 409 conflict when `facts.retry_conflict` (completing a direct upload);
 /// - 500, 502, 503 and 504 (any body), connection resets, connections closed before any
 ///   response byte, I/O errors and timeouts after sending are retried only when
 ///   `facts.idempotent`;
@@ -147,11 +159,15 @@ pub fn decide(
     if attempt == 0 || attempt > policy.max_retries {
         return Decision::Stop;
     }
-    let allowed = match classify(outcome) {
-        Retryable::Always => true,
-        Retryable::IfIdempotent => facts.idempotent,
-        Retryable::Never => false,
-    };
+    let conflict = facts.retry_conflict
+        && outcome.status().is_some_and(|s| s.as_u16() == 409)
+        && outcome.class() == ErrorClass::Conflict;
+    let allowed = conflict
+        || match classify(outcome) {
+            Retryable::Always => true,
+            Retryable::IfIdempotent => facts.idempotent,
+            Retryable::Never => false,
+        };
     if !allowed {
         return Decision::Stop;
     }

@@ -1,8 +1,23 @@
 //! One operation per endpoint.
 //!
 //! Each operation is a plain value built from the model's request types; see [`crate::Operation`]
-//! for the protocol and [`crate::Call`] for how transports send them.
+//! for the protocol and [`crate::Call`] for how transports send them. Mutations take an optional
+//! caller-chosen [`heygen_model::IdempotencyKey`]; without one, [`crate::Call`] generates a key.
 
+mod assets;
+mod avatars;
+mod looks;
 mod raw;
+mod support;
+mod users;
+mod videos;
 
+pub use crate::upload::DirectUploadPut;
+pub use assets::{CompleteUpload, CreateDirectUpload, UploadAsset};
+pub use avatars::{
+    CreateAvatar, CreateConsent, DeleteAvatarGroup, GetAvatarGroup, ListAvatarGroups,
+};
+pub use looks::{DeleteLook, GetLook, ListLooks, UpdateLook};
 pub use raw::RawJson;
+pub use users::GetCurrentUser;
+pub use videos::{CreateVideo, DeleteVideo, GetVideo, ListVideos};

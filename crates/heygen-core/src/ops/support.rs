@@ -1,0 +1,59 @@
+//! Shared pieces of the operations.
+
+use http::{Method, Response};
+use serde::de::DeserializeOwned;
+
+use heygen_model::{DeletedResource, IdempotencyKey, ListPage};
+
+use crate::error::Error;
+use crate::paginate::PageCursor;
+use crate::response::{Meta, Target, parse_response};
+
+/// Decodes the `data` member of any response.
+pub(crate) fn data<T: DeserializeOwned>(
+    method: &Method,
+    path: &'static str,
+    response: &Response<&[u8]>,
+) -> Result<T, Error> {
+    parse_response(Meta { method, path }, Target::Data, response)
+}
+
+/// Decodes a whole list page.
+pub(crate) fn page<T: DeserializeOwned>(
+    method: &Method,
+    path: &'static str,
+    response: &Response<&[u8]>,
+) -> Result<ListPage<T>, Error> {
+    parse_response(Meta { method, path }, Target::Whole, response)
+}
+
+/// Decodes a delete response; a 2xx without a body (`204`) counts as deleted `id`.
+pub(crate) fn deleted(
+    method: &Method,
+    path: &'static str,
+    id: &str,
+    response: &Response<&[u8]>,
+) -> Result<DeletedResource, Error> {
+    let empty = response.body().iter().all(u8::is_ascii_whitespace);
+    if response.status().is_success() && empty {
+        return serde_json::from_value(serde_json::json!({ "id": id })).map_err(|e| {
+            Error::invalid_request(None, format!("could not build the delete result: {e}"))
+        });
+    }
+    data(method, path, response)
+}
+
+/// The key as header text.
+pub(crate) fn key_str(key: Option<&IdempotencyKey>) -> Option<&str> {
+    key.map(IdempotencyKey::as_str)
+}
+
+impl<T> PageCursor for ListPage<T> {
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn next_token(&self) -> Option<&str> {
+        ListPage::next_token(self)
+    }
+}
