@@ -1,0 +1,182 @@
+//! Decoding of the non-uniform wire forms: timestamps, durations, error codes and error shapes.
+
+use heygen_model::*;
+use serde_json::json;
+
+#[test]
+fn timestamps_decode_from_every_form() {
+    let expected = Timestamp::from_unix_seconds(1_764_400_000);
+    for wire in [
+        "1764400000",
+        "1764400000.0",
+        "1764400000.9",
+        "\"1764400000\"",
+        "\"2025-11-29T07:06:40Z\"",
+        "\"2025-11-29T07:06:40.250Z\"",
+        "\"2025-11-29T08:06:40+01:00\"",
+        "\"2025-11-29t02:06:40-05:00\"",
+    ] {
+        assert_eq!(
+            serde_json::from_str::<Timestamp>(wire).unwrap(),
+            expected,
+            "{wire}"
+        );
+    }
+    assert_eq!(serde_json::to_string(&expected).unwrap(), "1764400000");
+}
+
+#[test]
+fn timestamps_reject_nonsense() {
+    for wire in [
+        "-1",
+        "-0.5",
+        "1e400",
+        "\"\"",
+        "\"yesterday\"",
+        "\"2025-13-01T00:00:00Z\"",
+        "\"2025-02-30T00:00:00Z\"",
+        "\"1969-12-31T23:59:59Z\"",
+        "\"2025-11-29T07:06:40\"",
+        "true",
+        "null",
+        "[]",
+    ] {
+        assert!(
+            serde_json::from_str::<Timestamp>(wire).is_err(),
+            "{wire} should fail"
+        );
+    }
+    // Optional timestamps: null is None, a negative value is still an error.
+    let video: Video =
+        serde_json::from_value(json!({"id":"v","status":"pending","created_at":null})).unwrap();
+    assert_eq!(video.created_at, None);
+    assert!(
+        serde_json::from_value::<Video>(json!({"id":"v","status":"pending","created_at":-5}))
+            .is_err()
+    );
+}
+
+#[test]
+fn durations_decode_ints_and_floats() {
+    assert_eq!(
+        serde_json::from_str::<Seconds>("12").unwrap().as_f64(),
+        12.0
+    );
+    assert_eq!(
+        serde_json::from_str::<Seconds>("12.5").unwrap().as_f64(),
+        12.5
+    );
+    assert_eq!(serde_json::from_str::<Seconds>("0").unwrap().as_f64(), 0.0);
+    for wire in ["-1", "-0.1", "1e999", "\"12\"", "null"] {
+        assert!(
+            serde_json::from_str::<Seconds>(wire).is_err(),
+            "{wire} should fail"
+        );
+    }
+    assert_eq!(Seconds::new(f64::NAN), None);
+    assert_eq!(Seconds::new(f64::INFINITY), None);
+    assert_eq!(Seconds::new(-1.0), None);
+    assert_eq!(
+        serde_json::to_string(&Seconds::new(2.5).unwrap()).unwrap(),
+        "2.5"
+    );
+}
+
+#[test]
+fn error_codes_keep_both_forms() {
+    assert_eq!(
+        serde_json::from_str::<ErrorCode>("\"not_found\"").unwrap(),
+        ErrorCode::Text(ApiErrorCode::NotFound)
+    );
+    assert_eq!(
+        serde_json::from_str::<ErrorCode>("400112").unwrap(),
+        ErrorCode::Number(400_112)
+    );
+    assert_eq!(
+        serde_json::from_str::<ErrorCode>("400112.0").unwrap(),
+        ErrorCode::Number(400_112)
+    );
+    assert_eq!(
+        serde_json::from_str::<ErrorCode>("\"brand_new\"").unwrap(),
+        ErrorCode::Text(ApiErrorCode::Unknown("brand_new".into()))
+    );
+    assert!(serde_json::from_str::<ErrorCode>("1.5").is_err());
+    assert_eq!(
+        serde_json::to_string(&ErrorCode::Number(400_112)).unwrap(),
+        "400112"
+    );
+    assert_eq!(ErrorCode::Number(7).to_string(), "7");
+}
+
+#[test]
+fn error_envelope_shapes() {
+    let envelope = ApiErrorBody::from_json_value(&json!({"error":{"code":"invalid_parameter","message":"bad","param":"name","doc_url":"https://docs.example.com/e"}})).unwrap();
+    assert_eq!(
+        envelope.code,
+        Some(ErrorCode::Text(ApiErrorCode::InvalidParameter))
+    );
+    assert_eq!(envelope.message.as_deref(), Some("bad"));
+    assert_eq!(envelope.param.as_deref(), Some("name"));
+    assert_eq!(
+        envelope.doc_url.as_deref(),
+        Some("https://docs.example.com/e")
+    );
+
+    let on_200 = ApiErrorBody::from_json_value(&json!({"data":null,"error":{"code":"invalid_parameter","message":"video_id is invalid or expired"}})).unwrap();
+    assert!(on_200.code.unwrap().is(&ApiErrorCode::InvalidParameter));
+
+    let flat =
+        ApiErrorBody::from_json_value(&json!({"code":400112,"message":"invalid avatar"})).unwrap();
+    assert_eq!(flat.code, Some(ErrorCode::Number(400_112)));
+    assert_eq!(flat.message.as_deref(), Some("invalid avatar"));
+
+    let detail = ApiErrorBody::from_json_value(
+        &json!({"detail":"Unsupported media type '' in request. 'application/json' is required."}),
+    )
+    .unwrap();
+    assert_eq!(detail.code, None);
+    assert!(
+        detail
+            .message
+            .unwrap()
+            .starts_with("Unsupported media type")
+    );
+
+    let detail_list = ApiErrorBody::from_json_value(
+        &json!({"detail":[{"loc":["body","name"],"msg":"field required"}]}),
+    )
+    .unwrap();
+    assert!(detail_list.message.unwrap().contains("field required"));
+    assert!(detail_list.detail.unwrap().is_array());
+
+    assert_eq!(
+        ApiErrorBody::from_json_value(&json!({"data":{"id":"v"},"error":null})),
+        None
+    );
+    assert_eq!(
+        ApiErrorBody::from_json_value(&json!({"data":{"id":"v"}})),
+        None
+    );
+    assert_eq!(ApiErrorBody::from_json_value(&json!("text")), None);
+    assert_eq!(ApiErrorBody::from_slice(b"<html>nope</html>"), None);
+    assert!(ApiErrorBody::from_slice(br#"{"error":"boom"}"#).is_some());
+}
+
+#[test]
+fn video_status_terminality() {
+    assert!(VideoStatus::Completed.is_terminal());
+    assert!(VideoStatus::Failed.is_terminal());
+    assert!(!VideoStatus::Waiting.is_terminal());
+    assert!(!VideoStatus::Unknown("archived".into()).is_terminal());
+}
+
+#[test]
+fn list_page_stops_on_missing_or_empty_token() {
+    let page: ListPage<DeletedResource> =
+        serde_json::from_str(r#"{"data":[],"has_more":true,"next_token":""}"#).unwrap();
+    assert_eq!(page.next_token(), None);
+    let page: ListPage<DeletedResource> =
+        serde_json::from_str(r#"{"data":null,"has_more":true,"next_token":"t2"}"#).unwrap();
+    assert_eq!(page.next_token(), Some("t2"));
+    assert!(page.data.is_empty());
+}
