@@ -1,1 +1,66 @@
-//! Placeholder crate root; see the crate README.
+//! The async `HeyGen` v3 client, on hyper 1, hyper-util, rustls (`ring`) and tokio.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), heygen_async::Error> {
+//! use heygen_async::Client;
+//! use heygen_async::model::ListLooksQuery;
+//! use futures_util::StreamExt as _;
+//!
+//! let client = Client::from_env()?; // HEYGEN_API_KEY, optional HEYGEN_API_BASE
+//! let mut looks = client.looks().list_all(ListLooksQuery::new().limit(50));
+//! while let Some(look) = looks.next().await {
+//!     let look = look?;
+//!     let _ = look.id;
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # What it does, and what the core decides
+//! Every request is built, validated and parsed by `heygen-core`; this crate sends bytes,
+//! sleeps and loops. A [`Client`] holds a [`Config`] and an `Arc<dyn Transport>`, by default a
+//! [`HyperTransport`] with a connection pool, HTTP/1.1 and HTTP/2 (ALPN) and rustls with the
+//! `ring` provider and the bundled webpki roots (the `native-roots` feature uses the platform's
+//! roots instead).
+//!
+//! - Retries happen only when the core's decision says so; one idempotency key is made per
+//!   logical call and sent on every attempt.
+//! - Redirects are never followed: a 3xx becomes [`Error::UnexpectedRedirect`] naming the
+//!   location, so credentials never reach another origin.
+//! - Status, headers and body are read for every status; at most `max_response_bytes + 1` body
+//!   bytes are read; the connect timeout and the per-request timeouts come from [`Config`].
+//! - Lists are streams over every page ([`ItemStream`]), driven by the core paginator; waits
+//!   (`wait_for_avatar`, `wait_for_consent`, `wait_for_look`, `wait_for_video`) are driven by
+//!   the core poller with a [`PollPolicy`].
+//! - Uploads stream files (multipart `POST /v3/assets` up to 32 MB, direct upload for any
+//!   size), with an optional progress callback; see [`Assets`].
+//!
+//! Dropping any future mid-request leaves the client usable.
+
+mod client;
+mod hyper_transport;
+mod paging;
+mod resources;
+mod transport;
+mod upload;
+
+pub use client::{API_BASE_ENV, API_KEY_ENV, Client};
+pub use heygen_core::{
+    ApiKey, Config, ConfigBuilder, Credentials, Error, ErrorClass, Operation, PollPolicy,
+    RetryPolicy, Timeouts, TransportErrorKind,
+};
+pub use hyper_transport::HyperTransport;
+pub use paging::{ItemStream, WaitOutcome};
+pub use resources::{Avatars, Looks, Users, Videos};
+pub use transport::{
+    BodyStream, FnTransport, RequestBody, SendOptions, Transport, transport_fn,
+};
+pub use upload::{
+    Assets, AvatarFromFile, DEFAULT_INLINE_THRESHOLD_BYTES, FileAvatarKind, FileInput, Progress,
+    UploadOptions,
+};
+
+/// The request and response types (`heygen-model`).
+pub use heygen_model as model;
+
+/// The sans-IO core (`heygen-core`): operations for [`Client::send`], errors, policies.
+pub use heygen_core as core;
