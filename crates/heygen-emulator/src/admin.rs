@@ -133,7 +133,11 @@ pub(crate) fn files(sh: &Shared, path: &str) -> Reply {
                 "<Error><Code>NoSuchKey</Code></Error>",
             );
         }
-        if name.ends_with(".jpg") || name.ends_with("/page") {
+        if std::path::Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("jpg"))
+            || name.ends_with("/page")
+        {
             return Reply::raw(200, "image/png", PNG_1X1);
         }
         let mut bytes = vec![0u8; 64 * 1024];
@@ -230,8 +234,7 @@ pub(crate) fn decide(sh: &Shared, group_id: &str, approve: bool) -> Result<Value
     let g = st
         .groups
         .get(group_id)
-        .map(|g| st.group_json(g))
-        .unwrap_or(Value::Null);
+        .map_or(Value::Null, |g| st.group_json(g));
     Ok(json!({"group_id": group_id, "consent_status": g["consent_status"], "avatar_group": g}))
 }
 

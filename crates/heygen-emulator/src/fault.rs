@@ -19,7 +19,7 @@ pub enum RetryAfter {
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Fault {
-    /// Answer `status` with a HeyGen error envelope (`code` defaults from the status).
+    /// Answer `status` with a `HeyGen` error envelope (`code` defaults from the status).
     Status {
         /// HTTP status code.
         status: u16,

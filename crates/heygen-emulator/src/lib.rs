@@ -1,4 +1,4 @@
-//! `heygen-emulator`: a stateful local HeyGen v3 API server for tests and demos.
+//! `heygen-emulator`: a stateful local `HeyGen` v3 API server for tests and demos.
 //!
 //! It serves the v3 endpoints the SDK covers on `127.0.0.1`, keeps an emulated account
 //! (avatar groups, looks, consent, assets, direct uploads, videos), checks every request against

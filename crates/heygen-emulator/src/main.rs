@@ -1,11 +1,15 @@
-//! `heygen-emulator`: run the local HeyGen v3 emulator from the command line.
+//! `heygen-emulator`: run the local `HeyGen` v3 emulator from the command line.
 
 use clap::Parser;
 use heygen_emulator::{DEFAULT_ACCESS_TOKEN, DEFAULT_API_KEY, Emulator, EmulatorOptions};
 
-/// A stateful local HeyGen v3 API server for tests and demos (loopback only).
+/// Command-line options.
 #[derive(Debug, Parser)]
-#[command(name = "heygen-emulator", version)]
+#[command(
+    name = "heygen-emulator",
+    version,
+    about = "A stateful local HeyGen v3 API server for tests and demos (loopback only)"
+)]
 struct Args {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8080)]

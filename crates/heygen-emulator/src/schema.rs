@@ -1,6 +1,6 @@
 //! The bundled v3 endpoint schemas, made usable by a JSON Schema validator.
 //!
-//! The copy in `schemas/v3-endpoints.json` uses OpenAPI conventions that a plain JSON Schema
+//! The copy in `schemas/v3-endpoints.json` uses `OpenAPI` conventions that a plain JSON Schema
 //! validator does not understand. On load this module rewrites them:
 //! `nullable: true` becomes a `null` alternative, and every `oneOf` that carries a
 //! `discriminator` gets an `enum` on the discriminating property of each variant so that a value

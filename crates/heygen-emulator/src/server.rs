@@ -245,15 +245,14 @@ async fn main_handler(AxState(sh): AxState<Arc<Shared>>, req: Request) -> Respon
         Some(f) => pre_fault(&sh, f, &req),
         None => None,
     };
-    let reply = match pre {
-        Some(r) => r,
-        None => {
-            let delay = match &fault {
-                Some(Fault::Delay { ms }) => Some(Duration::from_millis(*ms)),
-                _ => None,
-            };
-            route(&sh, req, &mut meta, delay).await
-        }
+    let reply = if let Some(r) = pre {
+        r
+    } else {
+        let delay = match &fault {
+            Some(Fault::Delay { ms }) => Some(Duration::from_millis(*ms)),
+            _ => None,
+        };
+        route(&sh, req, &mut meta, delay).await
     };
     let status = reply.status;
     {
@@ -464,6 +463,10 @@ fn path_params(template: &str, path: &str) -> Vec<String> {
         .collect()
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "the request pipeline reads top to bottom"
+)]
 async fn v3(
     sh: &Arc<Shared>,
     req: Request,
@@ -502,7 +505,10 @@ async fn v3(
     let mut fingerprint = format!("{method} {path}");
     let mut pending_req = None;
     if is_multipart {
-        fingerprint.push_str(&format!(" len={}", meta.body_bytes));
+        {
+            use std::fmt::Write as _;
+            let _ = write!(fingerprint, " len={}", meta.body_bytes);
+        }
         pending_req = Some(req);
     } else if ep.json_body {
         let ct = req
@@ -544,7 +550,10 @@ async fn v3(
             return Err(ApiError::invalid("body", "the body must be a JSON object").into_reply());
         }
         let digest = Sha256::digest(&bytes);
-        fingerprint.push_str(&format!(" {digest:x}"));
+        {
+            use std::fmt::Write as _;
+            let _ = write!(fingerprint, " {digest:x}");
+        }
     } else {
         drop(req);
     }
@@ -645,7 +654,7 @@ fn unknown_enums(v: &mut Value) {
             for (k, child) in m.iter_mut() {
                 match (k.as_str(), &child) {
                     ("status", Value::String(_)) => {
-                        *child = Value::String("emulator_future_status".into())
+                        *child = Value::String("emulator_future_status".into());
                     }
                     (
                         "avatar_type"
@@ -766,17 +775,15 @@ pub(crate) fn render(
                 let first = first.clone();
                 let kill = kill.clone();
                 async move {
-                    match step {
-                        0 => Some((Ok::<Bytes, std::io::Error>(first), 1)),
-                        _ => {
-                            tokio::time::sleep(Duration::from_millis(100)).await;
-                            if let Some(k) = kill {
-                                k.notify_one();
-                            }
-                            std::future::pending::<()>().await;
-                            None
-                        }
+                    if step == 0 {
+                        return Some((Ok::<Bytes, std::io::Error>(first), 1));
                     }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    if let Some(k) = kill {
+                        k.notify_one();
+                    }
+                    std::future::pending::<()>().await;
+                    None
                 }
             });
             build(reply.status, &headers, ct, Body::from_stream(stream))

@@ -288,9 +288,9 @@ const STUDIO_STYLES: [&str; 8] = [
 ];
 
 impl State {
-    pub(crate) fn new(seed: u64, speed: f64, base_url: String) -> Self {
-        let mut s = Self {
-            clock: Clock::new(speed),
+    pub(crate) fn new(seed: u64, clock_speed: f64, base_url: String) -> Self {
+        let mut this = Self {
+            clock: Clock::new(clock_speed),
             seed,
             rng: fastrand::Rng::with_seed(seed),
             next_seq: 0,
@@ -304,8 +304,8 @@ impl State {
             other_origin_log: Vec::new(),
             request_counter: 0,
         };
-        s.seed_public();
-        s
+        this.seed_public();
+        this
     }
 
     /// Forgets everything and starts again from the seed (the clock restarts too).

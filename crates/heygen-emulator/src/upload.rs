@@ -36,6 +36,7 @@ fn by_extension(name: &str) -> Option<&'static str> {
     })
 }
 
+#[allow(clippy::too_many_lines, reason = "one streaming loop with its checks")]
 /// `POST /v3/assets`: one multipart part named `file`, at most 32 MB.
 pub(crate) async fn multipart(
     sh: &Shared,
@@ -170,6 +171,10 @@ async fn drain(body: axum::body::Body) -> u64 {
     n
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one streaming upload with its checks"
+)]
 /// `PUT /_storage/{asset_id}?…X-Amz-Signature=…`: the presigned upload of a direct upload.
 pub(crate) async fn put(sh: &Shared, req: Request, meta: &mut Meta) -> Reply {
     let path = req.uri().path().to_owned();
