@@ -17,6 +17,7 @@ use crate::validate::{self, Rule, ValidationError};
 /// Encodes as `{"type":"url","url":…}`, `{"type":"asset_id","asset_id":…}` or
 /// `{"type":"base64","media_type":…,"data":…}`. `Debug` shows only the length of base64 data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AssetInput {
@@ -125,6 +126,7 @@ impl AssetInput {
 
 /// `POST /v3/assets` response: the uploaded file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct Asset {
     /// Id to pass as an [`AssetInput::AssetId`].
@@ -139,6 +141,7 @@ pub struct Asset {
 
 /// `POST /v3/assets/direct-uploads` request: announce a file to upload to storage.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct CreateDirectUploadRequest {
     /// File name, such as `footage.mp4`.
@@ -201,6 +204,7 @@ impl CreateDirectUploadRequest {
 
 /// `POST /v3/assets/{asset_id}/complete` request body. Empty options encode as `{}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct CompleteUploadRequest {
     /// SHA-256 of the uploaded file as hex, if known.
@@ -235,6 +239,7 @@ impl CompleteUploadRequest {
 
 /// Headers to send with the presigned `PUT`, in the order HeyGen returned them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct UploadHeaders(Vec<(String, String)>);
 
 impl UploadHeaders {
@@ -317,6 +322,7 @@ impl<'de> Deserialize<'de> for UploadHeaders {
 
 /// `POST /v3/assets/direct-uploads` response: where and how to `PUT` the file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct DirectUpload {
     /// Id of the asset once complete.
@@ -339,6 +345,7 @@ pub struct DirectUpload {
 
 /// `POST /v3/assets/{asset_id}/complete` response: the finished asset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct CompletedUpload {
     /// The asset id.

@@ -25,6 +25,7 @@ where
 ///
 /// Always writes `"type":"digital_twin"` for digital twins; reads the older `"video"` too.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(tag = "type")]
 #[non_exhaustive]
 pub enum CreateAvatarRequest {
@@ -75,6 +76,7 @@ macro_rules! file_avatar {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
         #[non_exhaustive]
         pub struct $name {
             /// Display name of the avatar.
@@ -126,6 +128,7 @@ file_avatar!(
 
 /// An avatar generated from a text prompt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct CreatePromptAvatar {
     /// Display name of the avatar.
@@ -206,6 +209,7 @@ impl CreatePromptAvatar {
 
 /// `POST /v3/avatars/{group_id}/consent` request. With nothing set it encodes as `{}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct CreateConsentRequest {
     /// Where to send the person after they give consent.
@@ -282,6 +286,7 @@ impl CreateConsentRequest {
 
 /// `PATCH /v3/avatars/looks/{look_id}` request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct UpdateLookRequest {
     /// New display name.
@@ -316,6 +321,7 @@ impl UpdateLookRequest {
 
 /// `GET /v3/avatars` query.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct ListAvatarGroupsQuery {
     /// Public or private groups.
@@ -331,6 +337,7 @@ pub struct ListAvatarGroupsQuery {
 
 /// `GET /v3/avatars/looks` query.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct ListLooksQuery {
     /// Only looks of this group.
@@ -503,11 +510,13 @@ impl ListLooksQuery {
 
 /// A look: one appearance of an avatar. Its `id` is the `avatar_id` for `POST /v3/videos`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct Look {
     /// Look id.
     pub id: LookId,
-    /// Display name.
+    /// Display name (empty when the server leaves it out).
+    #[serde(default)]
     pub name: String,
     /// Kind of avatar.
     pub avatar_type: AvatarType,
@@ -552,11 +561,13 @@ pub struct Look {
 /// An avatar group: one identity that owns looks. Its `id` is used for consent and for group
 /// get/delete; it is not a look id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct AvatarGroup {
     /// Group id.
     pub id: AvatarGroupId,
-    /// Display name.
+    /// Display name (empty when the server leaves it out).
+    #[serde(default)]
     pub name: String,
     /// When the group was created.
     pub created_at: Timestamp,
@@ -587,6 +598,7 @@ pub struct AvatarGroup {
 
 /// `POST /v3/avatars` response (inside `data`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct CreateAvatarResponse {
     /// The new look; its id is the `avatar_id` for videos.
@@ -599,6 +611,7 @@ pub struct CreateAvatarResponse {
 
 /// `POST /v3/avatars/{group_id}/consent` response (inside `data`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct ConsentResponse {
     /// The group, with its updated consent state.

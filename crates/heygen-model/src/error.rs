@@ -49,6 +49,7 @@ open_enum! {
 
 /// An error `code` in either wire form: a string or a number.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// A string code such as `not_found`.
@@ -226,6 +227,7 @@ impl ApiErrorBody {
 
 /// Why a resource (avatar group, look, video) failed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct ResourceError {
     /// Machine-readable code.

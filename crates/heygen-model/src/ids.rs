@@ -103,3 +103,17 @@ impl proptest::arbitrary::Arbitrary for IdempotencyKey {
         "[A-Za-z0-9_:.-]{1,64}".prop_map(IdempotencyKey).boxed()
     }
 }
+
+#[cfg(feature = "arbitrary")]
+impl<'a> arbitrary::Arbitrary<'a> for IdempotencyKey {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        const ALPHABET: &[u8] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_:.-";
+        let len = u.int_in_range(1..=64usize)?;
+        let mut key = String::with_capacity(len);
+        for _ in 0..len {
+            key.push(char::from(*u.choose(ALPHABET)?));
+        }
+        Ok(Self(key))
+    }
+}

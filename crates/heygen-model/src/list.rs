@@ -6,6 +6,7 @@ use crate::avatar::null_as_default;
 
 /// One page of a list endpoint: the whole JSON body, `data` included.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
 pub struct ListPage<T> {
@@ -44,6 +45,7 @@ impl<T> ListPage<T> {
 /// Response of a delete (`DELETE /v3/avatars/{group_id}`, `…/looks/{look_id}`,
 /// `/v3/videos/{video_id}`), inside `data`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct DeletedResource {
     /// Id of the deleted resource.

@@ -6,6 +6,7 @@ use crate::enums::{BillingType, Currency, Plan};
 
 /// `GET /v3/users/me` response (inside `data`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct User {
     /// Username.
@@ -35,6 +36,7 @@ pub struct User {
 
 /// A subscription plan and its credits.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct Subscription {
     /// The plan.
@@ -46,6 +48,7 @@ pub struct Subscription {
 
 /// Credit balances of a subscription.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct Credits {
     /// Premium credits.
@@ -58,6 +61,7 @@ pub struct Credits {
 
 /// One credit balance.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct CreditBalance {
     /// Credits left.
@@ -70,6 +74,7 @@ pub struct CreditBalance {
 
 /// A prepaid wallet.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct Wallet {
     /// Currency of the balance.
@@ -84,6 +89,7 @@ pub struct Wallet {
 
 /// Automatic wallet top-up.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct AutoReload {
     /// Whether top-up is on.
@@ -98,6 +104,7 @@ pub struct AutoReload {
 
 /// Usage-based billing figures.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct UsageBased {
     /// Credits included in the plan.

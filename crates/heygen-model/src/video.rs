@@ -16,6 +16,7 @@ use crate::validate::{self, Rule, ValidationError};
 
 /// `POST /v3/videos` request, a union on `type`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CreateVideoRequest {
@@ -52,6 +53,7 @@ impl From<CreateImageVideo> for CreateVideoRequest {
 
 /// Voice tuning for the script.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct VoiceSettings {
     /// Locale such as `en-US`.
@@ -105,6 +107,7 @@ impl VoiceSettings {
 
 /// A video background: a color or an image.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct Background {
     /// Color or image.
@@ -162,6 +165,7 @@ impl Background {
 
 /// The rendering engine and its options.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct EngineConfig {
     /// Which engine.
@@ -193,6 +197,7 @@ macro_rules! common_video_fields {
     ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
         #[non_exhaustive]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )*
@@ -505,6 +510,7 @@ impl CreateImageVideo {
 
 /// `GET /v3/videos` query.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct ListVideosQuery {
     /// Page size, 1 to [`MAX_VIDEO_PAGE_LIMIT`](validate::MAX_VIDEO_PAGE_LIMIT).
@@ -600,6 +606,7 @@ impl ListVideosQuery {
 
 /// `POST /v3/videos` response (inside `data`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct CreateVideoResponse {
     /// Id to poll with `GET /v3/videos/{video_id}`.
@@ -613,6 +620,7 @@ pub struct CreateVideoResponse {
 
 /// A video (`GET /v3/videos/{video_id}`, items of `GET /v3/videos`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct Video {
     /// Video id.

@@ -1,4 +1,13 @@
 //! Integration tests for `heygen-model`, in one binary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreadable_literal,
+    clippy::doc_markdown,
+    clippy::float_cmp,
+    reason = "test code: a panic is a test failure, and wire literals are copied verbatim"
+)]
 
 mod cases;
 mod compile_fail;

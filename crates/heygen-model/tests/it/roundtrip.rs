@@ -106,9 +106,7 @@ proptest! {
 
 #[test]
 fn every_known_enum_value_round_trips_to_itself() {
-    fn check<
-        T: heygen_model::enums::OpenEnum + Serialize + DeserializeOwned + PartialEq + core::fmt::Debug,
-    >() {
+    fn check<T: enums::OpenEnum + Serialize + DeserializeOwned + PartialEq + core::fmt::Debug>() {
         for value in T::known() {
             let json = serde_json::to_string(value).unwrap();
             assert_eq!(&serde_json::from_str::<T>(&json).unwrap(), value);
