@@ -1,0 +1,17 @@
+//! Integration tests of `heygen-async`: the shared scenario table on the emulator, mock
+//! transports for request shaping, concurrency, cancel safety, and credential hygiene.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    missing_docs,
+    unreachable_pub,
+    reason = "tests"
+)]
+
+mod emulator;
+mod mock;
+mod scenarios;
