@@ -1,0 +1,318 @@
+//! `heygen demo`: the whole avatar lifecycle against an emulator started in this process.
+//!
+//! Every step goes through the chosen SDK client; a short log goes to stderr and the summary
+//! (ids, statuses, timings) is the only thing on stdout. It never talks to the real API: the
+//! base URL and key are the embedded emulator's, whatever the environment says.
+
+use std::time::{Duration, Instant};
+
+use heygen_core::{Config, PollPolicy, RetryPolicy};
+use heygen_emulator::{Emulator, EmulatorOptions};
+use heygen_model::{
+    AssetInput, AvatarStatus, CreateAvatarRequest, CreateAvatarVideo, CreateConsentRequest,
+    CreateDigitalTwin, CreatePhotoAvatar, ListLooksQuery, Ownership,
+};
+use serde::Serialize;
+
+use crate::backend::{self, Backend, UploadSource};
+use crate::browser;
+use crate::cli::Transport;
+use crate::commands::{wait_group, wait_video};
+use crate::failure::{EXIT_API, Failure};
+use crate::output::Output;
+use crate::source::sniff;
+
+/// The bundled portrait (PNG) for the photo avatar.
+const PORTRAIT: &[u8] = include_bytes!("../samples/portrait.png");
+/// The bundled footage (MP4) for the digital twin.
+const FOOTAGE: &[u8] = include_bytes!("../samples/footage.mp4");
+
+/// Emulated seconds per real second: a 2-minute training takes a fifth of a second.
+const SPEED: f64 = 600.0;
+
+/// The JSON summary printed on stdout.
+#[derive(Debug, Serialize)]
+struct Summary {
+    transport: &'static str,
+    photo_avatar: AvatarSummary,
+    asset: AssetSummary,
+    digital_twin: AvatarSummary,
+    looks: LooksSummary,
+    video: VideoSummary,
+    total_seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct AvatarSummary {
+    group_id: String,
+    look_id: String,
+    status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consent_status: Option<String>,
+    seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct AssetSummary {
+    asset_id: String,
+    size_bytes: u64,
+    seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct LooksSummary {
+    count: usize,
+    look_ids: Vec<String>,
+    seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct VideoSummary {
+    video_id: String,
+    status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration_seconds: Option<f64>,
+    seconds: f64,
+}
+
+/// Seconds with millisecond precision.
+fn secs(since: Instant) -> f64 {
+    (since.elapsed().as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+fn missing(what: &str) -> Failure {
+    Failure::new(
+        EXIT_API,
+        "cli_unexpected_response",
+        format!("the response has no {what}"),
+    )
+}
+
+/// Runs the demo.
+///
+/// # Errors
+/// The first step that fails.
+pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
+    let started = Instant::now();
+    let emulator = Emulator::start(EmulatorOptions::default().speed(SPEED))
+        .map_err(|e| Failure::new(EXIT_API, "cli_emulator_failed", e.to_string()))?;
+    let name = match transport {
+        Transport::Blocking => "blocking",
+        Transport::Async => "async",
+    };
+    out.log(&format!(
+        "heygen demo: emulator on {} ({SPEED}x speed), {name} client",
+        emulator.base_url()
+    ));
+    let config = Config::builder()
+        .base_url(emulator.base_url())
+        .api_key(emulator.api_key())
+        .retry_policy(RetryPolicy::new().base_delay(Duration::from_millis(50)))
+        .build()?;
+    let backend = backend::connect(transport, config)?;
+    let backend = backend.as_ref();
+    let poll = PollPolicy::new()
+        .initial_interval(Duration::from_millis(50))
+        .max_interval(Duration::from_millis(250))
+        .deadline(Duration::from_mins(1));
+
+    let photo = photo_avatar(out, backend, &poll)?;
+    let (asset, twin) = digital_twin(out, backend, &poll)?;
+
+    let step = Instant::now();
+    let looks = backend.all_looks(ListLooksQuery::new().ownership(Ownership::Private))?;
+    out.log(&format!("[6/7] listed {} private looks:", looks.len()));
+    for look in &looks {
+        out.log(&format!(
+            "      {}  {:<13} {}",
+            look.id,
+            look.avatar_type.as_str(),
+            look.name
+        ));
+    }
+    let looks = LooksSummary {
+        count: looks.len(),
+        look_ids: looks.iter().map(|l| l.id.as_str().to_owned()).collect(),
+        seconds: secs(step),
+    };
+
+    let step = Instant::now();
+    let look = heygen_model::LookId::new(twin.look_id.clone())?;
+    let request = CreateAvatarVideo::new(look)
+        .script("Hello! This video was made by the heygen-rs demo, from footage to render.")
+        .title("heygen-rs demo");
+    let created = backend.create_video(request.into())?;
+    out.log(&format!(
+        "[7/7] video {} from the twin's look {} ({}); rendering",
+        created.video_id,
+        twin.look_id,
+        created.status.as_str()
+    ));
+    let video = wait_video(backend, &created.video_id, &poll, "rendering")
+        .map_err(|e| Failure::from(&e.error).with_id("video_id", created.video_id.as_str()))?;
+    let duration = video.duration.map(heygen_model::Seconds::as_f64);
+    out.log(&format!(
+        "      video {}: {}{}",
+        video.id,
+        video.status.as_str(),
+        duration.map_or_else(String::new, |d| format!(", {d} s long"))
+    ));
+    let video = VideoSummary {
+        video_id: video.id.as_str().to_owned(),
+        status: video.status.as_str().to_owned(),
+        duration_seconds: duration,
+        seconds: secs(step),
+    };
+
+    let summary = Summary {
+        transport: name,
+        photo_avatar: photo,
+        asset,
+        digital_twin: twin,
+        looks,
+        video,
+        total_seconds: secs(started),
+    };
+    out.log(&format!(
+        "heygen demo: done in {:.2} s",
+        summary.total_seconds
+    ));
+    drop(emulator);
+    out.data(&summary)
+}
+
+fn photo_avatar(
+    out: &Output,
+    backend: &dyn Backend,
+    poll: &PollPolicy,
+) -> Result<AvatarSummary, Failure> {
+    let step = Instant::now();
+    let media_type = sniff(PORTRAIT).ok_or_else(|| missing("media type for the sample"))?;
+    let input = AssetInput::base64_from_bytes(media_type, PORTRAIT)?;
+    let request = CreateAvatarRequest::from(CreatePhotoAvatar::new("Demo Portrait", input));
+    let created = backend.create_avatar(request)?;
+    let group = created
+        .avatar_group
+        .ok_or_else(|| missing("avatar_group"))?;
+    let look = created.avatar_item.ok_or_else(|| missing("avatar_item"))?;
+    out.log(&format!(
+        "[1/7] photo avatar from samples/portrait.png ({} bytes, {media_type}, inline base64): group {}, look {}",
+        PORTRAIT.len(),
+        group.id,
+        look.id
+    ));
+    let done = wait_group(backend, &group.id, poll, "training photo avatar")
+        .map_err(|e| Failure::from(&e.error).with_id("group_id", group.id.as_str()))?;
+    let status = done
+        .status
+        .as_ref()
+        .map_or("unknown", AvatarStatus::as_str)
+        .to_owned();
+    out.log(&format!("      training: {status}"));
+    Ok(AvatarSummary {
+        group_id: group.id.into_string(),
+        look_id: look.id.into_string(),
+        status,
+        consent_status: None,
+        seconds: secs(step),
+    })
+}
+
+fn digital_twin(
+    out: &Output,
+    backend: &dyn Backend,
+    poll: &PollPolicy,
+) -> Result<(AssetSummary, AvatarSummary), Failure> {
+    let step = Instant::now();
+    let uploaded = backend.upload(
+        UploadSource::Bytes {
+            filename: "footage.mp4",
+            bytes: FOOTAGE,
+        },
+        None,
+    )?;
+    let asset_id = uploaded.asset_id().clone();
+    out.log(&format!(
+        "[2/7] uploaded samples/footage.mp4 ({} bytes): asset {asset_id}",
+        FOOTAGE.len()
+    ));
+    let asset = AssetSummary {
+        asset_id: asset_id.as_str().to_owned(),
+        size_bytes: FOOTAGE.len() as u64,
+        seconds: secs(step),
+    };
+
+    let step = Instant::now();
+    let request = CreateAvatarRequest::from(CreateDigitalTwin::new(
+        "Demo Twin",
+        AssetInput::asset_id(asset_id.clone()),
+    ));
+    let created = backend
+        .create_avatar(request)
+        .map_err(|e| Failure::from(e).with_id("asset_id", asset_id.as_str()))?;
+    let group = created
+        .avatar_group
+        .ok_or_else(|| missing("avatar_group"))?;
+    let look = created.avatar_item.ok_or_else(|| missing("avatar_item"))?;
+    out.log(&format!(
+        "[3/7] digital twin from asset {asset_id}: group {}, look {}, status {}",
+        group.id,
+        look.id,
+        group
+            .status
+            .as_ref()
+            .map_or("unknown", AvatarStatus::as_str)
+    ));
+
+    let consent = backend
+        .create_consent(&group.id, CreateConsentRequest::new())
+        .map_err(|e| Failure::from(e).with_id("group_id", group.id.as_str()))?;
+    let url = consent.url.ok_or_else(|| missing("consent url"))?;
+    out.log(&format!(
+        "[4/7] consent requested ({}); the filmed person opens {}",
+        consent
+            .avatar_group
+            .consent_status
+            .as_ref()
+            .map_or("not required", |s| s.as_str()),
+        redact_query(&url)
+    ));
+    let page = browser::approve(&url).map_err(|f| f.with_id("group_id", group.id.as_str()))?;
+    out.log(&format!("      submitted the approve form: \"{page}\""));
+
+    let done = wait_group(backend, &group.id, poll, "training digital twin")
+        .map_err(|e| Failure::from(&e.error).with_id("group_id", group.id.as_str()))?;
+    let status = done
+        .status
+        .as_ref()
+        .map_or("unknown", AvatarStatus::as_str)
+        .to_owned();
+    let consent_status = done.consent_status.as_ref().map(|s| s.as_str().to_owned());
+    out.log(&format!(
+        "[5/7] training: {status} (consent {})",
+        consent_status.as_deref().unwrap_or("not required")
+    ));
+    Ok((
+        asset,
+        AvatarSummary {
+            group_id: group.id.into_string(),
+            look_id: look.id.into_string(),
+            status,
+            consent_status,
+            seconds: secs(step),
+        },
+    ))
+}
+
+/// A consent URL without its query and its last path segment (the link's token).
+fn redact_query(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    match path.rsplit_once('/') {
+        Some((head, _))
+            if head.contains("://") && head.len() > head.find("://").unwrap_or(0) + 3 =>
+        {
+            format!("{head}/<token>")
+        }
+        _ => path.to_owned(),
+    }
+}

@@ -1,0 +1,146 @@
+//! The success side of the output contract: one JSON document on stdout (or `--human` tables),
+//! and the error line on stderr. Every text passes through [`Output::scrub`] first, so a
+//! configured secret can never be printed.
+
+use std::io::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::failure::Failure;
+use crate::human;
+
+/// Where and how results are printed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Output {
+    /// `--human`: tables and aligned fields instead of JSON.
+    human: bool,
+    /// Texts that must never be printed (the API key); replaced by `<redacted>`.
+    secrets: Vec<String>,
+}
+
+/// A list result: `{"data": […], "has_more": …, "next_token": …}`.
+#[derive(Debug, Serialize)]
+pub(crate) struct ListOutput<T> {
+    /// The items.
+    pub(crate) data: Vec<T>,
+    /// Whether another page follows.
+    pub(crate) has_more: bool,
+    /// The token of the next page (`null` on the last one).
+    pub(crate) next_token: Option<String>,
+}
+
+/// A single-resource result: `{"data": …}`.
+#[derive(Debug, Serialize)]
+struct DataOutput<'a, T> {
+    data: &'a T,
+}
+
+impl Output {
+    /// An output that renders as JSON, or as text with `human`.
+    pub(crate) fn new(human: bool) -> Self {
+        Self {
+            human,
+            secrets: Vec::new(),
+        }
+    }
+
+    /// Registers a secret that must never be printed. Very short values are ignored: they
+    /// cannot be told apart from ordinary text.
+    pub(crate) fn add_secret(&mut self, secret: &str) {
+        let secret = secret.trim();
+        if secret.len() >= 6 && !self.secrets.iter().any(|s| s == secret) {
+            self.secrets.push(secret.to_owned());
+        }
+    }
+
+    /// Replaces every registered secret in `text`.
+    pub(crate) fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in &self.secrets {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), "<redacted>");
+            }
+        }
+        out
+    }
+
+    /// Prints `{"data": value}`.
+    pub(crate) fn data<T: Serialize>(&self, value: &T) -> Result<(), Failure> {
+        self.emit(&DataOutput { data: value }, false)
+    }
+
+    /// Prints a list result.
+    pub(crate) fn list<T: Serialize>(&self, list: &ListOutput<T>) -> Result<(), Failure> {
+        self.emit(list, true)
+    }
+
+    fn emit<T: Serialize>(&self, value: &T, is_list: bool) -> Result<(), Failure> {
+        let text = if self.human {
+            let value = serde_json::to_value(value).map_err(|e| encode_failure(&e))?;
+            if is_list {
+                human::list(&value)
+            } else {
+                human::document(&value)
+            }
+        } else {
+            let mut text = serde_json::to_string(value).map_err(|e| encode_failure(&e))?;
+            text.push('\n');
+            text
+        };
+        write_stdout(&self.scrub(&text));
+        Ok(())
+    }
+
+    /// Writes the error envelope line to stderr.
+    pub(crate) fn failure(&self, failure: &Failure) {
+        let line = self.scrub(&failure.to_json_line());
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(stderr, "{line}");
+        let _ = stderr.flush();
+    }
+
+    /// Writes one log line to stderr (the demo's step log, the emulator banner).
+    pub(crate) fn log(&self, line: &str) {
+        let line = self.scrub(line);
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(stderr, "{line}");
+        let _ = stderr.flush();
+    }
+}
+
+/// Writes to stdout, ignoring a closed pipe (`heygen … | head`).
+fn write_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn encode_failure(error: &serde_json::Error) -> Failure {
+    Failure::new(
+        crate::failure::EXIT_API,
+        "cli_internal_error",
+        format!("could not encode the result: {error}"),
+    )
+}
+
+/// A JSON value with `null` members removed, for compact human output.
+pub(crate) fn is_blank(value: &Value) -> bool {
+    matches!(value, Value::Null) || matches!(value, Value::String(s) if s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrub_replaces_every_secret() {
+        let mut out = Output::new(false);
+        out.add_secret("hg_test_KEY");
+        out.add_secret("ab");
+        assert_eq!(
+            out.scrub("key hg_test_KEY and hg_test_KEY, ab"),
+            "key <redacted> and <redacted>, ab"
+        );
+    }
+}
