@@ -41,6 +41,8 @@
 pub mod call;
 pub mod config;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod operation;
 pub mod ops;
 pub mod paginate;

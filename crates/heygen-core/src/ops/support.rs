@@ -27,15 +27,14 @@ pub(crate) fn page<T: DeserializeOwned>(
     parse_response(Meta { method, path }, Target::Whole, response)
 }
 
-/// Decodes a delete response; a 2xx without a body (`204`) counts as deleted `id`.
+/// Decodes a delete response; a 2xx with an empty body (`204`) counts as deleted `id`.
 pub(crate) fn deleted(
     method: &Method,
     path: &'static str,
     id: &str,
     response: &Response<&[u8]>,
 ) -> Result<DeletedResource, Error> {
-    let empty = response.body().iter().all(u8::is_ascii_whitespace);
-    if response.status().is_success() && empty {
+    if response.status().is_success() && response.body().is_empty() {
         return serde_json::from_value(serde_json::json!({ "id": id })).map_err(|e| {
             Error::invalid_request(None, format!("could not build the delete result: {e}"))
         });

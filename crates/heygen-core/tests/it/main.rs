@@ -1,0 +1,21 @@
+//! Integration tests for heygen-core: one binary, one module per concern.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly by design"
+)]
+
+mod call;
+mod cases;
+mod corpus;
+mod fixtures;
+mod golden;
+mod paginate;
+mod poll;
+mod props;
+mod redaction;
+mod retry;
+mod support;
+mod upload;

@@ -1,0 +1,92 @@
+//! The paginator.
+
+use heygen_core::error::StallReason;
+use heygen_core::ops::ListLooks;
+use heygen_core::{Error, Operation, Paginator};
+use heygen_model::{AvatarType, ListLooksQuery, Ownership};
+
+use crate::support::{config, json_resp};
+
+fn uri(op: &ListLooks) -> String {
+    op.build(&config()).unwrap().uri().to_string()
+}
+
+#[test]
+fn repeats_filters_and_limit_with_each_token() {
+    let query = ListLooksQuery::new()
+        .avatar_type(AvatarType::PhotoAvatar)
+        .ownership(Ownership::Public)
+        .limit(50);
+    let mut pages = Paginator::new(ListLooks::new(query));
+    let first = pages.next_operation().unwrap();
+    assert_eq!(
+        uri(&first),
+        "https://api.heygen.com/v3/avatars/looks?avatar_type=photo_avatar&ownership=public&limit=50"
+    );
+    pages.on_cursor(true, Some("tok_2")).unwrap();
+    assert_eq!(
+        uri(&pages.next_operation().unwrap()),
+        "https://api.heygen.com/v3/avatars/looks?avatar_type=photo_avatar&ownership=public&limit=50&token=tok_2"
+    );
+    pages.on_cursor(false, None).unwrap();
+    assert!(pages.next_operation().is_none());
+}
+
+#[test]
+fn stops_on_every_end_marker() {
+    for (has_more, token) in [
+        (false, Some("t")),
+        (true, None),
+        (true, Some("")),
+        (false, None),
+    ] {
+        let mut pages = Paginator::new(ListLooks::default());
+        pages.on_cursor(has_more, token).unwrap();
+        assert!(pages.is_done(), "{has_more} {token:?}");
+        assert!(pages.next_operation().is_none());
+    }
+}
+
+#[test]
+fn repeated_token_is_an_error_not_a_loop() {
+    let mut pages = Paginator::new(ListLooks::default());
+    pages.on_cursor(true, Some("a")).unwrap();
+    pages.on_cursor(true, Some("b")).unwrap();
+    let err = pages.on_cursor(true, Some("a")).unwrap_err();
+    let Error::PaginationStalled(s) = &err else {
+        panic!()
+    };
+    assert_eq!(s.reason, StallReason::RepeatedToken);
+    assert_eq!(s.pages, 3);
+    assert!(pages.next_operation().is_none());
+    // The same token twice in a row too.
+    let mut pages = Paginator::new(ListLooks::default());
+    pages.on_cursor(true, Some("a")).unwrap();
+    assert!(pages.on_cursor(true, Some("a")).is_err());
+}
+
+#[test]
+fn page_cap() {
+    let mut pages = Paginator::new(ListLooks::default()).max_pages(2);
+    pages.on_cursor(true, Some("a")).unwrap();
+    let err = pages.on_cursor(true, Some("b")).unwrap_err();
+    let Error::PaginationStalled(s) = &err else {
+        panic!()
+    };
+    assert_eq!(s.reason, StallReason::PageCap);
+}
+
+#[test]
+fn on_page_reads_the_list_page() {
+    let mut pages = Paginator::new(ListLooks::default());
+    let op = pages.next_operation().unwrap();
+    let page = op
+        .parse(json_resp(
+            200,
+            r#"{"data":[],"has_more":true,"next_token":"n"}"#,
+        ))
+        .unwrap();
+    pages.on_page(&page).unwrap();
+    assert_eq!(pages.pages(), 1);
+    assert!(!pages.is_done());
+}
