@@ -10,6 +10,37 @@
 //! - Optional request fields are omitted when unset; `null` and absent response fields both
 //!   decode to `None`.
 //! - Every request has `validate()`; the rules and limits live in [`validate`].
+//! - `Debug` never prints presigned URL queries ([`PresignedUrl`]) or base64 payloads
+//!   ([`Base64Data`]); [`secret::redact_url_queries`] cleans arbitrary text.
+//!
+//! ```
+//! use heygen_model::{AssetInput, CreateAvatarRequest, CreateDigitalTwin, CreateAvatarVideo,
+//!     CreateVideoRequest, LookId, ListPage, Look};
+//!
+//! // Build and check a request; unset options never appear in the JSON.
+//! let twin = CreateAvatarRequest::DigitalTwin(CreateDigitalTwin::new(
+//!     "Twin A",
+//!     AssetInput::url("https://example.com/footage.mp4"),
+//! ));
+//! twin.validate()?;
+//! assert_eq!(
+//!     serde_json::to_string(&twin)?,
+//!     r#"{"type":"digital_twin","name":"Twin A","file":{"type":"url","url":"https://example.com/footage.mp4"}}"#,
+//! );
+//!
+//! // A video takes a look id, never a group id.
+//! let video: CreateVideoRequest =
+//!     CreateAvatarVideo::new(LookId::new("look_0001")?).script("Hello").into();
+//! video.validate()?;
+//!
+//! // Responses tolerate nulls, missing fields and new enum values.
+//! let page: ListPage<Look> = serde_json::from_str(
+//!     r#"{"data":[{"id":"look_0001","name":"A","avatar_type":"hologram","tags":null}]}"#,
+//! )?;
+//! assert_eq!(page.data[0].avatar_type.as_str(), "hologram");
+//! assert!(!page.has_more);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod asset;
 pub mod avatar;

@@ -36,6 +36,13 @@ impl PresignedUrl {
             None => self.0.clone(),
         }
     }
+
+    /// Whether the URL uses `https`.
+    pub fn is_https(&self) -> bool {
+        self.0
+            .get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    }
 }
 
 impl fmt::Debug for PresignedUrl {
@@ -50,6 +57,38 @@ impl fmt::Display for PresignedUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.redacted())
     }
+}
+
+/// Replaces the query string and fragment of every `http://` or `https://` URL in `text` with
+/// `?<redacted>`, so error snippets and logs cannot leak presigned signatures or credentials.
+///
+/// Text outside URLs is kept as is. A URL ends at whitespace, a quote, `<`, `>` or a backslash.
+pub fn redact_url_queries(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let start = match (rest.find("https://"), rest.find("http://")) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => break,
+        };
+        out.push_str(&rest[..start]);
+        let url_and_after = &rest[start..];
+        let end = url_and_after
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '\\'))
+            .unwrap_or(url_and_after.len());
+        let url = &url_and_after[..end];
+        match url.find(['?', '#']) {
+            Some(q) => {
+                out.push_str(&url[..q]);
+                out.push_str("?<redacted>");
+            }
+            None => out.push_str(url),
+        }
+        rest = &url_and_after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Base64 payload text for an inline asset. `Debug` shows only its length.

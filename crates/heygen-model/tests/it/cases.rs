@@ -281,3 +281,19 @@ fn br_15_upload_url_is_kept_byte_for_byte() {
     assert_eq!(upload.expires_in_seconds, Some(900));
     assert_eq!(upload.max_bytes, None);
 }
+
+#[test]
+fn br_30_redact_url_queries_in_free_text() {
+    let snippet = r#"{"message":"PUT https://storage.example.com/b/k?X-Amz-Signature=SECRETSIG&X-Amz-Credential=CRED failed","doc":"https://docs.example.com/x"}"#;
+    let clean = secret::redact_url_queries(snippet);
+    assert!(
+        !clean.contains("SECRETSIG") && !clean.contains("CRED"),
+        "{clean}"
+    );
+    assert!(
+        clean.contains("https://storage.example.com/b/k?<redacted> failed"),
+        "{clean}"
+    );
+    assert!(clean.contains("https://docs.example.com/x\""), "{clean}");
+    assert_eq!(secret::redact_url_queries("no urls"), "no urls");
+}
