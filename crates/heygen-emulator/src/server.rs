@@ -246,6 +246,9 @@ async fn main_handler(AxState(sh): AxState<Arc<Shared>>, req: Request) -> Respon
         None => None,
     };
     let reply = if let Some(r) = pre {
+        // Read the request body before answering, so closing the connection does not reset
+        // it under a client that is still sending (the client would lose the answer).
+        drain_request(req).await;
         r
     } else {
         let delay = match &fault {
@@ -594,6 +597,13 @@ async fn v3(
             }
         }
     }
+    // If the client goes away mid-request (a timeout), the handler is dropped; the request
+    // still "finishes" server-side after the delay, so a retry sees 409 until then, not forever.
+    let mut in_flight = InFlightGuard {
+        sh: Arc::clone(sh),
+        key: idem_key.clone(),
+        release_after: delay.unwrap_or_default(),
+    };
     if let Some(d) = delay {
         tokio::time::sleep(d).await;
     }
@@ -622,6 +632,7 @@ async fn v3(
             Err(e) => e.into_reply(),
         }
     };
+    in_flight.key = None;
     if let Some(k) = idem_key {
         let mut st = sh.lock();
         let now = st.now();
@@ -809,5 +820,38 @@ pub(crate) fn render(
             build(reply.status, &headers, ct, Body::from_stream(stream))
         }
         _ => build(reply.status, &headers, ct, Body::from(bytes)),
+    }
+}
+
+/// Reads and discards a request body.
+async fn drain_request(req: Request) {
+    use futures_util::StreamExt as _;
+    let mut stream = req.into_body().into_data_stream();
+    while let Some(Ok(_)) = stream.next().await {}
+}
+
+/// Releases an `Idempotency-Key` left in flight by a handler that was dropped (the client
+/// disconnected), after the time the request would have taken.
+struct InFlightGuard {
+    sh: Arc<Shared>,
+    key: Option<String>,
+    release_after: Duration,
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        let Some(key) = self.key.take() else { return };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let sh = Arc::clone(&self.sh);
+        let after = self.release_after;
+        runtime.spawn(async move {
+            tokio::time::sleep(after).await;
+            let mut st = sh.lock();
+            if matches!(st.idem.get(&key), Some(Idem::InFlight { .. })) {
+                st.idem.remove(&key);
+            }
+        });
     }
 }
