@@ -34,6 +34,36 @@
 //! 4. [`Step::Done`] ends the call; [`Step::RetryAfter`] means sleep, then go to step 2 with the
 //!    same request.
 //!
+//! ```
+//! use std::time::Duration;
+//! use heygen_core::{Call, Config, Step, ops::GetVideo};
+//! use heygen_model::VideoId;
+//!
+//! let config = Config::builder().api_key("hg_example").build()?;
+//! let op = GetVideo::new(VideoId::new("vid_0001")?);
+//! let mut call = Call::new(op, &config, [0; 16])?;
+//! assert_eq!(call.request().uri(), "https://api.heygen.com/v3/videos/vid_0001");
+//!
+//! // A pretend transport: first a 503, then the video.
+//! let answers: [(u16, &[u8]); 2] = [
+//!     (503, b"<html>busy</html>"),
+//!     (200, br#"{"data":{"id":"vid_0001","status":"processing"}}"#),
+//! ];
+//! let mut elapsed = Duration::ZERO;
+//! for (status, body) in answers {
+//!     let response = http::Response::builder().status(status).body(body)?;
+//!     match call.on_response(response, elapsed, 0.5) {
+//!         Step::Done(result) => {
+//!             assert_eq!(result?.status.as_str(), "processing");
+//!             break;
+//!         }
+//!         Step::RetryAfter(delay) => elapsed += delay, // a transport sleeps here
+//!     }
+//! }
+//! assert_eq!(call.attempts(), 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Streamed uploads ([`Operation::streams_body`]) send `call.request()`'s head with the body
 //! framed by [`upload::MultipartFraming`]; call [`Call::set_body_replayable`] with `false` when
 //! the source cannot be re-opened.
