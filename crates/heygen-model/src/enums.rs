@@ -245,3 +245,45 @@ open_enum! {
         Credits = "credits",
     }
 }
+
+open_enum! {
+    /// Subtitle file format.
+    pub enum CaptionFormat {
+        /// SubRip.
+        Srt = "srt",
+    }
+}
+
+open_enum! {
+    /// Subtitle style.
+    pub enum CaptionStyle {
+        /// HeyGen's default style.
+        Default = "default",
+    }
+}
+
+open_enum! {
+    /// Corner a watermark is anchored to.
+    pub enum WatermarkPosition {
+        /// Top left.
+        TopLeft = "top_left",
+        /// Top right.
+        TopRight = "top_right",
+        /// Bottom left.
+        BottomLeft = "bottom_left",
+        /// Bottom right.
+        BottomRight = "bottom_right",
+    }
+}
+
+open_enum! {
+    /// Text-to-speech provider of a voice.
+    pub enum VoiceEngineType {
+        /// ElevenLabs.
+        Elevenlabs = "elevenlabs",
+        /// Fish.
+        Fish = "fish",
+        /// Starfish.
+        Starfish = "starfish",
+    }
+}

@@ -69,9 +69,10 @@ pub use avatar::{
     ListLooksQuery, Look, UpdateLookRequest,
 };
 pub use enums::{
-    AspectRatio, AvatarStatus, AvatarType, BackgroundType, BillingType, ConsentStatus, Currency,
-    Expressiveness, Fit, Orientation, OutputFormat, Ownership, Plan, Resolution, UploadStatus,
-    VideoEngine, VideoStatus,
+    AspectRatio, AvatarStatus, AvatarType, BackgroundType, BillingType, CaptionFormat,
+    CaptionStyle, ConsentStatus, Currency, Expressiveness, Fit, Orientation, OutputFormat,
+    Ownership, Plan, Resolution, UploadStatus, VideoEngine, VideoStatus, VoiceEngineType,
+    WatermarkPosition,
 };
 pub use error::{ApiErrorBody, ApiErrorCode, ErrorCode, ResourceError};
 pub use ids::{AssetId, AvatarGroupId, FolderId, IdempotencyKey, LookId, VideoId, VoiceId};
@@ -81,6 +82,7 @@ pub use time::{Seconds, Timestamp};
 pub use user::User;
 pub use validate::{Rule, ValidationError};
 pub use video::{
-    Background, CreateAvatarVideo, CreateImageVideo, CreateVideoRequest, CreateVideoResponse,
-    EngineConfig, ListVideosQuery, Video, VoiceSettings,
+    Background, Caption, CreateAvatarVideo, CreateImageVideo, CreateVideoRequest,
+    CreateVideoResponse, EngineConfig, ListVideosQuery, Video, VoiceEngineSettings, VoiceSettings,
+    Watermark, WatermarkPlacement,
 };

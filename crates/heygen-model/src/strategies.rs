@@ -21,6 +21,7 @@ use crate::{
     ErrorCode, ListAvatarGroupsQuery, ListLooksQuery, ListPage, ListVideosQuery, Look,
     PresignedUrl, ResourceError, UpdateLookRequest, User, Video, VideoStatus, VoiceSettings,
 };
+use crate::{Caption, VoiceEngineSettings, VoiceEngineType, Watermark, WatermarkPlacement};
 
 /// Whether strategies may generate `Unknown` enum values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,6 +262,50 @@ pub fn complete_upload_request() -> BoxedStrategy<CompleteUploadRequest> {
         .boxed()
 }
 
+/// [`VoiceEngineSettings`] with only the fields its provider takes.
+pub fn voice_engine_settings() -> BoxedStrategy<VoiceEngineSettings> {
+    let unit = || (0u8..=8).prop_map(|q| f64::from(q) / 8.0);
+    prop_oneof![
+        (
+            option::of(proptest::sample::select(
+                &[
+                    "eleven_multilingual_v2",
+                    "eleven_turbo_v2_5",
+                    "eleven_flash_v2_5",
+                    "eleven_v3"
+                ][..]
+            )),
+            option::of(unit()),
+            option::of(unit()),
+            option::of(unit()),
+            option::of(any::<bool>()),
+        )
+            .prop_map(|(model, stability, boost, style, speaker)| {
+                let mut e = VoiceEngineSettings::new(VoiceEngineType::Elevenlabs);
+                e.model = model.map(str::to_owned);
+                e.stability = stability;
+                e.similarity_boost = boost;
+                e.style = style;
+                e.use_speaker_boost = speaker;
+                e
+            }),
+        (
+            option::of(proptest::sample::select(&["s1", "s2-pro"][..])),
+            option::of(unit()),
+            option::of(unit())
+        )
+            .prop_map(|(model, stability, similarity)| {
+                let mut e = VoiceEngineSettings::new(VoiceEngineType::Fish);
+                e.model = model.map(str::to_owned);
+                e.stability = stability;
+                e.similarity = similarity;
+                e
+            }),
+        Just(VoiceEngineSettings::new(VoiceEngineType::Starfish)),
+    ]
+    .boxed()
+}
+
 /// [`VoiceSettings`].
 pub fn voice_settings() -> BoxedStrategy<VoiceSettings> {
     (
@@ -268,14 +313,56 @@ pub fn voice_settings() -> BoxedStrategy<VoiceSettings> {
         option::of(small_f64()),
         option::of(small_f64()),
         option::of(small_f64()),
+        option::of(voice_engine_settings()),
     )
-        .prop_map(|(locale, pitch, speed, volume)| {
+        .prop_map(|(locale, pitch, speed, volume, engine)| {
             let mut s = VoiceSettings::new();
             s.locale = locale;
             s.pitch = pitch;
             s.speed = speed;
             s.volume = volume;
+            s.engine_settings = engine;
             s
+        })
+        .boxed()
+}
+
+/// A [`Caption`].
+pub fn caption(mode: Mode) -> BoxedStrategy<Caption> {
+    (option::of(open_enum(mode)), option::of(open_enum(mode)))
+        .prop_map(|(file_format, style)| {
+            let mut c = Caption::new();
+            c.file_format = file_format;
+            c.style = style;
+            c
+        })
+        .boxed()
+}
+
+/// A [`Watermark`].
+pub fn watermark(mode: Mode) -> BoxedStrategy<Watermark> {
+    let placement = (
+        option::of(open_enum(mode)),
+        option::of(small_f64()),
+        option::of(small_f64()),
+    )
+        .prop_map(|(position, offset_x, offset_y)| WatermarkPlacement {
+            position,
+            offset_x,
+            offset_y,
+        });
+    (
+        asset_input(),
+        option::of((0u8..=4).prop_map(|q| f64::from(q) / 4.0)),
+        option::of(small_f64()),
+        option::of(placement),
+    )
+        .prop_map(|(image, opacity, scale, placement)| {
+            let mut w = Watermark::new(image);
+            w.opacity = opacity;
+            w.scale = scale;
+            w.placement = placement;
+            w
         })
         .boxed()
 }
@@ -320,6 +407,7 @@ struct Common {
     motion_prompt: Option<String>,
     remove_background: Option<bool>,
     callback: (Option<String>, Option<String>),
+    extras: (Option<Caption>, Option<Watermark>),
 }
 
 fn common(mode: Mode) -> BoxedStrategy<Common> {
@@ -344,6 +432,7 @@ fn common(mode: Mode) -> BoxedStrategy<Common> {
         option::of("[a-z ]{1,40}"),
         option::of(any::<bool>()),
         (option::of(https_url()), option::of("[a-z0-9-]{1,20}")),
+        (option::of(caption(mode)), option::of(watermark(mode))),
     )
         .prop_map(
             |(
@@ -356,6 +445,7 @@ fn common(mode: Mode) -> BoxedStrategy<Common> {
                 motion_prompt,
                 remove_background,
                 callback,
+                extras,
             )| Common {
                 speech,
                 voice_id,
@@ -366,6 +456,7 @@ fn common(mode: Mode) -> BoxedStrategy<Common> {
                 motion_prompt,
                 remove_background,
                 callback,
+                extras,
             },
         )
         .boxed()
@@ -389,6 +480,8 @@ macro_rules! apply_common {
         $r.remove_background = $c.remove_background;
         $r.callback_url = $c.callback.0;
         $r.callback_id = $c.callback.1;
+        $r.caption = $c.extras.0;
+        $r.watermark = $c.extras.1;
         $r
     }};
 }

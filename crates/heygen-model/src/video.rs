@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::asset::AssetInput;
 use crate::enums::{
-    AspectRatio, BackgroundType, Expressiveness, Fit, OutputFormat, Resolution, VideoEngine,
-    VideoStatus,
+    AspectRatio, BackgroundType, CaptionFormat, CaptionStyle, Expressiveness, Fit, OutputFormat,
+    Resolution, VideoEngine, VideoStatus, VoiceEngineType, WatermarkPosition,
 };
 use crate::error::ResourceError;
 use crate::ids::{AssetId, FolderId, LookId, VideoId, VoiceId};
@@ -68,6 +68,161 @@ pub struct VoiceSettings {
     /// Volume multiplier (server default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<f64>,
+    /// Provider-specific tuning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_settings: Option<VoiceEngineSettings>,
+}
+
+/// Provider-specific voice tuning, keyed by `engine_type`. Set only the fields that provider
+/// takes: ElevenLabs uses `model`, `stability`, `similarity_boost`, `style`,
+/// `use_speaker_boost`; Fish uses `model`, `stability`, `similarity`; Starfish takes none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct VoiceEngineSettings {
+    /// The provider.
+    pub engine_type: VoiceEngineType,
+    /// Provider model, such as `eleven_multilingual_v2` or `s1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Voice stability.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stability: Option<f64>,
+    /// ElevenLabs: similarity boost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity_boost: Option<f64>,
+    /// ElevenLabs: style exaggeration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<f64>,
+    /// ElevenLabs: speaker boost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_speaker_boost: Option<bool>,
+    /// Fish: similarity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
+}
+
+impl VoiceEngineSettings {
+    /// Settings for the given provider with nothing else set.
+    pub fn new(engine_type: VoiceEngineType) -> Self {
+        Self {
+            engine_type,
+            model: None,
+            stability: None,
+            similarity_boost: None,
+            style: None,
+            use_speaker_boost: None,
+            similarity: None,
+        }
+    }
+
+    /// Sets the model.
+    #[must_use]
+    pub fn model(mut self, model: impl Into<String>) -> Self {
+        self.model = Some(model.into());
+        self
+    }
+
+    /// Sets the stability.
+    #[must_use]
+    pub fn stability(mut self, stability: f64) -> Self {
+        self.stability = Some(stability);
+        self
+    }
+
+    /// Sets the ElevenLabs similarity boost.
+    #[must_use]
+    pub fn similarity_boost(mut self, value: f64) -> Self {
+        self.similarity_boost = Some(value);
+        self
+    }
+
+    /// Sets the ElevenLabs style.
+    #[must_use]
+    pub fn style(mut self, value: f64) -> Self {
+        self.style = Some(value);
+        self
+    }
+
+    /// Sets the ElevenLabs speaker boost.
+    #[must_use]
+    pub fn use_speaker_boost(mut self, value: bool) -> Self {
+        self.use_speaker_boost = Some(value);
+        self
+    }
+
+    /// Sets the Fish similarity.
+    #[must_use]
+    pub fn similarity(mut self, value: f64) -> Self {
+        self.similarity = Some(value);
+        self
+    }
+}
+
+/// Subtitles to burn in or deliver.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct Caption {
+    /// File format (server default `srt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_format: Option<CaptionFormat>,
+    /// Style.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<CaptionStyle>,
+}
+
+impl Caption {
+    /// Captions with server defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// An image overlaid on the video.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct Watermark {
+    /// The image.
+    pub image: AssetInput,
+    /// Opacity from 0 to 1 (server default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opacity: Option<f64>,
+    /// Scale factor (server default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
+    /// Where to put it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<WatermarkPlacement>,
+}
+
+impl Watermark {
+    /// A watermark from `image` with default placement.
+    pub fn new(image: AssetInput) -> Self {
+        Self {
+            image,
+            opacity: None,
+            scale: None,
+            placement: None,
+        }
+    }
+}
+
+/// Placement of a watermark.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct WatermarkPlacement {
+    /// Anchor corner (server default bottom right).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<WatermarkPosition>,
+    /// Horizontal offset from the anchor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_x: Option<f64>,
+    /// Vertical offset from the anchor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_y: Option<f64>,
 }
 
 impl VoiceSettings {
@@ -101,6 +256,13 @@ impl VoiceSettings {
     #[must_use]
     pub fn volume(mut self, volume: f64) -> Self {
         self.volume = Some(volume);
+        self
+    }
+
+    /// Sets provider-specific tuning.
+    #[must_use]
+    pub fn engine_settings(mut self, settings: VoiceEngineSettings) -> Self {
+        self.engine_settings = Some(settings);
         self
     }
 }
@@ -249,6 +411,12 @@ macro_rules! common_video_fields {
             /// Your own id echoed back in the callback.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub callback_id: Option<String>,
+            /// Subtitles.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub caption: Option<Caption>,
+            /// Image overlay.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub watermark: Option<Watermark>,
         }
 
         impl $name {
@@ -364,6 +532,20 @@ macro_rules! common_video_fields {
                 self
             }
 
+            /// Adds subtitles.
+            #[must_use]
+            pub fn caption(mut self, caption: Caption) -> Self {
+                self.caption = Some(caption);
+                self
+            }
+
+            /// Adds an image overlay.
+            #[must_use]
+            pub fn watermark(mut self, watermark: Watermark) -> Self {
+                self.watermark = Some(watermark);
+                self
+            }
+
             fn validate_common(&self) -> Result<(), ValidationError> {
                 match (&self.script, &self.audio_url, &self.audio_asset_id) {
                     (None, None, None) => {
@@ -407,6 +589,9 @@ macro_rules! common_video_fields {
                 if let Some(url) = &self.callback_url {
                     validate::validate_https_url("callback_url", url)?;
                 }
+                if let Some(watermark) = &self.watermark {
+                    watermark.image.validate().map_err(|e| e.within("watermark.image"))?;
+                }
                 Ok(())
             }
         }
@@ -446,6 +631,8 @@ impl CreateAvatarVideo {
             remove_background: None,
             callback_url: None,
             callback_id: None,
+            caption: None,
+            watermark: None,
         }
     }
 
@@ -495,6 +682,8 @@ impl CreateImageVideo {
             remove_background: None,
             callback_url: None,
             callback_id: None,
+            caption: None,
+            watermark: None,
         }
     }
 

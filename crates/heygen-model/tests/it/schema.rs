@@ -280,6 +280,21 @@ fn schema_hand_written_requests() {
                 .callback_url("https://example.com/hook")
                 .callback_id("job-1"),
         ))?;
+        video.check(&CreateVideoRequest::Avatar(
+            CreateAvatarVideo::new(look())
+                .audio_url("https://example.com/a.mp3")
+                .voice_settings(
+                    VoiceSettings::new().engine_settings(
+                        VoiceEngineSettings::new(VoiceEngineType::Elevenlabs)
+                            .model("eleven_v3")
+                            .stability(0.5),
+                    ),
+                )
+                .caption(Caption::new())
+                .watermark(Watermark::new(AssetInput::url(
+                    "https://example.com/logo.png",
+                ))),
+        ))?;
         video.check(&CreateVideoRequest::Image(
             CreateImageVideo::new(AssetInput::url("https://example.com/face.png"))
                 .audio_asset_id(AssetId::new("asset_2").unwrap()),
