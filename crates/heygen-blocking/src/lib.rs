@@ -1,1 +1,43 @@
-//! Placeholder crate root; see the crate README.
+//! A blocking HeyGen v3 client on ureq 3.
+//!
+//! Built on `heygen-core`, which builds every request, reads every response and decides
+//! retries, pagination and polling; this crate sends bytes, sleeps and loops. TLS is rustls with
+//! the `ring` provider and the bundled webpki roots (feature `native-roots`: the platform's
+//! verifier).
+//!
+//! ```no_run
+//! use heygen_blocking::Client;
+//! use heygen_model::{CreateAvatarVideo, LookId};
+//!
+//! # fn main() -> Result<(), heygen_core::Error> {
+//! let client = Client::from_env()?; // HEYGEN_API_KEY, optional HEYGEN_API_BASE
+//! let me = client.users().me()?;
+//! let look = LookId::new("look_0001")?;
+//! let created = client.videos().create(CreateAvatarVideo::new(look).script("Hello"))?;
+//! let video = client.wait_for_video(&created.video_id)?;
+//! # let _ = (me, video);
+//! # Ok(()) }
+//! ```
+//!
+//! # What the client guarantees
+//! - Status, headers and body are read for every status; the body is read only up to the
+//!   configured limit. Redirects are never followed (a 3xx is an error naming the location),
+//!   so the API key never reaches another origin.
+//! - One idempotency key per logical call, made before the first attempt and reused on every
+//!   retry; retries only where the core decides.
+//! - Uploads stream from files or readers with bounded memory; a consumed reader is never
+//!   replayed (path-based methods re-open the file instead).
+//! - Other HTTP clients plug in through [`Transport`], which closures implement.
+
+mod client;
+mod handles;
+mod transport;
+mod upload;
+
+pub use client::{API_BASE_ENV, API_KEY_ENV, Client, Pages, Waited};
+pub use handles::{Assets, Avatars, Looks, Users, Videos};
+pub use heygen_core::{Config, Error, PollPolicy, RetryPolicy};
+pub use transport::{RequestBody, SendOptions, Transport, TransportError, UreqTransport};
+pub use upload::{
+    AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, Progress, UploadMethod,
+};

@@ -1,0 +1,349 @@
+//! The [`Transport`] trait (one HTTP exchange) and its ureq implementation.
+//!
+//! A transport sends one request and reads the whole response, for every status, without
+//! following redirects and without decompressing; the client hands the response to
+//! `heygen-core`, which decides what it means and whether to try again.
+
+use core::fmt;
+use core::time::Duration;
+use std::io::{self, Read};
+
+use bytes::Bytes;
+use heygen_core::{BoxError, TransportErrorKind};
+use http::{Request, Response};
+
+/// The body of a request handed to a [`Transport`].
+pub enum RequestBody<'a> {
+    /// The whole body in memory (JSON, or empty).
+    Bytes(Bytes),
+    /// A streamed body of exactly `length` bytes (multipart upload, direct-upload `PUT`); the
+    /// request's `Content-Length` already says `length`.
+    Stream {
+        /// The bytes, read once.
+        reader: &'a mut dyn Read,
+        /// Exact length in bytes.
+        length: u64,
+    },
+}
+
+impl fmt::Debug for RequestBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Bytes(b) => write!(f, "Bytes(<{} bytes>)", b.len()),
+            Self::Stream { length, .. } => write!(f, "Stream(<{length} bytes>)"),
+        }
+    }
+}
+
+impl RequestBody<'_> {
+    /// Reads the whole body into memory (what a simple or mock transport does; streamed
+    /// uploads are buffered then).
+    ///
+    /// # Errors
+    /// The reader's I/O error.
+    pub fn into_bytes(self) -> io::Result<Bytes> {
+        match self {
+            Self::Bytes(b) => Ok(b),
+            Self::Stream { reader, length } => {
+                let mut buf =
+                    Vec::with_capacity(usize::try_from(length.min(64 * 1024 * 1024)).unwrap_or(0));
+                reader.take(length).read_to_end(&mut buf)?;
+                Ok(Bytes::from(buf))
+            }
+        }
+    }
+}
+
+/// Limits for one exchange, from the core's [`heygen_core::Call`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SendOptions {
+    /// Whole-exchange timeout (connect, send, receive), wall-clock.
+    pub timeout: Duration,
+    /// Connect timeout (TLS included), wall-clock.
+    pub connect_timeout: Duration,
+    /// Read at most this many bytes of the response body (the configured maximum plus one, so
+    /// the core can tell an over-limit body); stop reading there.
+    pub read_limit: u64,
+}
+
+impl SendOptions {
+    /// Options with these timeouts and read limit.
+    pub fn new(timeout: Duration, connect_timeout: Duration, read_limit: u64) -> Self {
+        Self {
+            timeout,
+            connect_timeout,
+            read_limit,
+        }
+    }
+}
+
+/// A failure with no usable response, mapped onto the core's [`TransportErrorKind`].
+///
+/// The source is opaque (no ureq type is public) and never carries credentials.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: Option<BoxError>,
+}
+
+impl TransportError {
+    /// A failure of this kind with an optional cause.
+    pub fn new(kind: TransportErrorKind, source: Option<BoxError>) -> Self {
+        Self { kind, source }
+    }
+
+    /// A failure of this kind with a message as its cause.
+    pub fn msg(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self::new(kind, Some(message.into().into()))
+    }
+
+    /// What happened.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Splits into kind and cause.
+    pub fn into_parts(self) -> (TransportErrorKind, Option<BoxError>) {
+        (self.kind, self.source)
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.as_str())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// One HTTP exchange: send `request`, return status, headers and at most
+/// [`SendOptions::read_limit`] bytes of body, for **every** status.
+///
+/// Rules every implementation follows: never follow redirects (return the 3xx as it is), never
+/// decompress, add no credentials, apply the timeouts, and stop reading the body at the limit.
+///
+/// Closures `Fn(http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError>`
+/// implement it (streamed bodies are read into memory first), which is how tests mock the API
+/// and how another HTTP client can be plugged in.
+pub trait Transport: Send + Sync {
+    /// Sends one request.
+    ///
+    /// # Errors
+    /// A [`TransportError`] when no response head was received or the body could not be read.
+    fn send(
+        &self,
+        request: Request<RequestBody<'_>>,
+        options: &SendOptions,
+    ) -> Result<Response<Bytes>, TransportError>;
+}
+
+impl<F> Transport for F
+where
+    F: Fn(Request<Bytes>) -> Result<Response<Bytes>, TransportError> + Send + Sync,
+{
+    fn send(
+        &self,
+        request: Request<RequestBody<'_>>,
+        options: &SendOptions,
+    ) -> Result<Response<Bytes>, TransportError> {
+        let (parts, body) = request.into_parts();
+        let body = body
+            .into_bytes()
+            .map_err(|e| TransportError::new(TransportErrorKind::Body, Some(Box::new(e))))?;
+        let response = self(Request::from_parts(parts, body))?;
+        let (parts, body) = response.into_parts();
+        let limit = usize::try_from(options.read_limit).unwrap_or(usize::MAX);
+        let body = if body.len() > limit {
+            body.slice(..limit)
+        } else {
+            body
+        };
+        Ok(Response::from_parts(parts, body))
+    }
+}
+
+/// The default transport: a ureq 3 agent with rustls (ring) and connection pooling.
+///
+/// The agent never treats a status as an error, follows no redirect, adds no `User-Agent`,
+/// `Accept` or `Accept-Encoding` of its own (the core sets them; a presigned `PUT` carries only
+/// its own headers), and does not decompress.
+#[derive(Clone)]
+pub struct UreqTransport {
+    agent: ureq::Agent,
+}
+
+impl fmt::Debug for UreqTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UreqTransport").finish_non_exhaustive()
+    }
+}
+
+impl Default for UreqTransport {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl UreqTransport {
+    /// A transport trusting the bundled webpki roots (or, with the `native-roots` feature, the
+    /// platform's verifier).
+    pub fn new() -> Self {
+        let roots = if cfg!(feature = "native-roots") {
+            ureq::tls::RootCerts::PlatformVerifier
+        } else {
+            ureq::tls::RootCerts::WebPki
+        };
+        let tls = ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::Rustls)
+            .root_certs(roots)
+            .build();
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(ureq::config::AutoHeaderValue::None)
+            .accept(ureq::config::AutoHeaderValue::None)
+            .accept_encoding(ureq::config::AutoHeaderValue::None)
+            .tls_config(tls)
+            .build();
+        Self {
+            agent: ureq::Agent::new_with_config(config),
+        }
+    }
+}
+
+/// Whether an I/O error means the peer closed or reset the connection.
+fn is_closed(kind: io::ErrorKind) -> bool {
+    matches!(
+        kind,
+        io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe
+            | io::ErrorKind::UnexpectedEof
+    )
+}
+
+/// Maps a ureq error raised before any response head arrived.
+fn map_request_error(error: &ureq::Error, body_failed: bool) -> TransportError {
+    use TransportErrorKind as K;
+    if body_failed {
+        return TransportError::msg(K::Body, "reading the request body failed");
+    }
+    let kind = match error {
+        ureq::Error::Timeout(t) => match t {
+            ureq::Timeout::Connect | ureq::Timeout::Resolve => K::ConnectTimeout,
+            _ => K::Timeout,
+        },
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => K::Connect,
+        ureq::Error::Io(e) => match e.kind() {
+            io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::AddrNotAvailable
+            | io::ErrorKind::NotFound => K::Connect,
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => K::Timeout,
+            k if is_closed(k) => K::ClosedBeforeResponse,
+            _ => K::Io,
+        },
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => K::Tls,
+        ureq::Error::Protocol(_) => K::ClosedBeforeResponse,
+        ureq::Error::RedirectFailed | ureq::Error::TooManyRedirects => K::Redirect,
+        _ => K::Other,
+    };
+    // ureq's messages name hosts and io kinds, never headers or query strings.
+    let message = match error {
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => "invalid request".to_owned(),
+        other => other.to_string(),
+    };
+    TransportError::msg(kind, message)
+}
+
+/// Maps an error raised while reading the response body.
+fn map_body_error(error: &io::Error) -> TransportError {
+    use TransportErrorKind as K;
+    let kind = match error.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => K::Timeout,
+        k if is_closed(k) => K::Io,
+        _ => {
+            let text = error.to_string();
+            if text.contains("timeout") || text.contains("timed out") {
+                K::Timeout
+            } else {
+                K::Io
+            }
+        }
+    };
+    TransportError::msg(kind, format!("reading the response body failed: {error}"))
+}
+
+/// A reader that remembers whether the inner reader failed (so a failing file is reported as
+/// a body failure, not a network one).
+struct Watched<'a> {
+    inner: &'a mut dyn Read,
+    failed: bool,
+}
+
+impl Read for Watched<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).inspect_err(|_| self.failed = true)
+    }
+}
+
+impl Transport for UreqTransport {
+    fn send(
+        &self,
+        request: Request<RequestBody<'_>>,
+        options: &SendOptions,
+    ) -> Result<Response<Bytes>, TransportError> {
+        let (parts, body) = request.into_parts();
+        let result = match body {
+            RequestBody::Bytes(bytes) => {
+                let request = Request::from_parts(parts, bytes.as_ref());
+                let request = self
+                    .agent
+                    .configure_request(request)
+                    .timeout_global(Some(options.timeout))
+                    .timeout_connect(Some(options.connect_timeout))
+                    .build();
+                self.agent
+                    .run(request)
+                    .map_err(|e| map_request_error(&e, false))
+            }
+            RequestBody::Stream { reader, length } => {
+                let mut watched = Watched {
+                    inner: reader,
+                    failed: false,
+                };
+                let result = {
+                    let mut limited = (&mut watched).take(length);
+                    let body = ureq::SendBody::from_reader(&mut limited);
+                    let request = Request::from_parts(parts, body);
+                    let request = self
+                        .agent
+                        .configure_request(request)
+                        .timeout_global(Some(options.timeout))
+                        .timeout_connect(Some(options.connect_timeout))
+                        .build();
+                    self.agent.run(request)
+                };
+                let failed = watched.failed;
+                result.map_err(|e| map_request_error(&e, failed))
+            }
+        };
+        let response = result?;
+        let (parts, body) = response.into_parts();
+        let mut reader = body.into_with_config().limit(u64::MAX).reader();
+        let mut buf = Vec::new();
+        // Read at most the limit: a larger body is cut here and refused by the core, and the
+        // connection is dropped rather than drained.
+        (&mut reader)
+            .take(options.read_limit)
+            .read_to_end(&mut buf)
+            .map_err(|e| map_body_error(&e))?;
+        Ok(Response::from_parts(parts, Bytes::from(buf)))
+    }
+}

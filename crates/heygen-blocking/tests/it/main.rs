@@ -1,0 +1,15 @@
+//! Integration tests of the blocking client: the shared scenario table on the emulator,
+//! request shaping through closure transports, and upload/redirect hygiene.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::too_many_lines,
+    reason = "tests"
+)]
+
+mod hygiene;
+mod scenarios;
+mod shaping;
