@@ -72,7 +72,6 @@ pub(crate) async fn multipart(
         let part_ct = field.content_type().map(str::to_owned);
         let mut head = Vec::new();
         let mut size = 0u64;
-        let mut hasher = Sha256::new();
         while let Some(chunk) = field
             .chunk()
             .await
@@ -88,14 +87,12 @@ pub(crate) async fn multipart(
                 too_big = true;
                 continue;
             }
-            hasher.update(&chunk);
             if head.len() < 512 {
                 let take = (512 - head.len()).min(chunk.len());
                 head.extend_from_slice(&chunk[..take]);
             }
         }
         if is_file {
-            let _ = hasher.finalize();
             found = Some((filename, part_ct, head, size));
         }
     }
