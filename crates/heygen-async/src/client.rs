@@ -5,12 +5,13 @@ use core::time::Duration;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::{Request, Response};
 use heygen_core::{Call, Config, Error, Operation, Step, TransportErrorKind};
+use http::{Request, Response};
 use tokio::time::Instant;
 
 use crate::hyper_transport::HyperTransport;
 use crate::transport::{RequestBody, SendOptions, Transport};
+use crate::upload::UploadOptions;
 
 /// The environment variable holding the API key read by [`Client::from_env`].
 pub const API_KEY_ENV: &str = "HEYGEN_API_KEY";
@@ -30,9 +31,11 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     config: Config,
     transport: Arc<dyn Transport>,
+    uploads: UploadOptions,
 }
 
 impl fmt::Debug for Client {
@@ -81,13 +84,27 @@ impl Client {
     /// A client over a transport that is already shared.
     pub fn with_shared_transport(config: Config, transport: Arc<dyn Transport>) -> Self {
         Self {
-            inner: Arc::new(Inner { config, transport }),
+            inner: Arc::new(Inner {
+                config,
+                transport,
+                uploads: UploadOptions::default(),
+            }),
         }
     }
 
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The upload settings.
+    pub(crate) fn uploads(&self) -> &UploadOptions {
+        &self.inner.uploads
+    }
+
+    /// The upload settings, to change (copies the shared state if it is shared).
+    pub(crate) fn uploads_mut(&mut self) -> &mut UploadOptions {
+        &mut Arc::make_mut(&mut self.inner).uploads
     }
 
     /// The transport.
@@ -116,7 +133,11 @@ impl Client {
 
     /// Runs one logical call; `body` gives the body for attempt `n` (0-based), or `None` when
     /// the body cannot be produced again (the last error is returned then).
-    pub(crate) async fn drive<O, B>(&self, mut call: Call<O>, mut body: B) -> Result<O::Output, Error>
+    pub(crate) async fn drive<O, B>(
+        &self,
+        mut call: Call<O>,
+        mut body: B,
+    ) -> Result<O::Output, Error>
     where
         O: Operation,
         B: FnMut(u32) -> Option<RequestBody>,
@@ -125,9 +146,9 @@ impl Client {
         let streamed = call.operation().streams_body();
         loop {
             let Some(next_body) = body(call.attempts()) else {
-                return Err(call.take_last_error().unwrap_or_else(|| {
-                    Error::transport(TransportErrorKind::Body, None)
-                }));
+                return Err(call
+                    .take_last_error()
+                    .unwrap_or_else(|| Error::transport(TransportErrorKind::Body, None)));
             };
             let (parts, in_memory) = call.request().clone().into_parts();
             let request_body = if streamed {

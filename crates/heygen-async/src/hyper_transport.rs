@@ -10,6 +10,7 @@ use std::io;
 
 use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
+use heygen_core::{BoxError, Config, Error, TransportErrorKind};
 use http::{Request, Response};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt as _, Full};
@@ -18,7 +19,6 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use heygen_core::{BoxError, Config, Error, TransportErrorKind};
 
 use crate::transport::{BodyStream, RequestBody, SendOptions, Transport};
 
@@ -97,7 +97,9 @@ impl Transport for HyperTransport {
     ) -> Result<Response<Bytes>, Error> {
         let (parts, body) = request.into_parts();
         let body: HyperBody = match body.into_parts() {
-            Ok(bytes) => Full::new(bytes).map_err(|never| match never {}).boxed_unsync(),
+            Ok(bytes) => Full::new(bytes)
+                .map_err(|never| match never {})
+                .boxed_unsync(),
             Err((stream, length)) => StreamedBody {
                 stream,
                 remaining: length,
@@ -218,7 +220,9 @@ fn map_request_error(error: &hyper_util::client::legacy::Error) -> Error {
         TransportErrorKind::Tls
     } else if error.is_connect() {
         if io_kind(root) == Some(io::ErrorKind::TimedOut)
-            || chain(root).iter().any(|e| e.to_string().contains("timed out"))
+            || chain(root)
+                .iter()
+                .any(|e| e.to_string().contains("timed out"))
         {
             TransportErrorKind::ConnectTimeout
         } else {

@@ -49,14 +49,11 @@ pub use heygen_core::{
     RetryPolicy, Timeouts, TransportErrorKind,
 };
 pub use hyper_transport::HyperTransport;
-pub use paging::{ItemStream, WaitOutcome};
+pub use paging::{ItemStream, Waited};
 pub use resources::{Avatars, Looks, Users, Videos};
-pub use transport::{
-    BodyStream, FnTransport, RequestBody, SendOptions, Transport, transport_fn,
-};
+pub use transport::{BodyStream, FnTransport, RequestBody, SendOptions, Transport, transport_fn};
 pub use upload::{
-    Assets, AvatarFromFile, DEFAULT_INLINE_THRESHOLD_BYTES, FileAvatarKind, FileInput, Progress,
-    UploadOptions,
+    Assets, AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, Progress, UploadMethod,
 };
 
 /// The request and response types (`heygen-model`).

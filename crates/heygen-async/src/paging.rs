@@ -5,7 +5,10 @@ use std::collections::VecDeque;
 
 use futures_core::Stream;
 use heygen_core::poll::{Poll, WaitGoal};
-use heygen_core::{Error, Operation, PageCursor, Paginate, Paginator, PollPolicy, Pollable, Poller, TransportErrorKind};
+use heygen_core::{
+    Error, Operation, PageCursor, Paginate, Paginator, PollPolicy, Pollable, Poller,
+    TransportErrorKind,
+};
 use heygen_model::ListPage;
 use tokio::time::Instant;
 
@@ -15,19 +18,19 @@ use crate::client::Client;
 /// or after yielding one error (a failed page request or a stalled cursor).
 pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
 
-/// How a wait for an avatar group or a look ended.
+/// What a wait for training ended with.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum WaitOutcome<T> {
-    /// Training completed; the final state.
+pub enum Waited<T> {
+    /// Training completed; the last value read.
     Completed(T),
-    /// Training stopped at `pending_consent`: the person in the footage has to consent (see
-    /// `Avatars::create_consent`) before training goes on.
+    /// Training waits for the consent of the person in the footage (digital twins); ask for
+    /// it with `POST /v3/avatars/{group_id}/consent`, then wait again.
     PendingConsent(T),
 }
 
-impl<T> WaitOutcome<T> {
-    /// The resource, however the wait ended.
+impl<T> Waited<T> {
+    /// The value, whatever the state.
     pub fn into_inner(self) -> T {
         match self {
             Self::Completed(v) | Self::PendingConsent(v) => v,
@@ -102,7 +105,7 @@ pub(crate) async fn wait<O, T>(
     op: O,
     policy: PollPolicy,
     goal: WaitGoal,
-) -> Result<WaitOutcome<T>, Error>
+) -> Result<Waited<T>, Error>
 where
     O: Operation<Output = T> + Clone,
     T: Pollable,
@@ -121,8 +124,8 @@ where
             }
         };
         match poll {
-            Poll::Done(value) => return Ok(WaitOutcome::Completed(value)),
-            Poll::PendingConsent(value) => return Ok(WaitOutcome::PendingConsent(value)),
+            Poll::Done(value) => return Ok(Waited::Completed(value)),
+            Poll::PendingConsent(value) => return Ok(Waited::PendingConsent(value)),
             Poll::Failed(error) => return Err(error),
             Poll::Wait(delay) => Client::sleep(delay).await,
         }

@@ -15,7 +15,7 @@ use heygen_model::{
 };
 
 use crate::client::Client;
-use crate::paging::{ItemStream, WaitOutcome, items, wait};
+use crate::paging::{ItemStream, Waited, items, wait};
 
 impl Client {
     /// Avatar groups: create, consent, get, list, delete, waits.
@@ -37,12 +37,113 @@ impl Client {
     pub fn users(&self) -> Users<'_> {
         Users { client: self }
     }
+
+    /// Polls `GET /v3/avatars/{group_id}` until training completes or fails, with the
+    /// configured poll policy (see [`Client::wait_for_avatar_with`]). Stopping at
+    /// `pending_consent` is reported as [`Waited::PendingConsent`].
+    ///
+    /// # Errors
+    /// [`Error::JobFailed`] when training failed, [`Error::WaitTimedOut`] at the deadline,
+    /// or the error of a status check that is not transient (a 404, for example).
+    pub async fn wait_for_avatar(
+        &self,
+        group_id: &AvatarGroupId,
+    ) -> Result<Waited<AvatarGroup>, Error> {
+        self.wait_for_avatar_with(group_id, self.config().poll_policy())
+            .await
+    }
+
+    /// [`Client::wait_for_avatar`] with a poll policy (intervals and deadline).
+    ///
+    /// # Errors
+    /// As [`Client::wait_for_avatar`].
+    pub async fn wait_for_avatar_with(
+        &self,
+        group_id: &AvatarGroupId,
+        policy: &PollPolicy,
+    ) -> Result<Waited<AvatarGroup>, Error> {
+        let op = GetAvatarGroup::new(group_id.clone());
+        wait(self, group_id.as_str(), op, *policy, WaitGoal::Completion).await
+    }
+
+    /// Polls `GET /v3/avatars/{group_id}` until consent is given (or training ends).
+    ///
+    /// # Errors
+    /// As [`Client::wait_for_avatar`].
+    pub async fn wait_for_consent(&self, group_id: &AvatarGroupId) -> Result<AvatarGroup, Error> {
+        self.wait_for_consent_with(group_id, self.config().poll_policy())
+            .await
+    }
+
+    /// [`Client::wait_for_consent`] with a poll policy.
+    ///
+    /// # Errors
+    /// As [`Client::wait_for_avatar`].
+    pub async fn wait_for_consent_with(
+        &self,
+        group_id: &AvatarGroupId,
+        policy: &PollPolicy,
+    ) -> Result<AvatarGroup, Error> {
+        let op = GetAvatarGroup::new(group_id.clone());
+        wait(self, group_id.as_str(), op, *policy, WaitGoal::Consent)
+            .await
+            .map(Waited::into_inner)
+    }
+
+    /// Polls `GET /v3/avatars/looks/{look_id}` until the look completes or fails.
+    ///
+    /// # Errors
+    /// As [`Client::wait_for_avatar`].
+    pub async fn wait_for_look(&self, look_id: &LookId) -> Result<Waited<Look>, Error> {
+        self.wait_for_look_with(look_id, self.config().poll_policy())
+            .await
+    }
+
+    /// [`Client::wait_for_look`] with a poll policy.
+    ///
+    /// # Errors
+    /// As [`Client::wait_for_avatar`].
+    pub async fn wait_for_look_with(
+        &self,
+        look_id: &LookId,
+        policy: &PollPolicy,
+    ) -> Result<Waited<Look>, Error> {
+        let op = GetLook::new(look_id.clone());
+        wait(self, look_id.as_str(), op, *policy, WaitGoal::Completion).await
+    }
+
+    /// Polls `GET /v3/videos/{video_id}` until the video completes or fails. 5xx answers and
+    /// transport failures keep the wait going; a 404 or an error inside a `200` ends it at
+    /// once.
+    ///
+    /// # Errors
+    /// [`Error::JobFailed`] when rendering failed, [`Error::WaitTimedOut`] at the deadline, or
+    /// the error of a status check that is not transient (a 404 for a deleted video).
+    pub async fn wait_for_video(&self, video_id: &VideoId) -> Result<Video, Error> {
+        self.wait_for_video_with(video_id, self.config().poll_policy())
+            .await
+    }
+
+    /// [`Client::wait_for_video`] with a poll policy.
+    ///
+    /// # Errors
+    /// As [`Client::wait_for_video`].
+    pub async fn wait_for_video_with(
+        &self,
+        video_id: &VideoId,
+        policy: &PollPolicy,
+    ) -> Result<Video, Error> {
+        let op = GetVideo::new(video_id.clone());
+        wait(self, video_id.as_str(), op, *policy, WaitGoal::Completion)
+            .await
+            .map(Waited::into_inner)
+    }
 }
 
 /// Avatar groups (`/v3/avatars`). Get one with [`Client::avatars`].
 #[derive(Debug, Clone, Copy)]
 pub struct Avatars<'a> {
-    pub(crate) client: &'a Client,
+    client: &'a Client,
 }
 
 impl Avatars<'_> {
@@ -52,7 +153,7 @@ impl Avatars<'_> {
     /// # Errors
     /// Validation errors (nothing sent), transport and API errors.
     pub async fn create(
-        &self,
+        self,
         request: impl Into<CreateAvatarRequest>,
     ) -> Result<CreateAvatarResponse, Error> {
         self.client.execute(CreateAvatar::new(request)).await
@@ -64,7 +165,7 @@ impl Avatars<'_> {
     /// # Errors
     /// Validation errors (nothing sent), transport and API errors.
     pub async fn create_consent(
-        &self,
+        self,
         group_id: &AvatarGroupId,
         request: CreateConsentRequest,
     ) -> Result<ConsentResponse, Error> {
@@ -77,7 +178,7 @@ impl Avatars<'_> {
     ///
     /// # Errors
     /// Transport and API errors (a missing group is [`heygen_core::ErrorClass::NotFound`]).
-    pub async fn get(&self, group_id: &AvatarGroupId) -> Result<AvatarGroup, Error> {
+    pub async fn get(self, group_id: &AvatarGroupId) -> Result<AvatarGroup, Error> {
         self.client
             .execute(GetAvatarGroup::new(group_id.clone()))
             .await
@@ -87,13 +188,13 @@ impl Avatars<'_> {
     ///
     /// # Errors
     /// Validation, transport and API errors.
-    pub async fn list(&self, query: ListAvatarGroupsQuery) -> Result<ListPage<AvatarGroup>, Error> {
+    pub async fn list(self, query: ListAvatarGroupsQuery) -> Result<ListPage<AvatarGroup>, Error> {
         self.client.execute(ListAvatarGroups::new(query)).await
     }
 
     /// `GET /v3/avatars`, every page: a stream of all avatar groups matching `query`; each
     /// page request repeats the filters and `limit`.
-    pub fn list_all(&self, query: ListAvatarGroupsQuery) -> ItemStream<AvatarGroup> {
+    pub fn list_all(self, query: ListAvatarGroupsQuery) -> ItemStream<AvatarGroup> {
         items(self.client.clone(), ListAvatarGroups::new(query))
     }
 
@@ -101,53 +202,10 @@ impl Avatars<'_> {
     ///
     /// # Errors
     /// Transport and API errors.
-    pub async fn delete(&self, group_id: &AvatarGroupId) -> Result<DeletedResource, Error> {
+    pub async fn delete(self, group_id: &AvatarGroupId) -> Result<DeletedResource, Error> {
         self.client
             .execute(DeleteAvatarGroup::new(group_id.clone()))
             .await
-    }
-
-    /// Polls `GET /v3/avatars/{group_id}` until training completes or fails, following
-    /// `policy` (intervals and deadline). Stopping at `pending_consent` is reported as
-    /// [`WaitOutcome::PendingConsent`].
-    ///
-    /// # Errors
-    /// [`Error::JobFailed`] when training failed, [`Error::WaitTimedOut`] at the deadline, or
-    /// the check's error when it is not transient (a 404 ends the wait at once).
-    pub async fn wait_for_avatar(
-        &self,
-        group_id: &AvatarGroupId,
-        policy: PollPolicy,
-    ) -> Result<WaitOutcome<AvatarGroup>, Error> {
-        wait(
-            self.client,
-            group_id.as_str(),
-            GetAvatarGroup::new(group_id.clone()),
-            policy,
-            WaitGoal::Completion,
-        )
-        .await
-    }
-
-    /// Polls `GET /v3/avatars/{group_id}` until consent is given (or training completes or
-    /// fails), following `policy`.
-    ///
-    /// # Errors
-    /// As [`Avatars::wait_for_avatar`].
-    pub async fn wait_for_consent(
-        &self,
-        group_id: &AvatarGroupId,
-        policy: PollPolicy,
-    ) -> Result<AvatarGroup, Error> {
-        wait(
-            self.client,
-            group_id.as_str(),
-            GetAvatarGroup::new(group_id.clone()),
-            policy,
-            WaitGoal::Consent,
-        )
-        .await
-        .map(WaitOutcome::into_inner)
     }
 }
 
@@ -162,7 +220,7 @@ impl Looks<'_> {
     ///
     /// # Errors
     /// Transport and API errors.
-    pub async fn get(&self, look_id: &LookId) -> Result<Look, Error> {
+    pub async fn get(self, look_id: &LookId) -> Result<Look, Error> {
         self.client.execute(GetLook::new(look_id.clone())).await
     }
 
@@ -170,12 +228,12 @@ impl Looks<'_> {
     ///
     /// # Errors
     /// Validation, transport and API errors.
-    pub async fn list(&self, query: ListLooksQuery) -> Result<ListPage<Look>, Error> {
+    pub async fn list(self, query: ListLooksQuery) -> Result<ListPage<Look>, Error> {
         self.client.execute(ListLooks::new(query)).await
     }
 
     /// `GET /v3/avatars/looks`, every page: a stream of all looks matching `query`.
-    pub fn list_all(&self, query: ListLooksQuery) -> ItemStream<Look> {
+    pub fn list_all(self, query: ListLooksQuery) -> ItemStream<Look> {
         items(self.client.clone(), ListLooks::new(query))
     }
 
@@ -183,7 +241,7 @@ impl Looks<'_> {
     ///
     /// # Errors
     /// Validation, transport and API errors.
-    pub async fn update(&self, look_id: &LookId, request: UpdateLookRequest) -> Result<Look, Error> {
+    pub async fn update(self, look_id: &LookId, request: UpdateLookRequest) -> Result<Look, Error> {
         self.client
             .execute(UpdateLook::new(look_id.clone(), request))
             .await
@@ -194,28 +252,8 @@ impl Looks<'_> {
     ///
     /// # Errors
     /// Transport and API errors.
-    pub async fn delete(&self, look_id: &LookId) -> Result<DeletedResource, Error> {
+    pub async fn delete(self, look_id: &LookId) -> Result<DeletedResource, Error> {
         self.client.execute(DeleteLook::new(look_id.clone())).await
-    }
-
-    /// Polls `GET /v3/avatars/looks/{look_id}` until the look completes or fails, following
-    /// `policy`; `pending_consent` is reported as [`WaitOutcome::PendingConsent`].
-    ///
-    /// # Errors
-    /// As [`Avatars::wait_for_avatar`].
-    pub async fn wait_for_look(
-        &self,
-        look_id: &LookId,
-        policy: PollPolicy,
-    ) -> Result<WaitOutcome<Look>, Error> {
-        wait(
-            self.client,
-            look_id.as_str(),
-            GetLook::new(look_id.clone()),
-            policy,
-            WaitGoal::Completion,
-        )
-        .await
     }
 }
 
@@ -231,7 +269,7 @@ impl Videos<'_> {
     /// # Errors
     /// Validation errors (nothing sent), transport and API errors.
     pub async fn create(
-        &self,
+        self,
         request: impl Into<CreateVideoRequest>,
     ) -> Result<CreateVideoResponse, Error> {
         self.client.execute(CreateVideo::new(request)).await
@@ -241,7 +279,7 @@ impl Videos<'_> {
     ///
     /// # Errors
     /// Transport and API errors.
-    pub async fn get(&self, video_id: &VideoId) -> Result<Video, Error> {
+    pub async fn get(self, video_id: &VideoId) -> Result<Video, Error> {
         self.client.execute(GetVideo::new(video_id.clone())).await
     }
 
@@ -249,12 +287,12 @@ impl Videos<'_> {
     ///
     /// # Errors
     /// Validation, transport and API errors.
-    pub async fn list(&self, query: ListVideosQuery) -> Result<ListPage<Video>, Error> {
+    pub async fn list(self, query: ListVideosQuery) -> Result<ListPage<Video>, Error> {
         self.client.execute(ListVideos::new(query)).await
     }
 
     /// `GET /v3/videos`, every page: a stream of all videos matching `query`.
-    pub fn list_all(&self, query: ListVideosQuery) -> ItemStream<Video> {
+    pub fn list_all(self, query: ListVideosQuery) -> ItemStream<Video> {
         items(self.client.clone(), ListVideos::new(query))
     }
 
@@ -262,30 +300,10 @@ impl Videos<'_> {
     ///
     /// # Errors
     /// Transport and API errors.
-    pub async fn delete(&self, video_id: &VideoId) -> Result<DeletedResource, Error> {
-        self.client.execute(DeleteVideo::new(video_id.clone())).await
-    }
-
-    /// Polls `GET /v3/videos/{video_id}` until rendering completes or fails, following
-    /// `policy`. 5xx answers and transport failures keep the wait going; a 404 or an error
-    /// inside a `200` ends it at once.
-    ///
-    /// # Errors
-    /// [`Error::JobFailed`], [`Error::WaitTimedOut`], or the check's non-transient error.
-    pub async fn wait_for_video(
-        &self,
-        video_id: &VideoId,
-        policy: PollPolicy,
-    ) -> Result<Video, Error> {
-        wait(
-            self.client,
-            video_id.as_str(),
-            GetVideo::new(video_id.clone()),
-            policy,
-            WaitGoal::Completion,
-        )
-        .await
-        .map(WaitOutcome::into_inner)
+    pub async fn delete(self, video_id: &VideoId) -> Result<DeletedResource, Error> {
+        self.client
+            .execute(DeleteVideo::new(video_id.clone()))
+            .await
     }
 }
 
@@ -300,7 +318,7 @@ impl Users<'_> {
     ///
     /// # Errors
     /// Transport and API errors.
-    pub async fn me(&self) -> Result<User, Error> {
+    pub async fn me(self) -> Result<User, Error> {
         self.client.execute(GetCurrentUser::new()).await
     }
 }

@@ -16,8 +16,8 @@ use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use futures_util::StreamExt as _;
-use http::{Request, Response};
 use heygen_core::{Error, TransportErrorKind};
+use http::{Request, Response};
 
 /// A stream of body chunks; an `Err` aborts the request.
 pub type BodyStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send + 'static>>;

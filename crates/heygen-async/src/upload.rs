@@ -19,33 +19,29 @@ use heygen_model::{
 use tokio::io::{AsyncRead, AsyncReadExt as _};
 
 use crate::client::{Client, entropy};
-use crate::resources::Avatars;
 use crate::transport::{BodyStream, RequestBody};
 
-/// Files up to this size (4 MiB) go inline as base64 by default.
-pub const DEFAULT_INLINE_THRESHOLD_BYTES: u64 = 4 * 1024 * 1024;
+/// Default size below which files go inline as base64, in bytes (4 MiB).
+pub const DEFAULT_INLINE_THRESHOLD: u64 = 4 * 1024 * 1024;
 
 /// Bytes read from a file per chunk (64 KiB).
 const CHUNK_BYTES: u64 = 64 * 1024;
 
-/// A progress callback: `(bytes sent, total bytes)` of the file, called after each chunk.
+/// A progress callback: (bytes of the file sent so far, total bytes of the file).
 pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync + 'static>;
 
-/// Options for uploads and for the `…_from_file` methods.
+/// How uploads behave; set with [`Client::with_inline_threshold`] and
+/// [`Client::with_progress`].
 #[derive(Clone)]
-#[non_exhaustive]
-pub struct UploadOptions {
-    /// Files up to this many bytes go inline as base64 ([`DEFAULT_INLINE_THRESHOLD_BYTES`] by
-    /// default); larger files up to 32 MB use `POST /v3/assets`, larger ones direct upload.
-    pub inline_threshold: u64,
-    /// Called with `(bytes sent, total)` while the file's bytes are sent.
-    pub progress: Option<Progress>,
+pub(crate) struct UploadOptions {
+    pub(crate) inline_threshold: u64,
+    pub(crate) progress: Option<Progress>,
 }
 
 impl Default for UploadOptions {
     fn default() -> Self {
         Self {
-            inline_threshold: DEFAULT_INLINE_THRESHOLD_BYTES,
+            inline_threshold: DEFAULT_INLINE_THRESHOLD,
             progress: None,
         }
     }
@@ -60,61 +56,61 @@ impl fmt::Debug for UploadOptions {
     }
 }
 
-impl UploadOptions {
-    /// The defaults.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the inline threshold, in bytes (0 never inlines).
-    #[must_use]
-    pub fn inline_threshold(mut self, bytes: u64) -> Self {
-        self.inline_threshold = bytes;
-        self
-    }
-
-    /// Sets the progress callback.
-    #[must_use]
-    pub fn progress(mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
-        self.progress = Some(Arc::new(progress));
-        self
-    }
-}
-
-/// Which avatar [`Avatars::create_avatar_from_file`] creates.
+/// What kind of avatar [`Client::create_avatar_from_file`] creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum FileAvatarKind {
+pub enum AvatarFileKind {
     /// A photo avatar from an image.
     Photo,
-    /// A digital twin from footage (it needs consent).
+    /// A digital twin from training footage.
     DigitalTwin,
 }
 
-/// The result of [`Avatars::create_avatar_from_file`].
+/// How a file reached `HeyGen`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UploadMethod {
+    /// Inline base64 inside the JSON request.
+    Inline,
+    /// `POST /v3/assets` (multipart, at most 32 MB).
+    Multipart,
+    /// Direct upload (create, presigned `PUT`, complete).
+    Direct,
+}
+
+/// The result of [`Client::create_avatar_from_file`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AvatarFromFile {
-    /// The `POST /v3/avatars` response.
+    /// The created avatar (first look and group).
     pub avatar: CreateAvatarResponse,
-    /// The uploaded asset the avatar was made from; `None` when the file went inline.
+    /// The asset the file was uploaded as (`None` when sent inline).
     pub asset_id: Option<AssetId>,
-}
-
-/// A local file turned into an [`AssetInput`].
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct FileInput {
-    /// The input to put in a request.
-    pub input: AssetInput,
-    /// The uploaded asset, `None` when the file went inline.
-    pub asset_id: Option<AssetId>,
+    /// How the file was sent.
+    pub method: UploadMethod,
 }
 
 impl Client {
-    /// Assets: multipart and direct uploads, and files turned into asset inputs.
+    /// Assets: multipart and direct uploads.
     pub fn assets(&self) -> Assets<'_> {
         Assets { client: self }
+    }
+
+    /// This client with another inline-base64 threshold, in bytes: files up to it are sent
+    /// inside the JSON request by the `…_from_file` methods (default 4 MiB).
+    #[must_use]
+    pub fn with_inline_threshold(mut self, bytes: u64) -> Self {
+        self.uploads_mut().inline_threshold = bytes;
+        self
+    }
+
+    /// This client with a progress callback for streamed uploads, called with (bytes of the
+    /// file sent so far, file size) as the transport reads the file. A retried attempt starts
+    /// again from zero.
+    #[must_use]
+    pub fn with_progress(mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        self.uploads_mut().progress = Some(Arc::new(progress));
+        self
     }
 }
 
@@ -132,10 +128,7 @@ struct FileFacts {
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Error {
-    Error::invalid_request(
-        Some("file"),
-        format!("cannot read {}: {e}", path.display()),
-    )
+    Error::invalid_request(Some("file"), format!("cannot read {}: {e}", path.display()))
 }
 
 fn media_type_by_extension(name: &str) -> Option<&'static str> {
@@ -215,7 +208,9 @@ where
                         let sent = sent + n as u64;
                         let chunk = chunk.freeze();
                         if let Some(h) = &hasher {
-                            h.lock().unwrap_or_else(PoisonError::into_inner).update(&chunk);
+                            h.lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .update(&chunk);
                         }
                         if let Some(p) = &progress {
                             p(sent, length);
@@ -238,22 +233,22 @@ fn multipart_body(prefix: Bytes, file: BodyStream, suffix: Bytes, length: u64) -
 }
 
 impl Assets<'_> {
-    /// `POST /v3/assets`: uploads `size_bytes` bytes read from `reader` as
-    /// `multipart/form-data` (at most 32 MB), streaming it with the exact `Content-Length`.
+    /// `POST /v3/assets`: uploads `size_bytes` bytes from `reader` as multipart form data,
+    /// streaming the framing and the bytes with the exact `Content-Length`, without buffering
+    /// them. At most 32 MB.
     ///
-    /// A reader cannot be read twice, so the upload is retried only when nothing was sent;
-    /// [`Assets::upload_file`] re-opens the file and retries like any idempotent call.
+    /// The reader is read once: a failure after bytes were sent is not retried (use
+    /// [`Assets::upload_path`], which re-opens the file, for retries).
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for a file over 32 MB (use direct upload), an empty file or an
-    /// invalid content type (nothing sent); transport and API errors.
+    /// A validation error for an empty or over-32-MB file (it points to direct upload) or a bad
+    /// content type (nothing sent), API and transport errors.
     pub async fn upload<R>(
-        &self,
+        self,
+        reader: R,
         file_name: &str,
         content_type: &str,
-        reader: R,
         size_bytes: u64,
-        options: &UploadOptions,
     ) -> Result<Asset, Error>
     where
         R: AsyncRead + Send + Unpin + 'static,
@@ -263,7 +258,7 @@ impl Assets<'_> {
         let mut call = Call::new(op, self.client.config(), entropy())?;
         call.set_body_replayable(false);
         let mut reader = Some(reader);
-        let progress = options.progress.clone();
+        let progress = self.client.uploads().progress.clone();
         self.client
             .drive(call, move |_| {
                 let reader = reader.take()?;
@@ -277,24 +272,24 @@ impl Assets<'_> {
             .await
     }
 
-    /// `POST /v3/assets` with a local file (at most 32 MB), streamed from disk; the media type
-    /// comes from the file's magic bytes (or its extension). A retry re-opens the file.
+    /// `POST /v3/assets` from a file path; the content type is detected from the file's first
+    /// bytes (or its extension). The file is re-opened for a retry.
     ///
     /// # Errors
-    /// As [`Assets::upload`], plus [`Error::InvalidRequest`] when the file cannot be read.
-    pub async fn upload_file(
-        &self,
-        path: impl AsRef<Path>,
-        options: &UploadOptions,
-    ) -> Result<Asset, Error> {
+    /// As [`Assets::upload`], plus I/O errors reading the file (as validation errors).
+    pub async fn upload_path(self, path: impl AsRef<Path>) -> Result<Asset, Error> {
         let path = path.as_ref();
         let facts = file_facts(path).await?;
+        self.multipart_path(path, &facts).await
+    }
+
+    async fn multipart_path(self, path: &Path, facts: &FileFacts) -> Result<Asset, Error> {
         let op = UploadAsset::new(&facts.name, &facts.media_type, facts.size, entropy());
         let framing = op.framing()?;
         let call = Call::new(op, self.client.config(), entropy())?;
         let file = open_all(path, facts.size).await?;
         let opener = Reopener::new(path, file);
-        let progress = options.progress.clone();
+        let progress = self.client.uploads().progress.clone();
         self.client
             .drive(call, move |_| {
                 let file = opener.take()?;
@@ -308,73 +303,146 @@ impl Assets<'_> {
             .await
     }
 
-    /// `POST /v3/assets/direct-uploads`: reserves an asset and returns the presigned URL and
-    /// headers for its `PUT`.
+    /// Uploads a file of any size: multipart up to 32 MB, direct upload above. Returns the
+    /// asset id.
     ///
     /// # Errors
-    /// Validation, transport and API errors.
+    /// As [`Assets::upload_path`] and [`Assets::direct_upload`].
+    pub async fn upload_file(self, path: impl AsRef<Path>) -> Result<AssetId, Error> {
+        let path = path.as_ref();
+        let facts = file_facts(path).await?;
+        self.upload_facts(path, &facts).await.map(|(id, _)| id)
+    }
+
+    async fn upload_facts(
+        self,
+        path: &Path,
+        facts: &FileFacts,
+    ) -> Result<(AssetId, UploadMethod), Error> {
+        if facts.size <= MAX_MULTIPART_FILE_BYTES {
+            let asset = self.multipart_path(path, facts).await?;
+            Ok((asset.asset_id, UploadMethod::Multipart))
+        } else {
+            let done = self.direct_facts(path, facts).await?;
+            Ok((done.asset_id, UploadMethod::Direct))
+        }
+    }
+
+    /// The whole direct-upload flow for a file of any size: `POST /v3/assets/direct-uploads`
+    /// with the exact size, `PUT` of the bytes to the presigned URL (only the returned
+    /// headers, no credentials; the SHA-256 is computed while the bytes stream), then
+    /// `POST /v3/assets/{asset_id}/complete` with the checksum, retrying the brief
+    /// "not found yet" conflict.
+    ///
+    /// The file is read once per `PUT` attempt (re-opened for a retry), never held in memory.
+    ///
+    /// # Errors
+    /// Errors of the create call as they are; a failed `PUT` or complete as
+    /// [`Error::UploadFailed`] naming the asset id, so it can be resumed or cleaned up.
+    pub async fn direct_upload(self, path: impl AsRef<Path>) -> Result<CompletedUpload, Error> {
+        let path = path.as_ref();
+        let facts = file_facts(path).await?;
+        self.direct_facts(path, &facts).await
+    }
+
+    async fn direct_facts(self, path: &Path, facts: &FileFacts) -> Result<CompletedUpload, Error> {
+        let created = self
+            .create_direct_upload(CreateDirectUploadRequest::new(
+                &facts.name,
+                &facts.media_type,
+                facts.size,
+            ))
+            .await?;
+        let asset = created.asset_id.clone();
+        check_max_bytes(&created, facts.size)?;
+        let size = facts.size;
+        let hasher = Arc::new(Mutex::new(Sha256::new()));
+        let put = async {
+            let op = DirectUploadPut::from_direct_upload(&created, size);
+            let call = Call::new(op, self.client.config(), entropy())?;
+            let file = open_all(path, size).await?;
+            let opener = Reopener::new(path, file);
+            let progress = self.client.uploads().progress.clone();
+            let hasher = hasher.clone();
+            self.client
+                .drive(call, move |_| {
+                    let file = opener.take()?;
+                    // Each attempt hashes the bytes it sends from the start.
+                    *hasher.lock().unwrap_or_else(PoisonError::into_inner) = Sha256::new();
+                    Some(RequestBody::streamed(
+                        reader_stream(file, size, progress.clone(), Some(hasher.clone())),
+                        size,
+                    ))
+                })
+                .await
+        };
+        put.await
+            .map_err(|e| Error::upload_failed(asset.as_str(), e))?;
+        let checksum = finish(&hasher);
+        self.complete_upload(
+            &asset,
+            CompleteUploadRequest::new().checksum_sha256(checksum),
+        )
+        .await
+        .map_err(|e| Error::upload_failed(asset.as_str(), e))
+    }
+
+    /// `POST /v3/assets/direct-uploads` alone: reserves an asset and returns the presigned URL.
+    ///
+    /// # Errors
+    /// Validation errors, API and transport errors.
     pub async fn create_direct_upload(
-        &self,
+        self,
         request: CreateDirectUploadRequest,
     ) -> Result<DirectUpload, Error> {
         self.client.execute(CreateDirectUpload::new(request)).await
     }
 
-    /// `PUT upload_url`: sends `size_bytes` bytes from `reader` to the presigned URL of a direct
-    /// upload, byte for byte, with exactly the returned `upload_headers` plus
-    /// `Content-Length`, and no credentials. Not retried once bytes were sent (the reader is
-    /// consumed).
+    /// `PUT`s `size_bytes` bytes from `reader` to a direct upload's presigned URL (byte for
+    /// byte, only its headers plus `Content-Length`, no credentials) and returns their SHA-256
+    /// as hex. The reader is read once and not retried after bytes were sent.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for an unusable URL or headers; transport errors; the storage
-    /// service's refusal as [`Error::UnexpectedResponse`] or [`Error::Api`].
+    /// [`Error::UploadFailed`] naming the asset id.
     pub async fn put_direct_upload<R>(
-        &self,
+        self,
         upload: &DirectUpload,
         reader: R,
         size_bytes: u64,
-        options: &UploadOptions,
-    ) -> Result<(), Error>
+    ) -> Result<String, Error>
     where
         R: AsyncRead + Send + Unpin + 'static,
     {
-        self.put_stream(upload, reader, size_bytes, options, None).await
-    }
-
-    async fn put_stream<R>(
-        &self,
-        upload: &DirectUpload,
-        reader: R,
-        size_bytes: u64,
-        options: &UploadOptions,
-        hasher: Option<Arc<Mutex<Sha256>>>,
-    ) -> Result<(), Error>
-    where
-        R: AsyncRead + Send + Unpin + 'static,
-    {
+        let asset = upload.asset_id.as_str();
+        check_max_bytes(upload, size_bytes)?;
+        let hasher = Arc::new(Mutex::new(Sha256::new()));
         let op = DirectUploadPut::from_direct_upload(upload, size_bytes);
-        let mut call = Call::new(op, self.client.config(), entropy())?;
+        let mut call = Call::new(op, self.client.config(), entropy())
+            .map_err(|e| Error::upload_failed(asset, e))?;
         call.set_body_replayable(false);
         let mut reader = Some(reader);
-        let progress = options.progress.clone();
+        let progress = self.client.uploads().progress.clone();
+        let sink = hasher.clone();
         self.client
             .drive(call, move |_| {
                 let reader = reader.take()?;
                 Some(RequestBody::streamed(
-                    reader_stream(reader, size_bytes, progress.clone(), hasher.clone()),
+                    reader_stream(reader, size_bytes, progress.clone(), Some(sink.clone())),
                     size_bytes,
                 ))
             })
             .await
+            .map_err(|e| Error::upload_failed(asset, e))?;
+        Ok(finish(&hasher))
     }
 
-    /// `POST /v3/assets/{asset_id}/complete`: finishes a direct upload; the 409 "not found
-    /// yet" answer is retried with backoff.
+    /// `POST /v3/assets/{asset_id}/complete` alone (idempotent; the "not found yet" conflict
+    /// is retried with backoff).
     ///
     /// # Errors
-    /// Validation, transport and API errors.
+    /// API and transport errors.
     pub async fn complete_upload(
-        &self,
+        self,
         asset_id: &AssetId,
         request: CompleteUploadRequest,
     ) -> Result<CompletedUpload, Error> {
@@ -383,194 +451,124 @@ impl Assets<'_> {
             .await
     }
 
-    /// Direct upload of `size_bytes` bytes from `reader`, of any size: create the upload,
-    /// `PUT` the bytes (computing their SHA-256 on the way), then complete it with the
-    /// checksum.
-    ///
-    /// # Errors
-    /// Errors of the create call as they are; a failed `PUT` or complete as
-    /// [`Error::UploadFailed`] carrying the asset id, so the caller can retry or clean up.
-    pub async fn direct_upload<R>(
-        &self,
-        file_name: &str,
-        content_type: &str,
-        reader: R,
-        size_bytes: u64,
-        options: &UploadOptions,
-    ) -> Result<CompletedUpload, Error>
-    where
-        R: AsyncRead + Send + Unpin + 'static,
-    {
-        let upload = self
-            .create_direct_upload(CreateDirectUploadRequest::new(
-                file_name,
-                content_type,
-                size_bytes,
-            ))
-            .await?;
-        let hasher = Arc::new(Mutex::new(Sha256::new()));
-        let asset_id = upload.asset_id.clone();
-        if let Err(e) = self
-            .put_stream(&upload, reader, size_bytes, options, Some(hasher.clone()))
-            .await
-        {
-            return Err(Error::upload_failed(asset_id.as_str(), e));
-        }
-        let digest = hasher
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-            .finalize_hex();
-        self.complete_upload(&asset_id, CompleteUploadRequest::new().checksum_sha256(digest))
-            .await
-            .map_err(|e| Error::upload_failed(asset_id.as_str(), e))
-    }
-
-    /// Direct upload of a local file, of any size: one pass over the file for its exact size
-    /// and SHA-256, create the upload with both, stream the file in the `PUT` (re-opening it
-    /// for a retry), then complete it.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRequest`] when the file cannot be read; errors of the create call as
-    /// they are; a failed `PUT` or complete as [`Error::UploadFailed`] with the asset id.
-    pub async fn direct_upload_file(
-        &self,
-        path: impl AsRef<Path>,
-        options: &UploadOptions,
-    ) -> Result<CompletedUpload, Error> {
-        let path = path.as_ref();
+    /// The input for a file: inline base64 up to the inline threshold, otherwise an uploaded
+    /// asset (multipart up to 32 MB, direct upload above).
+    async fn input_from_file(
+        self,
+        path: &Path,
+    ) -> Result<(AssetInput, Option<AssetId>, UploadMethod), Error> {
         let facts = file_facts(path).await?;
-        let (size, digest) = hash_file(path).await?;
-        let upload = self
-            .create_direct_upload(
-                CreateDirectUploadRequest::new(&facts.name, &facts.media_type, size)
-                    .checksum_sha256(digest.clone()),
-            )
-            .await?;
-        let asset_id = upload.asset_id.clone();
-        let put = async {
-            let op = DirectUploadPut::from_direct_upload(&upload, size);
-            let call = Call::new(op, self.client.config(), entropy())?;
-            let file = open_all(path, size).await?;
-            let opener = Reopener::new(path, file);
-            let progress = options.progress.clone();
-            self.client
-                .drive(call, move |_| {
-                    let file = opener.take()?;
-                    Some(RequestBody::streamed(
-                        reader_stream(file, size, progress.clone(), None),
-                        size,
-                    ))
-                })
+        if facts.size > 0 && facts.size <= self.client.uploads().inline_threshold {
+            let bytes = tokio::fs::read(path)
                 .await
-        };
-        if let Err(e) = put.await {
-            return Err(Error::upload_failed(asset_id.as_str(), e));
-        }
-        self.complete_upload(&asset_id, CompleteUploadRequest::new().checksum_sha256(digest))
-            .await
-            .map_err(|e| Error::upload_failed(asset_id.as_str(), e))
-    }
-
-    /// Turns a local file into an [`AssetInput`]: inline base64 up to
-    /// [`UploadOptions::inline_threshold`] bytes (media type from the magic bytes), a multipart
-    /// upload up to 32 MB, a direct upload above.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRequest`] when the file cannot be read or is empty; upload errors.
-    pub async fn input_from_file(
-        &self,
-        path: impl AsRef<Path>,
-        options: &UploadOptions,
-    ) -> Result<FileInput, Error> {
-        let path = path.as_ref();
-        let facts = file_facts(path).await?;
-        if facts.size == 0 {
-            return Err(Error::invalid_request(Some("file"), "the file is empty"));
-        }
-        if facts.size <= options.inline_threshold {
-            let bytes = tokio::fs::read(path).await.map_err(|e| io_error(path, &e))?;
+                .map_err(|e| io_error(path, &e))?;
             let input = AssetInput::base64_from_bytes(facts.media_type.as_str(), &bytes)?;
-            if let Some(p) = &options.progress {
-                p(bytes.len() as u64, bytes.len() as u64);
-            }
-            return Ok(FileInput {
-                input,
-                asset_id: None,
-            });
+            return Ok((input, None, UploadMethod::Inline));
         }
-        let asset_id = if facts.size <= MAX_MULTIPART_FILE_BYTES {
-            self.upload_file(path, options).await?.asset_id
-        } else {
-            self.direct_upload_file(path, options).await?.asset_id
-        };
-        Ok(FileInput {
-            input: AssetInput::asset_id(asset_id.clone()),
-            asset_id: Some(asset_id),
-        })
+        let (asset_id, method) = self.upload_facts(path, &facts).await?;
+        Ok((
+            AssetInput::asset_id(asset_id.clone()),
+            Some(asset_id),
+            method,
+        ))
     }
 }
 
-impl Avatars<'_> {
-    /// Creates a photo avatar or a digital twin named `name` from a local file (`POST
-    /// /v3/avatars`), sending the file inline, through `POST /v3/assets` or through a direct
-    /// upload depending on its size (see [`Assets::input_from_file`]).
+fn check_max_bytes(upload: &DirectUpload, size: u64) -> Result<(), Error> {
+    match upload.max_bytes {
+        Some(max) if size > max => Err(Error::upload_failed(
+            upload.asset_id.as_str(),
+            Error::invalid_request(
+                Some("size_bytes"),
+                format!("{size} bytes is over this upload's limit of {max} bytes"),
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn finish(hasher: &Mutex<Sha256>) -> String {
+    hasher
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+        .finalize_hex()
+}
+
+impl Client {
+    /// Creates a photo avatar or digital twin from a local file (`POST /v3/avatars`): inline
+    /// base64 up to the inline threshold (see [`Client::with_inline_threshold`]), multipart
+    /// upload up to 32 MB, direct upload above. The media type comes from the file's bytes.
     ///
     /// # Errors
-    /// File, upload, validation, transport and API errors.
+    /// Validation errors (unreadable file, unknown media type), upload errors
+    /// ([`Error::UploadFailed`] names the asset), API and transport errors.
     pub async fn create_avatar_from_file(
         &self,
-        kind: FileAvatarKind,
+        kind: AvatarFileKind,
         name: &str,
         path: impl AsRef<Path>,
-        options: &UploadOptions,
     ) -> Result<AvatarFromFile, Error> {
-        let file = self.client.assets().input_from_file(path, options).await?;
+        let (input, asset_id, method) = self.assets().input_from_file(path.as_ref()).await?;
         let avatar = match kind {
-            FileAvatarKind::Photo => self.create(CreatePhotoAvatar::new(name, file.input)).await?,
-            FileAvatarKind::DigitalTwin => {
-                self.create(CreateDigitalTwin::new(name, file.input)).await?
+            AvatarFileKind::Photo => {
+                self.avatars()
+                    .create(CreatePhotoAvatar::new(name, input))
+                    .await?
+            }
+            AvatarFileKind::DigitalTwin => {
+                self.avatars()
+                    .create(CreateDigitalTwin::new(name, input))
+                    .await?
             }
         };
         Ok(AvatarFromFile {
             avatar,
-            asset_id: file.asset_id,
+            asset_id,
+            method,
         })
     }
 
-    /// Asks for consent with a consent video from a local file
-    /// (`POST /v3/avatars/{group_id}/consent` with `consent_video`).
+    /// Gives consent with a consent video from a local file
+    /// (`POST /v3/avatars/{group_id}/consent`), choosing inline, multipart or direct upload
+    /// like [`Client::create_avatar_from_file`]. Returns the response and the asset id used.
     ///
     /// # Errors
-    /// File, upload, validation, transport and API errors.
+    /// As [`Client::create_avatar_from_file`].
     pub async fn create_consent_from_file(
         &self,
         group_id: &AvatarGroupId,
         path: impl AsRef<Path>,
-        options: &UploadOptions,
-    ) -> Result<ConsentResponse, Error> {
-        let file = self.client.assets().input_from_file(path, options).await?;
-        self.create_consent(group_id, CreateConsentRequest::new().consent_video(file.input))
-            .await
+    ) -> Result<(ConsentResponse, Option<AssetId>), Error> {
+        let (input, asset_id, _) = self.assets().input_from_file(path.as_ref()).await?;
+        let response = self
+            .avatars()
+            .create_consent(group_id, CreateConsentRequest::new().consent_video(input))
+            .await?;
+        Ok((response, asset_id))
     }
 
-    /// Creates a prompt avatar with reference images from local files (at most 3).
+    /// Creates a prompt avatar with reference images from local files (at most 3). Each image
+    /// is uploaded as an asset (multipart, or direct upload above 32 MB) and referenced by id.
     ///
     /// # Errors
-    /// File, upload, validation, transport and API errors.
+    /// As [`Client::create_avatar_from_file`].
     pub async fn create_prompt_avatar_from_files(
         &self,
         name: &str,
         prompt: &str,
-        paths: &[PathBuf],
-        options: &UploadOptions,
-    ) -> Result<CreateAvatarResponse, Error> {
-        let mut images = Vec::with_capacity(paths.len());
+        paths: &[&Path],
+    ) -> Result<(CreateAvatarResponse, Vec<AssetId>), Error> {
+        let mut ids = Vec::with_capacity(paths.len());
         for path in paths {
-            images.push(self.client.assets().input_from_file(path, options).await?.input);
+            ids.push(self.assets().upload_file(path).await?);
         }
-        self.create(CreatePromptAvatar::new(name, prompt).reference_images(images))
-            .await
+        let images = ids.iter().cloned().map(AssetInput::asset_id).collect();
+        let avatar = self
+            .avatars()
+            .create(CreatePromptAvatar::new(name, prompt).reference_images(images))
+            .await?;
+        Ok((avatar, ids))
     }
 }
 
@@ -605,29 +603,17 @@ impl Reopener {
     }
 
     fn take(&self) -> Option<tokio::fs::File> {
-        if let Some(file) = self.first.lock().unwrap_or_else(PoisonError::into_inner).take() {
+        if let Some(file) = self
+            .first
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
             return Some(file);
         }
         let std_file = std::fs::File::open(&self.path).ok()?;
         Some(tokio::fs::File::from_std(std_file))
     }
-}
-
-/// One pass over a file: its exact size and SHA-256 hex.
-async fn hash_file(path: &Path) -> Result<(u64, String), Error> {
-    let mut file = tokio::fs::File::open(path)
-        .await
-        .map_err(|e| io_error(path, &e))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = file.read(&mut buf).await.map_err(|e| io_error(path, &e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok((hasher.len(), hasher.finalize_hex()))
 }
 
 impl fmt::Debug for Reopener {

@@ -9,6 +9,8 @@
     clippy::print_stderr,
     missing_docs,
     unreachable_pub,
+    clippy::items_after_statements,
+    clippy::redundant_closure_for_method_calls,
     reason = "tests"
 )]
 

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use futures_util::StreamExt as _;
 use heygen_async::core::ops::RawJson;
 use heygen_async::model::{CreateConsentRequest, CreateDirectUploadRequest, UpdateLookRequest};
-use heygen_async::{Client, Config, FileAvatarKind, UploadOptions, WaitOutcome};
+use heygen_async::{AvatarFileKind, Client, Config, Waited};
 use heygen_model::{CompleteUploadRequest, CreateAvatarVideo};
 use heygen_scenarios::{
-    Action, AvatarKind, Outcome, ScenarioClient, UploadMode, asset_id, group_id, look_id,
-    run_all, video_id,
+    Action, AvatarKind, Outcome, ScenarioClient, UploadMode, asset_id, group_id, look_id, run_all,
+    video_id,
 };
 
 /// The async client behind the blocking scenario interface.
@@ -34,10 +34,10 @@ async fn collect<T>(stream: heygen_async::ItemStream<T>) -> Vec<Result<T, heygen
     stream.collect().await
 }
 
-fn waited<T: serde::Serialize>(r: Result<WaitOutcome<T>, heygen_async::Error>) -> Outcome {
+fn waited<T: serde::Serialize>(r: Result<Waited<T>, heygen_async::Error>) -> Outcome {
     match r {
-        Ok(WaitOutcome::Completed(v)) => Outcome::waited("completed", &v),
-        Ok(WaitOutcome::PendingConsent(v)) => Outcome::waited("pending_consent", &v),
+        Ok(Waited::Completed(v)) => Outcome::waited("completed", &v),
+        Ok(Waited::PendingConsent(v)) => Outcome::waited("pending_consent", &v),
         Ok(_) => unreachable!("no other outcome"),
         Err(e) => Outcome::error(&e),
     }
@@ -62,9 +62,9 @@ async fn run(client: &Client, action: &Action) -> Outcome {
         Action::ListAvatarGroups(spec) => {
             Outcome::value(client.avatars().list(spec.to_groups_query()).await)
         }
-        Action::ListAvatarGroupsAll(spec) => Outcome::items(
-            collect(client.avatars().list_all(spec.to_groups_query())).await,
-        ),
+        Action::ListAvatarGroupsAll(spec) => {
+            Outcome::items(collect(client.avatars().list_all(spec.to_groups_query())).await)
+        }
         Action::GetAvatarGroup { group_id: g } => {
             Outcome::value(client.avatars().get(&id!(group_id, g)).await)
         }
@@ -79,7 +79,12 @@ async fn run(client: &Client, action: &Action) -> Outcome {
             if let Some(text) = consent_text {
                 req = req.consent_text(text.clone());
             }
-            Outcome::value(client.avatars().create_consent(&id!(group_id, g), req).await)
+            Outcome::value(
+                client
+                    .avatars()
+                    .create_consent(&id!(group_id, g), req)
+                    .await,
+            )
         }
         Action::ListLooks(spec) => match spec.to_looks_query() {
             Ok(q) => Outcome::value(client.looks().list(q).await),
@@ -89,11 +94,16 @@ async fn run(client: &Client, action: &Action) -> Outcome {
             Ok(q) => Outcome::items(collect(client.looks().list_all(q)).await),
             Err(e) => Outcome::error(&e),
         },
-        Action::GetLook { look_id: l } => Outcome::value(client.looks().get(&id!(look_id, l)).await),
+        Action::GetLook { look_id: l } => {
+            Outcome::value(client.looks().get(&id!(look_id, l)).await)
+        }
         Action::UpdateLook { look_id: l, name } => Outcome::value(
             client
                 .looks()
-                .update(&id!(look_id, l), UpdateLookRequest::new().name(name.clone()))
+                .update(
+                    &id!(look_id, l),
+                    UpdateLookRequest::new().name(name.clone()),
+                )
                 .await,
         ),
         Action::DeleteLook { look_id: l } => {
@@ -120,16 +130,13 @@ async fn run(client: &Client, action: &Action) -> Outcome {
                 .await,
         ),
         Action::UploadFile { path, mode } => {
-            let options = UploadOptions::new();
             let result = match mode {
-                UploadMode::Multipart => client
-                    .assets()
-                    .upload_file(path, &options)
-                    .await
-                    .map(|a| a.asset_id),
+                UploadMode::Multipart => {
+                    client.assets().upload_path(path).await.map(|a| a.asset_id)
+                }
                 UploadMode::Direct => client
                     .assets()
-                    .direct_upload_file(path, &options)
+                    .direct_upload(path)
                     .await
                     .map(|a| a.asset_id),
                 _ => unreachable!("unknown upload mode"),
@@ -143,17 +150,18 @@ async fn run(client: &Client, action: &Action) -> Outcome {
             inline_threshold,
         } => {
             let kind = match kind {
-                AvatarKind::Photo => FileAvatarKind::Photo,
-                AvatarKind::DigitalTwin => FileAvatarKind::DigitalTwin,
+                AvatarKind::Photo => AvatarFileKind::Photo,
+                AvatarKind::DigitalTwin => AvatarFileKind::DigitalTwin,
                 _ => unreachable!("unknown kind"),
             };
-            let options = UploadOptions::new().inline_threshold(*inline_threshold);
+            let client = client.clone().with_inline_threshold(*inline_threshold);
             match client
-                .avatars()
-                .create_avatar_from_file(kind, name, PathBuf::from(path), &options)
+                .create_avatar_from_file(kind, name, PathBuf::from(path))
                 .await
             {
-                Ok(r) => Outcome::avatar_from_file(&r.avatar, r.asset_id.as_ref().map(|a| a.as_str())),
+                Ok(r) => {
+                    Outcome::avatar_from_file(&r.avatar, r.asset_id.as_ref().map(|a| a.as_str()))
+                }
                 Err(e) => Outcome::error(&e),
             }
         }
@@ -182,13 +190,11 @@ async fn run(client: &Client, action: &Action) -> Outcome {
         }
         Action::WaitForAvatar { group_id: g, poll } => waited(
             client
-                .avatars()
-                .wait_for_avatar(&id!(group_id, g), poll.to_policy())
+                .wait_for_avatar_with(&id!(group_id, g), &poll.to_policy())
                 .await,
         ),
         Action::WaitForConsent { group_id: g, poll } => match client
-            .avatars()
-            .wait_for_consent(&id!(group_id, g), poll.to_policy())
+            .wait_for_consent_with(&id!(group_id, g), &poll.to_policy())
             .await
         {
             Ok(v) => Outcome::waited("completed", &v),
@@ -196,13 +202,11 @@ async fn run(client: &Client, action: &Action) -> Outcome {
         },
         Action::WaitForLook { look_id: l, poll } => waited(
             client
-                .looks()
-                .wait_for_look(&id!(look_id, l), poll.to_policy())
+                .wait_for_look_with(&id!(look_id, l), &poll.to_policy())
                 .await,
         ),
         Action::WaitForVideo { video_id: v, poll } => match client
-            .videos()
-            .wait_for_video(&id!(video_id, v), poll.to_policy())
+            .wait_for_video_with(&id!(video_id, v), &poll.to_policy())
             .await
         {
             Ok(v) => Outcome::waited("completed", &v),
