@@ -129,7 +129,13 @@ fn avatar(ctx: &Context<'_>, command: AvatarCommand) -> Result<(), Failure> {
                 ctx.out,
                 "group_id",
                 id.as_str(),
-                wait_group(backend, &id, &policy, "waiting for avatar training"),
+                wait_group(
+                    backend,
+                    &id,
+                    &policy,
+                    "waiting for avatar training",
+                    &mut |_| {},
+                ),
             )?;
             ctx.out.data(&done)
         }
@@ -143,13 +149,14 @@ pub(crate) fn wait_group(
     id: &AvatarGroupId,
     policy: &PollPolicy,
     label: &str,
+    on_status: &mut dyn FnMut(&str),
 ) -> Result<heygen_model::AvatarGroup, WaitError<heygen_model::AvatarGroup>> {
     wait::wait_for(
         id.as_str(),
         policy,
         label,
         || backend.avatar_group(id),
-        |_| {},
+        on_status,
     )
 }
 
@@ -159,8 +166,9 @@ pub(crate) fn wait_video(
     id: &VideoId,
     policy: &PollPolicy,
     label: &str,
+    on_status: &mut dyn FnMut(&str),
 ) -> Result<heygen_model::Video, WaitError<heygen_model::Video>> {
-    wait::wait_for(id.as_str(), policy, label, || backend.video(id), |_| {})
+    wait::wait_for(id.as_str(), policy, label, || backend.video(id), on_status)
 }
 
 /// Turns a wait outcome into the value or the failure; a deadline prints the last state on
@@ -366,7 +374,13 @@ fn create_video(ctx: &Context<'_>, args: CreateVideoArgs) -> Result<(), Failure>
         ctx.out,
         "video_id",
         created.video_id.as_str(),
-        wait_video(ctx.backend, &created.video_id, &policy, "rendering video"),
+        wait_video(
+            ctx.backend,
+            &created.video_id,
+            &policy,
+            "rendering video",
+            &mut |_| {},
+        ),
     )?;
     ctx.out.data(&done)
 }

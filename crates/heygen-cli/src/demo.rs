@@ -148,13 +148,16 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
         twin.look_id,
         created.status.as_str()
     ));
-    let video = wait_video(backend, &created.video_id, &poll, "rendering")
-        .map_err(|e| Failure::from(&e.error).with_id("video_id", created.video_id.as_str()))?;
+    let mut seen = Vec::new();
+    let video = wait_video(backend, &created.video_id, &poll, "rendering", &mut |s| {
+        seen.push(s.to_owned());
+    })
+    .map_err(|e| Failure::from(&e.error).with_id("video_id", created.video_id.as_str()))?;
     let duration = video.duration.map(heygen_model::Seconds::as_f64);
     out.log(&format!(
         "      video {}: {}{}",
         video.id,
-        video.status.as_str(),
+        seen.join(" -> "),
         duration.map_or_else(String::new, |d| format!(", {d} s long"))
     ));
     let video = VideoSummary {
@@ -201,14 +204,23 @@ fn photo_avatar(
         group.id,
         look.id
     ));
-    let done = wait_group(backend, &group.id, poll, "training photo avatar")
-        .map_err(|e| Failure::from(&e.error).with_id("group_id", group.id.as_str()))?;
+    let mut seen = Vec::new();
+    let done = wait_group(
+        backend,
+        &group.id,
+        poll,
+        "training photo avatar",
+        &mut |s| {
+            seen.push(s.to_owned());
+        },
+    )
+    .map_err(|e| Failure::from(&e.error).with_id("group_id", group.id.as_str()))?;
     let status = done
         .status
         .as_ref()
         .map_or("unknown", AvatarStatus::as_str)
         .to_owned();
-    out.log(&format!("      training: {status}"));
+    out.log(&format!("      training: {}", seen.join(" -> ")));
     Ok(AvatarSummary {
         group_id: group.id.into_string(),
         look_id: look.id.into_string(),
@@ -280,8 +292,17 @@ fn digital_twin(
     let page = browser::approve(&url).map_err(|f| f.with_id("group_id", group.id.as_str()))?;
     out.log(&format!("      submitted the approve form: \"{page}\""));
 
-    let done = wait_group(backend, &group.id, poll, "training digital twin")
-        .map_err(|e| Failure::from(&e.error).with_id("group_id", group.id.as_str()))?;
+    let mut seen = Vec::new();
+    let done = wait_group(
+        backend,
+        &group.id,
+        poll,
+        "training digital twin",
+        &mut |s| {
+            seen.push(s.to_owned());
+        },
+    )
+    .map_err(|e| Failure::from(&e.error).with_id("group_id", group.id.as_str()))?;
     let status = done
         .status
         .as_ref()
@@ -289,7 +310,8 @@ fn digital_twin(
         .to_owned();
     let consent_status = done.consent_status.as_ref().map(|s| s.as_str().to_owned());
     out.log(&format!(
-        "[5/7] training: {status} (consent {})",
+        "[5/7] training: {} (consent {})",
+        seen.join(" -> "),
         consent_status.as_deref().unwrap_or("not required")
     ));
     Ok((

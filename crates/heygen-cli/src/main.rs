@@ -99,7 +99,7 @@ fn usage_error(out: &Output, error: &clap::Error) -> u8 {
                 }
                 _ => clap_message(error),
             };
-            let failure = Failure::usage(message);
+            let failure = Failure::usage(hide_tokens(&message));
             out.failure(&failure);
             failure.exit
         }
@@ -131,6 +131,31 @@ fn clap_message(error: &clap::Error) -> String {
     } else {
         message
     }
+}
+
+/// Replaces quoted values that look like credentials (20 or more characters without spaces,
+/// not an option name) with `<redacted>`: clap quotes the offending argument, and a key pasted
+/// in the wrong place must not reach the terminal or a log.
+fn hide_tokens(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('\'');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let mut quoted = true;
+    for part in parts {
+        out.push('\'');
+        let token_like = part.chars().count() >= 20
+            && !part.starts_with('-')
+            && !part.chars().any(char::is_whitespace);
+        if quoted && token_like {
+            out.push_str("<redacted>");
+        } else {
+            out.push_str(part);
+        }
+        quoted = !quoted;
+    }
+    out
 }
 
 fn execute(out: &Output, cli: Cli) -> Result<(), Failure> {
@@ -200,5 +225,26 @@ fn emulator(out: &Output, global: &GlobalArgs, args: &EmulatorArgs) -> Result<()
     }))?;
     loop {
         std::thread::park();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hide_tokens;
+
+    #[test]
+    fn long_quoted_values_are_hidden() {
+        assert_eq!(
+            hide_tokens("unexpected argument 'hg_live_0123456789abcdefXYZ' found"),
+            "unexpected argument '<redacted>' found"
+        );
+        assert_eq!(
+            hide_tokens("unrecognized subcommand 'lst'; tip: 'list'"),
+            "unrecognized subcommand 'lst'; tip: 'list'"
+        );
+        assert_eq!(
+            hide_tokens("the argument '--script <SCRIPT>' cannot be used with '--audio-url <URL>'"),
+            "the argument '--script <SCRIPT>' cannot be used with '--audio-url <URL>'"
+        );
     }
 }

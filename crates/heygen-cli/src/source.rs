@@ -2,15 +2,14 @@
 //!
 //! A local file is sent inline as base64 when it is small ([`INLINE_MAX_BYTES`]), with its
 //! media type detected from its first bytes; a larger one is uploaded first (multipart up to
-//! 32 MB, direct upload above) and referred to by its asset id. The SDK makes that choice
-//! (`input_from_file`); the CLI checks the file before anything is sent.
+//! 32 MB, direct upload above) and referred to by its asset id; the CLI checks the file before anything is sent.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use heygen_model::{AssetId, AssetInput};
 
-use crate::backend::Backend;
+use crate::backend::{Backend, UploadSource};
 use crate::failure::{EXIT_USAGE, Failure};
 use crate::progress;
 
@@ -131,9 +130,8 @@ pub(crate) fn resolve(
                 return Err(file_error(param, &path, "is empty"));
             }
             if size <= INLINE_MAX_BYTES {
-                // Inline: refuse a file whose type cannot be told before anything is sent.
-                let head = read_head(param, &path)?;
-                if sniff(&head).is_none() {
+                let bytes = read_small(param, &path)?;
+                let Some(media_type) = sniff(&bytes) else {
                     return Err(Failure::validation(
                         Some(param),
                         format!(
@@ -141,80 +139,27 @@ pub(crate) fn resolve(
                             path.display()
                         ),
                     ));
-                }
+                };
+                let input = AssetInput::base64_from_bytes(media_type, &bytes)
+                    .map_err(|e| Failure::from(e.within(param)))?;
+                return Ok((input, None));
             }
-            let (bar, callback) = if size > INLINE_MAX_BYTES {
-                progress::upload_bar("uploading")
-            } else {
-                (None, None)
-            };
-            let result = backend.input_from_file(&path, callback);
+            let (bar, callback) = progress::upload_bar("uploading");
+            let result = backend.upload(UploadSource::File(&path), callback);
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
-            let (input, asset_id) = result.map_err(|e| {
-                let mut failure = Failure::from(&e);
-                if failure.param.is_none() {
-                    failure.param = Some(param.to_owned());
-                }
-                failure
-            })?;
-            Ok((input, asset_id))
+            let id = result?.asset_id().clone();
+            Ok((AssetInput::asset_id(id.clone()), Some(id)))
         }
     }
 }
 
-/// The first bytes of a file, enough for media type detection.
-fn read_head(param: &str, path: &Path) -> Result<Vec<u8>, Failure> {
-    let mut bytes = Vec::with_capacity(64);
+/// A small file, read whole for inline base64.
+fn read_small(param: &str, path: &Path) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|file| file.take(64).read_to_end(&mut bytes))
+        .and_then(|file| file.take(INLINE_MAX_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| file_error(param, path, &e.to_string().to_lowercase()))?;
     Ok(bytes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_the_three_forms() {
-        assert_eq!(
-            parse("file", "https://example.com/a.png").unwrap(),
-            Source::Url("https://example.com/a.png".into())
-        );
-        assert_eq!(
-            parse("file", "asset:asset_1").unwrap(),
-            Source::Asset("asset_1".into())
-        );
-        assert_eq!(
-            parse("file", "./a.png").unwrap(),
-            Source::File("./a.png".into())
-        );
-        assert_eq!(
-            parse("file", "http://127.0.0.1:8080/a.png").unwrap(),
-            Source::Url("http://127.0.0.1:8080/a.png".into())
-        );
-    }
-
-    #[test]
-    fn rejects_plain_http_to_other_hosts_and_empty_asset_ids() {
-        let failure = parse("file", "http://example.com/a.png").unwrap_err();
-        assert_eq!(
-            (failure.exit, failure.code.as_str()),
-            (2, "cli_validation_error")
-        );
-        assert!(parse("file", "asset:").is_err());
-        assert!(parse("file", "  ").is_err());
-    }
-
-    #[test]
-    fn loopback_hosts() {
-        assert!(is_loopback_url("http://localhost:1/x"));
-        assert!(is_loopback_url("http://127.3.0.1/x"));
-        assert!(is_loopback_url("http://[::1]:80/x"));
-        assert!(is_loopback_url("http://user@127.0.0.1/x"));
-        assert!(!is_loopback_url("http://127.0.0.1.evil.com/x"));
-        assert!(!is_loopback_url("http://localhost.evil.com/x"));
-    }
 }

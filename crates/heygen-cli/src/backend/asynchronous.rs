@@ -3,17 +3,16 @@
 //! the blocking backend prints.
 
 use std::future::Future;
-use std::path::Path;
 
 use futures_util::TryStreamExt as _;
-use heygen_async::{Client, UploadOptions};
+use heygen_async::Client;
 use heygen_core::upload::MAX_MULTIPART_FILE_BYTES;
 use heygen_core::{Config, Error};
 use heygen_model::{
-    AssetId, AssetInput, AvatarGroup, AvatarGroupId, ConsentResponse, CreateAvatarRequest,
-    CreateAvatarResponse, CreateConsentRequest, CreateVideoRequest, CreateVideoResponse,
-    DeletedResource, ListAvatarGroupsQuery, ListLooksQuery, ListPage, ListVideosQuery, Look,
-    LookId, UpdateLookRequest, User, Video, VideoId,
+    AvatarGroup, AvatarGroupId, ConsentResponse, CreateAvatarRequest, CreateAvatarResponse,
+    CreateConsentRequest, CreateVideoRequest, CreateVideoResponse, DeletedResource,
+    ListAvatarGroupsQuery, ListLooksQuery, ListPage, ListVideosQuery, Look, LookId,
+    UpdateLookRequest, User, Video, VideoId,
 };
 use tokio::runtime::Runtime;
 
@@ -44,12 +43,6 @@ impl AsyncBackend {
     fn run<T>(&self, future: impl Future<Output = T>) -> T {
         self.runtime.block_on(future)
     }
-}
-
-fn options(progress: Option<Progress>) -> UploadOptions {
-    let mut options = UploadOptions::new().inline_threshold(crate::source::INLINE_MAX_BYTES);
-    options.progress = progress;
-    options
 }
 
 impl Backend for AsyncBackend {
@@ -101,47 +94,32 @@ impl Backend for AsyncBackend {
         self.run(self.client.looks().delete(look))
     }
 
-    fn input_from_file(
-        &self,
-        path: &Path,
-        progress: Option<Progress>,
-    ) -> Result<(AssetInput, Option<AssetId>), Error> {
-        let file = self.run(
-            self.client
-                .assets()
-                .input_from_file(path, &options(progress)),
-        )?;
-        Ok((file.input, file.asset_id))
-    }
-
     fn upload(
         &self,
         source: UploadSource<'_>,
         progress: Option<Progress>,
     ) -> Result<Uploaded, Error> {
-        let assets = self.client.assets();
-        let options = options(progress);
+        let client = match progress {
+            Some(progress) => self
+                .client
+                .clone()
+                .with_progress(move |sent, total| progress(sent, total)),
+            None => self.client.clone(),
+        };
+        let assets = client.assets();
         match source {
             UploadSource::File(path) => {
-                let size = super::file_len(path)?;
-                if size <= MAX_MULTIPART_FILE_BYTES {
-                    self.run(assets.upload_file(path, &options))
-                        .map(Uploaded::Multipart)
+                if super::file_len(path)? <= MAX_MULTIPART_FILE_BYTES {
+                    self.run(assets.upload_path(path)).map(Uploaded::Multipart)
                 } else {
-                    self.run(assets.direct_upload_file(path, &options))
-                        .map(Uploaded::Direct)
+                    self.run(assets.direct_upload(path)).map(Uploaded::Direct)
                 }
             }
             UploadSource::Bytes { filename, bytes } => {
                 let media_type = super::media_type_of(bytes);
                 let size = bytes.len() as u64;
-                if size <= MAX_MULTIPART_FILE_BYTES {
-                    self.run(assets.upload(filename, media_type, bytes, size, &options))
-                        .map(Uploaded::Multipart)
-                } else {
-                    self.run(assets.direct_upload(filename, media_type, bytes, size, &options))
-                        .map(Uploaded::Direct)
-                }
+                self.run(assets.upload(bytes, filename, media_type, size))
+                    .map(Uploaded::Multipart)
             }
         }
     }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use heygen_core::{Config, Error};
 use heygen_model::{
-    Asset, AssetId, AssetInput, AvatarGroup, AvatarGroupId, CompletedUpload, ConsentResponse,
+    Asset, AssetId, AvatarGroup, AvatarGroupId, CompletedUpload, ConsentResponse,
     CreateAvatarRequest, CreateAvatarResponse, CreateConsentRequest, CreateVideoRequest,
     CreateVideoResponse, DeletedResource, ListAvatarGroupsQuery, ListLooksQuery, ListPage,
     ListVideosQuery, Look, LookId, UpdateLookRequest, User, Video, VideoId,
@@ -88,14 +88,6 @@ pub(crate) trait Backend {
     fn update_look(&self, look: &LookId, request: UpdateLookRequest) -> Result<Look, Error>;
     /// `DELETE /v3/avatars/looks/{look_id}`.
     fn delete_look(&self, look: &LookId) -> Result<DeletedResource, Error>;
-    /// A local file as an asset input: inline base64 when small, otherwise uploaded first
-    /// (multipart up to 32 MB, direct upload above); returns the input and the asset id of an
-    /// upload.
-    fn input_from_file(
-        &self,
-        path: &Path,
-        progress: Option<Progress>,
-    ) -> Result<(AssetInput, Option<AssetId>), Error>;
     /// `POST /v3/assets` up to the multipart limit, a direct upload above it.
     fn upload(
         &self,

@@ -1,0 +1,666 @@
+//! The output contract: exit codes, the error envelope, usage errors, retries and waits.
+
+use heygen_emulator::{Fault, FaultRule, RetryAfter};
+
+use crate::support::{CANARY, TRANSPORTS, api, count, emulator, heygen, public_look};
+
+#[test]
+fn a_401_exits_3_with_status_code_and_request_id() {
+    let emu = emulator(1.0);
+    for transport in TRANSPORTS {
+        let base = emu.base_url();
+        let run = heygen(
+            &[
+                "--base-url",
+                &base,
+                "--transport",
+                transport,
+                "--api-key",
+                "hg_wrong_key_0001",
+                "user",
+                "me",
+            ],
+            &[],
+        );
+        let error = run.failed(3, "unauthorized");
+        assert_eq!(error["status"], 401);
+        assert!(
+            error["request_id"]
+                .as_str()
+                .is_some_and(|id| !id.is_empty()),
+            "{run:?}"
+        );
+        assert!(
+            !run.stderr.contains("hg_wrong_key_0001"),
+            "the key was printed: {run:?}"
+        );
+    }
+}
+
+#[test]
+fn no_api_key_exits_3_and_sends_nothing() {
+    let emu = emulator(1.0);
+    for transport in TRANSPORTS {
+        let base = emu.base_url();
+        let run = heygen(
+            &["--base-url", &base, "--transport", transport, "user", "me"],
+            &[],
+        );
+        let error = run.failed(3, "cli_missing_api_key");
+        assert!(error.get("status").is_none());
+        let run = heygen(
+            &[
+                "--base-url",
+                &base,
+                "--transport",
+                transport,
+                "avatar",
+                "list",
+            ],
+            &[("HEYGEN_API_KEY", "  ")],
+        );
+        run.failed(3, "cli_missing_api_key");
+    }
+    assert!(emu.requests().is_empty(), "{:?}", emu.requests());
+}
+
+#[test]
+fn a_404_exits_1_with_heygen_code_and_request_id() {
+    let emu = emulator(1.0);
+    for transport in TRANSPORTS {
+        let run = api(&emu, transport, &["avatar", "get", "grp_does_not_exist"]);
+        assert_eq!(run.code, 1, "{run:?}");
+        let error = run.error();
+        assert_eq!(error["status"], 404);
+        assert!(
+            error["code"].as_str().unwrap().contains("not_found"),
+            "{run:?}"
+        );
+        assert!(error["request_id"].is_string(), "{run:?}");
+        assert_eq!(run.stdout, "");
+        let run = api(&emu, transport, &["video", "get", "vid_missing"]);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert_eq!(run.error()["status"], 404);
+    }
+}
+
+#[test]
+fn client_side_validation_exits_2_and_sends_nothing() {
+    let emu = emulator(1.0);
+    let dir = std::env::temp_dir().join(format!("heygen-cli-validation-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let unknown = dir.join("notes.bin");
+    std::fs::write(&unknown, b"just some text, not an image").unwrap();
+    let unknown = unknown.to_str().unwrap();
+    let missing = dir.join("missing.png");
+    let missing = missing.to_str().unwrap();
+    let long_prompt = "x".repeat(1001);
+    for transport in TRANSPORTS {
+        let error = api(&emu, transport, &["avatar", "list", "--limit", "500"])
+            .failed(2, "cli_validation_error");
+        assert_eq!(error["param"], "limit");
+        api(
+            &emu,
+            transport,
+            &["avatar", "looks", "list", "--limit", "0"],
+        )
+        .failed(2, "cli_validation_error");
+        let error = api(
+            &emu,
+            transport,
+            &[
+                "video",
+                "create",
+                "--avatar-id",
+                "look_1",
+                "--audio-url",
+                "ftp://example.com/a.mp3",
+            ],
+        )
+        .failed(2, "cli_validation_error");
+        assert!(
+            error["param"].as_str().unwrap().contains("audio_url"),
+            "{error}"
+        );
+        api(
+            &emu,
+            transport,
+            &[
+                "avatar",
+                "create",
+                "photo",
+                "--name",
+                "A",
+                "--file",
+                "http://example.com/a.png",
+            ],
+        )
+        .failed(2, "cli_validation_error");
+        api(
+            &emu,
+            transport,
+            &[
+                "avatar", "create", "photo", "--name", "A", "--file", unknown,
+            ],
+        )
+        .failed(2, "cli_validation_error");
+        let error = api(
+            &emu,
+            transport,
+            &[
+                "avatar", "create", "photo", "--name", "A", "--file", missing,
+            ],
+        )
+        .failed(2, "cli_file_error");
+        assert_eq!(error["param"], "file");
+        api(
+            &emu,
+            transport,
+            &[
+                "avatar",
+                "create",
+                "prompt",
+                "--name",
+                "A",
+                "--prompt",
+                &long_prompt,
+            ],
+        )
+        .failed(2, "cli_validation_error");
+        api(
+            &emu,
+            transport,
+            &[
+                "avatar",
+                "create",
+                "photo",
+                "--name",
+                "",
+                "--file",
+                "asset:asset_1",
+            ],
+        )
+        .failed(2, "cli_validation_error");
+        api(&emu, transport, &["avatar", "get", ".."]).failed(2, "cli_validation_error");
+        api(
+            &emu,
+            transport,
+            &[
+                "avatar",
+                "consent",
+                "create",
+                "grp_1",
+                "--reroute-url",
+                "http://example.com/",
+            ],
+        )
+        .failed(2, "cli_validation_error");
+        api(&emu, transport, &["asset", "upload", missing]).failed(2, "cli_file_error");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        emu.requests().is_empty(),
+        "nothing may be sent: {:?}",
+        emu.requests()
+    );
+}
+
+#[test]
+fn usage_errors_are_json_with_exit_2() {
+    let cases: &[&[&str]] = &[
+        &[],
+        &["avatar"],
+        &["avatar", "lst"],
+        &["user", "me", "--bogus"],
+        &["avatar", "get"],
+        &["video", "create", "--avatar-id", "look_1"],
+        &[
+            "video",
+            "create",
+            "--avatar-id",
+            "look_1",
+            "--script",
+            "hi",
+            "--audio-url",
+            "https://a.example/a.mp3",
+        ],
+        &[
+            "video",
+            "create",
+            "--avatar-id",
+            "look_1",
+            "--script",
+            "hi",
+            "--timeout",
+            "5",
+        ],
+        &["--transport", "carrier-pigeon", "user", "me"],
+        &["--max-retries", "many", "user", "me"],
+        &["--request-timeout", "-1", "user", "me"],
+        &["avatar", "list", "--ownership", "everyone"],
+    ];
+    for args in cases {
+        let run = heygen(args, &[("HEYGEN_API_KEY", CANARY)]);
+        let error = run.failed(2, "cli_usage_error");
+        assert!(!error["message"].as_str().unwrap().is_empty());
+    }
+    let run = heygen(
+        &["user", "me"],
+        &[("HEYGEN_MAX_RETRIES", "lots"), ("HEYGEN_API_KEY", CANARY)],
+    );
+    run.failed(2, "cli_usage_error");
+    let run = heygen(&["user", "me", CANARY], &[]);
+    run.failed(2, "cli_usage_error");
+    let run = heygen(&["--api-key", CANARY, "user", "me", "--what"], &[]);
+    run.failed(2, "cli_usage_error");
+}
+
+#[test]
+fn help_and_version_print_to_stdout_with_exit_0() {
+    let run = heygen(&["--help"], &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("avatar") && run.stdout.contains("demo"),
+        "{run:?}"
+    );
+    let run = heygen(&["video", "create", "--help"], &[]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("--audio-url"));
+    let run = heygen(&["--version"], &[]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.starts_with("heygen "));
+}
+
+#[test]
+fn a_base_url_that_is_plain_http_to_another_host_is_refused() {
+    for transport in TRANSPORTS {
+        let run = heygen(
+            &[
+                "--base-url",
+                "http://example.com",
+                "--transport",
+                transport,
+                "user",
+                "me",
+            ],
+            &[("HEYGEN_API_KEY", CANARY)],
+        );
+        run.failed(2, "cli_invalid_config");
+    }
+}
+
+#[test]
+fn the_base_url_comes_from_the_environment_and_the_flag_wins() {
+    let emu = emulator(1.0);
+    let base = emu.base_url();
+    for transport in TRANSPORTS {
+        let env = [
+            ("HEYGEN_API_KEY", CANARY),
+            ("HEYGEN_API_BASE", base.as_str()),
+            ("HEYGEN_TRANSPORT", transport),
+        ];
+        let run = heygen(&["user", "me"], &env);
+        assert!(run.ok()["data"]["username"].is_string());
+        let run = heygen(
+            &[
+                "--base-url",
+                "http://127.0.0.1:9",
+                "--max-retries",
+                "0",
+                "user",
+                "me",
+            ],
+            &env,
+        );
+        run.failed(1, "cli_network_error");
+        let run = heygen(&["--api-key", "hg_flag_key_wins", "user", "me"], &env);
+        run.failed(3, "unauthorized");
+    }
+}
+
+#[test]
+fn an_html_502_exits_1_and_keeps_the_status() {
+    let emu = emulator(1.0);
+    emu.inject(FaultRule::new(
+        "/v3/users/me",
+        Fault::Html {
+            status: 502,
+            retry_after: None,
+        },
+    ));
+    for transport in TRANSPORTS {
+        let run = api(&emu, transport, &["--max-retries", "0", "user", "me"]);
+        let error = run.failed(1, "cli_unexpected_response");
+        assert_eq!(error["status"], 502);
+        assert!(error["request_id"].is_string(), "{run:?}");
+    }
+}
+
+#[test]
+fn a_429_is_retried_up_to_max_retries() {
+    let emu = emulator(1.0);
+    for transport in TRANSPORTS {
+        emu.reset();
+        let rule = Fault::Status {
+            status: 429,
+            code: None,
+            message: None,
+            retry_after: Some(RetryAfter::Seconds(0)),
+        };
+        emu.inject(FaultRule::new("/v3/users/me", rule.clone()).times(2));
+        let run = api(&emu, transport, &["--max-retries", "2", "user", "me"]);
+        run.ok();
+        assert_eq!(count(&emu, "GET", "/v3/users/me"), 3);
+
+        emu.reset();
+        emu.inject(FaultRule::new("/v3/users/me", rule));
+        let run = api(&emu, transport, &["--max-retries", "1", "user", "me"]);
+        assert_eq!(run.code, 1, "{run:?}");
+        let error = run.error();
+        assert_eq!(error["status"], 429);
+        assert_eq!(error["code"], "rate_limit_exceeded");
+        assert_eq!(count(&emu, "GET", "/v3/users/me"), 2);
+
+        emu.reset();
+        emu.inject(FaultRule::new(
+            "/v3/users/me",
+            Fault::Status {
+                status: 429,
+                code: None,
+                message: None,
+                retry_after: Some(RetryAfter::Seconds(0)),
+            },
+        ));
+        let run = heygen(
+            &[
+                "--base-url",
+                &emu.base_url(),
+                "--transport",
+                transport,
+                "user",
+                "me",
+            ],
+            &[("HEYGEN_API_KEY", CANARY), ("HEYGEN_MAX_RETRIES", "0")],
+        );
+        assert_eq!(run.code, 1);
+        assert_eq!(
+            count(&emu, "GET", "/v3/users/me"),
+            1,
+            "HEYGEN_MAX_RETRIES=0 means one attempt"
+        );
+    }
+}
+
+#[test]
+fn a_503_is_retried_on_reads() {
+    let emu = emulator(1.0);
+    for transport in TRANSPORTS {
+        emu.reset();
+        emu.inject(
+            FaultRule::new(
+                "/v3/users/me",
+                Fault::Status {
+                    status: 503,
+                    code: None,
+                    message: None,
+                    retry_after: Some(RetryAfter::Seconds(0)),
+                },
+            )
+            .times(1),
+        );
+        let run = api(&emu, transport, &["--max-retries", "1", "user", "me"]);
+        run.ok();
+        assert_eq!(count(&emu, "GET", "/v3/users/me"), 2);
+    }
+}
+
+#[test]
+fn a_video_wait_deadline_exits_4_with_the_last_state_and_the_video_id() {
+    let emu = emulator(1.0);
+    let look = public_look(&emu);
+    for transport in TRANSPORTS {
+        let run = api(
+            &emu,
+            transport,
+            &[
+                "--poll-interval",
+                "0.2",
+                "video",
+                "create",
+                "--avatar-id",
+                &look,
+                "--script",
+                "Hello there",
+                "--wait",
+                "--timeout",
+                "1",
+            ],
+        );
+        assert_eq!(run.code, 4, "{run:?}");
+        let last = run.json();
+        let id = last["data"]["id"].as_str().unwrap().to_owned();
+        assert!(
+            matches!(
+                last["data"]["status"].as_str(),
+                Some("pending" | "waiting" | "processing")
+            ),
+            "{run:?}"
+        );
+        let error = run.error();
+        assert_eq!(error["code"], "cli_timeout");
+        assert_eq!(error["video_id"], id.as_str());
+        assert!(
+            count(&emu, "GET", &format!("/v3/videos/{id}")) >= 2,
+            "it polled"
+        );
+    }
+}
+
+#[test]
+fn an_avatar_wait_deadline_exits_4_and_completion_exits_0() {
+    let emu = emulator(1.0);
+    let dir = std::env::temp_dir().join(format!("heygen-cli-wait-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = dir.join("portrait.png");
+    std::fs::write(&png, include_bytes!("../../samples/portrait.png")).unwrap();
+    for transport in TRANSPORTS {
+        let created = api(
+            &emu,
+            transport,
+            &[
+                "avatar",
+                "create",
+                "photo",
+                "--name",
+                "Waiter",
+                "--file",
+                png.to_str().unwrap(),
+            ],
+        )
+        .ok();
+        let group = created["data"]["avatar_group"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let run = api(
+            &emu,
+            transport,
+            &[
+                "--poll-interval",
+                "0.2",
+                "avatar",
+                "wait",
+                &group,
+                "--timeout",
+                "0.5",
+            ],
+        );
+        assert_eq!(run.code, 4, "{run:?}");
+        assert_eq!(run.json()["data"]["status"], "processing");
+        let error = run.error();
+        assert_eq!(error["code"], "cli_timeout");
+        assert_eq!(error["group_id"], group.as_str());
+
+        emu.advance(std::time::Duration::from_hours(1));
+        let run = api(
+            &emu,
+            transport,
+            &["avatar", "wait", &group, "--timeout", "5"],
+        );
+        let done = run.ok();
+        assert_eq!(done["data"]["status"], "completed");
+        assert_eq!(done["data"]["id"], group.as_str());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_failed_training_exits_1_with_heygen_code_and_the_group_id() {
+    let emu = emulator(1.0);
+    for transport in TRANSPORTS {
+        let created = api(
+            &emu,
+            transport,
+            &[
+                "avatar",
+                "create",
+                "photo",
+                "--name",
+                "Broken [fail]",
+                "--file",
+                "https://example.com/p.png",
+            ],
+        )
+        .ok();
+        let group = created["data"]["avatar_group"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        emu.advance(std::time::Duration::from_hours(1));
+        let run = api(
+            &emu,
+            transport,
+            &["avatar", "wait", &group, "--timeout", "5"],
+        );
+        let error = run.failed(1, "avatar_training_failed");
+        assert_eq!(error["group_id"], group.as_str());
+    }
+}
+
+#[test]
+fn a_request_timeout_exits_4() {
+    let emu = emulator(1.0);
+    emu.inject(FaultRule::new("/v3/users/me", Fault::Delay { ms: 3000 }));
+    for transport in TRANSPORTS {
+        let run = api(
+            &emu,
+            transport,
+            &[
+                "--request-timeout",
+                "0.5",
+                "--max-retries",
+                "0",
+                "user",
+                "me",
+            ],
+        );
+        run.failed(4, "cli_timeout");
+    }
+}
+
+#[test]
+fn lists_print_data_has_more_and_next_token() {
+    let emu = emulator(1.0);
+    for transport in TRANSPORTS {
+        let page = api(
+            &emu,
+            transport,
+            &[
+                "avatar",
+                "looks",
+                "list",
+                "--ownership",
+                "public",
+                "--limit",
+                "5",
+            ],
+        )
+        .ok();
+        assert_eq!(page["data"].as_array().unwrap().len(), 5);
+        assert_eq!(page["has_more"], true);
+        let token = page["next_token"].as_str().unwrap().to_owned();
+        let next = api(
+            &emu,
+            transport,
+            &[
+                "avatar",
+                "looks",
+                "list",
+                "--ownership",
+                "public",
+                "--limit",
+                "5",
+                "--token",
+                &token,
+            ],
+        )
+        .ok();
+        assert_ne!(next["data"][0]["id"], page["data"][0]["id"]);
+        let all = api(
+            &emu,
+            transport,
+            &[
+                "avatar",
+                "looks",
+                "list",
+                "--ownership",
+                "public",
+                "--limit",
+                "7",
+                "--all",
+            ],
+        )
+        .ok();
+        assert_eq!(all["has_more"], false);
+        assert!(all["next_token"].is_null());
+        assert!(all["data"].as_array().unwrap().len() > 7);
+    }
+}
+
+#[test]
+fn human_output_is_a_table() {
+    let emu = emulator(1.0);
+    for transport in TRANSPORTS {
+        let run = api(
+            &emu,
+            transport,
+            &[
+                "--human",
+                "avatar",
+                "looks",
+                "list",
+                "--ownership",
+                "public",
+                "--limit",
+                "3",
+            ],
+        );
+        assert_eq!(run.code, 0, "{run:?}");
+        let mut lines = run.stdout.lines();
+        let header = lines.next().unwrap();
+        assert!(
+            header.starts_with("ID ") && header.contains("NAME"),
+            "{run:?}"
+        );
+        assert_eq!(
+            lines.clone().count(),
+            4,
+            "3 rows and the next-page hint: {run:?}"
+        );
+        let run = api(&emu, transport, &["--human", "user", "me"]);
+        assert!(
+            run.stdout.lines().any(|l| l.starts_with("username ")),
+            "{run:?}"
+        );
+    }
+}

@@ -1,0 +1,41 @@
+//! `heygen demo` on both transports.
+
+use crate::support::{TRANSPORTS, heygen};
+
+#[test]
+fn the_demo_runs_the_whole_lifecycle_on_both_transports() {
+    for transport in TRANSPORTS {
+        // A key and base URL in the environment must not change where the demo goes.
+        let run = heygen(
+            &["demo", "--transport", transport],
+            &[
+                ("HEYGEN_API_KEY", "hg_real_key_must_not_be_used"),
+                ("HEYGEN_API_BASE", "https://api.heygen.com"),
+            ],
+        );
+        assert_eq!(run.code, 0, "{run:?}");
+        let summary = run.json();
+        let data = &summary["data"];
+        assert_eq!(data["transport"], transport);
+        assert_eq!(data["photo_avatar"]["status"], "completed");
+        assert_eq!(data["digital_twin"]["status"], "completed");
+        assert_eq!(data["digital_twin"]["consent_status"], "approved");
+        assert_eq!(data["video"]["status"], "completed");
+        assert_eq!(data["looks"]["count"], 2);
+        let look_ids = data["looks"]["look_ids"].as_array().unwrap();
+        assert!(look_ids.contains(&data["digital_twin"]["look_id"]));
+        assert!(look_ids.contains(&data["photo_avatar"]["look_id"]));
+        assert!(data["asset"]["asset_id"].is_string());
+        assert!(data["total_seconds"].as_f64().unwrap() < 30.0);
+        // The step log is on stderr, one line per step, and names the consent approval.
+        for step in 1..=7 {
+            assert!(
+                run.stderr.contains(&format!("[{step}/7]")),
+                "{}",
+                run.stderr
+            );
+        }
+        assert!(run.stderr.contains("approve form"), "{}", run.stderr);
+        assert!(!run.stderr.contains("hg_real_key_must_not_be_used"));
+    }
+}
