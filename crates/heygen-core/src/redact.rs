@@ -79,7 +79,8 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// At most [`MAX_SNIPPET_BYTES`] bytes of `body` as text: invalid UTF-8 replaced, control
-/// characters other than newline and tab turned into spaces, and secrets redacted.
+/// characters other than newline and tab turned into spaces, secret query parameters redacted
+/// wherever they appear, and the query of every URL redacted.
 pub fn snippet(body: &[u8]) -> String {
     let scan = &body[..body.len().min(SCAN_BYTES)];
     let text: String = String::from_utf8_lossy(scan)
@@ -92,7 +93,8 @@ pub fn snippet(body: &[u8]) -> String {
             }
         })
         .collect();
-    let mut text = redact_secrets(&text);
+    // Named secret parameters anywhere, then the whole query of every URL.
+    let mut text = heygen_model::secret::redact_url_queries(&redact_secrets(&text));
     if text.len() > MAX_SNIPPET_BYTES {
         let mut end = MAX_SNIPPET_BYTES;
         while !text.is_char_boundary(end) {
