@@ -54,13 +54,22 @@ fn replay_returns_the_first_response() {
 fn repeat_while_in_flight_is_409() {
     let emu = Emu::start();
     emu.h.inject(
-        FaultRule::new("/v3/avatars", Fault::Delay { ms: 800 })
+        FaultRule::new("/v3/avatars", Fault::Delay { ms: 1500 })
             .method("POST")
             .times(1),
     );
     std::thread::scope(|s| {
         let first = s.spawn(|| create(&emu, "k-inflight", "Slow"));
-        std::thread::sleep(std::time::Duration::from_millis(250));
+        // Wait until the first request is inside its delay (logged, no status yet).
+        while !emu
+            .h
+            .requests()
+            .iter()
+            .any(|r| r.fault.as_deref() == Some("delay"))
+        {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
         let second = create(&emu, "k-inflight", "Slow");
         second.assert_error(409, "request_in_progress", None);
         let first = first.join().unwrap();
