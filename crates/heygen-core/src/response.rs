@@ -125,9 +125,9 @@ fn duration_between(from: SystemTime, to: SystemTime) -> Duration {
 /// are returned as they are.
 ///
 /// # Errors
-/// [`Error::BodyTooLarge`] when the raw or decoded body exceeds the limits;
-/// [`Error::UnexpectedResponse`] is not produced here: an unknown or corrupt encoding gives
-/// [`Error::Transport`] with [`crate::TransportErrorKind::Io`].
+/// [`Error::BodyTooLarge`] when the raw or decoded body exceeds the limits; an unknown or
+/// corrupt encoding gives [`Error::Transport`] with [`crate::TransportErrorKind::Io`] (an
+/// operation's `parse` reports it as [`Error::UnexpectedResponse`] instead).
 pub fn decode_body<'a>(
     status: StatusCode,
     headers: &HeaderMap,
@@ -388,8 +388,17 @@ pub(crate) fn parse_response<T: DeserializeOwned>(
         .get::<ResponseLimits>()
         .copied()
         .unwrap_or_default();
-    let body =
-        decode_body(status, headers, response.body(), &limits).map_err(|e| fill_meta(e, meta))?;
+    let body = decode_body(status, headers, response.body(), &limits).map_err(|e| match e {
+        // An unknown or corrupt encoding is a malformed response, not a transport failure.
+        Error::Transport(t) => {
+            let mut error = unexpected(meta, status, headers, b"");
+            if let (Error::UnexpectedResponse(u), Some(source)) = (&mut error, t.source) {
+                u.snippet = snippet(source.to_string().as_bytes());
+            }
+            error
+        }
+        other => fill_meta(other, meta),
+    })?;
     let body: &[u8] = &body;
 
     if status.is_redirection() {

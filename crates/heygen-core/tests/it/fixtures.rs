@@ -449,5 +449,10 @@ fn deflate_and_stacked_encodings() {
         .unwrap();
     assert_eq!(out.id.as_str(), "vid_0001");
     let garbage = resp(200, &[("content-encoding", "gzip")], b"not gzip");
-    assert!(GetVideo::new(video()).parse(garbage).is_err());
+    let err = GetVideo::new(video()).parse(garbage).unwrap_err();
+    assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
+    assert!(!err.is_retryable());
+    let brotli = resp(503, &[("content-encoding", "br")], b"\x0b");
+    let err = GetVideo::new(video()).parse(brotli).unwrap_err();
+    assert_eq!(err.class(), ErrorClass::Server);
 }
