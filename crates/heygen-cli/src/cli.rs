@@ -3,6 +3,8 @@
 //! Doc comments here are the `--help` text, so they are written for the terminal, not rustdoc.
 #![allow(
     clippy::doc_markdown,
+    rustdoc::bare_urls,
+    rustdoc::invalid_html_tags,
     reason = "doc comments are the --help text shown in a terminal"
 )]
 

@@ -15,6 +15,7 @@
 mod cases;
 mod contract;
 mod demo;
+mod emulator_cmd;
 mod parity;
 mod support;
 mod upload;
