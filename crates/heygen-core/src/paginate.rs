@@ -25,6 +25,11 @@ where
     /// The same operation asking for the page at `token` (`None`: the first page).
     #[must_use]
     fn with_token(&self, token: Option<&str>) -> Self;
+
+    /// The page token this operation asks for, if any (to resume a walk).
+    fn page_token(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// Walks a list endpoint.
@@ -56,11 +61,12 @@ where
     O: Paginate,
     O::Output: PageCursor,
 {
-    /// Starts at the page the operation asks for (usually the first).
+    /// Starts at the page the operation asks for: the first, or the page at its token.
     pub fn new(op: O) -> Self {
+        let token = op.page_token().filter(|t| !t.is_empty()).map(str::to_owned);
         Self {
             base: op,
-            token: None,
+            token,
             seen: HashSet::new(),
             pages: 0,
             max_pages: DEFAULT_MAX_PAGES,
@@ -79,9 +85,6 @@ where
     pub fn next_operation(&self) -> Option<O> {
         if self.done {
             return None;
-        }
-        if self.pages == 0 {
-            return Some(self.base.with_token(None));
         }
         Some(self.base.with_token(self.token.as_deref()))
     }

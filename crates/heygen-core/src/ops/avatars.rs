@@ -235,6 +235,10 @@ impl Paginate for ListAvatarGroups {
         query.token = token.map(str::to_owned);
         Self { query }
     }
+
+    fn page_token(&self) -> Option<&str> {
+        self.query.token.as_deref()
+    }
 }
 
 /// `DELETE /v3/avatars/{group_id}`: deletes a group and all its looks.

@@ -66,6 +66,10 @@ impl Paginate for ListLooks {
         query.token = token.map(str::to_owned);
         Self { query }
     }
+
+    fn page_token(&self) -> Option<&str> {
+        self.query.token.as_deref()
+    }
 }
 
 /// `GET /v3/avatars/looks/{look_id}`: one look, with its training status.

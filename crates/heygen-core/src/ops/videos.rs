@@ -171,6 +171,10 @@ impl Paginate for ListVideos {
         query.token = token.map(str::to_owned);
         Self { query }
     }
+
+    fn page_token(&self) -> Option<&str> {
+        self.query.token.as_deref()
+    }
 }
 
 /// `DELETE /v3/videos/{video_id}`: deletes a video.

@@ -90,3 +90,11 @@ fn on_page_reads_the_list_page() {
     assert_eq!(pages.pages(), 1);
     assert!(!pages.is_done());
 }
+
+#[test]
+fn resumes_at_the_callers_token() {
+    let mut pages = Paginator::new(ListLooks::new(ListLooksQuery::new().token("tok_5")));
+    assert!(uri(&pages.next_operation().unwrap()).ends_with("?token=tok_5"));
+    // The server sending the resume token back is a stall, not a loop.
+    assert!(pages.on_cursor(true, Some("tok_5")).is_err());
+}
