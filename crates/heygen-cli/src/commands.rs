@@ -46,7 +46,7 @@ pub(crate) fn run(ctx: &Context<'_>, command: Command) -> Result<(), Failure> {
                     format!("{}: is empty", path.display()),
                 ));
             }
-            let (bar, callback) = progress::upload_bar("uploading");
+            let (bar, callback) = progress::upload_bar("uploading", size);
             let result = ctx.backend.upload(UploadSource::File(&path), callback);
             if let Some(bar) = bar {
                 bar.finish_and_clear();

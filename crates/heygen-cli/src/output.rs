@@ -92,9 +92,10 @@ impl Output {
         Ok(())
     }
 
-    /// Writes the error envelope line to stderr.
+    /// Writes the error envelope line to stderr. Besides the registered secrets, signatures
+    /// and credentials in URL queries (presigned URLs) are redacted.
     pub(crate) fn failure(&self, failure: &Failure) {
-        let line = self.scrub(&failure.to_json_line());
+        let line = heygen_core::redact::redact_secrets(&self.scrub(&failure.to_json_line()));
         let mut stderr = std::io::stderr().lock();
         let _ = writeln!(stderr, "{line}");
         let _ = stderr.flush();
@@ -102,7 +103,7 @@ impl Output {
 
     /// Writes one log line to stderr (the demo's step log, the emulator banner).
     pub(crate) fn log(&self, line: &str) {
-        let line = self.scrub(line);
+        let line = heygen_core::redact::redact_secrets(&self.scrub(line));
         let mut stderr = std::io::stderr().lock();
         let _ = writeln!(stderr, "{line}");
         let _ = stderr.flush();

@@ -56,11 +56,12 @@ impl Spinner {
 }
 
 /// A byte progress bar for an upload, or `None` when stderr is not a terminal.
-pub(crate) fn upload_bar(label: &str) -> (Option<ProgressBar>, Option<Progress>) {
+/// `total` is the file size in bytes.
+pub(crate) fn upload_bar(label: &str, total: u64) -> (Option<ProgressBar>, Option<Progress>) {
     if !enabled() {
         return (None, None);
     }
-    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
         "{msg} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
     ) {

@@ -144,7 +144,7 @@ pub(crate) fn resolve(
                     .map_err(|e| Failure::from(e.within(param)))?;
                 return Ok((input, None));
             }
-            let (bar, callback) = progress::upload_bar("uploading");
+            let (bar, callback) = progress::upload_bar("uploading", size);
             let result = backend.upload(UploadSource::File(&path), callback);
             if let Some(bar) = bar {
                 bar.finish_and_clear();

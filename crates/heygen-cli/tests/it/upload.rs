@@ -136,6 +136,37 @@ fn files_above_32_mb_go_through_direct_upload_with_bounded_memory() {
         assert_eq!(count(&emu, "POST", "/v3/assets/direct-uploads"), 1);
         assert_eq!(count(&emu, "PUT", "/"), 1);
     }
+
+    // A direct upload that fails after the asset was created names the asset.
+    emu.reset();
+    emu.inject(heygen_emulator::FaultRule::new(
+        "/v3/assets/*/complete",
+        heygen_emulator::Fault::Status {
+            status: 500,
+            code: Some("internal_error".to_owned()),
+            message: None,
+            retry_after: None,
+        },
+    ));
+    for transport in TRANSPORTS {
+        let (code, stdout, stderr, _) = run_measured(&[
+            "--base-url",
+            &base,
+            "--transport",
+            transport,
+            "--max-retries",
+            "0",
+            "asset",
+            "upload",
+            file,
+        ]);
+        assert_eq!(code, 1, "{stdout}{stderr}");
+        assert_eq!(stdout, "");
+        let error: serde_json::Value = serde_json::from_str(stderr.trim()).unwrap();
+        assert_eq!(error["error"]["code"], "internal_error", "{stderr}");
+        assert_eq!(error["error"]["status"], 500);
+        assert!(error["error"]["asset_id"].is_string(), "{stderr}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
