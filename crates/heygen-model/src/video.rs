@@ -800,8 +800,10 @@ impl ListVideosQuery {
 pub struct CreateVideoResponse {
     /// Id to poll with `GET /v3/videos/{video_id}`.
     pub video_id: VideoId,
-    /// Initial status, often `waiting` or `pending`.
-    pub status: VideoStatus,
+    /// Initial status, often `waiting` or `pending`; `None` when the answer carries none (some
+    /// replayed idempotent answers omit it). Poll `GET /v3/videos/{video_id}` for the real state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<VideoStatus>,
     /// Container format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
