@@ -18,7 +18,7 @@ use crate::cli::{
 };
 use crate::failure::Failure;
 use crate::output::{ListOutput, Output};
-use crate::wait::{self, WaitError, Waitable};
+use crate::wait::{self, WaitError};
 use crate::{progress, source};
 
 /// Everything a command needs.
@@ -173,7 +173,7 @@ pub(crate) fn wait_video(
 
 /// Turns a wait outcome into the value or the failure; a deadline prints the last state on
 /// stdout first. Every failure carries the resource id under `key`.
-fn waited<T: Waitable + Serialize>(
+fn waited<T: Serialize>(
     out: &Output,
     key: &'static str,
     id: &str,

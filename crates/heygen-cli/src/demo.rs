@@ -146,7 +146,10 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
         "[7/7] video {} from the twin's look {} ({}); rendering",
         created.video_id,
         twin.look_id,
-        created.status.as_ref().map_or("status not reported", |s| s.as_str())
+        created
+            .status
+            .as_ref()
+            .map_or("status not reported", |s| s.as_str())
     ));
     let mut seen = Vec::new();
     let video = wait_video(backend, &created.video_id, &poll, "rendering", &mut |s| {

@@ -1,99 +1,15 @@
-//! Waits for avatar training and video rendering, driven by the core's [`Poller`]: the CLI only
-//! sends the status checks (through the chosen backend), sleeps, and shows the status.
+//! Waits for avatar training and video rendering, driven by the core's [`Poller`] and its
+//! [`Pollable`] reading of each resource: the CLI only sends the status checks (through the
+//! chosen backend), sleeps, and shows the status.
 //!
 //! Unlike a plain SDK wait, this keeps the last state seen so a `--wait` that reaches its
 //! deadline can still print it on stdout.
 
 use std::time::{Duration, Instant};
 
-use heygen_core::{Error, Observation, Poll, PollPolicy, Pollable, Poller, WaitGoal};
-use heygen_model::{AvatarGroup, AvatarStatus, Video, VideoStatus};
+use heygen_core::{Error, Poll, PollPolicy, Pollable, Poller, WaitGoal};
 
 use crate::progress::Spinner;
-
-/// A resource the CLI can wait for.
-pub(crate) trait Waitable: Clone {
-    /// The resource kind in errors (`avatar group`, `video`).
-    const RESOURCE: &'static str;
-    /// What the status means.
-    fn observation(&self) -> Observation;
-    /// The status as sent.
-    fn status_text(&self) -> Option<String>;
-}
-
-impl Waitable for AvatarGroup {
-    const RESOURCE: &'static str = "avatar group";
-
-    fn observation(&self) -> Observation {
-        match &self.status {
-            Some(AvatarStatus::Completed) => Observation::Completed,
-            Some(AvatarStatus::Failed) => Observation::Failed {
-                code: self
-                    .error
-                    .as_ref()
-                    .map(|e| e.code.clone())
-                    .filter(|c| !c.is_empty()),
-                message: self
-                    .error
-                    .as_ref()
-                    .map(|e| e.message.clone())
-                    .filter(|m| !m.is_empty()),
-            },
-            Some(AvatarStatus::PendingConsent) => Observation::PendingConsent,
-            _ => Observation::InProgress,
-        }
-    }
-
-    fn status_text(&self) -> Option<String> {
-        self.status.as_ref().map(|s| s.as_str().to_owned())
-    }
-}
-
-impl Waitable for Video {
-    const RESOURCE: &'static str = "video";
-
-    fn observation(&self) -> Observation {
-        match &self.status {
-            VideoStatus::Completed => Observation::Completed,
-            VideoStatus::Failed => Observation::Failed {
-                code: self
-                    .failure_code
-                    .clone()
-                    .or_else(|| self.error.as_ref().map(|e| e.code.clone()))
-                    .filter(|c| !c.is_empty()),
-                message: self
-                    .failure_message
-                    .clone()
-                    .or_else(|| self.error.as_ref().map(|e| e.message.clone()))
-                    .filter(|m| !m.is_empty()),
-            },
-            _ => Observation::InProgress,
-        }
-    }
-
-    fn status_text(&self) -> Option<String> {
-        Some(self.status.as_str().to_owned())
-    }
-}
-
-/// Adapts a [`Waitable`] to the core's [`Pollable`].
-struct Checked<T> {
-    observation: Observation,
-    status: Option<String>,
-    value: T,
-}
-
-impl<T: Waitable> Pollable for Checked<T> {
-    const RESOURCE: &'static str = T::RESOURCE;
-
-    fn observe(&self) -> Observation {
-        self.observation.clone()
-    }
-
-    fn raw_status(&self) -> Option<&str> {
-        self.status.as_deref()
-    }
-}
 
 /// How a wait ended without success.
 #[derive(Debug)]
@@ -115,7 +31,7 @@ pub(crate) fn wait_for<T, F>(
     mut on_status: impl FnMut(&str),
 ) -> Result<T, WaitError<T>>
 where
-    T: Waitable,
+    T: Pollable + Clone,
     F: FnMut() -> Result<T, Error>,
 {
     let started = Instant::now();
@@ -127,7 +43,7 @@ where
     let outcome = loop {
         let poll = match check() {
             Ok(value) => {
-                let status = value.status_text();
+                let status = value.raw_status().map(str::to_owned);
                 if status != last_status {
                     if let Some(text) = &status {
                         spinner.status(text);
@@ -136,18 +52,13 @@ where
                     last_status.clone_from(&status);
                 }
                 last = Some(value.clone());
-                let checked = Checked {
-                    observation: value.observation(),
-                    status,
-                    value,
-                };
-                poller.on_status(checked, started.elapsed())
+                poller.on_status(value, started.elapsed())
             }
             Err(error) => poller.on_error(error, started.elapsed()),
         };
         match poll {
             Poll::Wait(delay) => std::thread::sleep(delay),
-            Poll::Done(checked) | Poll::PendingConsent(checked) => break Ok(checked.value),
+            Poll::Done(value) | Poll::PendingConsent(value) => break Ok(value),
             Poll::Failed(error) => break Err(WaitError { error, last }),
         }
     };
