@@ -5,7 +5,11 @@
 //! Against the emulator the consent is approved here, standing in for the person in the
 //! footage; against the real API, open the printed link.
 
-#![allow(clippy::print_stdout, reason = "an example prints its results")]
+#![allow(
+    clippy::print_stdout,
+    clippy::redundant_closure_for_method_calls,
+    reason = "an example prints its results, with readable closures"
+)]
 
 mod common;
 

@@ -2,7 +2,11 @@
 //!
 //! `cargo run -p heygen-async --example async_photo_avatar [image.png]`
 
-#![allow(clippy::print_stdout, reason = "an example prints its results")]
+#![allow(
+    clippy::print_stdout,
+    clippy::redundant_closure_for_method_calls,
+    reason = "an example prints its results, with readable closures"
+)]
 
 mod common;
 
