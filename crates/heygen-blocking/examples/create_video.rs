@@ -1,0 +1,47 @@
+//! Creates an avatar video with the first public look and waits until it is rendered.
+//!
+//! `cargo run -p heygen-blocking --example create_video`
+#![allow(clippy::print_stdout, reason = "examples print their results")]
+
+mod common;
+
+use heygen_core::redact::redact_url;
+use heygen_model::{CreateAvatarVideo, ListLooksQuery, Ownership};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let common::Setup {
+        client,
+        emulator: _emulator,
+    } = common::setup()?;
+    let page = client
+        .looks()
+        .list(ListLooksQuery::new().ownership(Ownership::Public).limit(1))?;
+    let look = page.data.into_iter().next().ok_or("no public look")?;
+    println!("using look {} ({})", look.id, look.name);
+    let request = CreateAvatarVideo::new(look.id)
+        .script("Hello from heygen-rs, the blocking client.")
+        .title("heygen-blocking example");
+    let created = client.videos().create(request)?;
+    println!(
+        "video {} created ({})",
+        created.video_id,
+        created
+            .status
+            .as_ref()
+            .map_or("status not reported", |s| s.as_str())
+    );
+    let video = client.wait_for_video(&created.video_id)?;
+    println!(
+        "video {} is {}; duration {} s; url {}",
+        video.id,
+        video.status.as_str(),
+        video
+            .duration
+            .map_or_else(|| "?".to_owned(), |d| d.to_string()),
+        video
+            .video_url
+            .as_ref()
+            .map_or_else(|| "none".to_owned(), |u| redact_url(u.as_str()))
+    );
+    Ok(())
+}
