@@ -184,8 +184,8 @@ fn config(global: &GlobalArgs) -> Result<Config, Failure> {
     let mut builder = Config::builder()
         .api_key(key)
         .user_agent(concat!("heygen-cli/", env!("CARGO_PKG_VERSION")));
-    if let Some(url) = &global.base_url {
-        builder = builder.base_url(url.clone());
+    if let Some(url) = global.base_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        builder = builder.base_url(url);
     }
     if let Some(secs) = global.request_timeout {
         let each = Duration::from_secs_f64(secs);

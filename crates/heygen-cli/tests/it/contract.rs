@@ -664,3 +664,56 @@ fn human_output_is_a_table() {
         );
     }
 }
+
+#[test]
+fn a_403_exits_3() {
+    let emu = emulator(1.0);
+    emu.inject(FaultRule::new(
+        "/v3/avatars",
+        Fault::Status {
+            status: 403,
+            code: None,
+            message: None,
+            retry_after: None,
+        },
+    ));
+    for transport in TRANSPORTS {
+        let error = api(&emu, transport, &["avatar", "list"]).failed(3, "forbidden");
+        assert_eq!(error["status"], 403);
+    }
+}
+
+#[test]
+fn a_failed_render_exits_1_with_the_video_id() {
+    let emu = emulator(600.0);
+    let look = public_look(&emu);
+    for transport in TRANSPORTS {
+        let run = api(
+            &emu,
+            transport,
+            &[
+                "--poll-interval",
+                "0.1",
+                "video",
+                "create",
+                "--avatar-id",
+                &look,
+                "--script",
+                "Hi",
+                "--title",
+                "doomed [fail]",
+                "--wait",
+                "--timeout",
+                "30",
+            ],
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        assert_eq!(run.stdout, "");
+        let error = run.error();
+        assert!(error["video_id"].is_string(), "{run:?}");
+        assert!(
+            error["message"].as_str().unwrap().contains("failed"),
+            "{run:?}"
+        );
+    }
+}
