@@ -49,8 +49,17 @@ impl Output {
     /// cannot be told apart from ordinary text.
     pub(crate) fn add_secret(&mut self, secret: &str) {
         let secret = secret.trim();
-        if secret.len() >= 6 && !self.secrets.iter().any(|s| s == secret) {
-            self.secrets.push(secret.to_owned());
+        if secret.len() < 6 {
+            return;
+        }
+        // The text as written, and as it appears inside a JSON string.
+        let escaped = serde_json::to_string(secret)
+            .ok()
+            .and_then(|quoted| Some(quoted.get(1..quoted.len().checked_sub(1)?)?.to_owned()));
+        for form in [Some(secret.to_owned()), escaped].into_iter().flatten() {
+            if !self.secrets.contains(&form) {
+                self.secrets.push(form);
+            }
         }
     }
 
@@ -142,6 +151,11 @@ mod tests {
         assert_eq!(
             out.scrub("key hg_test_KEY and hg_test_KEY, ab"),
             "key <redacted> and <redacted>, ab"
+        );
+        out.add_secret("quote\"key\\x");
+        assert_eq!(
+            out.scrub(r#"{"m":"quote\"key\\x"}"#),
+            r#"{"m":"<redacted>"}"#
         );
     }
 }
