@@ -98,17 +98,54 @@ fn ci() -> Result<(), String> {
     Ok(())
 }
 
+/// The footprint probes, each built alone with the `release-small` profile so that features
+/// are not unified across them.
+const FOOTPRINT_PROBES: [&str; 4] = [
+    "heygen-footprint-blocking",
+    "heygen-footprint-async",
+    "heygen-footprint-ureq",
+    "heygen-footprint-hyper",
+];
+
+/// `cargo xtask bench [--quick] [--no-footprint] [other heygen-bench options]`.
+///
+/// Builds `heygen-bench` in release mode and the footprint probes with the `release-small`
+/// profile, then runs the benchmarks from the workspace root. The report goes to stdout and
+/// `target/bench/report.md`.
 fn bench(args: &[String]) -> Result<(), String> {
-    if !workspace_root().join("crates/heygen-bench").exists() {
+    let root = workspace_root();
+    if !root.join("crates/heygen-bench").exists() {
         return Err("the benchmark crate `crates/heygen-bench` does not exist yet".to_owned());
     }
+    let started = std::time::Instant::now();
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let footprint = !args.iter().any(|a| a == "--no-footprint");
+    let mut forwarded: Vec<String> = args
+        .iter()
+        .filter(|a| a.as_str() != "--no-footprint")
+        .cloned()
+        .collect();
     cargo(&["build", "--release", "-p", "heygen-bench", "--bins"], &[])?;
-    let binary = workspace_root().join("target/release/heygen-bench");
+    if footprint {
+        for probe in FOOTPRINT_PROBES {
+            cargo(&["build", "--profile", "release-small", "-p", probe], &[])?;
+        }
+        forwarded.push("--footprint-dir".to_owned());
+        forwarded.push(target.join("release-small").display().to_string());
+    }
+    let built = started.elapsed();
+    let binary = target.join("release").join("heygen-bench");
     let status = Command::new(&binary)
-        .args(args)
-        .current_dir(workspace_root())
+        .args(&forwarded)
+        .current_dir(&root)
         .status()
         .map_err(|error| format!("could not run {}: {error}", binary.display()))?;
+    eprintln!(
+        "xtask bench: built in {:.0?}, ran in {:.0?}",
+        built,
+        started.elapsed().saturating_sub(built)
+    );
     if status.success() {
         Ok(())
     } else {
