@@ -28,6 +28,19 @@
 //! - Uploads stream from files or readers with bounded memory; a consumed reader is never
 //!   replayed (path-based methods re-open the file instead).
 //! - Other HTTP clients plug in through [`Transport`], which closures implement.
+//!
+//! # Uploads
+//! - Multipart (`POST /v3/assets`, at most 32 MB): the core frames the body; the transport
+//!   streams prefix, file and suffix with the exact `Content-Length`.
+//! - Direct upload (any size): the asset is created with the exact size only; the SHA-256 is
+//!   computed while the `PUT` streams the file (one pass, constant memory) and sent with
+//!   `POST /v3/assets/{asset_id}/complete`, where the API checks it. The `PUT` goes to the
+//!   returned URL byte for byte with only the returned headers and no credentials. A failed
+//!   `PUT` or complete is [`Error::UploadFailed`] naming the asset.
+//! - Inline base64 (small files, [`DEFAULT_INLINE_THRESHOLD`] by default): the file is encoded
+//!   straight into the JSON request body, one buffer, no intermediate string.
+//! - [`Client::create_avatar_from_file`] picks among the three by size;
+//!   [`Client::with_progress`] reports bytes sent.
 
 mod client;
 mod handles;

@@ -157,7 +157,28 @@ impl FileInfo {
     }
 }
 
-/// A body read from a caller's reader: once, never replayed.
+/// A reader that records whether any byte was read from it.
+struct Tracked<'a> {
+    inner: &'a mut dyn Read,
+    consumed: &'a mut bool,
+}
+
+impl Read for Tracked<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            *self.consumed = true;
+        }
+        Ok(n)
+    }
+}
+
+fn consumed_error() -> io::Error {
+    io::Error::other("the reader was already consumed; re-open the file to send it again")
+}
+
+/// A body read from a caller's reader: never replayed once a byte was read (an attempt that
+/// failed before reading, such as a refused connection, may open it again).
 pub(crate) struct ReaderSource<R> {
     reader: R,
     used: bool,
@@ -175,10 +196,12 @@ impl<R: Read> ReaderSource<R> {
 impl<R: Read> BodySource for ReaderSource<R> {
     fn open(&mut self) -> io::Result<Box<dyn Read + '_>> {
         if self.used {
-            return Err(io::Error::other("the reader was already consumed"));
+            return Err(consumed_error());
         }
-        self.used = true;
-        Ok(Box::new(&mut self.reader))
+        Ok(Box::new(Tracked {
+            inner: &mut self.reader,
+            consumed: &mut self.used,
+        }))
     }
 
     fn replayable(&self) -> bool {
@@ -258,10 +281,12 @@ impl<R: Read> BodySource for HashingSource<R> {
             Origin::Path(path) => Box::new(File::open(path)?),
             Origin::Reader { reader, used } => {
                 if *used {
-                    return Err(io::Error::other("the reader was already consumed"));
+                    return Err(consumed_error());
                 }
-                *used = true;
-                Box::new(reader)
+                Box::new(Tracked {
+                    inner: reader,
+                    consumed: used,
+                })
             }
         };
         Ok(Box::new(HashingReader {

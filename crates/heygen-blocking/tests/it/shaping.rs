@@ -284,3 +284,61 @@ fn a_transport_failure_maps_to_the_core_kind() {
     assert_eq!(err.transport_kind(), Some(TransportErrorKind::Connect));
     assert_eq!(seen.lock().unwrap().len(), 2);
 }
+
+/// A transport that refuses the first connection without touching the body, then reads it.
+struct RefuseOnce {
+    calls: std::sync::atomic::AtomicUsize,
+    received: Mutex<Vec<usize>>,
+}
+
+impl heygen_blocking::Transport for RefuseOnce {
+    fn send(
+        &self,
+        request: Request<heygen_blocking::RequestBody<'_>>,
+        _options: &heygen_blocking::SendOptions,
+    ) -> Result<Response<Bytes>, TransportError> {
+        if self
+            .calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            == 0
+        {
+            return Err(TransportError::msg(TransportErrorKind::Connect, "refused"));
+        }
+        let body = request.into_body().into_bytes().unwrap();
+        self.received.lock().unwrap().push(body.len());
+        Ok(json(
+            200,
+            r#"{"data":{"asset_id":"asset_0001","url":"https://x/a","mime_type":"image/png","size_bytes":16}}"#,
+        ))
+    }
+}
+
+/// Shares one [`RefuseOnce`] between the client and the test.
+struct Shared(Arc<RefuseOnce>);
+impl heygen_blocking::Transport for Shared {
+    fn send(
+        &self,
+        request: Request<heygen_blocking::RequestBody<'_>>,
+        options: &heygen_blocking::SendOptions,
+    ) -> Result<Response<Bytes>, TransportError> {
+        self.0.send(request, options)
+    }
+}
+
+#[test]
+fn an_unread_reader_may_be_sent_again_after_a_refused_connection() {
+    let transport = Arc::new(RefuseOnce {
+        calls: std::sync::atomic::AtomicUsize::new(0),
+        received: Mutex::new(Vec::new()),
+    });
+    let client = Client::with_transport(config(2), Shared(transport.clone()));
+    let file = b"\x89PNG\r\n\x1a\n01234567";
+    let asset = client
+        .assets()
+        .upload(&file[..], "photo.png", "image/png", 16)
+        .unwrap();
+    assert_eq!(asset.asset_id.as_str(), "asset_0001");
+    let received = transport.received.lock().unwrap();
+    assert_eq!(received.len(), 1);
+    assert!(received[0] > 16, "framing plus the 16 file bytes");
+}
