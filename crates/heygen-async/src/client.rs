@@ -128,11 +128,13 @@ impl Client {
     /// Runs one logical call with an in-memory body.
     pub(crate) async fn execute<O: Operation>(&self, operation: O) -> Result<O::Output, Error> {
         let call = Call::new(operation, self.config(), entropy())?;
-        self.drive(call, |_| Some(RequestBody::default())).await
+        self.drive(call, |built| Some(RequestBody::full(built)))
+            .await
     }
 
-    /// Runs one logical call; `body` gives the body for attempt `n` (0-based), or `None` when
-    /// the body cannot be produced again (the last error is returned then).
+    /// Runs one logical call; `body` gets the body the core built (empty for streamed
+    /// operations) and gives the body to send for the next attempt, or `None` when the body
+    /// cannot be produced again (the last error is returned then).
     pub(crate) async fn drive<O, B>(
         &self,
         mut call: Call<O>,
@@ -140,21 +142,15 @@ impl Client {
     ) -> Result<O::Output, Error>
     where
         O: Operation,
-        B: FnMut(u32) -> Option<RequestBody>,
+        B: FnMut(Bytes) -> Option<RequestBody>,
     {
         let started = Instant::now();
-        let streamed = call.operation().streams_body();
         loop {
-            let Some(next_body) = body(call.attempts()) else {
+            let (parts, built) = call.request().clone().into_parts();
+            let Some(request_body) = body(built) else {
                 return Err(call
                     .take_last_error()
                     .unwrap_or_else(|| Error::transport(TransportErrorKind::Body, None)));
-            };
-            let (parts, in_memory) = call.request().clone().into_parts();
-            let request_body = if streamed {
-                next_body
-            } else {
-                RequestBody::full(in_memory)
             };
             let request = Request::from_parts(parts, request_body);
             let options = SendOptions::new(

@@ -8,9 +8,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt as _;
-use heygen_core::ops::{CompleteUpload, CreateDirectUpload, DirectUploadPut, UploadAsset};
+use heygen_core::ops::{
+    CompleteUpload, CreateAvatar, CreateConsent, CreateDirectUpload, DirectUploadPut, UploadAsset,
+};
 use heygen_core::upload::{MAX_MULTIPART_FILE_BYTES, Sha256, sniff_media_type};
-use heygen_core::{Call, Error};
+use heygen_core::{Call, Error, Operation};
+use heygen_model::Base64Data;
 use heygen_model::{
     Asset, AssetId, AssetInput, AvatarGroupId, CompleteUploadRequest, CompletedUpload,
     ConsentResponse, CreateAvatarResponse, CreateConsentRequest, CreateDigitalTwin,
@@ -451,27 +454,90 @@ impl Assets<'_> {
             .await
     }
 
-    /// The input for a file: inline base64 up to the inline threshold, otherwise an uploaded
-    /// asset (multipart up to 32 MB, direct upload above).
-    async fn input_from_file(
+    /// Sends the operation `make` builds around a file: inline base64 up to the threshold
+    /// (encoded straight into the request body, in one pass over the file), otherwise an
+    /// uploaded asset (multipart up to 32 MB, direct upload above).
+    async fn with_file<O: Operation>(
         self,
         path: &Path,
-    ) -> Result<(AssetInput, Option<AssetId>, UploadMethod), Error> {
+        make: impl Fn(AssetInput) -> O,
+    ) -> Result<(O::Output, Option<AssetId>, UploadMethod), Error> {
         let facts = file_facts(path).await?;
         if facts.size > 0 && facts.size <= self.client.uploads().inline_threshold {
-            let bytes = tokio::fs::read(path)
-                .await
-                .map_err(|e| io_error(path, &e))?;
-            let input = AssetInput::base64_from_bytes(facts.media_type.as_str(), &bytes)?;
-            return Ok((input, None, UploadMethod::Inline));
+            let op = make(placeholder_input(&facts.media_type)?);
+            let call = Call::new(op, self.client.config(), entropy())?;
+            let body = splice_base64(call.request().body(), path, facts.size).await?;
+            let output = self
+                .client
+                .drive(call, move |_built| Some(RequestBody::full(body.clone())))
+                .await?;
+            return Ok((output, None, UploadMethod::Inline));
         }
         let (asset_id, method) = self.upload_facts(path, &facts).await?;
-        Ok((
-            AssetInput::asset_id(asset_id.clone()),
-            Some(asset_id),
-            method,
-        ))
+        let output = self
+            .client
+            .execute(make(AssetInput::asset_id(asset_id.clone())))
+            .await?;
+        Ok((output, Some(asset_id), method))
     }
+}
+
+/// A valid base64 stand-in (the bytes `HEYGEN_INLINE_DATA`) that the encoded file replaces in
+/// the serialized request.
+const PLACEHOLDER: &str = "SEVZR0VOX0lOTElORV9EQVRB";
+
+fn placeholder_input(media_type: &str) -> Result<AssetInput, Error> {
+    Ok(AssetInput::Base64 {
+        media_type: media_type.to_owned(),
+        data: Base64Data::from_base64(PLACEHOLDER)?,
+    })
+}
+
+/// The built JSON body with the placeholder replaced by the file's bytes as base64, encoded
+/// chunk by chunk straight into the one output buffer.
+async fn splice_base64(built: &[u8], path: &Path, size: u64) -> Result<Bytes, Error> {
+    use std::io::Write as _;
+    let needle = format!("\"{PLACEHOLDER}\"");
+    let pos = built
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+        .ok_or_else(|| {
+            Error::invalid_request(Some("file"), "the request has no inline data slot")
+        })?;
+    let base64_len = usize::try_from(size.div_ceil(3).saturating_mul(4)).map_err(|_| {
+        Error::invalid_request(Some("file"), "the file is too large to send inline")
+    })?;
+    let mut out = Vec::with_capacity(built.len() - PLACEHOLDER.len() + base64_len);
+    out.extend_from_slice(&built[..=pos]);
+    let mut file = open_all(path, size).await?;
+    let mut chunk = vec![0u8; 48 * 1024];
+    let mut read = 0u64;
+    {
+        let mut encoder =
+            base64::write::EncoderWriter::new(&mut out, &base64::engine::general_purpose::STANDARD);
+        while read < size {
+            let n = file
+                .read(&mut chunk)
+                .await
+                .map_err(|e| io_error(path, &e))?;
+            if n == 0 {
+                break;
+            }
+            read += n as u64;
+            encoder
+                .write_all(&chunk[..n])
+                .map_err(|e| io_error(path, &e))?;
+        }
+        encoder.finish().map_err(|e| io_error(path, &e))?;
+    }
+    if read != size {
+        return Err(Error::invalid_request(
+            Some("file"),
+            "the file changed size while it was read",
+        ));
+    }
+    out.extend_from_slice(&built[pos + 1 + PLACEHOLDER.len()..]);
+    Ok(Bytes::from(out))
 }
 
 fn check_max_bytes(upload: &DirectUpload, size: u64) -> Result<(), Error> {
@@ -509,19 +575,15 @@ impl Client {
         name: &str,
         path: impl AsRef<Path>,
     ) -> Result<AvatarFromFile, Error> {
-        let (input, asset_id, method) = self.assets().input_from_file(path.as_ref()).await?;
-        let avatar = match kind {
-            AvatarFileKind::Photo => {
-                self.avatars()
-                    .create(CreatePhotoAvatar::new(name, input))
-                    .await?
-            }
-            AvatarFileKind::DigitalTwin => {
-                self.avatars()
-                    .create(CreateDigitalTwin::new(name, input))
-                    .await?
-            }
-        };
+        let (avatar, asset_id, method) = self
+            .assets()
+            .with_file(path.as_ref(), |input| match kind {
+                AvatarFileKind::DigitalTwin => {
+                    CreateAvatar::new(CreateDigitalTwin::new(name, input))
+                }
+                AvatarFileKind::Photo => CreateAvatar::new(CreatePhotoAvatar::new(name, input)),
+            })
+            .await?;
         Ok(AvatarFromFile {
             avatar,
             asset_id,
@@ -540,10 +602,14 @@ impl Client {
         group_id: &AvatarGroupId,
         path: impl AsRef<Path>,
     ) -> Result<(ConsentResponse, Option<AssetId>), Error> {
-        let (input, asset_id, _) = self.assets().input_from_file(path.as_ref()).await?;
-        let response = self
-            .avatars()
-            .create_consent(group_id, CreateConsentRequest::new().consent_video(input))
+        let (response, asset_id, _) = self
+            .assets()
+            .with_file(path.as_ref(), |input| {
+                CreateConsent::new(
+                    group_id.clone(),
+                    CreateConsentRequest::new().consent_video(input),
+                )
+            })
             .await?;
         Ok((response, asset_id))
     }

@@ -200,3 +200,41 @@ async fn a_multipart_upload_streams_from_a_reader() {
     assert!(err.to_string().contains("direct"), "{err}");
     assert_eq!(emu.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn transport_failures_map_to_the_core_kinds() {
+    // Nothing listens: connect refused.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let config = Config::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .api_key("k")
+        .retry_policy(heygen_async::RetryPolicy::never())
+        .build()
+        .unwrap();
+    let err = Client::new(config).unwrap().users().me().await.unwrap_err();
+    assert_eq!(
+        err.transport_kind(),
+        Some(heygen_async::TransportErrorKind::Connect),
+        "{err:?}"
+    );
+
+    // TLS to a plain-HTTP server: the handshake fails.
+    let emu = Emulator::start_async(EmulatorOptions::default())
+        .await
+        .unwrap();
+    let config = Config::builder()
+        .base_url(emu.base_url().replace("http://", "https://"))
+        .api_key(emu.api_key())
+        .retry_policy(heygen_async::RetryPolicy::never())
+        .build()
+        .unwrap();
+    let err = Client::new(config).unwrap().users().me().await.unwrap_err();
+    assert_eq!(
+        err.transport_kind(),
+        Some(heygen_async::TransportErrorKind::Tls),
+        "{err:?}"
+    );
+    assert!(!format!("{err:?}").contains(emu.api_key()));
+}

@@ -263,3 +263,30 @@ fn the_client_is_send_sync_and_cheap_to_clone() {
     assert_send(&client.videos().get(&vid));
     assert_send(&client.looks().list_all(ListLooksQuery::new()));
 }
+
+#[tokio::test]
+async fn a_small_file_goes_inline_as_base64_in_one_json_body() {
+    use base64::Engine as _;
+    let (client, seen) = mock(vec![Ok((
+        200,
+        r#"{"data":{"avatar_item":{"id":"look_0001","group_id":"grp_0001","avatar_type":"photo_avatar"},"avatar_group":{"id":"grp_0001","name":"P","created_at":1,"looks_count":1}}}"#,
+    ))]);
+    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    png.extend((0..1000u32).map(|i| u8::try_from(i % 251).unwrap()));
+    let path = std::env::temp_dir().join(format!("heygen-async-inline-{}.png", std::process::id()));
+    std::fs::write(&path, &png).unwrap();
+    let made = client
+        .create_avatar_from_file(heygen_async::AvatarFileKind::Photo, "Photo A", &path)
+        .await
+        .unwrap();
+    std::fs::remove_file(&path).ok();
+    assert_eq!(made.method, heygen_async::UploadMethod::Inline);
+    assert!(made.asset_id.is_none());
+    let body: serde_json::Value = serde_json::from_slice(seen.lock().unwrap()[0].body()).unwrap();
+    assert_eq!(body["type"], "photo");
+    assert_eq!(body["name"], "Photo A");
+    assert_eq!(body["file"]["type"], "base64");
+    assert_eq!(body["file"]["media_type"], "image/png");
+    let data = body["file"]["data"].as_str().unwrap();
+    assert_eq!(data, base64::engine::general_purpose::STANDARD.encode(&png));
+}
