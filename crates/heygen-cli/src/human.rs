@@ -1,10 +1,11 @@
 //! `--human` rendering: aligned `field  value` lines for one resource, a table for lists.
+//!
+//! The JSON text is read back into an order-keeping tree so fields appear in the order the
+//! SDK's types declare them.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
-use serde_json::{Map, Value};
-
-use crate::output::is_blank;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// Columns shown for list items, in this order, when present in any item.
 const LIST_COLUMNS: &[&str] = &[
@@ -21,35 +22,136 @@ const LIST_COLUMNS: &[&str] = &[
     "created_at",
 ];
 
-/// Renders a `{"data": …}` document (or any object) as aligned lines.
-pub(crate) fn document(value: &Value) -> String {
-    let inner = value.get("data").unwrap_or(value);
+/// A JSON value whose objects keep their key order.
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    Null,
+    Text(String),
+    Scalar(String),
+    Array(Vec<Node>),
+    Object(Vec<(String, Node)>),
+}
+
+impl Node {
+    fn get(&self, key: &str) -> Option<&Node> {
+        match self {
+            Node::Object(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        match self {
+            Node::Null => true,
+            Node::Text(s) => s.is_empty(),
+            _ => false,
+        }
+    }
+
+    fn scalar(&self) -> String {
+        match self {
+            Node::Null => String::new(),
+            Node::Text(s) | Node::Scalar(s) => s.clone(),
+            Node::Array(items) => items
+                .iter()
+                .map(Node::scalar)
+                .collect::<Vec<_>>()
+                .join(", "),
+            Node::Object(fields) => fields
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.scalar()))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Scalar(v.to_string()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::Scalar(v.to_string()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::Scalar(v.to_string()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+        Ok(Node::Scalar(v.to_string()))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::Text(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Node, E> {
+        Ok(Node::Text(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut fields = Vec::new();
+        while let Some((key, value)) = map.next_entry::<String, Node>()? {
+            fields.push((key, value));
+        }
+        Ok(Node::Object(fields))
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+fn parse(json: &str) -> Node {
+    serde_json::from_str(json).unwrap_or(Node::Null)
+}
+
+/// Renders a `{"data": …}` document as aligned lines.
+pub(crate) fn document(json: &str) -> String {
+    let root = parse(json);
+    let inner = root.get("data").unwrap_or(&root);
     let mut out = String::new();
     match inner {
-        Value::Object(map) => fields(&mut out, map, ""),
+        Node::Object(fields) => {
+            let mut rows: Vec<(String, String)> = Vec::new();
+            flatten(fields, "", &mut rows);
+            let width = rows
+                .iter()
+                .map(|(k, _)| k.chars().count())
+                .max()
+                .unwrap_or(0);
+            for (key, value) in rows {
+                let _ = writeln!(out, "{key:<width$}  {value}");
+            }
+        }
         other => {
-            let _ = writeln!(out, "{}", scalar(other));
+            let _ = writeln!(out, "{}", other.scalar());
         }
     }
     out
 }
 
-fn fields(out: &mut String, map: &Map<String, Value>, prefix: &str) {
-    let mut rows: Vec<(String, String)> = Vec::new();
-    flatten(map, prefix, &mut rows);
-    let width = rows
-        .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(0);
-    for (key, value) in rows {
-        let _ = writeln!(out, "{key:<width$}  {value}");
-    }
-}
-
-fn flatten(map: &Map<String, Value>, prefix: &str, rows: &mut Vec<(String, String)>) {
-    for (key, value) in map {
-        if is_blank(value) {
+fn flatten(fields: &[(String, Node)], prefix: &str, rows: &mut Vec<(String, String)>) {
+    for (key, value) in fields {
+        if value.is_blank() {
             continue;
         }
         let name = if prefix.is_empty() {
@@ -58,38 +160,27 @@ fn flatten(map: &Map<String, Value>, prefix: &str, rows: &mut Vec<(String, Strin
             format!("{prefix}.{key}")
         };
         match value {
-            Value::Object(inner) => flatten(inner, &name, rows),
-            Value::Array(items) if items.is_empty() => {}
-            other => rows.push((name, scalar(other))),
+            Node::Object(inner) => flatten(inner, &name, rows),
+            Node::Array(items) if items.is_empty() => {}
+            other => rows.push((name, other.scalar())),
         }
-    }
-}
-
-fn scalar(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
-            items.iter().map(scalar).collect::<Vec<_>>().join(", ")
-        }
-        other => other.to_string(),
     }
 }
 
 /// Renders a list document as a table, followed by the next page token when there is one.
-pub(crate) fn list(value: &Value) -> String {
-    let empty = Vec::new();
-    let items = value
-        .get("data")
-        .and_then(Value::as_array)
-        .unwrap_or(&empty);
+pub(crate) fn list(json: &str) -> String {
+    let root = parse(json);
+    let items: &[Node] = match root.get("data") {
+        Some(Node::Array(items)) => items,
+        _ => &[],
+    };
     let columns: Vec<&str> = LIST_COLUMNS
         .iter()
         .copied()
         .filter(|c| {
             items
                 .iter()
-                .any(|i| i.get(*c).is_some_and(|v| !is_blank(v)))
+                .any(|i| i.get(c).is_some_and(|v| !v.is_blank()))
         })
         .collect();
     let mut out = String::new();
@@ -101,7 +192,7 @@ pub(crate) fn list(value: &Value) -> String {
             .map(|item| {
                 columns
                     .iter()
-                    .map(|c| item.get(*c).map(scalar).unwrap_or_default())
+                    .map(|c| item.get(c).map(Node::scalar).unwrap_or_default())
                     .collect()
             })
             .collect();
@@ -123,7 +214,7 @@ pub(crate) fn list(value: &Value) -> String {
             write_row(&mut out, row, &widths);
         }
     }
-    if let Some(token) = value.get("next_token").and_then(Value::as_str) {
+    if let Some(Node::Text(token)) = root.get("next_token") {
         let _ = writeln!(out, "next page: --token {token}");
     }
     out
@@ -139,24 +230,30 @@ fn write_row(out: &mut String, row: &[String], widths: &[usize]) {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     #[test]
-    fn a_resource_renders_as_aligned_fields() {
+    fn a_resource_renders_as_aligned_fields_in_declared_order() {
         let text = super::document(
-            &json!({"data": {"id": "grp_1", "name": "Ann", "error": null,
-            "nested": {"code": "x"}}}),
+            r#"{"data": {"name": "Ann", "id": "grp_1", "error": null, "nested": {"code": "x"},
+            "tags": ["a", "b"], "n": 1.5}}"#,
         );
         assert_eq!(
             text,
-            "id           grp_1\nname         Ann\nnested.code  x\n"
+            "name         Ann\nid           grp_1\nnested.code  x\ntags         a, b\nn            1.5\n"
         );
     }
 
     #[test]
     fn a_list_renders_as_a_table() {
-        let text = super::list(&json!({"data": [{"id": "a", "name": "Ann", "x": 1},
-            {"id": "bb", "name": "B"}], "has_more": true, "next_token": "t2"}));
+        let text = super::list(
+            r#"{"data": [{"name": "Ann", "id": "a", "x": 1}, {"id": "bb", "name": "B"}],
+            "has_more": true, "next_token": "t2"}"#,
+        );
         assert_eq!(text, "ID  NAME\na   Ann\nbb  B\nnext page: --token t2\n");
+    }
+
+    #[test]
+    fn garbage_renders_as_nothing_rather_than_panicking() {
+        assert_eq!(super::list("not json"), "(no items)\n");
+        assert_eq!(super::document("[1, 2"), "\n");
     }
 }

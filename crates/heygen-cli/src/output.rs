@@ -5,7 +5,6 @@
 use std::io::Write as _;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::failure::Failure;
 use crate::human;
@@ -85,18 +84,16 @@ impl Output {
     }
 
     fn emit<T: Serialize>(&self, value: &T, is_list: bool) -> Result<(), Failure> {
-        let text = if self.human {
-            let value = serde_json::to_value(value).map_err(|e| encode_failure(&e))?;
-            if is_list {
-                human::list(&value)
+        let mut text = serde_json::to_string(value).map_err(|e| encode_failure(&e))?;
+        if self.human {
+            text = if is_list {
+                human::list(&text)
             } else {
-                human::document(&value)
-            }
+                human::document(&text)
+            };
         } else {
-            let mut text = serde_json::to_string(value).map_err(|e| encode_failure(&e))?;
             text.push('\n');
-            text
-        };
+        }
         write_stdout(&self.scrub(&text));
         Ok(())
     }
@@ -132,11 +129,6 @@ fn encode_failure(error: &serde_json::Error) -> Failure {
         "cli_internal_error",
         format!("could not encode the result: {error}"),
     )
-}
-
-/// A JSON value with `null` members removed, for compact human output.
-pub(crate) fn is_blank(value: &Value) -> bool {
-    matches!(value, Value::Null) || matches!(value, Value::String(s) if s.is_empty())
 }
 
 #[cfg(test)]
