@@ -76,6 +76,99 @@ impl Report {
     }
 }
 
+/// The fields of two error summaries that must agree between clients.
+fn error_key(e: &crate::outcome::ErrorSummary) -> impl PartialEq + fmt::Debug + '_ {
+    (
+        e.kind.as_str(),
+        e.class.as_str(),
+        e.status,
+        e.api_code.as_deref(),
+        e.retryable,
+        e.timeout,
+        e.retry_after_secs,
+        e.transport_kind.as_deref(),
+        e.asset_id.is_some(),
+        e.has_request_id,
+    )
+}
+
+/// The shape of a success value: the same key sets and types at every level, and the same
+/// `status`, `state` and `count` values.
+fn same_shape(path: &str, left: &Value, right: &Value, problems: &mut Vec<String>) {
+    match (left, right) {
+        (Value::Object(x), Value::Object(y)) => {
+            let kx: Vec<_> = x.keys().collect();
+            let ky: Vec<_> = y.keys().collect();
+            if kx != ky {
+                problems.push(format!("{path}: keys {kx:?} vs {ky:?}"));
+                return;
+            }
+            for (k, v) in x {
+                let p = format!("{path}/{k}");
+                if matches!(k.as_str(), "status" | "state" | "count") && Some(v) != y.get(k) {
+                    problems.push(format!("{p}: {v} vs {}", y.get(k).unwrap_or(&Value::Null)));
+                } else if let Some(w) = y.get(k) {
+                    same_shape(&p, v, w, problems);
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                problems.push(format!("{path}: {} items vs {}", x.len(), y.len()));
+                return;
+            }
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                same_shape(&format!("{path}/{i}"), v, w, problems);
+            }
+        }
+        (x, y) if std::mem::discriminant(x) != std::mem::discriminant(y) => {
+            problems.push(format!("{path}: {x} vs {y}"));
+        }
+        _ => {}
+    }
+}
+
+impl Report {
+    /// Where two clients' runs of the table disagree: a scenario missing from one side,
+    /// success on one side and failure on the other, errors that differ in anything but their
+    /// text, or success values of another shape. Empty means parity.
+    pub fn parity_problems(&self, other: &Report) -> Vec<String> {
+        let mut problems = Vec::new();
+        for a in &self.results {
+            let Some(b) = other.results.iter().find(|b| b.name == a.name) else {
+                problems.push(format!("{}: missing on the other side", a.name));
+                continue;
+            };
+            match (&a.outcome, &b.outcome) {
+                (Some(Outcome::Err(x)), Some(Outcome::Err(y))) => {
+                    if error_key(x) != error_key(y) {
+                        problems.push(format!(
+                            "{}: {:?} vs {:?}",
+                            a.name,
+                            error_key(x),
+                            error_key(y)
+                        ));
+                    }
+                }
+                (Some(Outcome::Ok(x)), Some(Outcome::Ok(y))) => {
+                    let mut shape = Vec::new();
+                    same_shape("", x, y, &mut shape);
+                    problems.extend(shape.into_iter().map(|p| format!("{}: {p}", a.name)));
+                }
+                (x, y) => problems.push(format!(
+                    "{}: {} vs {}",
+                    a.name,
+                    x.as_ref()
+                        .map_or_else(|| "none".to_owned(), ToString::to_string),
+                    y.as_ref()
+                        .map_or_else(|| "none".to_owned(), ToString::to_string)
+                )),
+            }
+        }
+        problems
+    }
+}
+
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for r in &self.results {
@@ -477,4 +570,46 @@ fn fastrand_suffix() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn result(name: &'static str, outcome: Outcome) -> ScenarioResult {
+        ScenarioResult {
+            name,
+            about: "",
+            outcome: Some(outcome),
+            problems: Vec::new(),
+            requests: 1,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn parity_compares_shapes_and_error_fields() {
+        let a = Report {
+            results: vec![
+                result("ok", Outcome::Ok(json!({"id": "x", "status": "completed"}))),
+                result("err", Outcome::error(&Error::invalid_request(None, "a"))),
+            ],
+        };
+        let same = Report {
+            results: vec![
+                result("ok", Outcome::Ok(json!({"id": "y", "status": "completed"}))),
+                result("err", Outcome::error(&Error::invalid_request(None, "b"))),
+            ],
+        };
+        assert!(a.parity_problems(&same).is_empty());
+        let other = Report {
+            results: vec![
+                result("ok", Outcome::Ok(json!({"id": "x", "status": "failed"}))),
+                result("err", Outcome::Ok(json!({}))),
+            ],
+        };
+        assert_eq!(a.parity_problems(&other).len(), 2);
+        assert_eq!(a.parity_problems(&Report::default()).len(), 2);
+    }
 }
