@@ -76,17 +76,13 @@ impl Client {
         Self::new(builder.build()?)
     }
 
-    /// A client over any transport (a mock in tests, another HTTP stack).
+    /// A client over any transport (a mock in tests, another HTTP stack; see
+    /// [`crate::transport_fn`] for closures).
     pub fn with_transport(config: Config, transport: impl Transport) -> Self {
-        Self::with_shared_transport(config, Arc::new(transport))
-    }
-
-    /// A client over a transport that is already shared.
-    pub fn with_shared_transport(config: Config, transport: Arc<dyn Transport>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 config,
-                transport,
+                transport: Arc::new(transport),
                 uploads: UploadOptions::default(),
             }),
         }
@@ -105,11 +101,6 @@ impl Client {
     /// The upload settings, to change (copies the shared state if it is shared).
     pub(crate) fn uploads_mut(&mut self) -> &mut UploadOptions {
         &mut Arc::make_mut(&mut self.inner).uploads
-    }
-
-    /// The transport.
-    pub fn transport(&self) -> &Arc<dyn Transport> {
-        &self.inner.transport
     }
 
     /// Sends any core operation: the escape hatch for endpoints without a method here (see

@@ -264,7 +264,7 @@ pub struct Videos<'a> {
 }
 
 impl Videos<'_> {
-    /// `POST /v3/videos`: starts rendering a video; poll it with [`Videos::wait_for_video`].
+    /// `POST /v3/videos`: starts rendering a video; poll it with [`Client::wait_for_video`].
     ///
     /// # Errors
     /// Validation errors (nothing sent), transport and API errors.
