@@ -293,6 +293,23 @@ impl Read for Watched<'_> {
     }
 }
 
+impl UreqTransport {
+    /// Runs one request with the per-request timeouts.
+    fn run<S: ureq::AsSendBody>(
+        &self,
+        request: Request<S>,
+        options: &SendOptions,
+    ) -> Result<Response<ureq::Body>, ureq::Error> {
+        let request = self
+            .agent
+            .configure_request(request)
+            .timeout_global(Some(options.timeout))
+            .timeout_connect(Some(options.connect_timeout))
+            .build();
+        self.agent.run(request)
+    }
+}
+
 impl Transport for UreqTransport {
     fn send(
         &self,
@@ -301,18 +318,13 @@ impl Transport for UreqTransport {
     ) -> Result<Response<Bytes>, TransportError> {
         let (parts, body) = request.into_parts();
         let result = match body {
-            RequestBody::Bytes(bytes) => {
-                let request = Request::from_parts(parts, bytes.as_ref());
-                let request = self
-                    .agent
-                    .configure_request(request)
-                    .timeout_global(Some(options.timeout))
-                    .timeout_connect(Some(options.connect_timeout))
-                    .build();
-                self.agent
-                    .run(request)
-                    .map_err(|e| map_request_error(&e, false))
-            }
+            // No body at all (not an empty one), so a GET carries no `Content-Length: 0`.
+            RequestBody::Bytes(bytes) if bytes.is_empty() => self
+                .run(Request::from_parts(parts, ureq::SendBody::none()), options)
+                .map_err(|e| map_request_error(&e, false)),
+            RequestBody::Bytes(bytes) => self
+                .run(Request::from_parts(parts, bytes.as_ref()), options)
+                .map_err(|e| map_request_error(&e, false)),
             RequestBody::Stream { reader, length } => {
                 let mut watched = Watched {
                     inner: reader,
@@ -321,14 +333,7 @@ impl Transport for UreqTransport {
                 let result = {
                     let mut limited = (&mut watched).take(length);
                     let body = ureq::SendBody::from_reader(&mut limited);
-                    let request = Request::from_parts(parts, body);
-                    let request = self
-                        .agent
-                        .configure_request(request)
-                        .timeout_global(Some(options.timeout))
-                        .timeout_connect(Some(options.connect_timeout))
-                        .build();
-                    self.agent.run(request)
+                    self.run(Request::from_parts(parts, body), options)
                 };
                 let failed = watched.failed;
                 result.map_err(|e| map_request_error(&e, failed))

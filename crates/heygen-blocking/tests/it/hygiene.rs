@@ -210,3 +210,28 @@ fn a_stale_pooled_connection_is_retried_for_a_get() {
     assert_eq!(client.users().me().unwrap().username, "u");
     assert_eq!(connections.load(Ordering::Relaxed), 2);
 }
+
+#[test]
+fn api_requests_carry_the_key_and_no_ureq_defaults() {
+    let emu = Emulator::start(EmulatorOptions::default()).unwrap();
+    let client = client_for(&emu.base_url(), emu.api_key());
+    client.users().me().unwrap();
+    let log = emu.requests();
+    let get = &log[0];
+    assert_eq!(
+        get.headers.get("x-api-key").map(String::as_str),
+        Some("<redacted>")
+    );
+    let ua = get.headers.get("user-agent").cloned().unwrap_or_default();
+    assert!(ua.starts_with("heygen-rs/"), "{ua}");
+    assert!(
+        !get.headers.contains_key("content-length"),
+        "{:?}",
+        get.headers
+    );
+    assert!(!get.headers.contains_key("transfer-encoding"));
+    assert_eq!(
+        get.headers.get("accept-encoding").map(String::as_str),
+        Some("gzip")
+    );
+}
