@@ -238,3 +238,86 @@ async fn transport_failures_map_to_the_core_kinds() {
     );
     assert!(!format!("{err:?}").contains(emu.api_key()));
 }
+
+/// A tiny keep-alive HTTP/1.1 server that answers every request with the same user and counts
+/// the connections it accepts.
+async fn counting_server() -> (String, Arc<AtomicU64>) {
+    use tokio::io::AsyncWriteExt as _;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let connections = Arc::new(AtomicU64::new(0));
+    let counter = connections.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let body = br#"{"data":{"username":"pool","email":"pool@example.com"}}"#;
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let Ok(n) = socket.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        buf.drain(..end + 4);
+                        let head = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                            body.len()
+                        );
+                        if socket.write_all(head.as_bytes()).await.is_err()
+                            || socket.write_all(body).await.is_err()
+                        {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), connections)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_reuse_pooled_connections() {
+    let (base, connections) = counting_server().await;
+    let config = Config::builder()
+        .base_url(base)
+        .api_key("k")
+        .build()
+        .unwrap();
+    let client = Client::new(config).unwrap();
+    let wave = |client: Client| async move {
+        let mut tasks = Vec::new();
+        for _ in 0..32 {
+            let client = client.clone();
+            tasks.push(tokio::spawn(async move { client.users().me().await }));
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+    };
+    wave(client.clone()).await;
+    let after_first = connections.load(Ordering::SeqCst);
+    assert!((1..=32).contains(&after_first), "{after_first}");
+    // Sequential calls and a second wave reuse what the pool holds.
+    for _ in 0..16 {
+        client.users().me().await.unwrap();
+    }
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        after_first,
+        "sequential calls reused a connection"
+    );
+    wave(client.clone()).await;
+    println!(
+        "connections: {after_first} for the first 32 concurrent requests, {} after 80 requests",
+        connections.load(Ordering::SeqCst)
+    );
+}
