@@ -76,8 +76,8 @@ impl Client {
         Self::new(builder.build()?)
     }
 
-    /// A client over any transport (a mock in tests, another HTTP stack; see
-    /// [`crate::transport_fn`] for closures).
+    /// A client over any transport (a mock in tests, another HTTP stack; async closures implement
+    /// [`Transport`]).
     pub fn with_transport(config: Config, transport: impl Transport) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -119,7 +119,7 @@ impl Client {
     /// Runs one logical call with an in-memory body.
     pub(crate) async fn execute<O: Operation>(&self, operation: O) -> Result<O::Output, Error> {
         let call = Call::new(operation, self.config(), entropy())?;
-        self.drive(call, |built| Some(RequestBody::full(built)))
+        self.drive(call, |built| Some(RequestBody::Bytes(built)))
             .await
     }
 
@@ -145,12 +145,12 @@ impl Client {
             };
             let request = Request::from_parts(parts, request_body);
             let options = SendOptions::new(
-                call.connect_timeout(),
                 call.timeout(),
+                call.connect_timeout(),
                 call.limits().read_limit(),
             );
             let outcome =
-                tokio::time::timeout(call.timeout(), self.inner.transport.send(request, options))
+                tokio::time::timeout(call.timeout(), self.inner.transport.send(request, &options))
                     .await;
             let now = started.elapsed();
             let step = match outcome {
@@ -158,7 +158,10 @@ impl Client {
                     let (parts, bytes): (_, Bytes) = response.into_parts();
                     call.on_response(Response::from_parts(parts, &bytes[..]), now, jitter())
                 }
-                Ok(Err(error)) => call.on_error(error, now, jitter()),
+                Ok(Err(error)) => {
+                    let (kind, source) = error.into_parts();
+                    call.on_transport_error(kind, source, now, jitter())
+                }
                 Err(_elapsed) => {
                     call.on_transport_error(TransportErrorKind::Timeout, None, now, jitter())
                 }

@@ -20,7 +20,7 @@ use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
-use crate::transport::{BodyStream, RequestBody, SendOptions, Transport};
+use crate::transport::{BodyStream, RequestBody, SendOptions, Transport, TransportError};
 
 type HyperBody = UnsyncBoxBody<Bytes, BoxError>;
 
@@ -93,14 +93,14 @@ impl Transport for HyperTransport {
     async fn send(
         &self,
         request: Request<RequestBody>,
-        options: SendOptions,
-    ) -> Result<Response<Bytes>, Error> {
+        options: &SendOptions,
+    ) -> Result<Response<Bytes>, TransportError> {
         let (parts, body) = request.into_parts();
-        let body: HyperBody = match body.into_parts() {
-            Ok(bytes) => Full::new(bytes)
+        let body: HyperBody = match body {
+            RequestBody::Bytes(bytes) => Full::new(bytes)
                 .map_err(|never| match never {})
                 .boxed_unsync(),
-            Err((stream, length)) => StreamedBody {
+            RequestBody::Stream { stream, length } => StreamedBody {
                 stream,
                 remaining: length,
             }
@@ -212,7 +212,7 @@ fn body_source_failed(error: &(dyn StdError + 'static)) -> bool {
 }
 
 /// Maps a failure before the response head arrived.
-fn map_request_error(error: &hyper_util::client::legacy::Error) -> Error {
+fn map_request_error(error: &hyper_util::client::legacy::Error) -> TransportError {
     let root: &(dyn StdError + 'static) = error;
     let kind = if body_source_failed(root) {
         TransportErrorKind::Body
@@ -248,11 +248,11 @@ fn map_request_error(error: &hyper_util::client::legacy::Error) -> Error {
             },
         }
     };
-    Error::transport(kind, Some(opaque(root)))
+    TransportError::new(kind, Some(opaque(root)))
 }
 
 /// Maps a failure while reading the response body.
-fn map_body_error(error: &hyper::Error) -> Error {
+fn map_body_error(error: &hyper::Error) -> TransportError {
     let kind = if error.is_timeout() {
         TransportErrorKind::Timeout
     } else {
@@ -261,7 +261,7 @@ fn map_body_error(error: &hyper::Error) -> Error {
             _ => TransportErrorKind::Io,
         }
     };
-    Error::transport(kind, Some(opaque(error)))
+    TransportError::new(kind, Some(opaque(error)))
 }
 
 /// The error chain as text, so no hyper type leaks into the public error's source. hyper's

@@ -51,7 +51,7 @@ pub use heygen_core::{
 pub use hyper_transport::HyperTransport;
 pub use paging::{ItemStream, Waited};
 pub use resources::{Avatars, Looks, Users, Videos};
-pub use transport::{BodyStream, FnTransport, RequestBody, SendOptions, Transport, transport_fn};
+pub use transport::{BodyStream, RequestBody, SendOptions, Transport, TransportError};
 pub use upload::{
     Assets, AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, Progress, UploadMethod,
 };

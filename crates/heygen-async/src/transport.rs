@@ -2,7 +2,7 @@
 //!
 //! The client hands a transport a finished request (head plus a [`RequestBody`]) and the
 //! [`SendOptions`] of the call, and gets back the status, headers and raw (not decompressed)
-//! body bytes of **any** response, or an [`Error::Transport`] saying why no response came back.
+//! body bytes of **any** response, or a [`TransportError`] saying why no response came back.
 //! Everything else (timeouts over the whole exchange, retries, redirects, parsing) happens in
 //! the client and in `heygen-core`.
 
@@ -16,111 +16,46 @@ use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use futures_util::StreamExt as _;
-use heygen_core::{Error, TransportErrorKind};
+use heygen_core::{BoxError, TransportErrorKind};
 use http::{Request, Response};
 
 /// A stream of body chunks; an `Err` aborts the request.
 pub type BodyStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send + 'static>>;
 
-/// The body of a request: bytes in memory, or a stream of known length (uploads).
-pub struct RequestBody {
-    inner: Inner,
-}
-
-enum Inner {
-    Full(Bytes),
-    Stream { stream: BodyStream, length: u64 },
+/// The body of a request handed to a [`Transport`].
+pub enum RequestBody {
+    /// The whole body in memory (JSON, or empty).
+    Bytes(Bytes),
+    /// A streamed body of exactly `length` bytes (multipart upload, direct-upload `PUT`); the
+    /// request's `Content-Length` already says `length`.
+    Stream {
+        /// The bytes, polled once.
+        stream: BodyStream,
+        /// Exact length in bytes.
+        length: u64,
+    },
 }
 
 impl fmt::Debug for RequestBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.inner {
-            Inner::Full(bytes) => f
-                .debug_struct("RequestBody")
-                .field("bytes", &bytes.len())
-                .finish(),
-            Inner::Stream { length, .. } => f
-                .debug_struct("RequestBody")
-                .field("streamed_bytes", length)
-                .finish(),
+        match self {
+            Self::Bytes(b) => write!(f, "Bytes(<{} bytes>)", b.len()),
+            Self::Stream { length, .. } => write!(f, "Stream(<{length} bytes>)"),
         }
-    }
-}
-
-impl Default for RequestBody {
-    fn default() -> Self {
-        Self::full(Bytes::new())
-    }
-}
-
-impl From<Bytes> for RequestBody {
-    fn from(bytes: Bytes) -> Self {
-        Self::full(bytes)
     }
 }
 
 impl RequestBody {
-    /// A body held in memory.
-    pub fn full(bytes: impl Into<Bytes>) -> Self {
-        Self {
-            inner: Inner::Full(bytes.into()),
-        }
-    }
-
-    /// A streamed body of exactly `length` bytes. The transport sends `Content-Length: length`;
-    /// a stream that yields more or fewer bytes fails the request.
-    pub fn streamed(stream: BodyStream, length: u64) -> Self {
-        Self {
-            inner: Inner::Stream { stream, length },
-        }
-    }
-
-    /// The body length, in bytes.
-    pub fn len(&self) -> u64 {
-        match &self.inner {
-            Inner::Full(bytes) => bytes.len() as u64,
-            Inner::Stream { length, .. } => *length,
-        }
-    }
-
-    /// Whether the body has no bytes.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Whether the body is streamed (not held in memory).
-    pub fn is_streamed(&self) -> bool {
-        matches!(self.inner, Inner::Stream { .. })
-    }
-
-    /// The bytes of an in-memory body, or `None` for a streamed one.
-    pub fn as_bytes(&self) -> Option<&Bytes> {
-        match &self.inner {
-            Inner::Full(bytes) => Some(bytes),
-            Inner::Stream { .. } => None,
-        }
-    }
-
-    /// Splits the body into an in-memory part or a stream with its length.
+    /// Reads the whole body into memory (what a simple or mock transport does; streamed
+    /// uploads are buffered then).
     ///
     /// # Errors
-    /// A streamed body comes back as `Err((stream, length))`.
-    pub fn into_parts(self) -> Result<Bytes, (BodyStream, u64)> {
-        match self.inner {
-            Inner::Full(bytes) => Ok(bytes),
-            Inner::Stream { stream, length } => Err((stream, length)),
-        }
-    }
-
-    /// Reads the whole body into memory (for tests and mock transports; it buffers uploads).
-    ///
-    /// # Errors
-    /// The stream's error, or [`io::ErrorKind::InvalidData`] when a streamed body does not
-    /// yield exactly its declared length.
-    pub async fn collect(self) -> io::Result<Bytes> {
-        match self.inner {
-            Inner::Full(bytes) => Ok(bytes),
-            Inner::Stream { mut stream, length } => {
+    /// The stream's I/O error, or [`io::ErrorKind::InvalidData`] when a stream does not yield
+    /// exactly its declared length.
+    pub async fn into_bytes(self) -> io::Result<Bytes> {
+        match self {
+            Self::Bytes(b) => Ok(b),
+            Self::Stream { mut stream, length } => {
                 let mut out = BytesMut::new();
                 while let Some(chunk) = stream.next().await {
                     out.extend_from_slice(&chunk?);
@@ -138,101 +73,125 @@ impl RequestBody {
     }
 }
 
-/// Per-exchange settings a transport applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Limits for one exchange, from the core's [`heygen_core::Call`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SendOptions {
-    /// Time allowed to establish a connection, TLS included.
-    pub connect_timeout: Duration,
-    /// Time allowed for the whole exchange. The client enforces it around
-    /// [`Transport::send`] too; a transport may use it for its own bookkeeping.
+    /// Whole-exchange timeout (connect, send, receive), wall-clock. The client also enforces
+    /// it around [`Transport::send`].
     pub timeout: Duration,
-    /// Read at most this many bytes of the response body, then stop reading (the client's
-    /// limit plus one, so the core can tell "at the limit" from "over it").
+    /// Connect timeout (TLS included), wall-clock.
+    pub connect_timeout: Duration,
+    /// Read at most this many bytes of the response body (the configured maximum plus one, so
+    /// the core can tell an over-limit body); stop reading there.
     pub read_limit: u64,
 }
 
 impl SendOptions {
-    /// Options with these values.
-    pub fn new(connect_timeout: Duration, timeout: Duration, read_limit: u64) -> Self {
+    /// Options with these timeouts and read limit.
+    pub fn new(timeout: Duration, connect_timeout: Duration, read_limit: u64) -> Self {
         Self {
-            connect_timeout,
             timeout,
+            connect_timeout,
             read_limit,
         }
     }
 }
 
-/// Performs one HTTP exchange.
+/// A failure with no usable response, mapped onto the core's [`TransportErrorKind`].
 ///
-/// Implementations must not follow redirects, must not decompress bodies, must return the
-/// status, headers and body of every response whatever its status, and must stop reading the
-/// body after [`SendOptions::read_limit`] bytes. When no response arrives they return
-/// [`Error::Transport`] (built with [`Error::transport`]) with the [`TransportErrorKind`] that
-/// fits, so the core's retry decision can act on it; the error must not contain credentials.
-///
-/// The trait is object safe; the client holds an `Arc<dyn Transport>`. Closures implement it
-/// through [`transport_fn`].
-#[async_trait]
-pub trait Transport: Send + Sync + 'static {
-    /// Sends `request` and reads the response.
-    ///
-    /// # Errors
-    /// [`Error::Transport`] when no complete response could be read.
-    async fn send(
-        &self,
-        request: Request<RequestBody>,
-        options: SendOptions,
-    ) -> Result<Response<Bytes>, Error>;
+/// The source is opaque (no hyper type is public) and never carries credentials.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: Option<BoxError>,
 }
 
-/// A [`Transport`] made from an async closure that takes the request with its body collected
-/// into memory. Build one with [`transport_fn`].
-pub struct FnTransport<F> {
-    f: F,
-}
+impl TransportError {
+    /// A failure of this kind with an optional cause.
+    pub fn new(kind: TransportErrorKind, source: Option<BoxError>) -> Self {
+        Self { kind, source }
+    }
 
-impl<F> fmt::Debug for FnTransport<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("FnTransport")
+    /// A failure of this kind with a message as its cause.
+    pub fn msg(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self::new(kind, Some(message.into().into()))
+    }
+
+    /// What happened.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Splits into kind and cause.
+    pub fn into_parts(self) -> (TransportErrorKind, Option<BoxError>) {
+        (self.kind, self.source)
     }
 }
 
-/// Wraps an async closure as a [`Transport`]: `transport_fn(|request| async move { … })`.
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.as_str())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// One HTTP exchange: send `request`, return status, headers and at most
+/// [`SendOptions::read_limit`] bytes of body, for **every** status.
 ///
-/// Streamed bodies are collected into memory before the closure runs, so this suits tests and
-/// small adapters, not large uploads. The closure's response body is truncated to
-/// [`SendOptions::read_limit`] bytes.
-pub fn transport_fn<F, Fut>(f: F) -> FnTransport<F>
-where
-    F: Fn(Request<Bytes>) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Response<Bytes>, Error>> + Send + 'static,
-{
-    FnTransport { f }
+/// Rules every implementation follows: never follow redirects (return the 3xx as it is), never
+/// decompress, add no credentials, apply the connect timeout, and stop reading the body at the
+/// limit. Failures without a response are a [`TransportError`] whose
+/// [`TransportErrorKind`] lets the core's retry decision act.
+///
+/// The trait is object safe; the client holds an `Arc<dyn Transport>`. Async closures
+/// `Fn(http::Request<Bytes>) -> impl Future<Output = Result<http::Response<Bytes>,
+/// TransportError>>` implement it (streamed bodies are read into memory first), which is how
+/// tests mock the API and how another HTTP client can be plugged in.
+#[async_trait]
+pub trait Transport: Send + Sync + 'static {
+    /// Sends one request.
+    ///
+    /// # Errors
+    /// A [`TransportError`] when no response head was received or the body could not be read.
+    async fn send(
+        &self,
+        request: Request<RequestBody>,
+        options: &SendOptions,
+    ) -> Result<Response<Bytes>, TransportError>;
 }
 
 #[async_trait]
-impl<F, Fut> Transport for FnTransport<F>
+impl<F, Fut> Transport for F
 where
     F: Fn(Request<Bytes>) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Response<Bytes>, Error>> + Send + 'static,
+    Fut: Future<Output = Result<Response<Bytes>, TransportError>> + Send + 'static,
 {
     async fn send(
         &self,
         request: Request<RequestBody>,
-        options: SendOptions,
-    ) -> Result<Response<Bytes>, Error> {
+        options: &SendOptions,
+    ) -> Result<Response<Bytes>, TransportError> {
         let (parts, body) = request.into_parts();
         let body = body
-            .collect()
+            .into_bytes()
             .await
-            .map_err(|e| Error::transport(TransportErrorKind::Body, Some(Box::new(e))))?;
-        let response = (self.f)(Request::from_parts(parts, body)).await?;
-        let (parts, mut body) = response.into_parts();
+            .map_err(|e| TransportError::new(TransportErrorKind::Body, Some(Box::new(e))))?;
+        let response = self(Request::from_parts(parts, body)).await?;
+        let (parts, body) = response.into_parts();
         let limit = usize::try_from(options.read_limit).unwrap_or(usize::MAX);
-        if body.len() > limit {
-            body.truncate(limit);
-        }
+        let body = if body.len() > limit {
+            body.slice(..limit)
+        } else {
+            body
+        };
         Ok(Response::from_parts(parts, body))
     }
 }

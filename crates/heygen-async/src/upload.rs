@@ -232,7 +232,10 @@ fn multipart_body(prefix: Bytes, file: BodyStream, suffix: Bytes, length: u64) -
     let stream = futures_util::stream::iter([Ok(prefix)])
         .chain(file)
         .chain(futures_util::stream::iter([Ok(suffix)]));
-    RequestBody::streamed(Box::pin(stream), length)
+    RequestBody::Stream {
+        stream: Box::pin(stream),
+        length,
+    }
 }
 
 impl Assets<'_> {
@@ -372,10 +375,10 @@ impl Assets<'_> {
                     let file = opener.take()?;
                     // Each attempt hashes the bytes it sends from the start.
                     *hasher.lock().unwrap_or_else(PoisonError::into_inner) = Sha256::new();
-                    Some(RequestBody::streamed(
-                        reader_stream(file, size, progress.clone(), Some(hasher.clone())),
-                        size,
-                    ))
+                    Some(RequestBody::Stream {
+                        stream: reader_stream(file, size, progress.clone(), Some(hasher.clone())),
+                        length: size,
+                    })
                 })
                 .await
         };
@@ -429,10 +432,10 @@ impl Assets<'_> {
         self.client
             .drive(call, move |_| {
                 let reader = reader.take()?;
-                Some(RequestBody::streamed(
-                    reader_stream(reader, size_bytes, progress.clone(), Some(sink.clone())),
-                    size_bytes,
-                ))
+                Some(RequestBody::Stream {
+                    stream: reader_stream(reader, size_bytes, progress.clone(), Some(sink.clone())),
+                    length: size_bytes,
+                })
             })
             .await
             .map_err(|e| Error::upload_failed(asset, e))?;
@@ -469,7 +472,7 @@ impl Assets<'_> {
             let body = splice_base64(call.request().body(), path, facts.size).await?;
             let output = self
                 .client
-                .drive(call, move |_built| Some(RequestBody::full(body.clone())))
+                .drive(call, move |_built| Some(RequestBody::Bytes(body.clone())))
                 .await?;
             return Ok((output, None, UploadMethod::Inline));
         }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use heygen_async::model::{CreateConsentRequest, ListLooksQuery, LookId, VideoId};
-use heygen_async::{Client, Config, Error, RetryPolicy, TransportErrorKind, transport_fn};
+use heygen_async::{Client, Config, Error, RetryPolicy, TransportError, TransportErrorKind};
 use heygen_model::{AvatarGroupId, CreateAvatarVideo};
 use http::{Request, Response};
 
@@ -29,7 +29,7 @@ fn mock(answers: Vec<Result<(u16, &'static str), TransportErrorKind>>) -> (Clien
     let seen: Seen = Arc::default();
     let log = seen.clone();
     let answers = Arc::new(Mutex::new(answers));
-    let transport = transport_fn(move |request: Request<Bytes>| {
+    let transport = move |request: Request<Bytes>| {
         log.lock().unwrap().push(request);
         let answers = answers.clone();
         async move {
@@ -41,10 +41,10 @@ fn mock(answers: Vec<Result<(u16, &'static str), TransportErrorKind>>) -> (Clien
                     .header("content-type", "application/json")
                     .body(Bytes::from_static(body.as_bytes()))
                     .unwrap()),
-                Err(kind) => Err(Error::transport(kind, None)),
+                Err(kind) => Err(TransportError::new(kind, None)),
             }
         }
-    });
+    };
     (Client::with_transport(config(), transport), seen)
 }
 
@@ -149,7 +149,7 @@ async fn a_get_is_retried_after_a_stale_connection() {
 async fn a_redirect_is_an_error_naming_the_location() {
     let seen: Seen = Arc::default();
     let log = seen.clone();
-    let transport = transport_fn(move |request: Request<Bytes>| {
+    let transport = move |request: Request<Bytes>| {
         log.lock().unwrap().push(request);
         async {
             Ok(Response::builder()
@@ -158,7 +158,7 @@ async fn a_redirect_is_an_error_naming_the_location() {
                 .body(Bytes::new())
                 .unwrap())
         }
-    });
+    };
     let client = Client::with_transport(config(), transport);
     let err = client
         .videos()
@@ -181,13 +181,13 @@ async fn a_redirect_is_an_error_naming_the_location() {
 
 #[tokio::test]
 async fn the_body_limit_is_applied_while_reading() {
-    let transport = transport_fn(|_request: Request<Bytes>| async {
+    let transport = |_request: Request<Bytes>| async {
         Ok(Response::builder()
             .status(200)
             .header("content-type", "application/json")
             .body(Bytes::from(vec![b' '; 4096]))
             .unwrap())
-    });
+    };
     let config = Config::builder()
         .api_key("k")
         .max_response_bytes(1000)
