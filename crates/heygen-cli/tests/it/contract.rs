@@ -717,3 +717,111 @@ fn a_failed_render_exits_1_with_the_video_id() {
         );
     }
 }
+
+#[test]
+fn every_resource_command_round_trips() {
+    let emu = emulator(600.0);
+    let public = public_look(&emu);
+    for transport in TRANSPORTS {
+        let created = api(
+            &emu,
+            transport,
+            &[
+                "avatar",
+                "create",
+                "prompt",
+                "--name",
+                "Prompted",
+                "--prompt",
+                "a friendly lighthouse keeper",
+            ],
+        )
+        .ok();
+        let group = created["data"]["avatar_group"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let look = created["data"]["avatar_item"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let got = api(&emu, transport, &["avatar", "get", &group]).ok();
+        assert_eq!(got["data"]["name"], "Prompted");
+        let listed = api(
+            &emu,
+            transport,
+            &["avatar", "list", "--ownership", "private", "--all"],
+        )
+        .ok();
+        assert!(
+            listed["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["id"] == group.as_str())
+        );
+        let looks = api(
+            &emu,
+            transport,
+            &["avatar", "looks", "list", "--group-id", &group],
+        )
+        .ok();
+        assert_eq!(looks["data"][0]["id"], look.as_str());
+        let renamed = api(
+            &emu,
+            transport,
+            &["avatar", "looks", "update", &look, "--name", "Renamed"],
+        )
+        .ok();
+        assert_eq!(renamed["data"]["name"], "Renamed");
+        assert_eq!(
+            api(&emu, transport, &["avatar", "looks", "get", &look]).ok()["data"]["name"],
+            "Renamed"
+        );
+
+        let video = api(
+            &emu,
+            transport,
+            &["video", "create", "--avatar-id", &public, "--script", "Hi"],
+        )
+        .ok();
+        let video = video["data"]["video_id"].as_str().unwrap().to_owned();
+        let videos = api(&emu, transport, &["video", "list", "--all"]).ok();
+        assert!(
+            videos["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| v["id"] == video.as_str())
+        );
+        let deleted = api(&emu, transport, &["video", "delete", &video]).ok();
+        assert_eq!(deleted["data"]["id"], video.as_str());
+        assert_eq!(api(&emu, transport, &["video", "get", &video]).code, 1);
+
+        let deleted = api(&emu, transport, &["avatar", "looks", "delete", &look]).ok();
+        assert_eq!(deleted["data"]["id"], look.as_str());
+        // Deleting the last look deleted the group too.
+        assert_eq!(api(&emu, transport, &["avatar", "get", &group]).code, 1);
+
+        let again = api(
+            &emu,
+            transport,
+            &[
+                "avatar",
+                "create",
+                "photo",
+                "--name",
+                "P",
+                "--file",
+                "https://example.com/p.png",
+            ],
+        )
+        .ok();
+        let group = again["data"]["avatar_group"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let deleted = api(&emu, transport, &["avatar", "delete", &group]).ok();
+        assert_eq!(deleted["data"]["id"], group.as_str());
+    }
+}
