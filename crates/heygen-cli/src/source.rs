@@ -21,6 +21,8 @@ pub(crate) const INLINE_MAX_BYTES: u64 = 4 * 1024 * 1024;
 pub(crate) enum Source {
     /// A URL HeyGen downloads.
     Url(String),
+    /// A `data:<media type>;base64,<data>` URI, sent inline.
+    DataUri(String),
     /// An uploaded asset.
     Asset(String),
     /// A local file.
@@ -68,6 +70,12 @@ pub(crate) fn parse(param: &str, text: &str) -> Result<Source, Failure> {
         }
         return Ok(Source::Asset(id.to_owned()));
     }
+    if text
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
+    {
+        return Ok(Source::DataUri(text.to_owned()));
+    }
     let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
     if lower.starts_with("http://") && !is_loopback_url(text) {
         return Err(Failure::validation(
@@ -79,6 +87,33 @@ pub(crate) fn parse(param: &str, text: &str) -> Result<Source, Failure> {
         return Ok(Source::Url(text.to_owned()));
     }
     Ok(Source::File(PathBuf::from(text)))
+}
+
+/// Decodes the first bytes (at most 48) of standard base64 text, enough to read a magic
+/// number; stops at the first character that is not base64.
+fn decode_head(text: &str) -> Vec<u8> {
+    fn value(c: u8) -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    let mut out = Vec::with_capacity(48);
+    for chunk in text.as_bytes().chunks(4).take(16) {
+        let values: Vec<u32> = chunk.iter().map_while(|&c| value(c)).collect();
+        let bits = values.iter().fold(0u32, |acc, v| (acc << 6) | v) << (6 * (4 - values.len()));
+        let bytes = bits.to_be_bytes();
+        let count = (values.len() * 6) / 8;
+        out.extend_from_slice(&bytes[1..=count]);
+        if values.len() < 4 {
+            break;
+        }
+    }
+    out
 }
 
 /// Detects the media type of a file's first bytes.
@@ -120,6 +155,16 @@ pub(crate) fn resolve(
 ) -> Result<(AssetInput, Option<AssetId>), Failure> {
     match parse(param, text)? {
         Source::Url(url) => Ok((AssetInput::url(url), None)),
+        Source::DataUri(uri) => {
+            let input =
+                AssetInput::from_data_uri(&uri).map_err(|e| Failure::from(e.within(param)))?;
+            if let AssetInput::Base64 { media_type, data } = &input {
+                let head = decode_head(data.as_str());
+                heygen_model::validate::validate_media_type_matches(media_type, &head)
+                    .map_err(|e| Failure::from(e.within(param)))?;
+            }
+            Ok((input, None))
+        }
         Source::Asset(id) => {
             let id = AssetId::new(id).map_err(|e| Failure::from(e.within(param)))?;
             Ok((AssetInput::asset_id(id), None))
@@ -162,4 +207,62 @@ fn read_small(param: &str, path: &Path) -> Result<Vec<u8>, Failure> {
         .and_then(|file| file.take(INLINE_MAX_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| file_error(param, path, &e.to_string().to_lowercase()))?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_four_forms() {
+        assert_eq!(
+            parse("file", "https://example.com/a.png").unwrap(),
+            Source::Url("https://example.com/a.png".into())
+        );
+        assert_eq!(
+            parse("file", "asset:asset_1").unwrap(),
+            Source::Asset("asset_1".into())
+        );
+        assert_eq!(
+            parse("file", "./a.png").unwrap(),
+            Source::File("./a.png".into())
+        );
+        assert_eq!(
+            parse("file", "http://127.0.0.1:8080/a.png").unwrap(),
+            Source::Url("http://127.0.0.1:8080/a.png".into())
+        );
+        assert_eq!(
+            parse("file", "data:image/png;base64,iVBORw0KGgo=").unwrap(),
+            Source::DataUri("data:image/png;base64,iVBORw0KGgo=".into())
+        );
+    }
+
+    #[test]
+    fn rejects_plain_http_to_other_hosts_and_empty_asset_ids() {
+        let failure = parse("file", "http://example.com/a.png").unwrap_err();
+        assert_eq!(
+            (failure.exit, failure.code.as_str()),
+            (2, "cli_validation_error")
+        );
+        assert!(parse("file", "asset:").is_err());
+        assert!(parse("file", "  ").is_err());
+    }
+
+    #[test]
+    fn decodes_the_head_of_base64() {
+        assert_eq!(decode_head("iVBORw0KGgo="), b"\x89PNG\r\n\x1a\n");
+        assert_eq!(decode_head("aGk="), b"hi");
+        assert_eq!(decode_head(""), b"");
+        assert_eq!(decode_head("!!!!"), b"");
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        assert!(is_loopback_url("http://localhost:1/x"));
+        assert!(is_loopback_url("http://127.3.0.1/x"));
+        assert!(is_loopback_url("http://[::1]:80/x"));
+        assert!(is_loopback_url("http://user@127.0.0.1/x"));
+        assert!(!is_loopback_url("http://127.0.0.1.evil.com/x"));
+        assert!(!is_loopback_url("http://localhost.evil.com/x"));
+    }
 }

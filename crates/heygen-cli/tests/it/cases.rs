@@ -129,6 +129,40 @@ fn br05_inline_base64_is_labelled_by_the_bytes() {
         "small files go inline"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+    for transport in TRANSPORTS {
+        // A data: URI is split into media type and data; a label that the bytes contradict,
+        // or a data: URI that is not base64, is refused before anything is sent.
+        let png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+        let out = api(
+            &emu,
+            transport,
+            &["avatar", "create", "photo", "--name", "Data", "--file", png],
+        )
+        .ok();
+        assert_eq!(out["data"]["avatar_item"]["avatar_type"], "photo_avatar");
+        let before = emu.requests().len();
+        for bad in [
+            "data:image/jpeg;base64,iVBORw0KGgo=",
+            "data:image/png,rawbytes",
+            "data:image/png;base64,@@@",
+        ] {
+            let error = api(
+                &emu,
+                transport,
+                &["avatar", "create", "photo", "--name", "Data", "--file", bad],
+            )
+            .failed(2, "cli_validation_error");
+            assert!(
+                error["param"].as_str().unwrap().starts_with("file"),
+                "{error}"
+            );
+        }
+        assert_eq!(
+            emu.requests().len(),
+            before,
+            "nothing sent for a bad data: URI"
+        );
+    }
 }
 
 /// BR-07: an error inside a 200 ends a wait after exactly one check, with the video id.
