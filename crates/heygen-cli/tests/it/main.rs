@@ -16,6 +16,8 @@ mod cases;
 mod contract;
 mod demo;
 mod emulator_cmd;
+mod field_cases;
+mod field_mock;
 mod parity;
 mod support;
 mod upload;
