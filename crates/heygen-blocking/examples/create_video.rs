@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let video = client.wait_for_video(&created.video_id)?;
     println!(
-        "video {} is {}; duration {} s; url {}",
+        "video {} is {}; duration {}; url {}",
         video.id,
         video.status.as_str(),
         video
