@@ -7,6 +7,7 @@
 mod assets;
 mod avatars;
 mod looks;
+mod macros;
 mod raw;
 mod support;
 mod users;

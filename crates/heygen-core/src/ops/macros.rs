@@ -1,0 +1,234 @@
+//! Macros that stamp out the operations whose shape repeats across resources: get by id,
+//! delete by id and list one page.
+//!
+//! Each invocation stays in its resource's file and carries the docs of what it defines, so the
+//! endpoint (`GET /v3/videos/{video_id}`) is still named next to the operation.
+
+/// Defines `GET {path}` for one resource: a struct holding the id, `new`, an accessor named after
+/// the id, and an [`Operation`](crate::Operation) that decodes the `data` member.
+///
+/// The path template names the id field (`/v3/videos/{video_id}`); the id is percent-encoded as
+/// one segment.
+macro_rules! get_by_id {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident => $output:ty {
+            $(#[$new_doc:meta])*
+            new;
+            $(#[$id_doc:meta])*
+            $id:ident: $id_ty:ty = $path:literal $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            $id: $id_ty,
+        }
+
+        impl $name {
+            $(#[$new_doc])*
+            pub fn new($id: $id_ty) -> Self {
+                Self { $id }
+            }
+
+            $(#[$id_doc])*
+            pub fn $id(&self) -> &$id_ty {
+                &self.$id
+            }
+        }
+
+        impl crate::operation::Operation for $name {
+            type Output = $output;
+
+            fn method(&self) -> ::http::Method {
+                ::http::Method::GET
+            }
+
+            fn path_template(&self) -> &'static str {
+                $path
+            }
+
+            fn build(
+                &self,
+                config: &crate::config::Config,
+            ) -> Result<::http::Request<::bytes::Bytes>, crate::error::Error> {
+                let id = crate::operation::encode_path_param(stringify!($id), self.$id.as_str())?;
+                crate::operation::api_request(
+                    config,
+                    ::http::Method::GET,
+                    &format!($path, $id = id),
+                    None,
+                    crate::operation::Body::Empty,
+                )
+            }
+
+            fn parse(
+                &self,
+                response: ::http::Response<&[u8]>,
+            ) -> Result<Self::Output, crate::error::Error> {
+                super::support::data(&::http::Method::GET, self.path_template(), &response)
+            }
+        }
+    };
+}
+
+/// Defines `DELETE {path}` for one resource: a struct holding the id and an optional caller-chosen
+/// idempotency key, `new`, the `idempotency_key` setter, and an [`Operation`](crate::Operation)
+/// whose output is [`heygen_model::DeletedResource`] (an empty 2xx counts as deleted).
+///
+/// The path template names the id field (`/v3/videos/{video_id}`); the id is percent-encoded as
+/// one segment.
+macro_rules! delete_by_id {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(#[$new_doc:meta])*
+            new;
+            $id:ident: $id_ty:ty = $path:literal $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            $id: $id_ty,
+            idempotency_key: Option<::heygen_model::IdempotencyKey>,
+        }
+
+        impl $name {
+            $(#[$new_doc])*
+            pub fn new($id: $id_ty) -> Self {
+                Self {
+                    $id,
+                    idempotency_key: None,
+                }
+            }
+
+            /// Uses this idempotency key instead of a generated one.
+            #[must_use]
+            pub fn idempotency_key(mut self, key: ::heygen_model::IdempotencyKey) -> Self {
+                self.idempotency_key = Some(key);
+                self
+            }
+        }
+
+        impl crate::operation::Operation for $name {
+            type Output = ::heygen_model::DeletedResource;
+
+            fn method(&self) -> ::http::Method {
+                ::http::Method::DELETE
+            }
+
+            fn path_template(&self) -> &'static str {
+                $path
+            }
+
+            fn idempotency_key(&self) -> Option<&str> {
+                super::support::key_str(self.idempotency_key.as_ref())
+            }
+
+            fn build(
+                &self,
+                config: &crate::config::Config,
+            ) -> Result<::http::Request<::bytes::Bytes>, crate::error::Error> {
+                let id = crate::operation::encode_path_param(stringify!($id), self.$id.as_str())?;
+                crate::operation::api_request(
+                    config,
+                    ::http::Method::DELETE,
+                    &format!($path, $id = id),
+                    self.idempotency_key(),
+                    crate::operation::Body::Empty,
+                )
+            }
+
+            fn parse(
+                &self,
+                response: ::http::Response<&[u8]>,
+            ) -> Result<Self::Output, crate::error::Error> {
+                super::support::deleted(
+                    &::http::Method::DELETE,
+                    self.path_template(),
+                    self.$id.as_str(),
+                    &response,
+                )
+            }
+        }
+    };
+}
+
+/// Defines `GET {path}` for one page of a list: a struct holding the query, `new`, `query()`, an
+/// [`Operation`](crate::Operation) that validates the query and decodes the whole page, and
+/// [`Paginate`](crate::Paginate) over the query's `token`.
+macro_rules! list_page {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident => $item:ty {
+            query: $query_ty:ty = $path:literal $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default)]
+        pub struct $name {
+            query: $query_ty,
+        }
+
+        impl $name {
+            /// A page matching `query`.
+            pub fn new(query: $query_ty) -> Self {
+                Self { query }
+            }
+
+            /// The query.
+            pub fn query(&self) -> &$query_ty {
+                &self.query
+            }
+        }
+
+        impl crate::operation::Operation for $name {
+            type Output = ::heygen_model::ListPage<$item>;
+
+            fn method(&self) -> ::http::Method {
+                ::http::Method::GET
+            }
+
+            fn path_template(&self) -> &'static str {
+                $path
+            }
+
+            fn build(
+                &self,
+                config: &crate::config::Config,
+            ) -> Result<::http::Request<::bytes::Bytes>, crate::error::Error> {
+                self.query.validate()?;
+                let query = crate::operation::encode_query(&self.query.to_query_pairs());
+                crate::operation::api_request(
+                    config,
+                    ::http::Method::GET,
+                    &format!(concat!($path, "{}"), query),
+                    None,
+                    crate::operation::Body::Empty,
+                )
+            }
+
+            fn parse(
+                &self,
+                response: ::http::Response<&[u8]>,
+            ) -> Result<Self::Output, crate::error::Error> {
+                super::support::page(&::http::Method::GET, self.path_template(), &response)
+            }
+        }
+
+        impl crate::paginate::Paginate for $name {
+            fn with_token(&self, token: Option<&str>) -> Self {
+                let mut query = self.query.clone();
+                query.token = token.map(str::to_owned);
+                Self { query }
+            }
+
+            fn page_token(&self) -> Option<&str> {
+                self.query.token.as_deref()
+            }
+        }
+    };
+}
+
+pub(super) use {delete_by_id, get_by_id, list_page};
