@@ -200,6 +200,14 @@ fn code_for(error: &Error) -> String {
                 .clone()
                 .unwrap_or_else(|| class_code(error.class()).to_owned());
         }
+        // A non-JSON body with an error status (an HTML 404 or 502 from a gateway) is still
+        // that status's class, as the SDK classifies it; any other non-JSON body is unexpected.
+        Error::UnexpectedResponse(e) if e.status.as_u16() >= 400 => {
+            match class_code(error.class()) {
+                "cli_api_error" => "cli_unexpected_response",
+                code => code,
+            }
+        }
         Error::UnexpectedResponse(_) => "cli_unexpected_response",
         Error::UnexpectedRedirect(_) => "cli_unexpected_redirect",
         Error::BodyTooLarge(_) => "cli_response_too_large",

@@ -43,6 +43,10 @@ fn br01_html_404_keeps_the_status() {
         assert_eq!(run.code, 1, "{run:?}");
         let error = run.error();
         assert_eq!(error["status"], 404, "{run:?}");
+        assert_eq!(
+            error["code"], "cli_not_found",
+            "the not-found class: {run:?}"
+        );
         assert!(error["request_id"].is_string());
         assert_eq!(
             count(&emu, "POST", "/v3/avatars/") - before,

@@ -330,8 +330,13 @@ fn an_html_502_exits_1_and_keeps_the_status() {
     ));
     for transport in TRANSPORTS {
         let run = api(&emu, transport, &["--max-retries", "0", "user", "me"]);
-        let error = run.failed(1, "cli_unexpected_response");
+        // The status is kept, and so is its class: a gateway's HTML 502 is a server error.
+        let error = run.failed(1, "cli_server_error");
         assert_eq!(error["status"], 502);
+        assert!(
+            error["message"].as_str().unwrap().contains("text/html"),
+            "{run:?}"
+        );
         assert!(error["request_id"].is_string(), "{run:?}");
     }
 }
