@@ -1048,6 +1048,19 @@ pub fn scenarios() -> Vec<Scenario> {
         .push(Count::exactly("GET", "/v3/avatars/looks", 1));
     t.push(sc);
 
+    t.push(
+        Scenario::new(
+            "fault/extra_fields",
+            "unknown fields on every object are ignored",
+            Action::GetVideo {
+                video_id: s("${video}"),
+            },
+            Expect::Ok(json!({"id": "${video}", "title": "Extra Fields"})),
+        )
+        .call(video("Extra Fields"), VIDEO_ID)
+        .fault(FaultRule::new("/v3/videos/*", Fault::ExtraFields).method("GET")),
+    );
+
     // ---- field reports ----------------------------------------------------------------
     t.push(
         Scenario::new(

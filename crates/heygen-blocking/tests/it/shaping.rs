@@ -342,3 +342,25 @@ fn an_unread_reader_may_be_sent_again_after_a_refused_connection() {
     assert_eq!(received.len(), 1);
     assert!(received[0] > 16, "framing plus the 16 file bytes");
 }
+
+#[test]
+fn a_bad_caller_idempotency_key_is_refused_before_sending() {
+    let (seen, transport) = recording(vec![Ok(json(200, CREATED))]);
+    let client = Client::with_transport(config(0), transport);
+    for key in ["bad key!".to_owned(), "a".repeat(256)] {
+        let op = heygen_core::ops::RawJson::new(http::Method::POST, "/v3/videos")
+            .body(serde_json::json!({}))
+            .idempotency_key(key);
+        let err = client.send(&op).unwrap_err();
+        assert_eq!(err.class(), heygen_core::ErrorClass::Validation, "{err:?}");
+    }
+    assert!(seen.lock().unwrap().is_empty());
+    let op = heygen_core::ops::RawJson::new(http::Method::POST, "/v3/videos")
+        .body(serde_json::json!({}))
+        .idempotency_key("idem-0001");
+    client.send(&op).unwrap();
+    assert_eq!(
+        seen.lock().unwrap()[0].headers()["idempotency-key"],
+        "idem-0001"
+    );
+}
