@@ -34,6 +34,23 @@ fn both(make: impl Fn() -> Mock, args: &[&str]) -> Vec<(Run, Vec<Recorded>)> {
         "both transports exit alike: {:?} / {:?}",
         runs[0].0, runs[1].0
     );
+    if runs[0].0.code != 0 {
+        let strip = |run: &Run| {
+            let mut line: Value = serde_json::from_str(run.stderr.lines().last().unwrap_or("{}"))
+                .unwrap_or(Value::Null);
+            if let Some(error) = line.get_mut("error").and_then(Value::as_object_mut) {
+                error.remove("message");
+            }
+            line
+        };
+        assert_eq!(
+            strip(&runs[0].0),
+            strip(&runs[1].0),
+            "both transports give the same error fields: {:?} / {:?}",
+            runs[0].0,
+            runs[1].0
+        );
+    }
     runs
 }
 
@@ -1847,5 +1864,587 @@ impl ReplyExt for Reply {
             },
             other => other,
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Second round of variants.
+
+fn direct_upload_api(
+    upload_url: String,
+    size: u64,
+    complete: impl Fn(usize) -> Reply + Send + Sync + 'static,
+) -> Mock {
+    let completes = std::sync::atomic::AtomicUsize::new(0);
+    Mock::start(move |r, _| {
+        if r.path() == "/v3/assets/direct-uploads" {
+            Reply::json(
+                200,
+                &json!({"data":{"asset_id":"asset_0001","upload_url":upload_url,"upload_headers":{"Content-Type":"video/mp4"},"max_bytes":size,"expires_in_seconds":900,"status":"pending_upload"}}).to_string(),
+            )
+        } else if r.path() == "/v3/assets/asset_0001/complete" {
+            complete(completes.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+        } else {
+            Reply::json(404, r#"{"error":{"code":"not_found","message":"?"}}"#)
+        }
+    })
+}
+
+/// A complete call that keeps answering 409 is retried a bounded number of times; the error
+/// names the asset so a script can call complete again.
+#[test]
+fn br_15_variants_complete_409_forever_is_bounded() {
+    let dir = tempdir("br15c");
+    let size: u64 = 33 * 1024 * 1024;
+    let path = big_mp4(&dir, size);
+    let path = path.to_str().unwrap().to_owned();
+    for transport in TRANSPORTS {
+        let storage = Mock::always(Reply::new(200, "", ""));
+        let api = direct_upload_api(format!("{}/b/k?sig=1", storage.base_url()), size, |_| {
+            Reply::json(
+                409,
+                r#"{"error":{"code":"conflict","message":"Uploaded object not found yet"}}"#,
+            )
+            .header("X-Request-Id", "req_409")
+        });
+        let started = Instant::now();
+        let run = api.run(transport, &["asset", "upload", &path]);
+        let error = run.failed(1, "conflict");
+        assert_eq!(error["asset_id"], "asset_0001", "{run:?}");
+        assert_eq!(error["status"], 409);
+        assert_eq!(error["request_id"], "req_409");
+        let completes = api
+            .requests()
+            .iter()
+            .filter(|r| r.path().ends_with("/complete"))
+            .count();
+        assert!(
+            (2..=12).contains(&completes),
+            "{transport}: {completes} completes"
+        );
+        assert!(started.elapsed() < Duration::from_secs(120));
+        assert_eq!(storage.requests().len(), 1, "the bytes are sent once");
+    }
+}
+
+/// A presigned `http://` URL to a host that is not loopback is refused before any byte is sent,
+/// and the error names the asset.
+#[test]
+fn br_15_variants_plain_http_upload_url_is_refused() {
+    let dir = tempdir("br15h");
+    let size: u64 = 33 * 1024 * 1024;
+    let path = big_mp4(&dir, size);
+    let path = path.to_str().unwrap().to_owned();
+    for transport in TRANSPORTS {
+        let api = direct_upload_api(
+            "http://storage.example.com/b/k?X-Amz-Signature=SECRETSIG&X-Amz-Credential=CRED"
+                .to_owned(),
+            size,
+            |_| Reply::json(200, r#"{"data":{"asset_id":"asset_0001"}}"#),
+        );
+        let run = api.run(transport, &["asset", "upload", &path]);
+        assert_ne!(run.code, 0, "{run:?}");
+        assert_eq!(run.stdout, "");
+        let error = run.error();
+        assert_eq!(error["asset_id"], "asset_0001", "{run:?}");
+        assert!(
+            api.requests()
+                .iter()
+                .all(|r| !r.path().ends_with("/complete")),
+            "complete is not called after a refused upload"
+        );
+    }
+}
+
+/// The storage host answering a redirect is not followed (the bytes and headers never reach a
+/// third host).
+#[test]
+fn br_15_variants_storage_redirect_is_not_followed() {
+    let dir = tempdir("br15r");
+    let size: u64 = 33 * 1024 * 1024;
+    let path = big_mp4(&dir, size);
+    let path = path.to_str().unwrap().to_owned();
+    for transport in TRANSPORTS {
+        let third = Mock::always(Reply::new(200, "", ""));
+        let storage = Mock::always(
+            Reply::new(307, "", "").header("Location", &format!("{}/steal", third.base_url())),
+        );
+        let api = direct_upload_api(format!("{}/b/k?sig=1", storage.base_url()), size, |_| {
+            Reply::json(200, r#"{"data":{"asset_id":"asset_0001"}}"#)
+        });
+        let run = api.run(transport, &["asset", "upload", &path]);
+        assert_ne!(run.code, 0, "{run:?}");
+        assert_eq!(run.error()["asset_id"], "asset_0001", "{run:?}");
+        assert!(
+            third.requests().is_empty(),
+            "{transport}: redirect followed"
+        );
+    }
+}
+
+/// A small file goes as multipart/form-data with one part named `file`, with the key; a 413
+/// is not retried and keeps HeyGen's code.
+#[test]
+fn br_15_variants_multipart_upload() {
+    let dir = tempdir("br15m");
+    let path = dir.join("photo.png");
+    std::fs::write(&path, PNG).unwrap();
+    let path = path.to_str().unwrap().to_owned();
+    let ok = r#"{"data":{"asset_id":"asset_0001","url":"https://files.example.com/a.png","mime_type":"image/png","size_bytes":16}}"#;
+    for (run, requests) in both(
+        || Mock::always(Reply::json(200, ok)),
+        &["asset", "upload", &path],
+    ) {
+        assert_eq!(run.ok()["data"]["asset_id"], "asset_0001", "{run:?}");
+        assert_eq!(requests.len(), 1);
+        let r = &requests[0];
+        assert_eq!((r.method.as_str(), r.path()), ("POST", "/v3/assets"));
+        assert_eq!(r.header("x-api-key"), Some(KEY));
+        let ct = r.header("content-type").unwrap();
+        assert!(ct.starts_with("multipart/form-data; boundary="), "{ct}");
+        let body = String::from_utf8_lossy(&r.body);
+        assert!(body.contains("name=\"file\""), "{body}");
+        assert_eq!(body.matches("Content-Disposition").count(), 1, "{body}");
+        assert!(
+            r.body.windows(PNG.len()).any(|w| w == PNG),
+            "the raw bytes are in the part"
+        );
+    }
+    for (run, requests) in both(
+        || {
+            Mock::always(Reply::json(
+                413,
+                r#"{"error":{"code":"payload_too_large","message":"File exceeds 32 MB"}}"#,
+            ))
+        },
+        &["asset", "upload", &path],
+    ) {
+        let error = run.failed(1, "payload_too_large");
+        assert_eq!(error["status"], 413);
+        assert_eq!(requests.len(), 1, "a 413 is not retried");
+    }
+}
+
+/// Tokens are sent percent-encoded, both from `--token` and from `next_token`.
+#[test]
+fn br_17_variants_tokens_are_encoded() {
+    let first = r#"{"data":[{"id":"vid_0001","status":"completed"}],"has_more":true,"next_token":"a+b/c=&x y"}"#;
+    let last =
+        r#"{"data":[{"id":"vid_0002","status":"completed"}],"has_more":false,"next_token":null}"#;
+    for (run, requests) in both(
+        || Mock::sequence(vec![Reply::json(200, first), Reply::json(200, last)]),
+        &["video", "list", "--all"],
+    ) {
+        assert_eq!(run.ok()["data"].as_array().unwrap().len(), 2, "{run:?}");
+        let token = requests[1].param("token").unwrap();
+        assert!(
+            token == "a%2Bb%2Fc%3D%26x%20y" || token == "a%2Bb%2Fc%3D%26x+y",
+            "{token}"
+        );
+        assert!(requests[1].param("x").is_none());
+    }
+    let looks =
+        r#"{"data":[{"id":"look_0001","name":"A","avatar_type":"photo_avatar"}],"has_more":false}"#;
+    for (run, requests) in both(
+        || Mock::always(Reply::json(200, looks)),
+        &[
+            "avatar",
+            "looks",
+            "list",
+            "--group-id",
+            "grp_0001",
+            "--token",
+            "t&limit=999",
+        ],
+    ) {
+        run.ok();
+        assert_eq!(requests[0].param("group_id"), Some("grp_0001"));
+        assert!(requests[0].param("token").unwrap().starts_with("t%26limit"));
+        assert_ne!(requests[0].param("limit"), Some("999"));
+    }
+}
+
+/// A render that fails exits 1 with HeyGen's code and the video id; an unknown status keeps
+/// the wait going until the deadline (exit 4, last state on stdout).
+#[test]
+fn br_09_variants_failed_and_unknown_status() {
+    let failed = r#"{"data":{"id":"vid_0001","status":"failed","error":{"code":"render_failed","message":"Avatar render failed"}}}"#;
+    for (run, requests) in both(
+        || {
+            Mock::start(move |r, _| {
+                if r.method == "POST" {
+                    Reply::json(200, r#"{"data":{"video_id":"vid_0001"}}"#)
+                } else {
+                    Reply::json(200, failed)
+                }
+            })
+        },
+        &video_wait_args(),
+    ) {
+        let error = run.failed(1, "render_failed");
+        assert_eq!(error["video_id"], "vid_0001", "{run:?}");
+        assert_eq!(requests.iter().filter(|r| r.method == "GET").count(), 1);
+    }
+    let odd = r#"{"data":{"id":"vid_0001","status":"rendering_hd"}}"#;
+    for (run, _) in both(
+        || {
+            Mock::start(move |r, _| {
+                if r.method == "POST" {
+                    Reply::json(200, r#"{"data":{"video_id":"vid_0001"}}"#)
+                } else {
+                    Reply::json(200, odd)
+                }
+            })
+        },
+        &[
+            "--poll-interval",
+            "0.2",
+            "video",
+            "create",
+            "--avatar-id",
+            "look_0001",
+            "--script",
+            "Hello",
+            "--wait",
+            "--timeout",
+            "1",
+        ],
+    ) {
+        assert_eq!(run.code, 4, "{run:?}");
+        assert_eq!(run.json()["data"]["status"], "rendering_hd", "{run:?}");
+        let error = run.error();
+        assert_eq!(error["code"], "cli_timeout");
+        assert_eq!(error["video_id"], "vid_0001");
+    }
+}
+
+/// Auth failures in other shapes still exit 3 and keep the server's message.
+#[test]
+fn br_22_variants_auth_shapes() {
+    for (status, body, code, needle) in [
+        (
+            403,
+            r#"{"message":"Forbidden"}"#,
+            "cli_forbidden",
+            "forbidden",
+        ),
+        (
+            401,
+            r#"{"error":"token expired"}"#,
+            "cli_unauthorized",
+            "token expired",
+        ),
+        (
+            401,
+            r#"{"detail":"Invalid API key"}"#,
+            "cli_unauthorized",
+            "invalid api key",
+        ),
+        (
+            401,
+            r#"{"code":40102,"message":"Unauthorized"}"#,
+            "40102",
+            "unauthorized",
+        ),
+    ] {
+        for (run, requests) in both(|| Mock::always(Reply::json(status, body)), &["user", "me"]) {
+            let error = run.failed(3, code);
+            assert_eq!(error["status"], status);
+            assert!(
+                error["message"]
+                    .as_str()
+                    .unwrap()
+                    .to_lowercase()
+                    .contains(needle),
+                "{run:?}"
+            );
+            assert_eq!(requests.len(), 1, "auth failures are not retried");
+        }
+    }
+    for (run, _) in both(
+        || {
+            Mock::always(Reply::new(
+                401,
+                "text/html",
+                "<html>401 Authorization Required</html>",
+            ))
+        },
+        &["user", "me"],
+    ) {
+        assert_eq!(run.code, 3, "{run:?}");
+        assert_eq!(run.error()["status"], 401);
+    }
+}
+
+/// `HEYGEN_MAX_RETRIES` and `HEYGEN_API_BASE` are read; the flags win.
+#[test]
+fn br_22_variants_retry_settings_from_the_environment() {
+    let busy = || Reply::new(503, "text/html", "<html>busy</html>").header("Retry-After", "0");
+    for transport in TRANSPORTS {
+        let mock = Mock::always(busy());
+        let run = mock.run_env(transport, &["user", "me"], &[("HEYGEN_MAX_RETRIES", "0")]);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert_eq!(run.error()["status"], 503);
+        assert_eq!(mock.requests().len(), 1);
+        let mock = Mock::always(busy());
+        let run = mock.run_env(
+            transport,
+            &["--max-retries", "1", "user", "me"],
+            &[("HEYGEN_MAX_RETRIES", "0")],
+        );
+        assert_eq!(run.code, 1);
+        assert_eq!(mock.requests().len(), 2, "the flag wins");
+        let mock = Mock::always(busy());
+        let run = mock.run(transport, &["user", "me"]);
+        assert_eq!(run.code, 1);
+        assert_eq!(mock.requests().len(), 3, "two retries by default");
+    }
+}
+
+/// A prompt avatar and an asset-id digital twin send only what was given.
+#[test]
+fn br_11_variants_other_create_bodies() {
+    let created = r#"{"data":{"avatar_item":{"id":"look_0001","group_id":"grp_0001","avatar_type":"prompt"},"avatar_group":{"id":"grp_0001","name":"P","created_at":1764400000,"looks_count":1}}}"#;
+    for (run, requests) in both(
+        || Mock::always(Reply::json(200, created)),
+        &[
+            "avatar", "create", "prompt", "--name", "P", "--prompt", "a person",
+        ],
+    ) {
+        run.ok();
+        assert_eq!(
+            requests[0].json(),
+            json!({"type":"prompt","name":"P","prompt":"a person"})
+        );
+    }
+    for (run, requests) in both(
+        || Mock::always(Reply::json(200, created)),
+        &[
+            "avatar",
+            "create",
+            "digital-twin",
+            "--name",
+            "Twin A",
+            "--file",
+            "asset:asset_0001",
+        ],
+    ) {
+        run.ok();
+        assert_eq!(
+            requests[0].json(),
+            json!({"type":"digital_twin","name":"Twin A","file":{"type":"asset_id","asset_id":"asset_0001"}})
+        );
+    }
+}
+
+/// A delete answered with 204 and no body is a success.
+#[test]
+fn br_01_variants_delete_with_204() {
+    for args in [
+        &["avatar", "looks", "delete", "look_0001"][..],
+        &["avatar", "delete", "grp_0001"][..],
+        &["video", "delete", "vid_0001"][..],
+    ] {
+        for (run, requests) in both(|| Mock::always(Reply::new(204, "", "")), args) {
+            assert_eq!(run.code, 0, "{args:?}: {run:?}");
+            assert_eq!(requests.len(), 1);
+            assert_eq!(requests[0].method, "DELETE");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Third round: HTTP framing and body encodings.
+
+fn raw(text: &str) -> Reply {
+    Reply::Raw(text.as_bytes().to_vec())
+}
+
+const ME: &str = r#"{"data":{"email":"a@example.com","username":"a"}}"#;
+
+/// Chunked, close-delimited, informational (1xx) and reason-less responses read the same on
+/// both transports.
+#[test]
+fn br_22_variants_http_framing() {
+    let chunked = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{}\r\n0\r\n\r\n",
+        ME.len(),
+        ME
+    );
+    let close_delimited = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{ME}"
+    );
+    let early_hints = format!(
+        "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{ME}",
+        ME.len()
+    );
+    let no_content_type = format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{ME}",
+        ME.len()
+    );
+    for (name, text) in [
+        ("chunked", chunked),
+        ("close-delimited", close_delimited),
+        ("103", early_hints),
+        ("no content type", no_content_type),
+    ] {
+        for (run, _) in both(|| Mock::always(raw(&text)), &["user", "me"]) {
+            assert_eq!(run.code, 0, "{name}: {run:?}");
+            assert!(run.json()["data"].is_object(), "{name}: {run:?}");
+        }
+    }
+    let not_found = r#"{"error":{"code":"not_found","message":"x"}}"#;
+    let reasonless = format!(
+        "HTTP/1.1 404 \r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{not_found}",
+        not_found.len()
+    );
+    for (run, _) in both(|| Mock::always(raw(&reasonless)), &["user", "me"]) {
+        run.failed(1, "not_found");
+    }
+}
+
+/// Uncommon statuses keep their number and a stable code.
+#[test]
+fn br_22_variants_unusual_statuses() {
+    for status in [418_u16, 422, 451, 507, 599] {
+        for (run, _) in both(
+            || Mock::always(Reply::json(status, r#"{"detail":"odd"}"#)),
+            &["--max-retries", "0", "video", "get", "vid_0001"],
+        ) {
+            assert_eq!(run.code, 1, "{status}: {run:?}");
+            assert_eq!(run.error()["status"], status, "{run:?}");
+        }
+    }
+}
+
+/// Broken or unknown content encodings are malformed responses that keep the status.
+#[test]
+fn br_01_variants_bad_content_encoding() {
+    for (status, encoding, body) in [
+        (200_u16, "gzip", b"not gzip at all".to_vec()),
+        (404, "gzip", b"\x1f\x8b\x08\x00garbage".to_vec()),
+        (200, "br", b"\x0b\x02\x80{}\x03".to_vec()),
+        (500, "zstd", b"(\xb5/\xfd".to_vec()),
+    ] {
+        for (run, _) in both(
+            || {
+                Mock::always(
+                    Reply::new(status, "application/json", body.clone())
+                        .header("Content-Encoding", encoding)
+                        .header("X-Request-Id", "req_enc"),
+                )
+            },
+            &["--max-retries", "0", "video", "get", "vid_0001"],
+        ) {
+            assert_eq!(run.code, 1, "{status} {encoding}: {run:?}");
+            assert_eq!(run.stdout, "");
+            let error = run.error();
+            assert_eq!(error["status"], status, "{encoding}: {run:?}");
+            assert_eq!(error["request_id"], "req_enc", "{run:?}");
+        }
+    }
+}
+
+/// A large HTML error page gives a short, one-line error; control characters in a server
+/// message never reach the terminal raw.
+#[test]
+fn br_30_variants_bounded_one_line_errors() {
+    let mut page = String::from("<html><body>");
+    while page.len() < 1024 * 1024 {
+        page.push_str("<p>Bad gateway, please retry later.</p>\n");
+    }
+    page.push_str("</body></html>");
+    for (run, _) in both(
+        || Mock::always(Reply::new(502, "text/html", page.clone())),
+        &["--max-retries", "0", "user", "me"],
+    ) {
+        assert_eq!(run.code, 1);
+        assert_eq!(run.error()["status"], 502);
+        assert!(run.stderr.len() < 4096, "{} bytes", run.stderr.len());
+    }
+    let body = "{\"error\":{\"code\":\"invalid_parameter\",\"message\":\"line one\\nline two\\r\\n\\u001b[31mred\\u001b[0m\\u0007\"}}";
+    for (run, _) in both(
+        || Mock::always(Reply::json(400, body)),
+        &["avatar", "get", "grp_0001"],
+    ) {
+        let error = run.failed(1, "invalid_parameter");
+        assert!(!run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'));
+        assert!(
+            error["message"].as_str().unwrap().contains("line two"),
+            "{run:?}"
+        );
+    }
+}
+
+/// A keep-alive response after which the server closes anyway: the next page is still read.
+#[test]
+fn br_17_variants_server_closes_a_keep_alive_connection() {
+    let page = |n: usize, last: bool| {
+        json!({"data":[{"id":format!("vid_{n:04}"),"status":"completed"}],"has_more":!last,"next_token":if last {Value::Null} else {json!(format!("t{}", n + 1))}}).to_string()
+    };
+    for (run, requests) in both(
+        || {
+            Mock::start(move |r, _| {
+                let n = r
+                    .param("token")
+                    .and_then(|t| t.strip_prefix('t'))
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(1);
+                Reply::json(200, &page(n, n == 4)).header("Connection", "keep-alive")
+            })
+        },
+        &["video", "list", "--limit", "1", "--all"],
+    ) {
+        assert_eq!(run.ok()["data"].as_array().unwrap().len(), 4, "{run:?}");
+        assert_eq!(requests.len(), 4);
+    }
+}
+
+/// A 429 or a 503 during a video wait is transient: the wait goes on to completion.
+#[test]
+fn br_09_variants_429_during_wait() {
+    for (run, requests) in both(
+        || {
+            let gets = std::sync::atomic::AtomicUsize::new(0);
+            Mock::start(move |r, _| {
+                if r.method == "POST" {
+                    return Reply::json(200, r#"{"data":{"video_id":"vid_0001"}}"#);
+                }
+                match gets.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                    0 => Reply::json(
+                        429,
+                        r#"{"error":{"code":"rate_limit_exceeded","message":"slow"}}"#,
+                    )
+                    .header("Retry-After", "1"),
+                    1 => Reply::json(429, r#"{"code":"rate_limit_exceeded","message":"slow"}"#),
+                    _ => Reply::json(
+                        200,
+                        r#"{"data":{"id":"vid_0001","status":"completed","video_url":"https://files.example.com/v.mp4"}}"#,
+                    ),
+                }
+            })
+        },
+        &video_wait_args(),
+    ) {
+        assert_eq!(run.ok()["data"]["status"], "completed", "{run:?}");
+        assert_eq!(requests.iter().filter(|r| r.method == "GET").count(), 3);
+    }
+    for (run, _) in both(
+        || {
+            Mock::start(move |r, _| {
+                if r.method == "POST" {
+                    Reply::json(200, r#"{"data":{"video_id":"vid_0001"}}"#)
+                } else {
+                    Reply::json(
+                        401,
+                        r#"{"error":{"code":"unauthorized","message":"revoked"}}"#,
+                    )
+                }
+            })
+        },
+        &video_wait_args(),
+    ) {
+        let error = run.failed(3, "unauthorized");
+        assert_eq!(error["video_id"], "vid_0001", "{run:?}");
     }
 }
