@@ -1922,7 +1922,7 @@ fn br_15_variants_complete_409_forever_is_bounded() {
             (2..=12).contains(&completes),
             "{transport}: {completes} completes"
         );
-        assert!(started.elapsed() < Duration::from_secs(120));
+        assert!(started.elapsed() < Duration::from_mins(2));
         assert_eq!(storage.requests().len(), 1, "the bytes are sent once");
     }
 }
