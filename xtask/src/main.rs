@@ -98,13 +98,12 @@ fn ci() -> Result<(), String> {
     Ok(())
 }
 
-/// The footprint probes, each built alone with the `release-small` profile so that features
-/// are not unified across them.
-const FOOTPRINT_PROBES: [&str; 4] = [
-    "heygen-footprint-blocking",
-    "heygen-footprint-async",
-    "heygen-footprint-ureq",
-    "heygen-footprint-hyper",
+/// The footprint probes, built with the `release-small` profile in two cargo invocations (the
+/// SDK probes, then the bare references) so that the references do not get the SDK's features
+/// through feature unification, while the LTO builds still share one cargo run each.
+const FOOTPRINT_PROBES: [[&str; 2]; 2] = [
+    ["heygen-footprint-blocking", "heygen-footprint-async"],
+    ["heygen-footprint-ureq", "heygen-footprint-hyper"],
 ];
 
 /// `cargo xtask bench [--quick] [--no-footprint] [other heygen-bench options]`.
@@ -128,8 +127,19 @@ fn bench(args: &[String]) -> Result<(), String> {
         .collect();
     cargo(&["build", "--release", "-p", "heygen-bench", "--bins"], &[])?;
     if footprint {
-        for probe in FOOTPRINT_PROBES {
-            cargo(&["build", "--profile", "release-small", "-p", probe], &[])?;
+        for [first, second] in FOOTPRINT_PROBES {
+            cargo(
+                &[
+                    "build",
+                    "--profile",
+                    "release-small",
+                    "-p",
+                    first,
+                    "-p",
+                    second,
+                ],
+                &[],
+            )?;
         }
         forwarded.push("--footprint-dir".to_owned());
         forwarded.push(target.join("release-small").display().to_string());

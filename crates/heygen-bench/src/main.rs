@@ -188,6 +188,7 @@ fn bench(options: &Options) -> Result<(), String> {
 }
 
 const RAW_UREQ: &str = "raw ureq";
+const RAW_UREQ_TIMEOUT: &str = "(diag) raw ureq + per-request timeout_global";
 const REQWEST_BLOCKING: &str = "reqwest blocking";
 const SDK_BLOCKING: &str = "heygen-blocking";
 const RAW_HYPER: &str = "raw hyper-util";
@@ -208,6 +209,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 fn requests(base: &str, plan: &Plan, report: &mut Report) -> Result<(), String> {
     let rt = runtime()?;
     let ureq = RawUreq::new(base);
+    let ureq_timeout = RawUreq::with_global_timeout(base, Duration::from_secs(60));
     let reqwest_blocking = ReqwestBlocking::new(base)?;
     let sdk_blocking = SdkBlocking::new(base);
     let (hyper, reqwest_async, sdk_async) = rt.block_on(async {
@@ -228,6 +230,9 @@ fn requests(base: &str, plan: &Plan, report: &mut Report) -> Result<(), String> 
             Variant::new(RAW_UREQ, |n| (0..n).try_for_each(|_| ureq.call(workload))),
             Variant::new(REQWEST_BLOCKING, |n| {
                 (0..n).try_for_each(|_| reqwest_blocking.call(workload))
+            }),
+            Variant::new(RAW_UREQ_TIMEOUT, |n| {
+                (0..n).try_for_each(|_| ureq_timeout.call(workload))
             }),
             Variant::new(SDK_BLOCKING, |n| match &sdk_blocking {
                 Ok(c) => (0..n).try_for_each(|_| c.call(workload)),
@@ -272,6 +277,7 @@ fn requests(base: &str, plan: &Plan, report: &mut Report) -> Result<(), String> 
             &[
                 (SDK_BLOCKING, RAW_UREQ),
                 (SDK_BLOCKING, REQWEST_BLOCKING),
+                (RAW_UREQ_TIMEOUT, RAW_UREQ),
                 (SDK_ASYNC, RAW_HYPER),
                 (SDK_ASYNC, REQWEST_ASYNC),
             ],

@@ -76,6 +76,7 @@ fn check(status: u16) -> Result<(), String> {
 pub(crate) struct RawUreq {
     agent: ureq::Agent,
     base: String,
+    timeout: Option<std::time::Duration>,
 }
 
 impl RawUreq {
@@ -88,6 +89,16 @@ impl RawUreq {
         Self {
             agent,
             base: base.to_owned(),
+            timeout: None,
+        }
+    }
+
+    /// The same client, with a per-request whole-exchange timeout (`timeout_global`), as an SDK
+    /// would set one. A diagnostic: ureq 3 then resolves the host on a new thread per request.
+    pub(crate) fn with_global_timeout(base: &str, timeout: std::time::Duration) -> Self {
+        Self {
+            timeout: Some(timeout),
+            ..Self::new(base)
         }
     }
 
@@ -96,20 +107,32 @@ impl RawUreq {
         let url = format!("{}{}", self.base, workload.path());
         let mut response = if workload == Workload::CreateAvatar {
             let body = serde_json::to_vec(&PlainCreatePrompt::bench()).map_err(err)?;
-            self.agent
+            let request = self
+                .agent
                 .post(&url)
                 .header("x-api-key", API_KEY)
                 .header("accept", "application/json")
-                .header("content-type", "application/json")
-                .send(&body[..])
-                .map_err(err)?
+                .header("content-type", "application/json");
+            match self.timeout {
+                Some(t) => request
+                    .config()
+                    .timeout_global(Some(t))
+                    .build()
+                    .send(&body[..]),
+                None => request.send(&body[..]),
+            }
+            .map_err(err)?
         } else {
-            self.agent
+            let request = self
+                .agent
                 .get(&url)
                 .header("x-api-key", API_KEY)
-                .header("accept", "application/json")
-                .call()
-                .map_err(err)?
+                .header("accept", "application/json");
+            match self.timeout {
+                Some(t) => request.config().timeout_global(Some(t)).build().call(),
+                None => request.call(),
+            }
+            .map_err(err)?
         };
         check(response.status().as_u16())?;
         let bytes = response.body_mut().read_to_vec().map_err(err)?;
