@@ -9,6 +9,7 @@ use crate::asset::AssetInput;
 use crate::enums::{AvatarStatus, AvatarType, ConsentStatus, Orientation, Ownership, VideoEngine};
 use crate::error::ResourceError;
 use crate::ids::{AvatarGroupId, LookId, VoiceId};
+use crate::macros::{page_cursor_setters, request_union};
 use crate::time::Timestamp;
 use crate::validate::{self, ValidationError};
 
@@ -21,54 +22,24 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
-/// `POST /v3/avatars` request, a union on `type`.
-///
-/// Always writes `"type":"digital_twin"` for digital twins; reads the older `"video"` too.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(tag = "type")]
-#[non_exhaustive]
-pub enum CreateAvatarRequest {
-    /// A photo avatar from one image (`"type":"photo"`).
-    #[serde(rename = "photo")]
-    Photo(CreatePhotoAvatar),
-    /// A digital twin from footage (`"type":"digital_twin"`).
-    #[serde(rename = "digital_twin", alias = "video")]
-    DigitalTwin(CreateDigitalTwin),
-    /// An avatar generated from a text prompt (`"type":"prompt"`).
-    #[serde(rename = "prompt")]
-    Prompt(CreatePromptAvatar),
-}
-
-impl CreateAvatarRequest {
-    /// Checks every rule for the chosen variant.
+request_union! {
+    /// `POST /v3/avatars` request, a union on `type`.
     ///
-    /// # Errors
-    /// The first [`ValidationError`] found.
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        match self {
-            Self::Photo(r) => r.validate(),
-            Self::DigitalTwin(r) => r.validate(),
-            Self::Prompt(r) => r.validate(),
-        }
-    }
-}
-
-impl From<CreatePhotoAvatar> for CreateAvatarRequest {
-    fn from(value: CreatePhotoAvatar) -> Self {
-        Self::Photo(value)
-    }
-}
-
-impl From<CreateDigitalTwin> for CreateAvatarRequest {
-    fn from(value: CreateDigitalTwin) -> Self {
-        Self::DigitalTwin(value)
-    }
-}
-
-impl From<CreatePromptAvatar> for CreateAvatarRequest {
-    fn from(value: CreatePromptAvatar) -> Self {
-        Self::Prompt(value)
+    /// Always writes `"type":"digital_twin"` for digital twins; reads the older `"video"` too.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+    #[serde(tag = "type")]
+    #[non_exhaustive]
+    pub enum CreateAvatarRequest {
+        /// A photo avatar from one image (`"type":"photo"`).
+        #[serde(rename = "photo")]
+        Photo(CreatePhotoAvatar),
+        /// A digital twin from footage (`"type":"digital_twin"`).
+        #[serde(rename = "digital_twin", alias = "video")]
+        DigitalTwin(CreateDigitalTwin),
+        /// An avatar generated from a text prompt (`"type":"prompt"`).
+        #[serde(rename = "prompt")]
+        Prompt(CreatePromptAvatar),
     }
 }
 
@@ -370,19 +341,7 @@ impl ListAvatarGroupsQuery {
         self
     }
 
-    /// Sets the page size.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Sets the page cursor.
-    #[must_use]
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
-        self
-    }
+    page_cursor_setters!();
 
     /// The same query for the page at `token`.
     #[must_use]
@@ -410,13 +369,7 @@ impl ListAvatarGroupsQuery {
     /// # Errors
     /// [`Rule::OutOfRange`](validate::Rule::OutOfRange) on `limit`.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        if let Some(limit) = self.limit {
-            validate::validate_limit(
-                limit,
-                validate::MIN_PAGE_LIMIT,
-                validate::MAX_AVATAR_PAGE_LIMIT,
-            )?;
-        }
+        validate::validate_page_limit(self.limit, validate::MAX_AVATAR_PAGE_LIMIT)?;
         Ok(())
     }
 }
@@ -448,19 +401,7 @@ impl ListLooksQuery {
         self
     }
 
-    /// Sets the page size.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Sets the page cursor.
-    #[must_use]
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
-        self
-    }
+    page_cursor_setters!();
 
     /// The same query for the page at `token`.
     #[must_use]
@@ -497,13 +438,7 @@ impl ListLooksQuery {
         if let Some(group) = &self.group_id {
             validate::validate_id("group_id", group.as_str())?;
         }
-        if let Some(limit) = self.limit {
-            validate::validate_limit(
-                limit,
-                validate::MIN_PAGE_LIMIT,
-                validate::MAX_AVATAR_PAGE_LIMIT,
-            )?;
-        }
+        validate::validate_page_limit(self.limit, validate::MAX_AVATAR_PAGE_LIMIT)?;
         Ok(())
     }
 }

@@ -1,4 +1,4 @@
-//! Macros that stamp out the open enums and id newtypes.
+//! Macros that stamp out the open enums, id newtypes, request unions and list-query cursors.
 
 /// Defines an open, forward-compatible string enum.
 ///
@@ -182,5 +182,64 @@ macro_rules! resource_id {
     };
 }
 
+/// Defines a request that is a union of variant structs (tagged on `type`): the enum as written,
+/// `validate` dispatching to the chosen variant's own `validate`, and a `From` each variant
+/// struct.
+macro_rules! request_union {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident($ty:ty) ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        pub enum $name {
+            $( $(#[$vmeta])* $variant($ty), )+
+        }
+
+        impl $name {
+            /// Checks every rule for the chosen variant.
+            ///
+            /// # Errors
+            /// The first [`ValidationError`](crate::validate::ValidationError) found.
+            pub fn validate(&self) -> Result<(), crate::validate::ValidationError> {
+                match self {
+                    $( Self::$variant(r) => r.validate(), )+
+                }
+            }
+        }
+
+        $(
+            impl From<$ty> for $name {
+                fn from(value: $ty) -> Self {
+                    Self::$variant(value)
+                }
+            }
+        )+
+    };
+}
+
+/// Inside a list query's `impl`: the `limit` and `token` setters every list query has (the
+/// struct declares `limit: Option<u32>` and `token: Option<String>`).
+macro_rules! page_cursor_setters {
+    () => {
+        /// Sets the page size.
+        #[must_use]
+        pub fn limit(mut self, limit: u32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+
+        /// Sets the page cursor.
+        #[must_use]
+        pub fn token(mut self, token: impl Into<String>) -> Self {
+            self.token = Some(token.into());
+            self
+        }
+    };
+}
+
 pub(crate) use open_enum;
+pub(crate) use page_cursor_setters;
+pub(crate) use request_union;
 pub(crate) use resource_id;

@@ -390,6 +390,14 @@ pub fn validate_limit(limit: u32, min: u32, max: u32) -> Result<(), ValidationEr
     Ok(())
 }
 
+/// Checks a list query's optional `limit` against [`MIN_PAGE_LIMIT`]`..=max`; unset is fine.
+pub(crate) fn validate_page_limit(limit: Option<u32>, max: u32) -> Result<(), ValidationError> {
+    match limit {
+        Some(limit) => validate_limit(limit, MIN_PAGE_LIMIT, max),
+        None => Ok(()),
+    }
+}
+
 /// Checks a hex SHA-256 digest: exactly 64 hex characters.
 ///
 /// # Errors

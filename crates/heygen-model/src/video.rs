@@ -10,44 +10,22 @@ use crate::enums::{
 };
 use crate::error::ResourceError;
 use crate::ids::{AssetId, FolderId, LookId, VideoId, VoiceId};
+use crate::macros::{page_cursor_setters, request_union};
 use crate::secret::PresignedUrl;
 use crate::time::{Seconds, Timestamp};
 use crate::validate::{self, Rule, ValidationError};
 
-/// `POST /v3/videos` request, a union on `type`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum CreateVideoRequest {
-    /// A talking look (`"type":"avatar"`).
-    Avatar(CreateAvatarVideo),
-    /// A talking photo from an image (`"type":"image"`).
-    Image(CreateImageVideo),
-}
-
-impl CreateVideoRequest {
-    /// Checks every rule for the chosen variant.
-    ///
-    /// # Errors
-    /// The first [`ValidationError`] found.
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        match self {
-            Self::Avatar(r) => r.validate(),
-            Self::Image(r) => r.validate(),
-        }
-    }
-}
-
-impl From<CreateAvatarVideo> for CreateVideoRequest {
-    fn from(value: CreateAvatarVideo) -> Self {
-        Self::Avatar(value)
-    }
-}
-
-impl From<CreateImageVideo> for CreateVideoRequest {
-    fn from(value: CreateImageVideo) -> Self {
-        Self::Image(value)
+request_union! {
+    /// `POST /v3/videos` request, a union on `type`.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    #[non_exhaustive]
+    pub enum CreateVideoRequest {
+        /// A talking look (`"type":"avatar"`).
+        Avatar(CreateAvatarVideo),
+        /// A talking photo from an image (`"type":"image"`).
+        Image(CreateImageVideo),
     }
 }
 
@@ -722,19 +700,7 @@ impl ListVideosQuery {
         Self::default()
     }
 
-    /// Sets the page size.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Sets the page cursor.
-    #[must_use]
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
-        self
-    }
+    page_cursor_setters!();
 
     /// Only videos in this folder.
     #[must_use]
@@ -779,13 +745,7 @@ impl ListVideosQuery {
     /// # Errors
     /// [`Rule::OutOfRange`] on `limit`.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        if let Some(limit) = self.limit {
-            validate::validate_limit(
-                limit,
-                validate::MIN_PAGE_LIMIT,
-                validate::MAX_VIDEO_PAGE_LIMIT,
-            )?;
-        }
+        validate::validate_page_limit(self.limit, validate::MAX_VIDEO_PAGE_LIMIT)?;
         if let Some(folder) = &self.folder_id {
             validate::validate_id("folder_id", folder.as_str())?;
         }
