@@ -524,6 +524,31 @@ macro_rules! common_video_fields {
                 self
             }
 
+            /// The variant's own fields as given, every common field unset.
+            fn with_common_unset($($field: $ty),*) -> Self {
+                Self {
+                    $($field,)*
+                    script: None,
+                    voice_id: None,
+                    voice_settings: None,
+                    audio_url: None,
+                    audio_asset_id: None,
+                    title: None,
+                    background: None,
+                    aspect_ratio: None,
+                    resolution: None,
+                    output_format: None,
+                    expressiveness: None,
+                    fit: None,
+                    motion_prompt: None,
+                    remove_background: None,
+                    callback_url: None,
+                    callback_id: None,
+                    caption: None,
+                    watermark: None,
+                }
+            }
+
             fn validate_common(&self) -> Result<(), ValidationError> {
                 match (&self.script, &self.audio_url, &self.audio_asset_id) {
                     (None, None, None) => {
@@ -590,28 +615,7 @@ common_video_fields!(
 impl CreateAvatarVideo {
     /// A video of `avatar_id`; set a [`script`](Self::script) or audio next.
     pub fn new(avatar_id: LookId) -> Self {
-        Self {
-            avatar_id,
-            engine: None,
-            script: None,
-            voice_id: None,
-            voice_settings: None,
-            audio_url: None,
-            audio_asset_id: None,
-            title: None,
-            background: None,
-            aspect_ratio: None,
-            resolution: None,
-            output_format: None,
-            expressiveness: None,
-            fit: None,
-            motion_prompt: None,
-            remove_background: None,
-            callback_url: None,
-            callback_id: None,
-            caption: None,
-            watermark: None,
-        }
+        Self::with_common_unset(avatar_id, None)
     }
 
     /// Sets the rendering engine.
@@ -642,27 +646,7 @@ common_video_fields!(
 impl CreateImageVideo {
     /// A video of `image`; set a [`script`](Self::script) or audio next.
     pub fn new(image: AssetInput) -> Self {
-        Self {
-            image,
-            script: None,
-            voice_id: None,
-            voice_settings: None,
-            audio_url: None,
-            audio_asset_id: None,
-            title: None,
-            background: None,
-            aspect_ratio: None,
-            resolution: None,
-            output_format: None,
-            expressiveness: None,
-            fit: None,
-            motion_prompt: None,
-            remove_background: None,
-            callback_url: None,
-            callback_id: None,
-            caption: None,
-            watermark: None,
-        }
+        Self::with_common_unset(image)
     }
 
     /// Checks the image, that exactly one of script/audio is given, and the URLs.
