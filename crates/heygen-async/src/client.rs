@@ -144,11 +144,7 @@ impl Client {
                     .unwrap_or_else(|| Error::transport(TransportErrorKind::Body, None)));
             };
             let request = Request::from_parts(parts, request_body);
-            let options = SendOptions::new(
-                call.timeout(),
-                call.connect_timeout(),
-                call.limits().read_limit(),
-            );
+            let options = SendOptions::for_call(&call);
             let outcome =
                 tokio::time::timeout(call.timeout(), self.inner.transport.send(request, &options))
                     .await;

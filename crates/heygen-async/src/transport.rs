@@ -9,14 +9,13 @@
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
-use core::time::Duration;
 use std::io;
 
 use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use futures_util::StreamExt as _;
-use heygen_core::{BoxError, TransportErrorKind};
+pub use heygen_core::transport::{SendOptions, TransportError};
 use http::{Request, Response};
 
 /// A stream of body chunks; an `Err` aborts the request.
@@ -73,83 +72,13 @@ impl RequestBody {
     }
 }
 
-/// Limits for one exchange, from the core's [`heygen_core::Call`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SendOptions {
-    /// Whole-exchange timeout (connect, send, receive), wall-clock. The client also enforces
-    /// it around [`Transport::send`].
-    pub timeout: Duration,
-    /// Connect timeout (TLS included), wall-clock.
-    pub connect_timeout: Duration,
-    /// Read at most this many bytes of the response body (the configured maximum plus one, so
-    /// the core can tell an over-limit body); stop reading there.
-    pub read_limit: u64,
-}
-
-impl SendOptions {
-    /// Options with these timeouts and read limit.
-    pub fn new(timeout: Duration, connect_timeout: Duration, read_limit: u64) -> Self {
-        Self {
-            timeout,
-            connect_timeout,
-            read_limit,
-        }
-    }
-}
-
-/// A failure with no usable response, mapped onto the core's [`TransportErrorKind`].
-///
-/// The source is opaque (no hyper type is public) and never carries credentials.
-#[derive(Debug)]
-pub struct TransportError {
-    kind: TransportErrorKind,
-    source: Option<BoxError>,
-}
-
-impl TransportError {
-    /// A failure of this kind with an optional cause.
-    pub fn new(kind: TransportErrorKind, source: Option<BoxError>) -> Self {
-        Self { kind, source }
-    }
-
-    /// A failure of this kind with a message as its cause.
-    pub fn msg(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        Self::new(kind, Some(message.into().into()))
-    }
-
-    /// What happened.
-    pub fn kind(&self) -> TransportErrorKind {
-        self.kind
-    }
-
-    /// Splits into kind and cause.
-    pub fn into_parts(self) -> (TransportErrorKind, Option<BoxError>) {
-        (self.kind, self.source)
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.kind.as_str())
-    }
-}
-
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|s| s as &(dyn std::error::Error + 'static))
-    }
-}
-
 /// One HTTP exchange: send `request`, return status, headers and at most
 /// [`SendOptions::read_limit`] bytes of body, for **every** status.
 ///
 /// Rules every implementation follows: never follow redirects (return the 3xx as it is), never
 /// decompress, add no credentials, apply the connect timeout, and stop reading the body at the
 /// limit. Failures without a response are a [`TransportError`] whose
-/// [`TransportErrorKind`] lets the core's retry decision act.
+/// [`heygen_core::TransportErrorKind`] lets the core's retry decision act.
 ///
 /// The trait is object safe; the client holds an `Arc<dyn Transport>`. Async closures
 /// `Fn(http::Request<Bytes>) -> impl Future<Output = Result<http::Response<Bytes>,
@@ -180,18 +109,8 @@ where
         options: &SendOptions,
     ) -> Result<Response<Bytes>, TransportError> {
         let (parts, body) = request.into_parts();
-        let body = body
-            .into_bytes()
-            .await
-            .map_err(|e| TransportError::new(TransportErrorKind::Body, Some(Box::new(e))))?;
+        let body = body.into_bytes().await.map_err(TransportError::body)?;
         let response = self(Request::from_parts(parts, body)).await?;
-        let (parts, body) = response.into_parts();
-        let limit = usize::try_from(options.read_limit).unwrap_or(usize::MAX);
-        let body = if body.len() > limit {
-            body.slice(..limit)
-        } else {
-            body
-        };
-        Ok(Response::from_parts(parts, body))
+        Ok(options.truncate(response))
     }
 }

@@ -222,11 +222,7 @@ impl Client {
         }
         let started = Instant::now();
         loop {
-            let options = SendOptions::new(
-                call.timeout(),
-                call.connect_timeout(),
-                call.limits().read_limit(),
-            );
+            let options = SendOptions::for_call(&call);
             let result = self.attempt(call.request(), &mut body, &options);
             let step = match result {
                 Ok(response) => {

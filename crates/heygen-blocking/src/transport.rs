@@ -5,11 +5,11 @@
 //! `heygen-core`, which decides what it means and whether to try again.
 
 use core::fmt;
-use core::time::Duration;
 use std::io::{self, Read};
 
 use bytes::Bytes;
-use heygen_core::{BoxError, TransportErrorKind};
+use heygen_core::TransportErrorKind;
+pub use heygen_core::transport::{SendOptions, TransportError};
 use http::{Request, Response};
 
 /// The body of a request handed to a [`Transport`].
@@ -54,75 +54,6 @@ impl RequestBody<'_> {
     }
 }
 
-/// Limits for one exchange, from the core's [`heygen_core::Call`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SendOptions {
-    /// Whole-exchange timeout (connect, send, receive), wall-clock.
-    pub timeout: Duration,
-    /// Connect timeout (TLS included), wall-clock.
-    pub connect_timeout: Duration,
-    /// Read at most this many bytes of the response body (the configured maximum plus one, so
-    /// the core can tell an over-limit body); stop reading there.
-    pub read_limit: u64,
-}
-
-impl SendOptions {
-    /// Options with these timeouts and read limit.
-    pub fn new(timeout: Duration, connect_timeout: Duration, read_limit: u64) -> Self {
-        Self {
-            timeout,
-            connect_timeout,
-            read_limit,
-        }
-    }
-}
-
-/// A failure with no usable response, mapped onto the core's [`TransportErrorKind`].
-///
-/// The source is opaque (no ureq type is public) and never carries credentials.
-#[derive(Debug)]
-pub struct TransportError {
-    kind: TransportErrorKind,
-    source: Option<BoxError>,
-}
-
-impl TransportError {
-    /// A failure of this kind with an optional cause.
-    pub fn new(kind: TransportErrorKind, source: Option<BoxError>) -> Self {
-        Self { kind, source }
-    }
-
-    /// A failure of this kind with a message as its cause.
-    pub fn msg(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        Self::new(kind, Some(message.into().into()))
-    }
-
-    /// What happened.
-    pub fn kind(&self) -> TransportErrorKind {
-        self.kind
-    }
-
-    /// Splits into kind and cause.
-    pub fn into_parts(self) -> (TransportErrorKind, Option<BoxError>) {
-        (self.kind, self.source)
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.kind.as_str())
-    }
-}
-
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|s| s as &(dyn std::error::Error + 'static))
-    }
-}
-
 /// One HTTP exchange: send `request`, return status, headers and at most
 /// [`SendOptions::read_limit`] bytes of body, for **every** status.
 ///
@@ -154,18 +85,9 @@ where
         options: &SendOptions,
     ) -> Result<Response<Bytes>, TransportError> {
         let (parts, body) = request.into_parts();
-        let body = body
-            .into_bytes()
-            .map_err(|e| TransportError::new(TransportErrorKind::Body, Some(Box::new(e))))?;
+        let body = body.into_bytes().map_err(TransportError::body)?;
         let response = self(Request::from_parts(parts, body))?;
-        let (parts, body) = response.into_parts();
-        let limit = usize::try_from(options.read_limit).unwrap_or(usize::MAX);
-        let body = if body.len() > limit {
-            body.slice(..limit)
-        } else {
-            body
-        };
-        Ok(Response::from_parts(parts, body))
+        Ok(options.truncate(response))
     }
 }
 

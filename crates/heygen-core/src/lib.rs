@@ -16,6 +16,8 @@
 //! - [`Call`] and [`Step`]: the exchange driver both transports run; the only place retries are
 //!   decided (through [`retry::decide`]).
 //! - [`Paginator`] and [`Poller`]: the list and wait state machines.
+//! - [`SendOptions`] and [`TransportError`]: what a transport gets for one exchange and
+//!   returns when no response came back (both transports re-export them).
 //! - [`upload`]: multipart framing for `POST /v3/assets`, the direct-upload `PUT`, a streaming
 //!   SHA-256 and media type sniffing.
 //!
@@ -80,6 +82,7 @@ pub mod poll;
 pub mod redact;
 pub mod response;
 pub mod retry;
+pub mod transport;
 pub mod upload;
 
 pub use call::{Call, Step};
@@ -93,3 +96,4 @@ pub use paginate::{PageCursor, Paginate, Paginator};
 pub use poll::{Observation, Poll, Pollable, Poller, WaitGoal};
 pub use response::ResponseLimits;
 pub use retry::{Decision, RequestFacts};
+pub use transport::{SendOptions, TransportError};
