@@ -702,7 +702,11 @@ pub fn completed_upload(mode: Mode) -> BoxedStrategy<CompletedUpload> {
 
 /// A [`CreateVideoResponse`].
 pub fn create_video_response(mode: Mode) -> BoxedStrategy<CreateVideoResponse> {
-    (id(), option::of(open_enum(mode)), option::of(open_enum(mode)))
+    (
+        id(),
+        option::of(open_enum(mode)),
+        option::of(open_enum(mode)),
+    )
         .prop_map(|(video_id, status, output_format)| CreateVideoResponse {
             video_id,
             status,
