@@ -9,6 +9,7 @@ use heygen_model::{
     DirectUpload, IdempotencyKey,
 };
 
+use super::macros::create_from_json;
 use super::support::{data, key_str};
 use crate::config::{Config, TimeoutClass};
 use crate::error::Error;
@@ -113,65 +114,14 @@ impl Operation for UploadAsset {
     }
 }
 
-/// `POST /v3/assets/direct-uploads`: reserves an asset and returns the presigned URL and
-/// headers for the `PUT` of its bytes (any size).
-#[derive(Debug, Clone)]
-pub struct CreateDirectUpload {
-    request: CreateDirectUploadRequest,
-    idempotency_key: Option<IdempotencyKey>,
-}
-
-impl CreateDirectUpload {
-    /// Creates a direct upload described by `request` (file name, content type, exact size in
-    /// bytes, optional hex SHA-256).
-    pub fn new(request: CreateDirectUploadRequest) -> Self {
-        Self {
-            request,
-            idempotency_key: None,
-        }
-    }
-
-    /// Uses this idempotency key instead of a generated one.
-    #[must_use]
-    pub fn idempotency_key(mut self, key: IdempotencyKey) -> Self {
-        self.idempotency_key = Some(key);
-        self
-    }
-
-    /// The request body.
-    pub fn request(&self) -> &CreateDirectUploadRequest {
-        &self.request
-    }
-}
-
-impl Operation for CreateDirectUpload {
-    type Output = DirectUpload;
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path_template(&self) -> &'static str {
-        "/v3/assets/direct-uploads"
-    }
-
-    fn idempotency_key(&self) -> Option<&str> {
-        key_str(self.idempotency_key.as_ref())
-    }
-
-    fn build(&self, config: &Config) -> Result<Request<Bytes>, Error> {
-        self.request.validate()?;
-        api_request(
-            config,
-            Method::POST,
-            "/v3/assets/direct-uploads",
-            self.idempotency_key(),
-            json_body(&self.request)?,
-        )
-    }
-
-    fn parse(&self, response: Response<&[u8]>) -> Result<Self::Output, Error> {
-        data(&Method::POST, self.path_template(), &response)
+create_from_json! {
+    /// `POST /v3/assets/direct-uploads`: reserves an asset and returns the presigned URL and
+    /// headers for the `PUT` of its bytes (any size).
+    pub struct CreateDirectUpload => DirectUpload {
+        /// Creates a direct upload described by `request` (file name, content type, exact size in
+        /// bytes, optional hex SHA-256).
+        new(request: CreateDirectUploadRequest);
+        path: "/v3/assets/direct-uploads",
     }
 }
 

@@ -8,72 +8,21 @@ use heygen_model::{
     CreateConsentRequest, IdempotencyKey, ListAvatarGroupsQuery,
 };
 
-use super::macros::{delete_by_id, get_by_id, list_page};
+use super::macros::{create_from_json, delete_by_id, get_by_id, list_page};
 use super::support::{data, key_str};
 use crate::config::Config;
 use crate::error::Error;
 use crate::operation::{Operation, api_request, encode_path_param, json_body};
 
-/// `POST /v3/avatars`: creates a photo avatar, a digital twin or a prompt avatar.
-///
-/// The output holds the new look (`avatar_item`, whose id is the `avatar_id` for videos) and its
-/// group (`avatar_group`, used for consent and waits).
-#[derive(Debug, Clone)]
-pub struct CreateAvatar {
-    request: CreateAvatarRequest,
-    idempotency_key: Option<IdempotencyKey>,
-}
-
-impl CreateAvatar {
-    /// Creates an avatar from `request`.
-    pub fn new(request: impl Into<CreateAvatarRequest>) -> Self {
-        Self {
-            request: request.into(),
-            idempotency_key: None,
-        }
-    }
-
-    /// Uses this idempotency key instead of a generated one.
-    #[must_use]
-    pub fn idempotency_key(mut self, key: IdempotencyKey) -> Self {
-        self.idempotency_key = Some(key);
-        self
-    }
-
-    /// The request body.
-    pub fn request(&self) -> &CreateAvatarRequest {
-        &self.request
-    }
-}
-
-impl Operation for CreateAvatar {
-    type Output = CreateAvatarResponse;
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path_template(&self) -> &'static str {
-        "/v3/avatars"
-    }
-
-    fn idempotency_key(&self) -> Option<&str> {
-        key_str(self.idempotency_key.as_ref())
-    }
-
-    fn build(&self, config: &Config) -> Result<Request<Bytes>, Error> {
-        self.request.validate()?;
-        api_request(
-            config,
-            Method::POST,
-            "/v3/avatars",
-            self.idempotency_key(),
-            json_body(&self.request)?,
-        )
-    }
-
-    fn parse(&self, response: Response<&[u8]>) -> Result<Self::Output, Error> {
-        data(&Method::POST, self.path_template(), &response)
+create_from_json! {
+    /// `POST /v3/avatars`: creates a photo avatar, a digital twin or a prompt avatar.
+    ///
+    /// The output holds the new look (`avatar_item`, whose id is the `avatar_id` for videos) and its
+    /// group (`avatar_group`, used for consent and waits).
+    pub struct CreateAvatar => CreateAvatarResponse {
+        /// Creates an avatar from `request`.
+        new(request: impl Into<CreateAvatarRequest>);
+        path: "/v3/avatars",
     }
 }
 

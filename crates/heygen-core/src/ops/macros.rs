@@ -1,8 +1,114 @@
-//! Macros that stamp out the operations whose shape repeats across resources: get by id,
-//! delete by id and list one page.
+//! Macros that stamp out the operations whose shape repeats across resources: create from a JSON
+//! body, get by id, delete by id and list one page.
 //!
 //! Each invocation stays in its resource's file and carries the docs of what it defines, so the
 //! endpoint (`GET /v3/videos/{video_id}`) is still named next to the operation.
+
+/// Defines `POST {path}` with a JSON body: a struct holding the request and an optional
+/// caller-chosen idempotency key, `new`, the `idempotency_key` setter, `request()`, and an
+/// [`Operation`](crate::Operation) that validates the request and decodes the `data` member.
+///
+/// `new(request: impl Into<Request>)` converts its argument; `new(request: Request)` takes it as
+/// is.
+macro_rules! create_from_json {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident => $output:ty {
+            $(#[$new_doc:meta])*
+            new(request: impl Into<$request:ty>);
+            path: $path:literal $(,)?
+        }
+    ) => {
+        create_from_json!(@define $(#[$meta])* $name, $output, $request, $path,
+            $(#[$new_doc])*
+            pub fn new(request: impl Into<$request>) -> Self {
+                Self {
+                    request: request.into(),
+                    idempotency_key: None,
+                }
+            }
+        );
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident => $output:ty {
+            $(#[$new_doc:meta])*
+            new(request: $request:ty);
+            path: $path:literal $(,)?
+        }
+    ) => {
+        create_from_json!(@define $(#[$meta])* $name, $output, $request, $path,
+            $(#[$new_doc])*
+            pub fn new(request: $request) -> Self {
+                Self {
+                    request,
+                    idempotency_key: None,
+                }
+            }
+        );
+    };
+    (@define $(#[$meta:meta])* $name:ident, $output:ty, $request:ty, $path:literal, $new:item) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            request: $request,
+            idempotency_key: Option<::heygen_model::IdempotencyKey>,
+        }
+
+        impl $name {
+            $new
+
+            /// Uses this idempotency key instead of a generated one.
+            #[must_use]
+            pub fn idempotency_key(mut self, key: ::heygen_model::IdempotencyKey) -> Self {
+                self.idempotency_key = Some(key);
+                self
+            }
+
+            /// The request body.
+            pub fn request(&self) -> &$request {
+                &self.request
+            }
+        }
+
+        impl crate::operation::Operation for $name {
+            type Output = $output;
+
+            fn method(&self) -> ::http::Method {
+                ::http::Method::POST
+            }
+
+            fn path_template(&self) -> &'static str {
+                $path
+            }
+
+            fn idempotency_key(&self) -> Option<&str> {
+                super::support::key_str(self.idempotency_key.as_ref())
+            }
+
+            fn build(
+                &self,
+                config: &crate::config::Config,
+            ) -> Result<::http::Request<::bytes::Bytes>, crate::error::Error> {
+                self.request.validate()?;
+                crate::operation::api_request(
+                    config,
+                    ::http::Method::POST,
+                    $path,
+                    self.idempotency_key(),
+                    crate::operation::json_body(&self.request)?,
+                )
+            }
+
+            fn parse(
+                &self,
+                response: ::http::Response<&[u8]>,
+            ) -> Result<Self::Output, crate::error::Error> {
+                super::support::data(&::http::Method::POST, self.path_template(), &response)
+            }
+        }
+    };
+}
 
 /// Defines `GET {path}` for one resource: a struct holding the id, `new`, an accessor named after
 /// the id, and an [`Operation`](crate::Operation) that decodes the `data` member.
@@ -231,4 +337,4 @@ macro_rules! list_page {
     };
 }
 
-pub(super) use {delete_by_id, get_by_id, list_page};
+pub(super) use {create_from_json, delete_by_id, get_by_id, list_page};
