@@ -1,18 +1,11 @@
 //! Avatar groups: create (photo, digital twin, prompt), consent, get, list, delete.
 
-use bytes::Bytes;
-use http::{Method, Request, Response};
-
 use heygen_model::{
     AvatarGroup, AvatarGroupId, ConsentResponse, CreateAvatarRequest, CreateAvatarResponse,
-    CreateConsentRequest, IdempotencyKey, ListAvatarGroupsQuery,
+    CreateConsentRequest, ListAvatarGroupsQuery,
 };
 
-use super::macros::{create_from_json, delete_by_id, get_by_id, list_page};
-use super::support::{data, key_str};
-use crate::config::Config;
-use crate::error::Error;
-use crate::operation::{Operation, api_request, encode_path_param, json_body};
+use super::macros::{create_from_json, delete_by_id, get_by_id, json_by_id, list_page};
 
 create_from_json! {
     /// `POST /v3/avatars`: creates a photo avatar, a digital twin or a prompt avatar.
@@ -26,64 +19,15 @@ create_from_json! {
     }
 }
 
-/// `POST /v3/avatars/{group_id}/consent`: asks for (or records) consent for a digital twin.
-///
-/// With no options the body is `{}`. The output holds the group and, unless a consent video was
-/// given, the URL the person in the footage must visit.
-#[derive(Debug, Clone)]
-pub struct CreateConsent {
-    group_id: AvatarGroupId,
-    request: CreateConsentRequest,
-    idempotency_key: Option<IdempotencyKey>,
-}
-
-impl CreateConsent {
-    /// Consent for `group_id` with `request`'s options.
-    pub fn new(group_id: AvatarGroupId, request: CreateConsentRequest) -> Self {
-        Self {
-            group_id,
-            request,
-            idempotency_key: None,
-        }
-    }
-
-    /// Uses this idempotency key instead of a generated one.
-    #[must_use]
-    pub fn idempotency_key(mut self, key: IdempotencyKey) -> Self {
-        self.idempotency_key = Some(key);
-        self
-    }
-}
-
-impl Operation for CreateConsent {
-    type Output = ConsentResponse;
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path_template(&self) -> &'static str {
-        "/v3/avatars/{group_id}/consent"
-    }
-
-    fn idempotency_key(&self) -> Option<&str> {
-        key_str(self.idempotency_key.as_ref())
-    }
-
-    fn build(&self, config: &Config) -> Result<Request<Bytes>, Error> {
-        self.request.validate()?;
-        let id = encode_path_param("group_id", self.group_id.as_str())?;
-        api_request(
-            config,
-            Method::POST,
-            &format!("/v3/avatars/{id}/consent"),
-            self.idempotency_key(),
-            json_body(&self.request)?,
-        )
-    }
-
-    fn parse(&self, response: Response<&[u8]>) -> Result<Self::Output, Error> {
-        data(&Method::POST, self.path_template(), &response)
+json_by_id! {
+    /// `POST /v3/avatars/{group_id}/consent`: asks for (or records) consent for a digital twin.
+    ///
+    /// With no options the body is `{}`. The output holds the group and, unless a consent video was
+    /// given, the URL the person in the footage must visit.
+    pub struct CreateConsent => ConsentResponse {
+        /// Consent for `group_id` with `request`'s options.
+        new(group_id: AvatarGroupId, request: CreateConsentRequest);
+        POST "/v3/avatars/{group_id}/consent",
     }
 }
 

@@ -1,5 +1,5 @@
 //! Macros that stamp out the operations whose shape repeats across resources: create from a JSON
-//! body, get by id, delete by id and list one page.
+//! body, send a JSON body to one resource, get by id, delete by id and list one page.
 //!
 //! Each invocation stays in its resource's file and carries the docs of what it defines, so the
 //! endpoint (`GET /v3/videos/{video_id}`) is still named next to the operation.
@@ -105,6 +105,88 @@ macro_rules! create_from_json {
                 response: ::http::Response<&[u8]>,
             ) -> Result<Self::Output, crate::error::Error> {
                 super::support::data(&::http::Method::POST, self.path_template(), &response)
+            }
+        }
+    };
+}
+
+/// Defines `{METHOD} {path}` with a JSON body for one resource: a struct holding the id, the
+/// request and an optional caller-chosen idempotency key, `new`, the `idempotency_key` setter,
+/// and an [`Operation`](crate::Operation) that validates the request and decodes the `data`
+/// member.
+///
+/// The path template names the id field (`/v3/avatars/{group_id}/consent`); the id is
+/// percent-encoded as one segment.
+macro_rules! json_by_id {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident => $output:ty {
+            $(#[$new_doc:meta])*
+            new($id:ident: $id_ty:ty, request: $request:ty);
+            $method:ident $path:literal $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            $id: $id_ty,
+            request: $request,
+            idempotency_key: Option<::heygen_model::IdempotencyKey>,
+        }
+
+        impl $name {
+            $(#[$new_doc])*
+            pub fn new($id: $id_ty, request: $request) -> Self {
+                Self {
+                    $id,
+                    request,
+                    idempotency_key: None,
+                }
+            }
+
+            /// Uses this idempotency key instead of a generated one.
+            #[must_use]
+            pub fn idempotency_key(mut self, key: ::heygen_model::IdempotencyKey) -> Self {
+                self.idempotency_key = Some(key);
+                self
+            }
+        }
+
+        impl crate::operation::Operation for $name {
+            type Output = $output;
+
+            fn method(&self) -> ::http::Method {
+                ::http::Method::$method
+            }
+
+            fn path_template(&self) -> &'static str {
+                $path
+            }
+
+            fn idempotency_key(&self) -> Option<&str> {
+                super::support::key_str(self.idempotency_key.as_ref())
+            }
+
+            fn build(
+                &self,
+                config: &crate::config::Config,
+            ) -> Result<::http::Request<::bytes::Bytes>, crate::error::Error> {
+                self.request.validate()?;
+                let id = crate::operation::encode_path_param(stringify!($id), self.$id.as_str())?;
+                crate::operation::api_request(
+                    config,
+                    ::http::Method::$method,
+                    &format!($path, $id = id),
+                    self.idempotency_key(),
+                    crate::operation::json_body(&self.request)?,
+                )
+            }
+
+            fn parse(
+                &self,
+                response: ::http::Response<&[u8]>,
+            ) -> Result<Self::Output, crate::error::Error> {
+                super::support::data(&::http::Method::$method, self.path_template(), &response)
             }
         }
     };
@@ -337,4 +419,4 @@ macro_rules! list_page {
     };
 }
 
-pub(super) use {create_from_json, delete_by_id, get_by_id, list_page};
+pub(super) use {create_from_json, delete_by_id, get_by_id, json_by_id, list_page};
