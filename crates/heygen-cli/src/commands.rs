@@ -1,6 +1,8 @@
 //! The API commands: each turns its arguments into SDK requests, sends them through the
 //! backend, and prints the SDK's values.
 
+use std::time::Duration;
+
 use heygen_core::{Error, PollPolicy};
 use heygen_model::{
     AssetId, AvatarGroupId, AvatarType, CreateAvatarRequest, CreateAvatarVideo,
@@ -25,6 +27,8 @@ use crate::{progress, source};
 pub(crate) struct Context<'a> {
     /// The SDK client.
     pub(crate) backend: &'a dyn Backend,
+    /// Builds the client for the status checks of a wait that must end within a duration.
+    pub(crate) poll_backend: &'a dyn Fn(Duration) -> Result<Box<dyn Backend>, Failure>,
     /// Where results go.
     pub(crate) out: &'a Output,
     /// `--poll-interval`, in seconds.
@@ -125,12 +129,13 @@ fn avatar(ctx: &Context<'_>, command: AvatarCommand) -> Result<(), Failure> {
         } => {
             let id = group_id(&id)?;
             let policy = wait::policy(timeout, ctx.poll_interval);
+            let checks = (ctx.poll_backend)(policy.deadline)?;
             let done = waited(
                 ctx.out,
                 "group_id",
                 id.as_str(),
                 wait_group(
-                    backend,
+                    checks.as_ref(),
                     &id,
                     &policy,
                     "waiting for avatar training",
@@ -370,12 +375,14 @@ fn create_video(ctx: &Context<'_>, args: CreateVideoArgs) -> Result<(), Failure>
         return ctx.out.data(&created);
     }
     let policy = wait::policy(args.timeout, ctx.poll_interval);
+    let checks = (ctx.poll_backend)(policy.deadline)
+        .map_err(|f| f.with_id("video_id", created.video_id.as_str()))?;
     let done = waited(
         ctx.out,
         "video_id",
         created.video_id.as_str(),
         wait_video(
-            ctx.backend,
+            checks.as_ref(),
             &created.video_id,
             &policy,
             "rendering video",

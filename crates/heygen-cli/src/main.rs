@@ -166,8 +166,15 @@ fn execute(out: &Output, cli: Cli) -> Result<(), Failure> {
         command => {
             let config = config(&global)?;
             let backend = backend::connect(global.transport, config)?;
+            let poll_backend = |deadline: Duration| -> Result<Box<dyn backend::Backend>, Failure> {
+                Ok(backend::connect(
+                    global.transport,
+                    config_within(&global, Some(deadline))?,
+                )?)
+            };
             let ctx = commands::Context {
                 backend: backend.as_ref(),
+                poll_backend: &poll_backend,
                 out,
                 poll_interval: global.poll_interval,
             };
@@ -178,6 +185,13 @@ fn execute(out: &Output, cli: Cli) -> Result<(), Failure> {
 
 /// The SDK configuration from the global flags and the environment.
 fn config(global: &GlobalArgs) -> Result<Config, Failure> {
+    config_within(global, None)
+}
+
+/// The configuration for the status checks of a wait that must end `deadline` from now: no
+/// attempt may outlast the deadline and no retry starts after it, so a stalled check cannot
+/// hold the wait far past `--timeout`.
+fn config_within(global: &GlobalArgs, deadline: Option<Duration>) -> Result<Config, Failure> {
     let Some(key) = global.api_key.as_deref().filter(|k| !k.trim().is_empty()) else {
         return Err(Failure::missing_api_key());
     };
@@ -187,16 +201,24 @@ fn config(global: &GlobalArgs) -> Result<Config, Failure> {
     if let Some(url) = global.base_url.as_deref().filter(|u| !u.trim().is_empty()) {
         builder = builder.base_url(url);
     }
+    let mut timeouts = Timeouts::new();
     if let Some(secs) = global.request_timeout {
         let each = Duration::from_secs_f64(secs);
-        let timeouts = Timeouts::new().read(each).write(each).upload(each);
-        let connect = timeouts.connect.min(each);
-        builder = builder.timeouts(timeouts.connect(connect));
+        timeouts = timeouts.read(each).write(each).upload(each);
+        timeouts = timeouts.connect(timeouts.connect.min(each));
     }
+    let mut retry = RetryPolicy::new();
     if let Some(retries) = global.max_retries {
-        builder = builder.retry_policy(RetryPolicy::new().max_retries(retries));
+        retry = retry.max_retries(retries);
     }
-    Ok(builder.build()?)
+    if let Some(deadline) = deadline {
+        let deadline = deadline.max(Duration::from_millis(100));
+        timeouts = timeouts
+            .read(timeouts.read.min(deadline))
+            .connect(timeouts.connect.min(deadline));
+        retry = retry.max_elapsed(Some(deadline));
+    }
+    Ok(builder.timeouts(timeouts).retry_policy(retry).build()?)
 }
 
 /// `heygen emulator`: serves until the process is interrupted.
