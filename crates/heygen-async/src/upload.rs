@@ -9,89 +9,29 @@ use std::sync::{Arc, Mutex, PoisonError};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt as _;
 use heygen_core::ops::{
-    CompleteUpload, CreateAvatar, CreateConsent, CreateDirectUpload, DirectUploadPut, UploadAsset,
+    CompleteUpload, CreateConsent, CreateDirectUpload, DirectUploadPut, UploadAsset,
 };
-use heygen_core::upload::{MAX_MULTIPART_FILE_BYTES, Sha256, sniff_media_type};
+pub(crate) use heygen_core::upload::UploadOptions;
+pub use heygen_core::upload::{
+    AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, Progress, UploadMethod,
+};
+use heygen_core::upload::{
+    FileFacts, InlineBody, SNIFF_BYTES, Sha256, check_direct_upload_size, placeholder_input,
+    unreadable_file,
+};
 use heygen_core::{Call, Error, Operation};
-use heygen_model::Base64Data;
 use heygen_model::{
     Asset, AssetId, AssetInput, AvatarGroupId, CompleteUploadRequest, CompletedUpload,
-    ConsentResponse, CreateAvatarResponse, CreateConsentRequest, CreateDigitalTwin,
-    CreateDirectUploadRequest, CreatePhotoAvatar, CreatePromptAvatar, DirectUpload,
+    ConsentResponse, CreateAvatarResponse, CreateConsentRequest, CreateDirectUploadRequest,
+    CreatePromptAvatar, DirectUpload,
 };
 use tokio::io::{AsyncRead, AsyncReadExt as _};
 
 use crate::client::{Client, entropy};
 use crate::transport::{BodyStream, RequestBody};
 
-/// Default size below which files go inline as base64, in bytes (4 MiB).
-pub const DEFAULT_INLINE_THRESHOLD: u64 = 4 * 1024 * 1024;
-
 /// Bytes read from a file per chunk (64 KiB).
 const CHUNK_BYTES: u64 = 64 * 1024;
-
-/// A progress callback: (bytes of the file sent so far, total bytes of the file).
-pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync + 'static>;
-
-/// How uploads behave; set with [`Client::with_inline_threshold`] and
-/// [`Client::with_progress`].
-#[derive(Clone)]
-pub(crate) struct UploadOptions {
-    pub(crate) inline_threshold: u64,
-    pub(crate) progress: Option<Progress>,
-}
-
-impl Default for UploadOptions {
-    fn default() -> Self {
-        Self {
-            inline_threshold: DEFAULT_INLINE_THRESHOLD,
-            progress: None,
-        }
-    }
-}
-
-impl fmt::Debug for UploadOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UploadOptions")
-            .field("inline_threshold", &self.inline_threshold)
-            .field("progress", &self.progress.is_some())
-            .finish()
-    }
-}
-
-/// What kind of avatar [`Client::create_avatar_from_file`] creates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AvatarFileKind {
-    /// A photo avatar from an image.
-    Photo,
-    /// A digital twin from training footage.
-    DigitalTwin,
-}
-
-/// How a file reached `HeyGen`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum UploadMethod {
-    /// Inline base64 inside the JSON request.
-    Inline,
-    /// `POST /v3/assets` (multipart, at most 32 MB).
-    Multipart,
-    /// Direct upload (create, presigned `PUT`, complete).
-    Direct,
-}
-
-/// The result of [`Client::create_avatar_from_file`].
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct AvatarFromFile {
-    /// The created avatar (first look and group).
-    pub avatar: CreateAvatarResponse,
-    /// The asset the file was uploaded as (`None` when sent inline).
-    pub asset_id: Option<AssetId>,
-    /// How the file was sent.
-    pub method: UploadMethod,
-}
 
 impl Client {
     /// Assets: multipart and direct uploads.
@@ -123,56 +63,24 @@ pub struct Assets<'a> {
     client: &'a Client,
 }
 
-/// A file's name, size and media type, from its metadata and first bytes.
-struct FileFacts {
-    name: String,
-    size: u64,
-    media_type: String,
-}
-
 fn io_error(path: &Path, e: &std::io::Error) -> Error {
-    Error::invalid_request(Some("file"), format!("cannot read {}: {e}", path.display()))
+    unreadable_file(path, e)
 }
 
-fn media_type_by_extension(name: &str) -> Option<&'static str> {
-    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
-    Some(match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "mp4" | "m4v" => "video/mp4",
-        "mov" => "video/quicktime",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        "wav" => "audio/wav",
-        "pdf" => "application/pdf",
-        "srt" => "application/x-subrip",
-        _ => return None,
-    })
-}
-
+/// Reads what the uploads need to know about a local file: its size and first bytes (the
+/// core decides name and media type).
 async fn file_facts(path: &Path) -> Result<FileFacts, Error> {
     let mut file = tokio::fs::File::open(path)
         .await
         .map_err(|e| io_error(path, &e))?;
     let size = file.metadata().await.map_err(|e| io_error(path, &e))?.len();
-    let mut head = Vec::with_capacity(64);
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
     (&mut file)
-        .take(64)
+        .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
         .await
         .map_err(|e| io_error(path, &e))?;
-    let name = path
-        .file_name()
-        .map_or_else(|| "upload".to_owned(), |n| n.to_string_lossy().into_owned());
-    let media_type = sniff_media_type(&head)
-        .or_else(|| media_type_by_extension(&name))
-        .unwrap_or("application/octet-stream")
-        .to_owned();
-    Ok(FileFacts {
-        name,
-        size,
-        media_type,
-    })
+    FileFacts::new(path, size, &head)
 }
 
 /// Streams exactly `length` bytes of `reader` in chunks, reporting progress and feeding an
@@ -325,13 +233,13 @@ impl Assets<'_> {
         path: &Path,
         facts: &FileFacts,
     ) -> Result<(AssetId, UploadMethod), Error> {
-        if facts.size <= MAX_MULTIPART_FILE_BYTES {
-            let asset = self.multipart_path(path, facts).await?;
-            Ok((asset.asset_id, UploadMethod::Multipart))
+        let method = UploadMethod::for_asset(facts.size);
+        let asset_id = if method == UploadMethod::Multipart {
+            self.multipart_path(path, facts).await?.asset_id
         } else {
-            let done = self.direct_facts(path, facts).await?;
-            Ok((done.asset_id, UploadMethod::Direct))
-        }
+            self.direct_facts(path, facts).await?.asset_id
+        };
+        Ok((asset_id, method))
     }
 
     /// The whole direct-upload flow for a file of any size: `POST /v3/assets/direct-uploads`
@@ -360,7 +268,7 @@ impl Assets<'_> {
             ))
             .await?;
         let asset = created.asset_id.clone();
-        check_max_bytes(&created, facts.size)?;
+        check_direct_upload_size(&created, facts.size)?;
         let size = facts.size;
         let hasher = Arc::new(Mutex::new(Sha256::new()));
         let put = async {
@@ -420,7 +328,7 @@ impl Assets<'_> {
         R: AsyncRead + Send + Unpin + 'static,
     {
         let asset = upload.asset_id.as_str();
-        check_max_bytes(upload, size_bytes)?;
+        check_direct_upload_size(upload, size_bytes)?;
         let hasher = Arc::new(Mutex::new(Sha256::new()));
         let op = DirectUploadPut::from_direct_upload(upload, size_bytes);
         let mut call = Call::new(op, self.client.config(), entropy())
@@ -466,10 +374,11 @@ impl Assets<'_> {
         make: impl Fn(AssetInput) -> O,
     ) -> Result<(O::Output, Option<AssetId>, UploadMethod), Error> {
         let facts = file_facts(path).await?;
-        if facts.size > 0 && facts.size <= self.client.uploads().inline_threshold {
+        let threshold = self.client.uploads().inline_threshold;
+        if UploadMethod::for_file(facts.size, threshold) == UploadMethod::Inline {
             let op = make(placeholder_input(&facts.media_type)?);
             let call = Call::new(op, self.client.config(), entropy())?;
-            let body = splice_base64(call.request().body(), path, facts.size).await?;
+            let body = inline_body(call.request().body(), path, facts.size).await?;
             let output = self
                 .client
                 .drive(call, move |_built| Some(RequestBody::Bytes(body.clone())))
@@ -485,75 +394,23 @@ impl Assets<'_> {
     }
 }
 
-/// A valid base64 stand-in (the bytes `HEYGEN_INLINE_DATA`) that the encoded file replaces in
-/// the serialized request.
-const PLACEHOLDER: &str = "SEVZR0VOX0lOTElORV9EQVRB";
-
-fn placeholder_input(media_type: &str) -> Result<AssetInput, Error> {
-    Ok(AssetInput::Base64 {
-        media_type: media_type.to_owned(),
-        data: Base64Data::from_base64(PLACEHOLDER)?,
-    })
-}
-
-/// The built JSON body with the placeholder replaced by the file's bytes as base64, encoded
-/// chunk by chunk straight into the one output buffer.
-async fn splice_base64(built: &[u8], path: &Path, size: u64) -> Result<Bytes, Error> {
-    use std::io::Write as _;
-    let needle = format!("\"{PLACEHOLDER}\"");
-    let pos = built
-        .windows(needle.len())
-        .position(|w| w == needle.as_bytes())
-        .ok_or_else(|| {
-            Error::invalid_request(Some("file"), "the request has no inline data slot")
-        })?;
-    let base64_len = usize::try_from(size.div_ceil(3).saturating_mul(4)).map_err(|_| {
-        Error::invalid_request(Some("file"), "the file is too large to send inline")
-    })?;
-    let mut out = Vec::with_capacity(built.len() - PLACEHOLDER.len() + base64_len);
-    out.extend_from_slice(&built[..=pos]);
-    let mut file = open_all(path, size).await?;
+/// The built request with the file's `size` bytes spliced in as base64, read chunk by chunk
+/// straight into the core's [`InlineBody`].
+async fn inline_body(built: &Bytes, path: &Path, size: u64) -> Result<Bytes, Error> {
+    let mut body = InlineBody::new(built, size)?;
+    let mut file = open_all(path, size).await?.take(size);
     let mut chunk = vec![0u8; 48 * 1024];
-    let mut read = 0u64;
-    {
-        let mut encoder =
-            base64::write::EncoderWriter::new(&mut out, &base64::engine::general_purpose::STANDARD);
-        while read < size {
-            let n = file
-                .read(&mut chunk)
-                .await
-                .map_err(|e| io_error(path, &e))?;
-            if n == 0 {
-                break;
-            }
-            read += n as u64;
-            encoder
-                .write_all(&chunk[..n])
-                .map_err(|e| io_error(path, &e))?;
+    loop {
+        let n = file
+            .read(&mut chunk)
+            .await
+            .map_err(|e| io_error(path, &e))?;
+        if n == 0 {
+            break;
         }
-        encoder.finish().map_err(|e| io_error(path, &e))?;
+        body.feed(&chunk[..n])?;
     }
-    if read != size {
-        return Err(Error::invalid_request(
-            Some("file"),
-            "the file changed size while it was read",
-        ));
-    }
-    out.extend_from_slice(&built[pos + 1 + PLACEHOLDER.len()..]);
-    Ok(Bytes::from(out))
-}
-
-fn check_max_bytes(upload: &DirectUpload, size: u64) -> Result<(), Error> {
-    match upload.max_bytes {
-        Some(max) if size > max => Err(Error::upload_failed(
-            upload.asset_id.as_str(),
-            Error::invalid_request(
-                Some("size_bytes"),
-                format!("{size} bytes is over this upload's limit of {max} bytes"),
-            ),
-        )),
-        _ => Ok(()),
-    }
+    body.finish()
 }
 
 fn finish(hasher: &Mutex<Sha256>) -> String {
@@ -580,18 +437,9 @@ impl Client {
     ) -> Result<AvatarFromFile, Error> {
         let (avatar, asset_id, method) = self
             .assets()
-            .with_file(path.as_ref(), |input| match kind {
-                AvatarFileKind::DigitalTwin => {
-                    CreateAvatar::new(CreateDigitalTwin::new(name, input))
-                }
-                AvatarFileKind::Photo => CreateAvatar::new(CreatePhotoAvatar::new(name, input)),
-            })
+            .with_file(path.as_ref(), |input| kind.create_avatar(name, input))
             .await?;
-        Ok(AvatarFromFile {
-            avatar,
-            asset_id,
-            method,
-        })
+        Ok(AvatarFromFile::new(avatar, asset_id, method))
     }
 
     /// Gives consent with a consent video from a local file

@@ -1,7 +1,6 @@
 //! Uploads with bounded memory: multipart and direct upload stream from a reader or a file,
 //! inline base64 is encoded straight into the request body, and files pick their path by size.
 
-use core::fmt;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -11,150 +10,43 @@ use bytes::Bytes;
 use heygen_core::ops::{
     CompleteUpload, CreateAvatar, CreateConsent, CreateDirectUpload, DirectUploadPut, UploadAsset,
 };
-use heygen_core::upload::{MAX_MULTIPART_FILE_BYTES, Sha256, sniff_media_type};
+pub(crate) use heygen_core::upload::UploadOptions;
+pub use heygen_core::upload::{
+    AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, Progress, UploadMethod,
+};
+use heygen_core::upload::{
+    FileFacts, InlineBody, SNIFF_BYTES, Sha256, check_direct_upload_size, placeholder_input,
+    unreadable_file,
+};
 use heygen_core::{Error, Operation};
 use heygen_model::{
-    Asset, AssetId, AssetInput, AvatarGroupId, Base64Data, CompleteUploadRequest, CompletedUpload,
-    ConsentResponse, CreateAvatarResponse, CreateConsentRequest, CreateDigitalTwin,
-    CreateDirectUploadRequest, CreatePhotoAvatar, CreatePromptAvatar, DirectUpload,
+    Asset, AssetId, AssetInput, AvatarGroupId, CompleteUploadRequest, CompletedUpload,
+    ConsentResponse, CreateAvatarResponse, CreateConsentRequest, CreateDirectUploadRequest,
+    CreatePromptAvatar, DirectUpload,
 };
 
 use crate::client::{Body, BodySource, Client};
 
-/// Default size below which files go inline as base64, in bytes (4 MiB).
-pub const DEFAULT_INLINE_THRESHOLD: u64 = 4 * 1024 * 1024;
-
-/// A progress callback: (bytes of the file sent so far, total bytes of the file).
-pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
-
-/// How uploads behave; set with [`Client::with_inline_threshold`] and [`Client::with_progress`].
-#[derive(Clone)]
-pub(crate) struct UploadOptions {
-    pub(crate) inline_threshold: u64,
-    pub(crate) progress: Option<Progress>,
-}
-
-impl Default for UploadOptions {
-    fn default() -> Self {
-        Self {
-            inline_threshold: DEFAULT_INLINE_THRESHOLD,
-            progress: None,
-        }
-    }
-}
-
-impl fmt::Debug for UploadOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UploadOptions")
-            .field("inline_threshold", &self.inline_threshold)
-            .field("progress", &self.progress.is_some())
-            .finish()
-    }
-}
-
-/// What kind of avatar [`Client::create_avatar_from_file`] creates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AvatarFileKind {
-    /// A photo avatar from an image.
-    Photo,
-    /// A digital twin from training footage.
-    DigitalTwin,
-}
-
-/// How a file reached HeyGen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum UploadMethod {
-    /// Inline base64 inside the JSON request.
-    Inline,
-    /// `POST /v3/assets` (multipart, at most 32 MB).
-    Multipart,
-    /// Direct upload (create, presigned `PUT`, complete).
-    Direct,
-}
-
-/// The result of [`Client::create_avatar_from_file`].
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct AvatarFromFile {
-    /// The created avatar (first look and group).
-    pub avatar: CreateAvatarResponse,
-    /// The asset the file was uploaded as (`None` when sent inline).
-    pub asset_id: Option<AssetId>,
-    /// How the file was sent.
-    pub method: UploadMethod,
-}
-
-/// A valid base64 stand-in (the bytes `HEYGEN_INLINE_DATA`) that the encoded file replaces in
-/// the serialized request.
-const PLACEHOLDER: &str = "SEVZR0VOX0lOTElORV9EQVRB";
-
 fn io_error(path: &Path, e: &io::Error) -> Error {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Error::invalid_request(Some("file"), format!("cannot read {name}: {e}"))
+    unreadable_file(path, e)
 }
 
-/// What the uploads need to know about a local file.
-struct FileInfo {
-    size: u64,
-    file_name: String,
-    content_type: String,
-}
-
-fn media_type_from_extension(path: &Path) -> Option<&'static str> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    Some(match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "mp4" | "m4v" => "video/mp4",
-        "mov" => "video/quicktime",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        "wav" => "audio/wav",
-        "pdf" => "application/pdf",
-        "srt" => "application/x-subrip",
-        _ => return None,
-    })
-}
-
-impl FileInfo {
-    fn read(path: &Path) -> Result<Self, Error> {
-        let mut file = File::open(path).map_err(|e| io_error(path, &e))?;
-        let size = file.metadata().map_err(|e| io_error(path, &e))?.len();
-        let mut head = [0u8; 16];
-        let mut filled = 0;
-        while filled < head.len() {
-            match file.read(&mut head[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(io_error(path, &e)),
-            }
+/// Reads what the uploads need to know about a local file: its size and first bytes (the
+/// core decides name and media type).
+fn file_facts(path: &Path) -> Result<FileFacts, Error> {
+    let mut file = File::open(path).map_err(|e| io_error(path, &e))?;
+    let size = file.metadata().map_err(|e| io_error(path, &e))?.len();
+    let mut head = [0u8; SNIFF_BYTES];
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_error(path, &e)),
         }
-        let content_type = sniff_media_type(&head[..filled])
-            .or_else(|| media_type_from_extension(path))
-            .ok_or_else(|| {
-                Error::invalid_request(
-                    Some("content_type"),
-                    "the file's media type could not be detected from its bytes or extension",
-                )
-            })?
-            .to_owned();
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "upload".to_owned());
-        Ok(Self {
-            size,
-            file_name,
-            content_type,
-        })
     }
+    FileFacts::new(path, size, &head[..filled])
 }
 
 /// A reader that records whether any byte was read from it.
@@ -300,39 +192,22 @@ impl<R: Read> BodySource for HashingSource<R> {
     }
 }
 
-/// Replaces the placeholder in a serialized request with the base64 of `size` bytes of `file`,
-/// encoding straight into the new body (one pass, one buffer).
-fn splice_base64(built: &[u8], file: impl Read, size: u64) -> io::Result<Bytes> {
-    let needle = format!("\"{PLACEHOLDER}\"");
-    let pos = built
-        .windows(needle.len())
-        .position(|w| w == needle.as_bytes())
-        .ok_or_else(|| io::Error::other("the request has no inline data slot"))?;
-    let base64_len = usize::try_from(size.div_ceil(3).saturating_mul(4))
-        .map_err(|_| io::Error::other("the file is too large to send inline"))?;
-    let mut out = Vec::with_capacity(built.len() - PLACEHOLDER.len() + base64_len);
-    out.extend_from_slice(&built[..=pos]);
-    {
-        let mut encoder =
-            base64::write::EncoderWriter::new(&mut out, &base64::engine::general_purpose::STANDARD);
-        let copied = io::copy(&mut file.take(size), &mut encoder)?;
-        encoder.finish()?;
-        if copied != size {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the file changed size while it was read",
-            ));
+/// The built request with the file's `size` bytes spliced in as base64, read in one pass
+/// straight into the core's [`InlineBody`].
+fn inline_body(built: &Bytes, path: &Path, size: u64) -> Result<Bytes, Error> {
+    let mut body = InlineBody::new(built, size)?;
+    let file = File::open(path).map_err(|e| io_error(path, &e))?;
+    let mut reader = file.take(size);
+    let mut chunk = vec![0u8; 48 * 1024];
+    loop {
+        match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => body.feed(&chunk[..n])?,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_error(path, &e)),
         }
     }
-    out.extend_from_slice(&built[pos + 1 + PLACEHOLDER.len()..]);
-    Ok(Bytes::from(out))
-}
-
-fn placeholder_input(media_type: &str) -> Result<AssetInput, Error> {
-    Ok(AssetInput::Base64 {
-        media_type: media_type.to_owned(),
-        data: Base64Data::from_base64(PLACEHOLDER)?,
-    })
+    body.finish()
 }
 
 impl Client {
@@ -400,9 +275,9 @@ impl Client {
     }
 
     pub(crate) fn upload_path_multipart(&self, path: &Path) -> Result<Asset, Error> {
-        let info = FileInfo::read(path)?;
+        let facts = file_facts(path)?;
         let mut source = PathSource { path };
-        self.multipart(&mut source, &info.file_name, &info.content_type, info.size)
+        self.multipart(&mut source, &facts.name, &facts.media_type, facts.size)
     }
 
     pub(crate) fn put_direct(
@@ -412,28 +287,21 @@ impl Client {
         size: u64,
     ) -> Result<(), Error> {
         let asset = upload.asset_id.as_str();
-        if let Some(max) = upload.max_bytes
-            && size > max
-        {
-            return Err(Error::upload_failed(
-                asset,
-                Error::invalid_request(
-                    Some("size_bytes"),
-                    format!("{size} bytes is over this upload's limit of {max} bytes"),
-                ),
-            ));
-        }
+        check_direct_upload_size(upload, size)?;
         let op = DirectUploadPut::from_direct_upload(upload, size);
         self.streamed(op, Bytes::new(), source, size, Bytes::new())
             .map_err(|e| Error::upload_failed(asset, e))
     }
 
-    fn direct_upload_info(&self, path: &Path, info: &FileInfo) -> Result<CompletedUpload, Error> {
-        let request =
-            CreateDirectUploadRequest::new(&info.file_name, &info.content_type, info.size);
+    fn direct_upload_facts(
+        &self,
+        path: &Path,
+        facts: &FileFacts,
+    ) -> Result<CompletedUpload, Error> {
+        let request = CreateDirectUploadRequest::new(&facts.name, &facts.media_type, facts.size);
         let created = self.send(&CreateDirectUpload::new(request))?;
         let mut source = HashingSource::path(path);
-        self.put_direct(&created, &mut source, info.size)?;
+        self.put_direct(&created, &mut source, facts.size)?;
         let checksum = source.finish_hex();
         let complete = CompleteUpload::new(
             created.asset_id.clone(),
@@ -444,25 +312,29 @@ impl Client {
     }
 
     pub(crate) fn direct_upload_path(&self, path: &Path) -> Result<CompletedUpload, Error> {
-        let info = FileInfo::read(path)?;
-        self.direct_upload_info(path, &info)
+        let facts = file_facts(path)?;
+        self.direct_upload_facts(path, &facts)
     }
 
-    fn upload_info(&self, path: &Path, info: &FileInfo) -> Result<(AssetId, UploadMethod), Error> {
-        if info.size <= MAX_MULTIPART_FILE_BYTES {
+    fn upload_facts(
+        &self,
+        path: &Path,
+        facts: &FileFacts,
+    ) -> Result<(AssetId, UploadMethod), Error> {
+        let method = UploadMethod::for_asset(facts.size);
+        let asset_id = if method == UploadMethod::Multipart {
             let mut source = PathSource { path };
-            let asset =
-                self.multipart(&mut source, &info.file_name, &info.content_type, info.size)?;
-            Ok((asset.asset_id, UploadMethod::Multipart))
+            self.multipart(&mut source, &facts.name, &facts.media_type, facts.size)?
+                .asset_id
         } else {
-            let done = self.direct_upload_info(path, info)?;
-            Ok((done.asset_id, UploadMethod::Direct))
-        }
+            self.direct_upload_facts(path, facts)?.asset_id
+        };
+        Ok((asset_id, method))
     }
 
     pub(crate) fn upload_file(&self, path: &Path) -> Result<AssetId, Error> {
-        let info = FileInfo::read(path)?;
-        self.upload_info(path, &info).map(|(id, _)| id)
+        let facts = file_facts(path)?;
+        self.upload_facts(path, &facts).map(|(id, _)| id)
     }
 
     /// Sends the operation `make` builds around a file: inline base64 up to the threshold
@@ -473,17 +345,16 @@ impl Client {
         path: &Path,
         make: impl Fn(AssetInput) -> O,
     ) -> Result<(O::Output, Option<AssetId>, UploadMethod), Error> {
-        let info = FileInfo::read(path)?;
-        if info.size > 0 && info.size <= self.uploads.inline_threshold {
-            let op = make(placeholder_input(&info.content_type)?);
+        let facts = file_facts(path)?;
+        if UploadMethod::for_file(facts.size, self.uploads.inline_threshold) == UploadMethod::Inline
+        {
+            let op = make(placeholder_input(&facts.media_type)?);
             let built = op.build(self.config())?;
-            let file = File::open(path).map_err(|e| io_error(path, &e))?;
-            let body =
-                splice_base64(built.body(), file, info.size).map_err(|e| io_error(path, &e))?;
+            let body = inline_body(built.body(), path, facts.size)?;
             let output = self.execute(op, Body::Replaced(body))?;
             return Ok((output, None, UploadMethod::Inline));
         }
-        let (asset_id, method) = self.upload_info(path, &info)?;
+        let (asset_id, method) = self.upload_facts(path, &facts)?;
         let output = self.send(&make(AssetInput::asset_id(asset_id.clone())))?;
         Ok((output, Some(asset_id), method))
     }
@@ -501,15 +372,9 @@ impl Client {
         name: &str,
         path: impl AsRef<Path>,
     ) -> Result<AvatarFromFile, Error> {
-        let (avatar, asset_id, method) = self.with_file(path.as_ref(), |input| match kind {
-            AvatarFileKind::DigitalTwin => CreateAvatar::new(CreateDigitalTwin::new(name, input)),
-            AvatarFileKind::Photo => CreateAvatar::new(CreatePhotoAvatar::new(name, input)),
-        })?;
-        Ok(AvatarFromFile {
-            avatar,
-            asset_id,
-            method,
-        })
+        let (avatar, asset_id, method) =
+            self.with_file(path.as_ref(), |input| kind.create_avatar(name, input))?;
+        Ok(AvatarFromFile::new(avatar, asset_id, method))
     }
 
     /// Gives consent with a consent video from a local file
@@ -551,26 +416,5 @@ impl Client {
         let request = CreatePromptAvatar::new(name, prompt).reference_images(images);
         let avatar = self.send(&CreateAvatar::new(request))?;
         Ok((avatar, ids))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholder_is_valid_base64_and_splices() {
-        use base64::Engine as _;
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(PLACEHOLDER)
-            .unwrap();
-        assert_eq!(decoded, b"HEYGEN_INLINE_DATA");
-        let built = format!(r#"{{"file":{{"type":"base64","data":"{PLACEHOLDER}"}},"name":"x"}}"#);
-        let body = splice_base64(built.as_bytes(), &b"hello!"[..], 6).unwrap();
-        assert_eq!(
-            std::str::from_utf8(&body).unwrap(),
-            r#"{"file":{"type":"base64","data":"aGVsbG8h"},"name":"x"}"#
-        );
-        assert!(splice_base64(built.as_bytes(), &b"hi"[..], 6).is_err());
     }
 }

@@ -1,5 +1,7 @@
 //! Upload helpers: multipart framing for `POST /v3/assets`, the presigned direct-upload `PUT`,
-//! a streaming SHA-256 and media type detection from magic bytes.
+//! a streaming SHA-256, media type detection from magic bytes, and the upload plan both
+//! transports follow for a local file (inline base64, multipart or direct upload; see
+//! [`UploadMethod::for_file`] and [`InlineBody`]).
 //!
 //! The core never reads a file: it computes the bytes that go around it and the exact length,
 //! and the transport streams `prefix`, then the file, then `suffix`.
@@ -17,6 +19,14 @@ use crate::error::Error;
 use crate::operation::Operation;
 use crate::redact::redact_url;
 use crate::response::{Meta, Target, parse_response};
+
+mod plan;
+
+pub use plan::{
+    AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, FileFacts, INLINE_PLACEHOLDER,
+    InlineBody, Progress, SNIFF_BYTES, UploadMethod, UploadOptions, check_direct_upload_size,
+    media_type_by_extension, placeholder_input, unreadable_file,
+};
 
 /// The largest file `POST /v3/assets` accepts, in bytes (32 MB); larger files go through direct
 /// upload.
