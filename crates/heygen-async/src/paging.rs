@@ -1,13 +1,14 @@
-//! Pagination streams and waits, driven by the core's [`Paginator`] and [`Poller`].
+//! Pagination streams and waits, driven by the core's [`Items`] walk and [`Poller`].
 
+use core::ops::ControlFlow;
 use core::pin::Pin;
-use std::collections::VecDeque;
 
 use futures_core::Stream;
-use heygen_core::poll::{Poll, WaitGoal};
+use heygen_core::paginate::{ItemStep, Items};
+use heygen_core::poll::WaitGoal;
+pub use heygen_core::poll::Waited;
 use heygen_core::{
-    Error, Operation, PageCursor, Paginate, Paginator, PollPolicy, Pollable, Poller,
-    TransportErrorKind,
+    Error, Operation, PageCursor, Paginate, PollPolicy, Pollable, Poller, TransportErrorKind,
 };
 use heygen_model::ListPage;
 use tokio::time::Instant;
@@ -18,42 +19,6 @@ use crate::client::Client;
 /// or after yielding one error (a failed page request or a stalled cursor).
 pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
 
-/// What a wait for training ended with.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Waited<T> {
-    /// Training completed; the last value read.
-    Completed(T),
-    /// Training waits for the consent of the person in the footage (digital twins); ask for
-    /// it with `POST /v3/avatars/{group_id}/consent`, then wait again.
-    PendingConsent(T),
-}
-
-impl<T> Waited<T> {
-    /// The value, whatever the state.
-    pub fn into_inner(self) -> T {
-        match self {
-            Self::Completed(v) | Self::PendingConsent(v) => v,
-        }
-    }
-
-    /// Whether training completed.
-    pub fn is_completed(&self) -> bool {
-        matches!(self, Self::Completed(_))
-    }
-}
-
-struct PageState<O: Paginate, T>
-where
-    O::Output: PageCursor,
-{
-    client: Client,
-    pages: Paginator<O>,
-    buffer: VecDeque<T>,
-    pending_error: Option<Error>,
-    over: bool,
-}
-
 /// Streams every item of `op`'s pages.
 pub(crate) fn items<O, T>(client: Client, op: O) -> ItemStream<T>
 where
@@ -61,40 +26,23 @@ where
     T: Send + 'static,
     ListPage<T>: PageCursor,
 {
-    let state = PageState {
-        client,
-        pages: Paginator::new(op),
-        buffer: VecDeque::new(),
-        pending_error: None,
-        over: false,
-    };
-    Box::pin(futures_util::stream::unfold(state, |mut st| async move {
-        loop {
-            if let Some(item) = st.buffer.pop_front() {
-                return Some((Ok(item), st));
-            }
-            if let Some(error) = st.pending_error.take() {
-                st.over = true;
-                return Some((Err(error), st));
-            }
-            if st.over {
-                return None;
-            }
-            let op = st.pages.next_operation()?;
-            match st.client.execute(op).await {
-                Ok(page) => {
-                    if let Err(error) = st.pages.on_page(&page) {
-                        st.pending_error = Some(error);
+    let state = (client, Items::new(op));
+    Box::pin(futures_util::stream::unfold(
+        state,
+        |(client, mut items)| async move {
+            loop {
+                match items.next_step() {
+                    ItemStep::Item(item) => return Some((Ok(item), (client, items))),
+                    ItemStep::Fetch(op) => {
+                        let page = client.execute(op).await;
+                        items.on_page(page);
                     }
-                    st.buffer.extend(page.data);
-                }
-                Err(error) => {
-                    st.over = true;
-                    return Some((Err(error), st));
+                    ItemStep::Error(error) => return Some((Err(error), (client, items))),
+                    ItemStep::Done => return None,
                 }
             }
-        }
-    }))
+        },
+    ))
 }
 
 /// Polls with `op` until the poller's goal is reached. Each check is one logical call with its
@@ -123,11 +71,9 @@ where
                 poller.on_error(Error::transport(TransportErrorKind::Timeout, None), now)
             }
         };
-        match poll {
-            Poll::Done(value) => return Ok(Waited::Completed(value)),
-            Poll::PendingConsent(value) => return Ok(Waited::PendingConsent(value)),
-            Poll::Failed(error) => return Err(error),
-            Poll::Wait(delay) => Client::sleep(delay).await,
+        match poll.into_flow() {
+            ControlFlow::Continue(delay) => Client::sleep(delay).await,
+            ControlFlow::Break(outcome) => return outcome,
         }
     }
 }

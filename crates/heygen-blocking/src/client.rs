@@ -2,16 +2,18 @@
 //! paginator and poller.
 
 use core::fmt;
+use core::ops::ControlFlow;
 use core::time::Duration;
-use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
 use heygen_core::ops::{GetAvatarGroup, GetLook, GetVideo};
+use heygen_core::paginate::{ItemStep, Items};
+pub use heygen_core::poll::Waited;
 use heygen_core::{
-    Call, Config, Error, Operation, Paginate, Paginator, Poll, PollPolicy, Pollable, Poller, Step,
+    Call, Config, Error, Operation, Paginate, PollPolicy, Pollable, Poller, Step,
     TransportErrorKind, WaitGoal,
 };
 use heygen_model::{AvatarGroup, AvatarGroupId, ListPage, Look, LookId, Video, VideoId};
@@ -51,31 +53,6 @@ impl fmt::Debug for Client {
             .field("config", &self.shared.config)
             .field("uploads", &self.uploads)
             .finish_non_exhaustive()
-    }
-}
-
-/// What a wait for training ended with.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Waited<T> {
-    /// Training completed; the last value read.
-    Completed(T),
-    /// Training waits for the consent of the person in the footage (digital twins); ask for
-    /// it with `POST /v3/avatars/{group_id}/consent`, then wait again.
-    PendingConsent(T),
-}
-
-impl<T> Waited<T> {
-    /// The value, whatever the state.
-    pub fn into_inner(self) -> T {
-        match self {
-            Self::Completed(v) | Self::PendingConsent(v) => v,
-        }
-    }
-
-    /// Whether training completed.
-    pub fn is_completed(&self) -> bool {
-        matches!(self, Self::Completed(_))
     }
 }
 
@@ -302,10 +279,7 @@ impl Client {
     {
         Pages {
             client: self.clone(),
-            paginator: Paginator::new(op),
-            buffer: VecDeque::new(),
-            pending: None,
-            done: false,
+            items: Items::new(op),
         }
     }
 
@@ -327,11 +301,9 @@ impl Client {
                 Ok(value) => poller.on_status(value, started.elapsed()),
                 Err(error) => poller.on_error(error, started.elapsed()),
             };
-            match poll {
-                Poll::Wait(delay) => std::thread::sleep(delay),
-                Poll::Done(value) => return Ok(Waited::Completed(value)),
-                Poll::PendingConsent(value) => return Ok(Waited::PendingConsent(value)),
-                Poll::Failed(error) => return Err(error),
+            match poll.into_flow() {
+                ControlFlow::Continue(delay) => std::thread::sleep(delay),
+                ControlFlow::Break(outcome) => return outcome,
             }
         }
     }
@@ -437,17 +409,17 @@ enum Attempt {
 /// repeated token.
 pub struct Pages<O, T> {
     client: Client,
-    paginator: Paginator<O>,
-    buffer: VecDeque<T>,
-    pending: Option<Error>,
-    done: bool,
+    items: Items<O, T>,
 }
 
-impl<O, T> fmt::Debug for Pages<O, T> {
+impl<O, T> fmt::Debug for Pages<O, T>
+where
+    O: Paginate<Output = ListPage<T>>,
+{
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
-            .field("buffered", &self.buffer.len())
-            .field("done", &self.done)
+            .field("buffered", &self.items.buffered())
+            .field("done", &self.items.is_over())
             .finish_non_exhaustive()
     }
 }
@@ -460,31 +432,14 @@ where
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(item) = self.buffer.pop_front() {
-                return Some(Ok(item));
-            }
-            if let Some(error) = self.pending.take() {
-                return Some(Err(error));
-            }
-            if self.done {
-                return None;
-            }
-            let Some(op) = self.paginator.next_operation() else {
-                self.done = true;
-                return None;
-            };
-            match self.client.send(&op) {
-                Ok(page) => {
-                    if let Err(error) = self.paginator.on_page(&page) {
-                        self.pending = Some(error);
-                        self.done = true;
-                    }
-                    self.buffer.extend(page.data);
+            match self.items.next_step() {
+                ItemStep::Item(item) => return Some(Ok(item)),
+                ItemStep::Fetch(op) => {
+                    let page = self.client.send(&op);
+                    self.items.on_page(page);
                 }
-                Err(error) => {
-                    self.done = true;
-                    return Some(Err(error));
-                }
+                ItemStep::Error(error) => return Some(Err(error)),
+                ItemStep::Done => return None,
             }
         }
     }

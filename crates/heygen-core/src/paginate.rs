@@ -1,6 +1,9 @@
-//! [`Paginator`]: walks a list endpoint page by page without ever looping.
+//! [`Paginator`]: walks a list endpoint page by page without ever looping; [`Items`]: the
+//! item-by-item walk over it that both transports run.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
+
+use heygen_model::ListPage;
 
 use crate::error::{Error, PaginationStalled, StallReason};
 use crate::operation::Operation;
@@ -143,5 +146,159 @@ where
             reason,
             pages: self.pages,
         }))
+    }
+}
+
+/// What a transport does next while walking every item of a list endpoint.
+#[derive(Debug)]
+pub enum ItemStep<O, T> {
+    /// Yield this item.
+    Item(T),
+    /// Send this operation (one logical call, with its retries), then pass the result to
+    /// [`Items::on_page`].
+    Fetch(O),
+    /// Yield this error; the walk is over after it.
+    Error(Error),
+    /// The walk is over.
+    Done,
+}
+
+/// The item-by-item walk both transports run over a [`Paginator`]: buffers each page's items,
+/// hands out the next page's operation when the buffer is empty, and ends after the last page
+/// or after one error (a failed page, or a stalled cursor once the page's items are out).
+///
+/// ```text
+/// let mut items = Items::new(op);
+/// loop {
+///     match items.next_step() {
+///         ItemStep::Item(item) => yield Ok(item),
+///         ItemStep::Fetch(op) => items.on_page(send(op)),
+///         ItemStep::Error(error) => { yield Err(error); }
+///         ItemStep::Done => break,
+///     }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct Items<O, T> {
+    pages: Paginator<O>,
+    buffer: VecDeque<T>,
+    pending: Option<Error>,
+    over: bool,
+}
+
+impl<O, T> Items<O, T>
+where
+    O: Paginate<Output = ListPage<T>>,
+    ListPage<T>: PageCursor,
+{
+    /// Starts a walk at the page `op` asks for.
+    pub fn new(op: O) -> Self {
+        Self {
+            pages: Paginator::new(op),
+            buffer: VecDeque::new(),
+            pending: None,
+            over: false,
+        }
+    }
+
+    /// Items received but not yet handed out.
+    pub fn buffered(&self) -> usize {
+        self.buffer.len()
+    }
+
+    /// Whether the walk is over (every buffered item still comes out first).
+    pub fn is_over(&self) -> bool {
+        self.over
+    }
+
+    /// What to do next.
+    pub fn next_step(&mut self) -> ItemStep<O, T> {
+        if let Some(item) = self.buffer.pop_front() {
+            return ItemStep::Item(item);
+        }
+        if let Some(error) = self.pending.take() {
+            self.over = true;
+            return ItemStep::Error(error);
+        }
+        if self.over {
+            return ItemStep::Done;
+        }
+        if let Some(op) = self.pages.next_operation() {
+            ItemStep::Fetch(op)
+        } else {
+            self.over = true;
+            ItemStep::Done
+        }
+    }
+
+    /// Records the result of the last [`ItemStep::Fetch`]: a page's items are buffered (a
+    /// stalled cursor is reported after them); a failed page is reported next.
+    pub fn on_page(&mut self, result: Result<ListPage<T>, Error>) {
+        match result {
+            Ok(page) => {
+                if let Err(error) = self.pages.on_page(&page) {
+                    self.pending = Some(error);
+                }
+                self.buffer.extend(page.data);
+            }
+            Err(error) => self.pending = Some(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use heygen_model::Look;
+
+    use super::*;
+    use crate::ops::ListLooks;
+
+    fn page(ids: usize, next: Option<&str>) -> ListPage<Look> {
+        let looks = (0..ids)
+            .map(|i| {
+                serde_json::from_value(
+                    serde_json::json!({ "id": format!("look_{i}"), "avatar_type": "photo_avatar" }),
+                )
+            })
+            .collect::<Result<Vec<Look>, _>>()
+            .unwrap();
+        ListPage::new(looks, next.is_some(), next.map(str::to_owned))
+    }
+
+    #[test]
+    fn items_walk_pages_then_stop() {
+        let mut items = Items::new(ListLooks::default());
+        assert!(matches!(items.next_step(), ItemStep::Fetch(_)));
+        items.on_page(Ok(page(2, Some("t1"))));
+        assert!(matches!(items.next_step(), ItemStep::Item(_)));
+        assert!(matches!(items.next_step(), ItemStep::Item(_)));
+        assert!(matches!(items.next_step(), ItemStep::Fetch(_)));
+        items.on_page(Ok(page(1, None)));
+        assert!(matches!(items.next_step(), ItemStep::Item(_)));
+        assert!(matches!(items.next_step(), ItemStep::Done));
+        assert!(items.is_over());
+        assert!(matches!(items.next_step(), ItemStep::Done));
+    }
+
+    #[test]
+    fn items_report_a_stall_after_the_page_and_a_failed_page_at_once() {
+        let mut items = Items::new(ListLooks::default());
+        let _ = items.next_step();
+        items.on_page(Ok(page(1, Some("t1"))));
+        let _ = items.next_step();
+        let _ = items.next_step();
+        items.on_page(Ok(page(1, Some("t1"))));
+        assert!(matches!(items.next_step(), ItemStep::Item(_)));
+        assert!(matches!(
+            items.next_step(),
+            ItemStep::Error(Error::PaginationStalled(_))
+        ));
+        assert!(matches!(items.next_step(), ItemStep::Done));
+
+        let mut failed = Items::<ListLooks, Look>::new(ListLooks::default());
+        let _ = failed.next_step();
+        failed.on_page(Err(Error::invalid_request(None, "boom")));
+        assert!(matches!(failed.next_step(), ItemStep::Error(_)));
+        assert!(matches!(failed.next_step(), ItemStep::Done));
     }
 }

@@ -1,5 +1,6 @@
 //! [`Poller`]: waits for a job (avatar training, video rendering) to reach a final state.
 
+use core::ops::ControlFlow;
 use core::time::Duration;
 
 use crate::config::PollPolicy;
@@ -68,6 +69,44 @@ pub enum Poll<T> {
     /// The wait is over with an error: the job failed, a check failed for good, or the
     /// deadline passed.
     Failed(Error),
+}
+
+impl<T> Poll<T> {
+    /// What a transport's wait loop does with this poll: `Continue(delay)` to sleep `delay`
+    /// and check again, or `Break` with the outcome of the whole wait.
+    pub fn into_flow(self) -> ControlFlow<Result<Waited<T>, Error>, Duration> {
+        match self {
+            Self::Wait(delay) => ControlFlow::Continue(delay),
+            Self::Done(value) => ControlFlow::Break(Ok(Waited::Completed(value))),
+            Self::PendingConsent(value) => ControlFlow::Break(Ok(Waited::PendingConsent(value))),
+            Self::Failed(error) => ControlFlow::Break(Err(error)),
+        }
+    }
+}
+
+/// What a wait for training ended with.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Waited<T> {
+    /// Training completed; the last value read.
+    Completed(T),
+    /// Training waits for the consent of the person in the footage (digital twins); ask for
+    /// it with `POST /v3/avatars/{group_id}/consent`, then wait again.
+    PendingConsent(T),
+}
+
+impl<T> Waited<T> {
+    /// The value, whatever the state.
+    pub fn into_inner(self) -> T {
+        match self {
+            Self::Completed(v) | Self::PendingConsent(v) => v,
+        }
+    }
+
+    /// Whether training completed.
+    pub fn is_completed(&self) -> bool {
+        matches!(self, Self::Completed(_))
+    }
 }
 
 /// Polls one resource.
