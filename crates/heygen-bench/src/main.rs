@@ -209,7 +209,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 fn requests(base: &str, plan: &Plan, report: &mut Report) -> Result<(), String> {
     let rt = runtime()?;
     let ureq = RawUreq::new(base);
-    let ureq_timeout = RawUreq::with_global_timeout(base, Duration::from_secs(60));
+    let ureq_timeout = RawUreq::with_global_timeout(base, Duration::from_mins(1));
     let reqwest_blocking = ReqwestBlocking::new(base)?;
     let sdk_blocking = SdkBlocking::new(base);
     let (hyper, reqwest_async, sdk_async) = rt.block_on(async {

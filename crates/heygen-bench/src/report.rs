@@ -189,7 +189,11 @@ pub(crate) fn machine() -> String {
         })
         .unwrap_or_else(|| "unknown CPU".to_owned());
     let date = httpdate::fmt_http_date(std::time::SystemTime::now());
-    format!("{cores} cores (nproc), {cpu}, {date}")
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned());
+    format!("{cores} cores (nproc), {cpu}, {date}, load average {load} (1 min) at the end")
 }
 
 #[cfg(test)]

@@ -49,6 +49,9 @@ pub(crate) enum Kind {
     RawUreq,
     /// Raw hyper-util: the same flow.
     RawHyper,
+    /// Diagnostic: raw ureq, hashing the bytes with SHA-256 while streaming (as the SDK must)
+    /// and sending the checksum on completion.
+    RawUreqSha256,
     /// `heygen-blocking` direct upload.
     SdkBlockingDirect,
     /// `heygen-async` direct upload.
@@ -60,8 +63,9 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    const ALL: [Self; 6] = [
+    const ALL: [Self; 7] = [
         Self::RawUreq,
+        Self::RawUreqSha256,
         Self::SdkBlockingDirect,
         Self::RawHyper,
         Self::SdkAsyncDirect,
@@ -73,6 +77,7 @@ impl Kind {
         match self {
             Self::RawUreq => "raw-ureq",
             Self::RawHyper => "raw-hyper",
+            Self::RawUreqSha256 => "raw-ureq-sha256",
             Self::SdkBlockingDirect => "sdk-blocking-direct",
             Self::SdkAsyncDirect => "sdk-async-direct",
             Self::SdkBlockingMultipart => "sdk-blocking-multipart",
@@ -84,6 +89,7 @@ impl Kind {
         match self {
             Self::RawUreq => "raw ureq PUT (create, PUT, complete)",
             Self::RawHyper => "raw hyper-util PUT (create, PUT, complete)",
+            Self::RawUreqSha256 => "(diag) raw ureq PUT + SHA-256 while streaming",
             Self::SdkBlockingDirect => "heygen-blocking direct upload",
             Self::SdkAsyncDirect => "heygen-async direct upload",
             Self::SdkBlockingMultipart => "heygen-blocking multipart",
@@ -220,8 +226,23 @@ fn create_body(path: &Path, size: u64) -> Vec<u8> {
     .unwrap_or_default()
 }
 
-/// The raw ureq flow.
-fn raw_ureq(base: &str, path: &Path, size: u64) -> Result<(), String> {
+/// A reader that hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hasher: sha2::Sha256,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        sha2::Digest::update(&mut self.hasher, &buf[..n]);
+        Ok(n)
+    }
+}
+
+/// The raw ureq flow; with `hash`, the bytes go through SHA-256 on the way out and the checksum
+/// is sent on completion.
+fn raw_ureq(base: &str, path: &Path, size: u64, hash: bool) -> Result<(), String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(true)
         .build()
@@ -234,7 +255,10 @@ fn raw_ureq(base: &str, path: &Path, size: u64) -> Result<(), String> {
         .map_err(err)?;
     let created: Created =
         serde_json::from_slice(&response.body_mut().read_to_vec().map_err(err)?).map_err(err)?;
-    let mut file = File::open(path).map_err(err)?;
+    let mut file = Hashing {
+        inner: File::open(path).map_err(err)?,
+        hasher: sha2::Digest::new(),
+    };
     let mut put = agent
         .put(&created.data.upload_url)
         .header("content-length", size.to_string());
@@ -243,8 +267,20 @@ fn raw_ureq(base: &str, path: &Path, size: u64) -> Result<(), String> {
             put = put.header(name.as_str(), value);
         }
     }
-    put.send(ureq::SendBody::from_reader(&mut file))
-        .map_err(err)?;
+    let complete = if hash {
+        put.send(ureq::SendBody::from_reader(&mut file))
+            .map_err(err)?;
+        let digest = sha2::Digest::finalize(file.hasher);
+        let hex = digest.iter().fold(String::new(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
+        serde_json::to_vec(&json!({ "checksum_sha256": hex })).map_err(err)?
+    } else {
+        put.send(ureq::SendBody::from_reader(&mut file.inner))
+            .map_err(err)?;
+        b"{}".to_vec()
+    };
     agent
         .post(format!(
             "{base}/v3/assets/{}/complete",
@@ -252,7 +288,7 @@ fn raw_ureq(base: &str, path: &Path, size: u64) -> Result<(), String> {
         ))
         .header("x-api-key", API_KEY)
         .header("content-type", "application/json")
-        .send(&b"{}"[..])
+        .send(&complete[..])
         .map_err(err)?;
     Ok(())
 }
@@ -356,7 +392,8 @@ pub(crate) fn child_main(args: &[String]) -> Result<(), String> {
     rss::reset_peak();
     let started = Instant::now();
     match kind {
-        Kind::RawUreq => raw_ureq(base, &path, size)?,
+        Kind::RawUreq => raw_ureq(base, &path, size, false)?,
+        Kind::RawUreqSha256 => raw_ureq(base, &path, size, true)?,
         Kind::RawHyper => rt.block_on(raw_hyper(base, &path, size))?,
         Kind::SdkBlockingDirect => sdk_upload::blocking_direct(&blocking?, &path)?,
         Kind::SdkBlockingMultipart => sdk_upload::blocking_multipart(&blocking?, &path)?,
@@ -482,7 +519,7 @@ pub(crate) fn run(
             bytes(peak),
             bytes(idle)
         );
-        if !matches!(kind, Kind::RawUreq | Kind::RawHyper) {
+        if !matches!(kind, Kind::RawUreq | Kind::RawHyper | Kind::RawUreqSha256) {
             report.max_target(
                 format!("upload: {} peak RSS above idle", kind.label()),
                 outcomes.iter().map(Outcome::above_idle).max().map(mib),
@@ -492,6 +529,18 @@ pub(crate) fn run(
         }
     }
     out.push('\n');
+    if let (Some(s), Some(r)) = (
+        medians.get(&Kind::RawUreqSha256),
+        medians.get(&Kind::RawUreq),
+    ) {
+        let _ = writeln!(
+            out,
+            "- {} / {}: **{:.3}** × throughput (the cost of hashing alone)",
+            Kind::RawUreqSha256.label(),
+            Kind::RawUreq.label(),
+            r / s
+        );
+    }
     for (sdk, raw) in [
         (Kind::SdkBlockingDirect, Kind::RawUreq),
         (Kind::SdkAsyncDirect, Kind::RawHyper),
