@@ -2639,3 +2639,28 @@ fn br_07_variants_error_on_200_from_create() {
         assert_eq!(requests.len(), 1, "a 402 is not retried");
     }
 }
+
+/// BR-17: a server that keeps answering empty pages with `has_more: true` and a fresh token is
+/// a stalled walk, found within a few pages, not after the 10 000-page cap.
+#[test]
+#[ignore = "reported: heygen-core Paginator::on_cursor (paginate.rs) only stops on a repeated token or the 10 000-page cap; empty pages with has_more are followed"]
+fn br_17_variants_empty_pages_with_has_more_stall() {
+    for transport in TRANSPORTS {
+        let mock = Mock::start(|_, i| {
+            Reply::json(
+                200,
+                &json!({"data": [], "has_more": true, "next_token": format!("t{i}")}).to_string(),
+            )
+        });
+        let started = Instant::now();
+        let run = mock.run(transport, &["video", "list", "--all"]);
+        let error = run.failed(1, "cli_pagination_stalled");
+        assert_eq!(error["status"], Value::Null, "{run:?}");
+        let pages = mock.requests().len();
+        assert!(
+            pages <= 10,
+            "{transport}: {pages} pages in {:?}",
+            started.elapsed()
+        );
+    }
+}
