@@ -2522,7 +2522,6 @@ fn br_07_variants_empty_error_member_is_not_an_error() {
 
 /// A poll that stalls does not hold the wait past its deadline by the whole request timeout.
 #[test]
-#[ignore = "reported: the CLI's wait loop (crates/heygen-cli/src/wait.rs) runs each status check to its own timeout and retries; a 2 s --timeout took 63 s"]
 fn br_09_variants_wait_deadline_bounds_a_stalled_poll() {
     let mut failures = Vec::new();
     for transport in TRANSPORTS {
