@@ -13,11 +13,7 @@ use crate::hyper_transport::HyperTransport;
 use crate::transport::{RequestBody, SendOptions, Transport};
 use crate::upload::UploadOptions;
 
-/// The environment variable holding the API key read by [`Client::from_env`].
-pub const API_KEY_ENV: &str = "HEYGEN_API_KEY";
-
-/// The environment variable holding an alternative base URL read by [`Client::from_env`].
-pub const API_BASE_ENV: &str = "HEYGEN_API_BASE";
+pub use heygen_core::config::{API_BASE_ENV, API_KEY_ENV};
 
 /// An async `HeyGen` client.
 ///
@@ -62,18 +58,10 @@ impl Client {
     /// # Errors
     /// [`Error::InvalidConfig`] when `HEYGEN_API_KEY` is missing or empty, or a value is invalid.
     pub fn from_env() -> Result<Self, Error> {
-        let key = std::env::var(API_KEY_ENV)
-            .ok()
-            .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| Error::invalid_config(format!("{API_KEY_ENV} is not set")))?;
-        let mut builder = Config::builder().api_key(key);
-        if let Some(base) = std::env::var(API_BASE_ENV)
-            .ok()
-            .filter(|b| !b.trim().is_empty())
-        {
-            builder = builder.base_url(base);
-        }
-        Self::new(builder.build()?)
+        let var = |name| std::env::var(name).ok();
+        let config =
+            Config::from_env_values(var(API_KEY_ENV).as_deref(), var(API_BASE_ENV).as_deref())?;
+        Self::new(config)
     }
 
     /// A client over any transport (a mock in tests, another HTTP stack; async closures implement

@@ -23,10 +23,7 @@ use crate::handles::{Assets, Avatars, Looks, Users, Videos};
 use crate::transport::{RequestBody, SendOptions, Transport, UreqTransport};
 use crate::upload::UploadOptions;
 
-/// The environment variable holding the API key.
-pub const API_KEY_ENV: &str = "HEYGEN_API_KEY";
-/// The environment variable overriding the base URL.
-pub const API_BASE_ENV: &str = "HEYGEN_API_BASE";
+pub use heygen_core::config::{API_BASE_ENV, API_KEY_ENV};
 
 struct Shared {
     config: Config,
@@ -134,18 +131,10 @@ impl Client {
     /// [`Error::InvalidConfig`] when `HEYGEN_API_KEY` is missing or empty, or the base URL is
     /// refused.
     pub fn from_env() -> Result<Self, Error> {
-        let key = std::env::var(API_KEY_ENV)
-            .ok()
-            .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| Error::invalid_config(format!("{API_KEY_ENV} is not set")))?;
-        let mut builder = Config::builder().api_key(key.trim());
-        if let Some(base) = std::env::var(API_BASE_ENV)
-            .ok()
-            .filter(|b| !b.trim().is_empty())
-        {
-            builder = builder.base_url(base.trim());
-        }
-        Self::new(builder.build()?)
+        let var = |name| std::env::var(name).ok();
+        let config =
+            Config::from_env_values(var(API_KEY_ENV).as_deref(), var(API_BASE_ENV).as_deref())?;
+        Self::new(config)
     }
 
     /// The configuration.

@@ -20,6 +20,12 @@ pub const DEFAULT_USER_AGENT: &str = concat!("heygen-rs/", env!("CARGO_PKG_VERSI
 /// The header that carries an API key.
 pub const API_KEY_HEADER: &str = "x-api-key";
 
+/// The environment variable holding the API key (see [`Config::from_env_values`]).
+pub const API_KEY_ENV: &str = "HEYGEN_API_KEY";
+
+/// The environment variable overriding the base URL (see [`Config::from_env_values`]).
+pub const API_BASE_ENV: &str = "HEYGEN_API_BASE";
+
 /// A HeyGen API key, sent as `X-Api-Key`.
 ///
 /// The value is never printed: `Debug` shows `ApiKey(<redacted>)`, and there is no `Display` or
@@ -350,6 +356,25 @@ impl Config {
         Self::builder().api_key(key).build()
     }
 
+    /// A configuration from the values of [`API_KEY_ENV`] and [`API_BASE_ENV`], as a transport
+    /// read them from the environment (the core reads no environment): the trimmed key, and
+    /// the trimmed base URL when set and not blank (`https://api.heygen.com` otherwise).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] when the key is missing or blank, or the key or base URL is
+    /// refused by [`ConfigBuilder::build`].
+    pub fn from_env_values(api_key: Option<&str>, base_url: Option<&str>) -> Result<Self, Error> {
+        let key = api_key
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| Error::invalid_config(format!("{API_KEY_ENV} is not set")))?;
+        let mut builder = Self::builder().api_key(key);
+        if let Some(base) = base_url.map(str::trim).filter(|b| !b.is_empty()) {
+            builder = builder.base_url(base);
+        }
+        builder.build()
+    }
+
     /// The base URL, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -671,6 +696,19 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn from_env_values_trims_and_needs_a_key() {
+        let config =
+            Config::from_env_values(Some(" hg_key \n"), Some(" http://127.0.0.1:9 ")).unwrap();
+        assert_eq!(config.base_url(), "http://127.0.0.1:9");
+        let default = Config::from_env_values(Some("hg_key"), Some("  ")).unwrap();
+        assert_eq!(default.base_url(), DEFAULT_BASE_URL);
+        for missing in [None, Some(""), Some("  ")] {
+            let error = Config::from_env_values(missing, None).unwrap_err();
+            assert!(error.to_string().contains("HEYGEN_API_KEY is not set"));
+        }
+    }
     use super::*;
 
     #[test]
