@@ -254,14 +254,31 @@ fn bounded(text: &str) -> String {
     crate::redact::redact_secrets(&text[..end])
 }
 
-/// Whether an `error` member carries an error (not null, false, empty).
+/// Whether an `error` member carries an error.
+///
+/// Zero values (Go-style servers send them next to good `data`) carry nothing: null, `false`,
+/// `0`, `""`, `[]`, and an object whose `code`, `message` and `detail` are all absent, null,
+/// empty text or a zero number. A real error object on a 200 is still an error (BR-07).
 fn carries_error(error: Option<&Value>) -> bool {
     match error {
-        None | Some(Value::Null | Value::Bool(false)) => false,
-        Some(Value::String(s)) => !s.is_empty(),
-        Some(Value::Object(map)) => !map.is_empty(),
-        Some(Value::Array(items)) => !items.is_empty(),
-        Some(_) => true,
+        None => false,
+        Some(Value::Object(map)) => ["code", "message", "detail"]
+            .iter()
+            .any(|key| map.get(*key).is_some_and(is_meaningful)),
+        Some(other) => is_meaningful(other),
+    }
+}
+
+/// Whether a scalar says something: non-empty text, a non-zero number, `true`, or a non-empty
+/// array or object.
+fn is_meaningful(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_none_or(|f| f != 0.0),
+        Value::String(s) => !s.trim().is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(map) => !map.is_empty(),
     }
 }
 
@@ -445,19 +462,7 @@ pub(crate) fn parse_response<T: DeserializeOwned>(
         );
     }
 
-    let outer: Outer<'_> = match serde_json::from_str(text) {
-        Ok(outer) => outer,
-        Err(e) => {
-            return Err(if status.is_success() {
-                decode_error(meta, status, headers, body, ".".to_owned(), &e.to_string())
-            } else if text.trim_start().starts_with('[') {
-                // A JSON array error body: an API error with nothing more to say.
-                api_error(meta, status, headers, &empty_outer())
-            } else {
-                unexpected(meta, status, headers, body)
-            });
-        }
-    };
+    let outer = parse_outer(meta, status, headers, body, text)?;
 
     if carries_error(outer.error.as_ref()) || !status.is_success() {
         return Err(api_error(meta, status, headers, &outer));
@@ -488,6 +493,44 @@ pub(crate) fn parse_response<T: DeserializeOwned>(
         }
         Target::Whole => decode_typed::<T>(text)
             .map_err(|(path, message)| decode_error(meta, status, headers, body, path, &message)),
+    }
+}
+
+/// Reads the envelope of a body that looks like JSON.
+fn parse_outer<'a>(
+    meta: Meta<'_>,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    text: &'a str,
+) -> Result<Outer<'a>, Error> {
+    if !text.trim_start().starts_with('{') {
+        return Err(not_an_object(meta, status, headers, body));
+    }
+    serde_json::from_str(text).map_err(|e| {
+        if status.is_success() {
+            decode_error(meta, status, headers, body, ".".to_owned(), &e.to_string())
+        } else {
+            unexpected(meta, status, headers, body)
+        }
+    })
+}
+
+/// A JSON body that is not an object (an array, a string, a number) is never an envelope (serde
+/// would read an array as `Outer`'s fields in order): on a 2xx it is a decode error, on an
+/// error status an API error with nothing more to say.
+fn not_an_object(meta: Meta<'_>, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    if status.is_success() {
+        decode_error(
+            meta,
+            status,
+            headers,
+            body,
+            ".".to_owned(),
+            "expected a json object",
+        )
+    } else {
+        api_error(meta, status, headers, &empty_outer())
     }
 }
 

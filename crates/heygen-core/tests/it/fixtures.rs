@@ -456,3 +456,78 @@ fn deflate_and_stacked_encodings() {
     let err = GetVideo::new(video()).parse(brotli).unwrap_err();
     assert_eq!(err.class(), ErrorClass::Server);
 }
+
+#[test]
+fn json_array_bodies_are_never_an_envelope() {
+    let op = GetVideo::new(video());
+    for body in [
+        r#"[{"id":"vid_0001","status":"completed"}]"#,
+        "[1,2,3]",
+        r#"[null,"bad thing","E_CODE"]"#,
+        "[]",
+        " \n[]",
+        "\"data\"",
+        "12",
+    ] {
+        let err = op.parse(json_resp(200, body)).unwrap_err();
+        let Error::Decode(d) = &err else {
+            panic!("{body}: {err:?}")
+        };
+        assert_eq!(d.status, 200, "{body}");
+        assert_eq!(d.message, "expected a json object", "{body}");
+        assert_eq!(err.request_id(), Some("req_0001"));
+    }
+    for (status, body) in [
+        (400, r#"[null,"bad thing","E_CODE"]"#),
+        (500, "[1,2,3]"),
+        (404, r#"[{"error":{"code":"x"}}]"#),
+    ] {
+        let err = op.parse(json_resp(status, body)).unwrap_err();
+        let Error::Api(api) = &err else {
+            panic!("{body}: {err:?}")
+        };
+        assert_eq!(api.status, status, "{body}");
+        assert_eq!(api.code, None, "{body}");
+        assert_eq!(api.message, None, "{body}");
+    }
+    let whole = ListVideos::new(ListVideosQuery::new());
+    let err = whole
+        .parse(json_resp(200, r#"[{"id":"vid_0001"}]"#))
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+}
+
+#[test]
+fn an_error_member_that_carries_nothing_is_not_an_error() {
+    let op = GetVideo::new(video());
+    for error in [
+        r#"{"code":"","message":""}"#,
+        r#"{"code":null,"message":null}"#,
+        r#"{"code":0,"message":" "}"#,
+        r#"{"param":"id"}"#,
+        "{}",
+        "0",
+        "false",
+        "\"\"",
+        "null",
+        "[]",
+    ] {
+        let body = format!(r#"{{"data":{VIDEO_JSON},"error":{error}}}"#);
+        let out = op.parse(json_resp(200, &body));
+        assert!(out.is_ok(), "{error}: {out:?}");
+    }
+    for error in [
+        r#"{"code":"invalid_parameter","message":""}"#,
+        r#"{"code":"","message":"video_id is invalid"}"#,
+        r#"{"code":400112}"#,
+        r#"{"detail":"nope"}"#,
+        "\"failed\"",
+        "true",
+        "1",
+    ] {
+        let body = format!(r#"{{"data":{VIDEO_JSON},"error":{error}}}"#);
+        let err = op.parse(json_resp(200, &body)).unwrap_err();
+        assert!(matches!(err, Error::Api(_)), "{error}: {err:?}");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+    }
+}
