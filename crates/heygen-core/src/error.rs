@@ -274,6 +274,9 @@ pub enum StallReason {
     MissingToken,
     /// The hard page cap was reached.
     PageCap,
+    /// Several pages in a row held no items yet still reported `has_more` (see
+    /// [`crate::paginate::MAX_EMPTY_PAGES`]).
+    EmptyPages,
 }
 
 /// Details of [`Error::PaginationStalled`].
@@ -683,6 +686,9 @@ impl fmt::Display for Error {
                     StallReason::RepeatedToken => "the server repeated a page token",
                     StallReason::MissingToken => "the server said there is more but sent no token",
                     StallReason::PageCap => "the page cap was reached",
+                    StallReason::EmptyPages => {
+                        "the server kept sending empty pages that claim more"
+                    }
                 };
                 write!(
                     f,

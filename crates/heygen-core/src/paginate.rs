@@ -11,12 +11,18 @@ use crate::operation::Operation;
 /// The default hard cap on pages per walk.
 pub const DEFAULT_MAX_PAGES: u32 = 10_000;
 
+/// How many pages in a row may come back empty while still claiming `has_more` before the walk
+/// is a [`StallReason::EmptyPages`] stall.
+pub const MAX_EMPTY_PAGES: u32 = 3;
+
 /// The cursor fields of a list page.
 pub trait PageCursor {
     /// The `has_more` flag (absent counts as false).
     fn has_more(&self) -> bool;
     /// The `next_token`, if any.
     fn next_token(&self) -> Option<&str>;
+    /// How many items the page holds.
+    fn item_count(&self) -> usize;
 }
 
 /// A list operation that can be repeated with another page token, keeping every filter and the
@@ -47,14 +53,16 @@ where
 /// ```
 ///
 /// It stops when `has_more` is false or the next token is null, absent or empty. A token that
-/// was already used is an [`Error::PaginationStalled`], and so is reaching the page cap while the
-/// server still reports more pages. It therefore asks for at most `pages + 1` operations.
+/// was already used is an [`Error::PaginationStalled`], and so are [`MAX_EMPTY_PAGES`] empty
+/// pages in a row that still report more, and reaching the page cap while the server still
+/// reports more pages. It therefore asks for at most `pages + 1` operations.
 #[derive(Debug, Clone)]
 pub struct Paginator<O> {
     base: O,
     token: Option<String>,
     seen: HashSet<String>,
     pages: u32,
+    empty_in_a_row: u32,
     max_pages: u32,
     done: bool,
 }
@@ -72,6 +80,7 @@ where
             token,
             seen: HashSet::new(),
             pages: 0,
+            empty_in_a_row: 0,
             max_pages: DEFAULT_MAX_PAGES,
             done: false,
         }
@@ -105,21 +114,32 @@ where
     /// Records a received page.
     ///
     /// # Errors
-    /// [`Error::PaginationStalled`] when the page repeats a token already used, or when the page
+    /// [`Error::PaginationStalled`] when the page repeats a token already used, when
+    /// [`MAX_EMPTY_PAGES`] pages in a row hold no items yet still report more, or when the page
     /// cap is reached while more pages remain. The walk is over after an error.
     pub fn on_page(&mut self, page: &O::Output) -> Result<(), Error> {
-        self.on_cursor(page.has_more(), page.next_token())
+        self.on_cursor(page.has_more(), page.next_token(), page.item_count())
     }
 
-    /// Records a received page by its cursor fields.
+    /// Records a received page by its cursor fields and how many items it held.
     ///
     /// # Errors
     /// As [`Paginator::on_page`].
-    pub fn on_cursor(&mut self, has_more: bool, next_token: Option<&str>) -> Result<(), Error> {
+    pub fn on_cursor(
+        &mut self,
+        has_more: bool,
+        next_token: Option<&str>,
+        items: usize,
+    ) -> Result<(), Error> {
         if self.done {
             return Ok(());
         }
         self.pages = self.pages.saturating_add(1);
+        self.empty_in_a_row = if items == 0 {
+            self.empty_in_a_row.saturating_add(1)
+        } else {
+            0
+        };
         if let Some(used) = self.token.take() {
             self.seen.insert(used);
         }
@@ -131,6 +151,10 @@ where
         if self.seen.contains(next) {
             self.done = true;
             return Err(self.stalled(StallReason::RepeatedToken));
+        }
+        if self.empty_in_a_row >= MAX_EMPTY_PAGES {
+            self.done = true;
+            return Err(self.stalled(StallReason::EmptyPages));
         }
         if self.pages >= self.max_pages {
             self.done = true;
@@ -263,6 +287,23 @@ mod tests {
             .collect::<Result<Vec<Look>, _>>()
             .unwrap();
         ListPage::new(looks, next.is_some(), next.map(str::to_owned))
+    }
+
+    #[test]
+    fn empty_pages_that_claim_more_stall() {
+        let mut items = Items::new(ListLooks::default());
+        for token in ["t1", "t2"] {
+            assert!(matches!(items.next_step(), ItemStep::Fetch(_)));
+            items.on_page(Ok(page(0, Some(token))));
+        }
+        assert!(matches!(items.next_step(), ItemStep::Fetch(_)));
+        items.on_page(Ok(page(0, Some("t3"))));
+        let ItemStep::Error(Error::PaginationStalled(s)) = items.next_step() else {
+            panic!("expected a stall")
+        };
+        assert_eq!(s.reason, StallReason::EmptyPages);
+        assert_eq!(s.pages, MAX_EMPTY_PAGES);
+        assert!(matches!(items.next_step(), ItemStep::Done));
     }
 
     #[test]

@@ -55,4 +55,8 @@ impl<T> PageCursor for ListPage<T> {
     fn next_token(&self) -> Option<&str> {
         ListPage::next_token(self)
     }
+
+    fn item_count(&self) -> usize {
+        self.data.len()
+    }
 }

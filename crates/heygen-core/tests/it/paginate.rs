@@ -23,12 +23,12 @@ fn repeats_filters_and_limit_with_each_token() {
         uri(&first),
         "https://api.heygen.com/v3/avatars/looks?avatar_type=photo_avatar&ownership=public&limit=50"
     );
-    pages.on_cursor(true, Some("tok_2")).unwrap();
+    pages.on_cursor(true, Some("tok_2"), 1).unwrap();
     assert_eq!(
         uri(&pages.next_operation().unwrap()),
         "https://api.heygen.com/v3/avatars/looks?avatar_type=photo_avatar&ownership=public&limit=50&token=tok_2"
     );
-    pages.on_cursor(false, None).unwrap();
+    pages.on_cursor(false, None, 1).unwrap();
     assert!(pages.next_operation().is_none());
 }
 
@@ -41,7 +41,7 @@ fn stops_on_every_end_marker() {
         (false, None),
     ] {
         let mut pages = Paginator::new(ListLooks::default());
-        pages.on_cursor(has_more, token).unwrap();
+        pages.on_cursor(has_more, token, 1).unwrap();
         assert!(pages.is_done(), "{has_more} {token:?}");
         assert!(pages.next_operation().is_none());
     }
@@ -50,9 +50,9 @@ fn stops_on_every_end_marker() {
 #[test]
 fn repeated_token_is_an_error_not_a_loop() {
     let mut pages = Paginator::new(ListLooks::default());
-    pages.on_cursor(true, Some("a")).unwrap();
-    pages.on_cursor(true, Some("b")).unwrap();
-    let err = pages.on_cursor(true, Some("a")).unwrap_err();
+    pages.on_cursor(true, Some("a"), 1).unwrap();
+    pages.on_cursor(true, Some("b"), 1).unwrap();
+    let err = pages.on_cursor(true, Some("a"), 1).unwrap_err();
     let Error::PaginationStalled(s) = &err else {
         panic!()
     };
@@ -61,15 +61,15 @@ fn repeated_token_is_an_error_not_a_loop() {
     assert!(pages.next_operation().is_none());
     // The same token twice in a row too.
     let mut pages = Paginator::new(ListLooks::default());
-    pages.on_cursor(true, Some("a")).unwrap();
-    assert!(pages.on_cursor(true, Some("a")).is_err());
+    pages.on_cursor(true, Some("a"), 1).unwrap();
+    assert!(pages.on_cursor(true, Some("a"), 1).is_err());
 }
 
 #[test]
 fn page_cap() {
     let mut pages = Paginator::new(ListLooks::default()).max_pages(2);
-    pages.on_cursor(true, Some("a")).unwrap();
-    let err = pages.on_cursor(true, Some("b")).unwrap_err();
+    pages.on_cursor(true, Some("a"), 1).unwrap();
+    let err = pages.on_cursor(true, Some("b"), 1).unwrap_err();
     let Error::PaginationStalled(s) = &err else {
         panic!()
     };
@@ -96,5 +96,27 @@ fn resumes_at_the_callers_token() {
     let mut pages = Paginator::new(ListLooks::new(ListLooksQuery::new().token("tok_5")));
     assert!(uri(&pages.next_operation().unwrap()).ends_with("?token=tok_5"));
     // The server sending the resume token back is a stall, not a loop.
-    assert!(pages.on_cursor(true, Some("tok_5")).is_err());
+    assert!(pages.on_cursor(true, Some("tok_5"), 1).is_err());
+}
+
+#[test]
+fn empty_pages_that_still_claim_more_stall() {
+    let mut pages = Paginator::new(ListLooks::default());
+    pages.on_cursor(true, Some("a"), 0).unwrap();
+    pages.on_cursor(true, Some("b"), 0).unwrap();
+    // One page with items resets the count.
+    pages.on_cursor(true, Some("c"), 2).unwrap();
+    pages.on_cursor(true, Some("d"), 0).unwrap();
+    pages.on_cursor(true, Some("e"), 0).unwrap();
+    let err = pages.on_cursor(true, Some("f"), 0).unwrap_err();
+    let Error::PaginationStalled(s) = err else {
+        panic!()
+    };
+    assert_eq!(s.reason, StallReason::EmptyPages);
+    assert_eq!(s.pages, 6);
+    assert!(pages.next_operation().is_none());
+    // An empty last page is an ordinary end.
+    let mut pages = Paginator::new(ListLooks::default());
+    pages.on_cursor(false, None, 0).unwrap();
+    assert!(pages.is_done());
 }

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use heygen_core::error::StallReason;
 use heygen_core::ops::ListLooks;
 use heygen_core::retry::{backoff, decide};
 use heygen_core::{
@@ -85,12 +86,45 @@ proptest! {
                 prop_assert!(used.insert(token), "token requested twice");
             }
             let Some((more, token)) = script.next() else { break };
-            if pages.on_cursor(*more, token.as_deref()).is_err() {
+            if pages.on_cursor(*more, token.as_deref(), 1).is_err() {
                 break;
             }
         }
         prop_assert!(steps <= cursors.len() + 1);
         prop_assert!(pages.next_operation().is_none() || steps == cursors.len() + 1 || cursors.is_empty());
+    }
+
+    #[test]
+    fn paginator_terminates_against_a_server_that_always_has_more(
+        counts in prop::collection::vec(0usize..3, 1..20),
+        cap in 1u32..200,
+    ) {
+        // Fresh tokens forever, `has_more` always true: only the empty-page rule and the cap
+        // stop the walk, and no more than MAX_EMPTY_PAGES empty pages come in a row.
+        let mut pages = Paginator::new(ListLooks::default()).max_pages(cap);
+        let mut received = 0u32;
+        let mut empty_in_a_row = 0u32;
+        let outcome = loop {
+            let Some(_op) = pages.next_operation() else { break None };
+            let items = counts[received as usize % counts.len()];
+            received += 1;
+            empty_in_a_row = if items == 0 { empty_in_a_row + 1 } else { 0 };
+            prop_assert!(received <= cap, "walked past the page cap");
+            if let Err(e) = pages.on_cursor(true, Some(&format!("t{received}")), items) {
+                break Some(e);
+            }
+        };
+        let Some(Error::PaginationStalled(stalled)) = outcome else {
+            return Err(TestCaseError::fail(format!("no stall: {outcome:?}")));
+        };
+        prop_assert!(empty_in_a_row <= heygen_core::paginate::MAX_EMPTY_PAGES);
+        if stalled.reason == StallReason::EmptyPages {
+            prop_assert_eq!(empty_in_a_row, heygen_core::paginate::MAX_EMPTY_PAGES);
+        } else {
+            prop_assert_eq!(stalled.reason, StallReason::PageCap);
+            prop_assert_eq!(received, cap);
+        }
+        prop_assert!(pages.next_operation().is_none());
     }
 
     #[test]
