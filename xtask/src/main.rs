@@ -92,7 +92,9 @@ fn ci() -> Result<(), String> {
         )?;
     }
     if workspace_root().join("crates/heygen-bench").exists() {
-        cargo(&["build", "--release", "-p", "heygen-bench"], &[])?;
+        // CI compiles the benchmarks but does not run them; a dev build reuses the test build's
+        // artifacts, where a release build would compile the whole tree a second time.
+        cargo(&["build", "-p", "heygen-bench", "--bins"], &[])?;
     }
     eprintln!("xtask ci: all checks passed in {:.0?}", started.elapsed());
     Ok(())
