@@ -10,8 +10,10 @@ use crate::avatar::null_as_default;
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
 pub struct ListPage<T> {
-    /// Items on this page.
-    #[serde(default, deserialize_with = "null_as_default")]
+    /// Items on this page. The `data` member is required: a body without it (a proxy's `{}`,
+    /// another API's `{"result": …}`) is a decode error, not an empty list. `"data": null` reads
+    /// as an empty page.
+    #[serde(deserialize_with = "null_as_default")]
     pub data: Vec<T>,
     /// Whether another page follows (absent means `false`).
     #[serde(default, deserialize_with = "null_as_default")]
