@@ -39,7 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "video {} {}: duration {:?} s, download link {}",
         video.id,
-        video.status.as_str(),
+        video.status.as_ref().map_or("?", |s| s.as_str()),
         video.duration.map(|d| d.as_f64()),
         video
             .video_url

@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     match client.wait_for_avatar(&group).await? {
         Waited::Completed(g) => println!(
-            "training completed: {} ({} look(s), status {:?})",
+            "training completed: {} ({:?} look(s), status {:?})",
             g.name,
             g.looks_count,
             g.status.as_ref().map(|s| s.as_str())

@@ -34,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "video {} is {}; duration {}; url {}",
         video.id,
-        video.status.as_str(),
+        video.status.as_ref().map_or("?", |s| s.as_str()),
         video
             .duration
             .map_or_else(|| "?".to_owned(), |d| d.to_string()),

@@ -165,7 +165,10 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
     ));
     let video = VideoSummary {
         video_id: video.id.as_str().to_owned(),
-        status: video.status.as_str().to_owned(),
+        status: video
+            .status
+            .as_ref()
+            .map_or_else(String::new, |s| s.as_str().to_owned()),
         duration_seconds: duration,
         seconds: secs(step),
     };

@@ -56,7 +56,7 @@
 //!     let response = http::Response::builder().status(status).body(body)?;
 //!     match call.on_response(response, elapsed, 0.5) {
 //!         Step::Done(result) => {
-//!             assert_eq!(result?.status.as_str(), "processing");
+//!             assert_eq!(result?.status.map(|s| s.as_str().to_owned()).as_deref(), Some("processing"));
 //!             break;
 //!         }
 //!         Step::RetryAfter(delay) => elapsed += delay, // a transport sleeps here

@@ -319,15 +319,15 @@ impl Pollable for heygen_model::Look {
 }
 
 /// Rendering of a video: `completed` and `failed` are final; `pending`, `waiting`,
-/// `processing` and unknown values keep the wait going.
+/// `processing`, unknown and missing (`null`) values keep the wait going.
 impl Pollable for heygen_model::Video {
     const RESOURCE: &'static str = "video";
 
     fn observe(&self) -> Observation {
         use heygen_model::VideoStatus;
         match self.status {
-            VideoStatus::Completed => Observation::Completed,
-            VideoStatus::Failed => {
+            Some(VideoStatus::Completed) => Observation::Completed,
+            Some(VideoStatus::Failed) => {
                 let error = self.error.as_ref();
                 Observation::Failed {
                     code: self
@@ -347,6 +347,6 @@ impl Pollable for heygen_model::Video {
     }
 
     fn raw_status(&self) -> Option<&str> {
-        Some(self.status.as_str())
+        self.status.as_ref().map(heygen_model::VideoStatus::as_str)
     }
 }

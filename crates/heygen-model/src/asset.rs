@@ -136,6 +136,7 @@ pub struct Asset {
     /// MIME type HeyGen detected.
     pub mime_type: String,
     /// Size in bytes.
+    #[serde(deserialize_with = "crate::num::number")]
     pub size_bytes: u64,
 }
 
@@ -330,13 +331,21 @@ pub struct DirectUpload {
     /// Presigned URL for the `PUT`; send it byte-for-byte.
     pub upload_url: PresignedUrl,
     /// Exactly the headers to send with the `PUT`, and no others.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::avatar::null_as_default")]
     pub upload_headers: UploadHeaders,
     /// Most bytes the upload accepts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub max_bytes: Option<u64>,
     /// Seconds until `upload_url` expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub expires_in_seconds: Option<u64>,
     /// State of the upload, normally `pending_upload`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -357,7 +366,11 @@ pub struct CompletedUpload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub size_bytes: Option<u64>,
     /// State of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -450,8 +450,10 @@ impl ListLooksQuery {
 pub struct Look {
     /// Look id.
     pub id: LookId,
-    /// Display name (empty when the server leaves it out).
-    #[serde(default)]
+    /// Display name. Empty when the server sends `null` or leaves it out: a name is display
+    /// text only (nothing is looked up by it), so an empty string says "unnamed" without an
+    /// `Option` at every use.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     /// Kind of avatar.
     pub avatar_type: AvatarType,
@@ -471,10 +473,18 @@ pub struct Look {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
     /// Preview image width in pixels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub image_width: Option<u32>,
     /// Preview image height in pixels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub image_height: Option<u32>,
     /// Preferred framing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -501,13 +511,22 @@ pub struct Look {
 pub struct AvatarGroup {
     /// Group id.
     pub id: AvatarGroupId,
-    /// Display name (empty when the server leaves it out).
-    #[serde(default)]
+    /// Display name. Empty when the server sends `null` or leaves it out: a name is display
+    /// text only (nothing is looked up by it), so an empty string says "unnamed" without an
+    /// `Option` at every use.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
-    /// When the group was created.
-    pub created_at: Timestamp,
-    /// Number of looks in the group.
-    pub looks_count: u32,
+    /// When the group was created; `None` when the server sends `null` or leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// Number of looks in the group; `None` when the server sends `null` or leaves it out (not
+    /// zero: an unknown count is not an empty group).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
+    pub looks_count: Option<u32>,
     /// Training state (private avatars only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AvatarStatus>,

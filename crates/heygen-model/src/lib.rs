@@ -51,6 +51,7 @@ pub mod fuzzing;
 pub mod ids;
 pub mod list;
 mod macros;
+mod num;
 pub mod secret;
 #[cfg(feature = "proptest")]
 pub mod strategies;

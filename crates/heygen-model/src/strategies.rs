@@ -570,10 +570,27 @@ pub fn look(mode: Mode) -> BoxedStrategy<Look> {
         .boxed()
 }
 
+/// A value that may be missing from a response (`None`) only in [`Mode::All`]: the published
+/// schema requires it, but the model decodes a `null` or absent one as `None`.
+fn schema_required<T: core::fmt::Debug + 'static>(
+    mode: Mode,
+    value: impl Strategy<Value = T> + 'static,
+) -> BoxedStrategy<Option<T>> {
+    match mode {
+        Mode::All => option::of(value).boxed(),
+        Mode::KnownOnly => value.prop_map(Some).boxed(),
+    }
+}
+
 /// An [`AvatarGroup`].
 pub fn avatar_group(mode: Mode) -> BoxedStrategy<AvatarGroup> {
     (
-        (id(), name(), any::<crate::Timestamp>(), 0u32..100),
+        (
+            id(),
+            name(),
+            schema_required(mode, any::<crate::Timestamp>()),
+            schema_required(mode, 0u32..100),
+        ),
         (
             option::of(open_enum(mode)),
             option::of(open_enum(mode)),
@@ -735,7 +752,7 @@ pub fn video(mode: Mode) -> BoxedStrategy<Video> {
     (
         (
             id(),
-            status,
+            schema_required(mode, status),
             option::of(name()),
             option::of(any::<crate::Timestamp>()),
             option::of(any::<crate::Timestamp>()),
@@ -846,7 +863,7 @@ pub fn user(mode: Mode) -> BoxedStrategy<User> {
         });
     (
         (
-            "[a-z][a-z0-9_]{0,15}",
+            schema_required(mode, "[a-z][a-z0-9_]{0,15}"),
             option::of("[a-z]{1,8}@example\\.com"),
             option::of(name()),
             option::of(name()),

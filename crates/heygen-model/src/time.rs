@@ -1,7 +1,7 @@
 //! Wire time values: [`Timestamp`] (Unix seconds) and [`Seconds`] (a duration).
 //!
 //! HeyGen sends timestamps as integers, integral floats or RFC 3339 strings, and durations as
-//! integers or floats. Both types decode every form and reject negative, NaN or infinite values
+//! integers, floats or numeric strings. Both types decode every form and reject negative, NaN or infinite values
 //! with a serde error.
 
 use core::fmt;
@@ -244,6 +244,11 @@ impl Visitor<'_> for SecondsVisitor {
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Seconds, E> {
         Seconds::new(v)
             .ok_or_else(|| E::custom(format_args!("duration {v} is negative, infinite or NaN")))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Seconds, E> {
+        crate::num::number::<_, f64>(de::value::StrDeserializer::<E>::new(v))
+            .and_then(|v| self.visit_f64(v))
     }
 }
 

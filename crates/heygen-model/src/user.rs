@@ -9,8 +9,9 @@ use crate::enums::{BillingType, Currency, Plan};
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct User {
-    /// Username.
-    pub username: String,
+    /// Username; `None` when the server sends `null` or leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
     /// Email address.
     #[serde(default)]
     pub email: Option<String>,
@@ -42,7 +43,7 @@ pub struct Subscription {
     /// The plan.
     pub plan: Plan,
     /// Credit balances.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::avatar::null_as_default")]
     pub credits: Credits,
 }
 
@@ -65,7 +66,11 @@ pub struct Credits {
 #[non_exhaustive]
 pub struct CreditBalance {
     /// Credits left.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub remaining: Option<i64>,
     /// When the balance resets, as sent by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,7 +85,11 @@ pub struct Wallet {
     /// Currency of the balance.
     pub currency: Currency,
     /// Balance left.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub remaining_balance: Option<f64>,
     /// Automatic top-up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,10 +104,18 @@ pub struct AutoReload {
     /// Whether top-up is on.
     pub enabled: bool,
     /// Amount added each time, in US dollars.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub amount_usd: Option<f64>,
     /// Balance that triggers a top-up, in US dollars.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub threshold_usd: Option<f64>,
 }
 
@@ -108,15 +125,31 @@ pub struct AutoReload {
 #[non_exhaustive]
 pub struct UsageBased {
     /// Credits included in the plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub included_credits: Option<f64>,
     /// Credits left.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub remaining_credits: Option<f64>,
     /// Spending cap in US dollars.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub spending_cap_usd: Option<f64>,
     /// Spending so far in US dollars.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
     pub spending_current_usd: Option<f64>,
 }

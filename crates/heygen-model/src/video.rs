@@ -760,8 +760,10 @@ pub struct CreateVideoResponse {
 pub struct Video {
     /// Video id.
     pub id: VideoId,
-    /// Status; unknown values are not terminal.
-    pub status: VideoStatus,
+    /// Status; `None` when the server sends `null` or leaves it out. Unknown and missing
+    /// values are not terminal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<VideoStatus>,
     /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,

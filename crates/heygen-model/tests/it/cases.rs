@@ -50,7 +50,7 @@ fn br_04_nested_create_response() {
     assert_eq!(group.consent_status, Some(ConsentStatus::Pending));
     assert_eq!(
         group.created_at,
-        Timestamp::from_unix_seconds(1_764_400_000)
+        Some(Timestamp::from_unix_seconds(1_764_400_000))
     );
 }
 
@@ -185,7 +185,7 @@ fn br_14_null_consent_status_means_not_required() {
         r#"{"data":{"id":"grp_0001","name":"G","created_at":1764400000,"looks_count":2,"consent_status":null}}"#,
     );
     assert_eq!(group.consent_status, None);
-    assert_eq!(group.looks_count, 2);
+    assert_eq!(group.looks_count, Some(2));
     let pending: AvatarGroup = data(
         r#"{"data":{"id":"grp_0001","name":"G","created_at":1764400000,"looks_count":2,"consent_status":"pending"}}"#,
     );

@@ -67,7 +67,15 @@ fn durations_decode_ints_and_floats() {
         12.5
     );
     assert_eq!(serde_json::from_str::<Seconds>("0").unwrap().as_f64(), 0.0);
-    for wire in ["-1", "-0.1", "1e999", "\"12\"", "null"] {
+    assert_eq!(
+        serde_json::from_str::<Seconds>("\"12.5\"")
+            .unwrap()
+            .as_f64(),
+        12.5
+    );
+    for wire in [
+        "-1", "-0.1", "1e999", "\"-1\"", "\"NaN\"", "\"inf\"", "\"12s\"", "\"\"", "null",
+    ] {
         assert!(
             serde_json::from_str::<Seconds>(wire).is_err(),
             "{wire} should fail"
@@ -179,4 +187,139 @@ fn list_page_stops_on_missing_or_empty_token() {
         serde_json::from_str(r#"{"data":null,"has_more":true,"next_token":"t2"}"#).unwrap();
     assert_eq!(page.next_token(), Some("t2"));
     assert!(page.data.is_empty());
+}
+
+#[test]
+fn list_page_requires_data() {
+    for body in [
+        "{}",
+        r#"{"result":[{"id":"vid_0001"}]}"#,
+        r#"{"has_more":false}"#,
+    ] {
+        let err = serde_json::from_str::<ListPage<Video>>(body).unwrap_err();
+        assert!(err.to_string().contains("data"), "{body}: {err}");
+    }
+    let page: ListPage<Video> = serde_json::from_str(r#"{"data":null,"has_more":false}"#).unwrap();
+    assert!(page.data.is_empty());
+}
+
+#[test]
+fn null_and_absent_read_the_same_in_response_fields() {
+    for (null, absent) in [
+        (
+            r#"{"id":"look_0001","name":null,"avatar_type":"photo_avatar","image_width":null}"#,
+            r#"{"id":"look_0001","avatar_type":"photo_avatar"}"#,
+        ),
+        (
+            r#"{"id":"grp_0001","name":null,"created_at":null,"looks_count":null}"#,
+            r#"{"id":"grp_0001"}"#,
+        ),
+    ] {
+        let a: serde_json::Value = serde_json::from_str(null).unwrap();
+        let b: serde_json::Value = serde_json::from_str(absent).unwrap();
+        if a.get("avatar_type").is_some() {
+            let (a, b): (Look, Look) = (
+                serde_json::from_value(a).unwrap(),
+                serde_json::from_value(b).unwrap(),
+            );
+            assert_eq!(a, b);
+            assert_eq!(a.name, "");
+            assert_eq!(a.image_width, None);
+        } else {
+            let (a, b): (AvatarGroup, AvatarGroup) = (
+                serde_json::from_value(a).unwrap(),
+                serde_json::from_value(b).unwrap(),
+            );
+            assert_eq!(a, b);
+            assert_eq!(a.looks_count, None, "an unknown count is not zero");
+            assert_eq!(a.created_at, None);
+        }
+    }
+    let a: Video = serde_json::from_str(r#"{"id":"vid_0001","status":null}"#).unwrap();
+    let b: Video = serde_json::from_str(r#"{"id":"vid_0001"}"#).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.status, None);
+    let a: User = serde_json::from_str(r#"{"username":null,"email":null}"#).unwrap();
+    let b: User = serde_json::from_str("{}").unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.username, None);
+    let a: DirectUpload = serde_json::from_str(
+        r#"{"asset_id":"asset_0001","upload_url":"https://s.example.com/k","upload_headers":null}"#,
+    )
+    .unwrap();
+    assert!(a.upload_headers.iter().next().is_none());
+    // One odd item does not reject the page.
+    let page: ListPage<AvatarGroup> = serde_json::from_str(
+        r#"{"data":[{"id":"grp_0001","name":null,"created_at":1764400000,"looks_count":null},{"id":"grp_0002","name":"G","created_at":1764400000,"looks_count":1}],"has_more":false,"next_token":null}"#,
+    )
+    .unwrap();
+    assert_eq!(page.data.len(), 2);
+    assert_eq!(page.data[1].looks_count, Some(1));
+}
+
+#[test]
+fn numbers_read_in_every_spelling() {
+    let look: Look = serde_json::from_str(
+        r#"{"id":"look_0001","avatar_type":"photo_avatar","image_width":512.0,"image_height":"512"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        (look.image_width, look.image_height),
+        (Some(512), Some(512))
+    );
+    for wire in ["2", "2.0", "\"2\"", "\" 2 \"", "\"2.0\"", "2e0"] {
+        let group: AvatarGroup =
+            serde_json::from_str(&format!(r#"{{"id":"grp_0001","looks_count":{wire}}}"#))
+                .unwrap_or_else(|e| panic!("{wire}: {e}"));
+        assert_eq!(group.looks_count, Some(2), "{wire}");
+    }
+    let video: Video =
+        serde_json::from_str(r#"{"id":"vid_0001","status":"completed","duration":"12.5"}"#)
+            .unwrap();
+    assert_eq!(video.duration.map(Seconds::as_f64), Some(12.5));
+    let asset: Asset = serde_json::from_str(
+        r#"{"asset_id":"asset_0001","url":"https://f.example.com/a","mime_type":"image/png","size_bytes":"1024"}"#,
+    )
+    .unwrap();
+    assert_eq!(asset.size_bytes, 1024);
+    let user: User = serde_json::from_str(
+        r#"{"username":"u","wallet":{"currency":"usd","remaining_balance":"12.5"},"subscription":{"plan":"free","credits":{"premium_credits":{"remaining":"-3"}}}}"#,
+    )
+    .unwrap();
+    assert_eq!(user.wallet.unwrap().remaining_balance, Some(12.5));
+
+    // Nonsense is a serde error, never a panic and never a default.
+    for wire in [
+        "-1",
+        "1.5",
+        "\"-1\"",
+        "\"1.5\"",
+        "4294967296",
+        "\"4294967296\"",
+        "\"NaN\"",
+        "\"inf\"",
+        "\"1e999\"",
+        "\"two\"",
+        "\"\"",
+        "true",
+        "[]",
+        "{}",
+    ] {
+        let got = serde_json::from_str::<AvatarGroup>(&format!(
+            r#"{{"id":"grp_0001","looks_count":{wire}}}"#
+        ));
+        assert!(got.is_err(), "{wire} should fail: {got:?}");
+    }
+    for wire in ["-1", "1.5", "\"x\"", "null"] {
+        let got = serde_json::from_str::<Asset>(&format!(
+            r#"{{"asset_id":"a","url":"u","mime_type":"m","size_bytes":{wire}}}"#
+        ));
+        assert!(got.is_err(), "{wire} should fail: {got:?}");
+    }
+    for wire in ["\"NaN\"", "\"-inf\"", "\"1e999\""] {
+        let got = serde_json::from_str::<User>(&format!(
+            r#"{{"wallet":{{"currency":"usd","remaining_balance":{wire}}}}}"#
+        ));
+        assert!(got.is_err(), "{wire} should fail: {got:?}");
+    }
 }

@@ -43,7 +43,7 @@ async fn run() -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
         if call == 1 {
-            println!("{} ({} looks)", found.name, found.looks_count);
+            println!("{} ({:?} looks)", found.name, found.looks_count);
         }
         if call == calls.min(100) {
             warm = rss();

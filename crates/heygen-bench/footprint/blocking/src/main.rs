@@ -49,7 +49,7 @@ fn main() -> ExitCode {
     let mut warm = 0;
     for call in 1..=calls {
         match client.avatars().get(&group) {
-            Ok(found) if call == 1 => println!("{} ({} looks)", found.name, found.looks_count),
+            Ok(found) if call == 1 => println!("{} ({:?} looks)", found.name, found.looks_count),
             Ok(_) => {}
             Err(e) => {
                 eprintln!("error: {e}");
