@@ -135,8 +135,38 @@ impl UreqTransport {
             .tls_config(tls)
             .build();
         Self {
-            agent: ureq::Agent::new_with_config(config),
+            agent: ureq::Agent::with_parts(
+                config,
+                ureq::unversioned::transport::DefaultConnector::default(),
+                SyncResolver,
+            ),
         }
+    }
+}
+
+/// ureq's default resolver, run on the calling thread.
+///
+/// With a timeout set on the request, ureq's `DefaultResolver` resolves the host on a new
+/// thread (to abandon a slow lookup at the deadline) — for every request, even one that then
+/// reuses a pooled connection, which made each call spawn a thread. This one resolves
+/// synchronously: an IP literal is parsed without any lookup, a host name goes through
+/// `std::net::ToSocketAddrs` (bounded by the system resolver's own timeouts). The connect
+/// timeout and the per-request timeout still apply to connecting, sending and receiving.
+#[derive(Debug, Default)]
+struct SyncResolver;
+
+impl ureq::unversioned::resolver::Resolver for SyncResolver {
+    fn resolve(
+        &self,
+        uri: &http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let timeout = ureq::unversioned::transport::NextTimeout {
+            after: ureq::unversioned::transport::time::Duration::NotHappening,
+            ..timeout
+        };
+        ureq::unversioned::resolver::DefaultResolver::default().resolve(uri, config, timeout)
     }
 }
 
@@ -272,5 +302,32 @@ impl Transport for UreqTransport {
             .read_to_end(&mut buf)
             .map_err(|e| map_body_error(&e))?;
         Ok(Response::from_parts(parts, Bytes::from(buf)))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use ureq::unversioned::resolver::Resolver;
+    use ureq::unversioned::transport::NextTimeout;
+    use ureq::unversioned::transport::time::Duration;
+
+    use super::SyncResolver;
+
+    /// A zero resolve budget makes no difference: the lookup runs on the calling thread (ureq's
+    /// default resolver would spawn a thread for it and give up at once).
+    #[test]
+    fn resolves_synchronously_whatever_the_timeout() {
+        let config = ureq::config::Config::default();
+        let timeout = NextTimeout {
+            after: Duration::Exact(std::time::Duration::ZERO),
+            ..NextTimeout::default()
+        };
+        for uri in ["http://127.0.0.1:8080/v3/avatars", "http://localhost:8080/"] {
+            let uri: http::Uri = uri.parse().unwrap();
+            let addrs = SyncResolver.resolve(&uri, &config, timeout).unwrap();
+            assert!(!addrs.is_empty());
+            assert!(addrs.iter().all(|a| a.port() == 8080));
+        }
     }
 }
