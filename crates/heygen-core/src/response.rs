@@ -11,10 +11,12 @@ use std::time::{Duration, SystemTime};
 
 use http::header::{CONTENT_ENCODING, CONTENT_TYPE, DATE, HeaderMap, LOCATION, RETRY_AFTER};
 use http::{Method, Response, StatusCode};
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use serde::de::value::{MapAccessDeserializer, StrDeserializer};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
+use std::marker::PhantomData;
 
 use crate::config::{Config, DEFAULT_MAX_RESPONSE_BYTES};
 use crate::error::{
@@ -352,7 +354,16 @@ fn fill_meta(error: Error, meta: Meta<'_>) -> Error {
     error.with_operation(meta.method, meta.path)
 }
 
+/// Decodes `json` as `T`: plain `serde_json` first (no path bookkeeping), and only when that
+/// fails a second time through `serde_path_to_error` for the error's JSON path.
 fn decode_typed<T: DeserializeOwned>(json: &str) -> Result<T, (String, String)> {
+    match serde_json::from_str(json) {
+        Ok(value) => Ok(value),
+        Err(_) => decode_typed_with_path(json),
+    }
+}
+
+fn decode_typed_with_path<T: DeserializeOwned>(json: &str) -> Result<T, (String, String)> {
     let mut de = serde_json::Deserializer::from_str(json);
     let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
     match result {
@@ -462,6 +473,17 @@ pub(crate) fn parse_response<T: DeserializeOwned>(
         );
     }
 
+    // The common case in one pass: a 2xx object whose `error` member (if any) carries nothing
+    // and whose target decodes. Anything else (an error shape, a duplicate envelope member, a
+    // decode failure) falls through to the full pipeline below, which gives the same result or
+    // the precise error.
+    if status.is_success()
+        && text.trim_start().starts_with('{')
+        && let Some(value) = fast_decode::<T>(target, text)
+    {
+        return Ok(value);
+    }
+
     let outer = parse_outer(meta, status, headers, body, text)?;
 
     if carries_error(outer.error.as_ref()) || !status.is_success() {
@@ -547,9 +569,275 @@ fn empty_outer() -> Outer<'static> {
     }
 }
 
+/// Decodes a 2xx object body in one pass, or gives `None` when the body needs the full
+/// pipeline: a non-null `error` member, a duplicate envelope member (the full
+/// pipeline rejects those), a missing or null `data`, or any decode failure.
+fn fast_decode<T: DeserializeOwned>(target: Target, text: &str) -> Option<T> {
+    let (value, error) = match target {
+        Target::Data => {
+            let envelope: Envelope<'_, T> = serde_json::from_str(text).ok()?;
+            (envelope.data?, envelope.error)
+        }
+        Target::Whole => {
+            let page: Watched<'_, T> = serde_json::from_str(text).ok()?;
+            (page.value, page.error)
+        }
+    };
+    // A null `error` is no error; any other `error` member is left to the full pipeline, which
+    // decides whether it carries an error exactly as before.
+    match error {
+        None => Some(value),
+        Some(raw) if raw.get().trim() == "null" => Some(value),
+        Some(_) => None,
+    }
+}
+
+/// The envelope of a single resource with `data` decoded in place. It names every member
+/// [`Outer`] names so that duplicates fail here as they do there.
+#[derive(Deserialize)]
+#[allow(
+    dead_code,
+    reason = "members read only to reject duplicates, as `Outer` does"
+)]
+struct Envelope<'a, T> {
+    #[serde(default = "none")]
+    data: Option<T>,
+    #[serde(borrow, default)]
+    error: Option<&'a RawValue>,
+    #[serde(default)]
+    code: Option<IgnoredAny>,
+    #[serde(default)]
+    message: Option<IgnoredAny>,
+    #[serde(default)]
+    msg: Option<IgnoredAny>,
+    #[serde(default)]
+    detail: Option<IgnoredAny>,
+    #[serde(default)]
+    param: Option<IgnoredAny>,
+    #[serde(default)]
+    doc_url: Option<IgnoredAny>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+/// The members [`Outer`] reads; a duplicate of any of them makes the body a decode error.
+const OUTER_MEMBERS: [&str; 8] = [
+    "data", "error", "code", "message", "msg", "detail", "param", "doc_url",
+];
+
+/// A whole page decoded as `T` while its top-level `error` member is kept (borrowed) on the
+/// side. `T` sees every member, `error` included, exactly as it would on its own.
+struct Watched<'de, T> {
+    value: T,
+    error: Option<&'de RawValue>,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Watched<'de, T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(WatchedVisitor(PhantomData))
+    }
+}
+
+struct WatchedVisitor<'de, T>(PhantomData<(&'de (), T)>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for WatchedVisitor<'de, T> {
+    type Value = Watched<'de, T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a json object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let mut watch = Watch {
+            inner: map,
+            seen: 0,
+            error_next: false,
+            error: None,
+        };
+        let value = T::deserialize(MapAccessDeserializer::new(&mut watch))?;
+        // `T` must have read the whole object for the `error` member to have been seen.
+        if watch.inner.next_key::<IgnoredAny>()?.is_some() {
+            return Err(de::Error::custom("object not fully read"));
+        }
+        Ok(Watched {
+            value,
+            error: watch.error,
+        })
+    }
+}
+
+/// Passes a map through, noting the envelope members and keeping `error` borrowed.
+struct Watch<'de, A> {
+    inner: A,
+    seen: u8,
+    error_next: bool,
+    error: Option<&'de RawValue>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Watch<'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        let Some(key) = self.inner.next_key::<Key<'de>>()? else {
+            return Ok(None);
+        };
+        let key: &str = &key.0;
+        if let Some(index) = OUTER_MEMBERS.iter().position(|m| *m == key) {
+            let bit = 1u8 << index;
+            if self.seen & bit != 0 {
+                return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+            }
+            self.seen |= bit;
+            self.error_next = key == "error";
+        } else {
+            self.error_next = false;
+        }
+        seed.deserialize(StrDeserializer::<A::Error>::new(key))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        if !std::mem::take(&mut self.error_next) {
+            return self.inner.next_value_seed(seed);
+        }
+        let raw: &'de RawValue = self.inner.next_value()?;
+        self.error = Some(raw);
+        seed.deserialize(raw).map_err(de::Error::custom)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Item {
+        #[allow(dead_code, reason = "decoded, not read")]
+        id: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Page {
+        #[allow(dead_code, reason = "decoded, not read")]
+        data: Vec<Item>,
+        #[serde(default)]
+        #[allow(dead_code, reason = "decoded, not read")]
+        has_more: bool,
+    }
+
+    fn parse<T: DeserializeOwned>(target: Target, body: &str) -> Result<T, Error> {
+        let method = Method::GET;
+        let meta = Meta {
+            method: &method,
+            path: "/v3/test",
+        };
+        parse_response(meta, target, &Response::new(body.as_bytes()))
+    }
+
+    fn json_path(result: Result<impl std::fmt::Debug, Error>) -> String {
+        match result {
+            Err(Error::Decode(e)) => e.json_path,
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+
+    fn api_code(result: Result<impl std::fmt::Debug, Error>) -> Option<String> {
+        match result {
+            Err(Error::Api(e)) => e.code,
+            other => panic!("expected an api error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn one_pass_and_full_pipeline_agree() {
+        // Data target.
+        assert!(parse::<Item>(Target::Data, r#"{"data":{"id":"a"},"error":null}"#).is_ok());
+        assert!(
+            parse::<Item>(
+                Target::Data,
+                r#"{"data":{"id":"a"},"error":{"code":"","message":null}}"#
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            api_code(parse::<Item>(
+                Target::Data,
+                r#"{"data":{"id":"a"},"error":{"code":"bad"}}"#
+            )),
+            Some("bad".to_owned())
+        );
+        assert_eq!(
+            json_path(parse::<Item>(
+                Target::Data,
+                r#"{"data":{"id":"a"},"msg":"x","msg":"y"}"#
+            )),
+            "."
+        );
+        assert_eq!(
+            json_path(parse::<Item>(Target::Data, r#"{"data":{"id":1}}"#)),
+            "data.id"
+        );
+        assert_eq!(
+            json_path(parse::<Item>(Target::Data, r#"{"data":null}"#)),
+            "data"
+        );
+        // Whole target.
+        assert!(parse::<Page>(Target::Whole, r#"{"data":[{"id":"a"}],"error":null}"#).is_ok());
+        assert!(parse::<Page>(Target::Whole, r#"{"error":0,"data":[{"id":"a"}]}"#).is_ok());
+        assert_eq!(
+            api_code(parse::<Page>(
+                Target::Whole,
+                r#"{"data":[{"id":"a"}],"error":{"code":"e","message":"m"}}"#
+            )),
+            Some("e".to_owned())
+        );
+        assert_eq!(
+            json_path(parse::<Page>(
+                Target::Whole,
+                r#"{"data":[],"code":1,"code":2}"#
+            )),
+            "."
+        );
+        assert_eq!(
+            json_path(parse::<Page>(Target::Whole, r#"{"data":[{"id":2}]}"#)),
+            "data[0].id"
+        );
+        assert_eq!(json_path(parse::<Page>(Target::Whole, "[]")), ".");
+    }
 
     #[test]
     fn retry_after_forms() {
