@@ -62,13 +62,14 @@ pub(crate) struct GlobalArgs {
     /// uploads).
     #[arg(long, global = true, value_name = "SECS", value_parser = parse_seconds)]
     pub(crate) request_timeout: Option<f64>,
-    /// Retries after the first attempt (default 2) [env: HEYGEN_MAX_RETRIES].
+    /// Retries after the first attempt, 0 to 10 (default 2) [env: HEYGEN_MAX_RETRIES].
     #[arg(
         long,
         global = true,
         env = "HEYGEN_MAX_RETRIES",
         hide_env = true,
-        value_name = "N"
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(0..=10)
     )]
     pub(crate) max_retries: Option<u32>,
     /// Print tables and aligned fields instead of JSON.

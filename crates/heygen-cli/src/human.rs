@@ -220,9 +220,14 @@ pub(crate) fn list(json: &str) -> String {
     out
 }
 
+/// Columns are padded to at most this many characters; a longer cell is printed whole.
+/// (Rust's formatter also refuses widths above 65 535, and server text can be that long.)
+const MAX_COLUMN_WIDTH: usize = 120;
+
 fn write_row(out: &mut String, row: &[String], widths: &[usize]) {
     let mut line = String::new();
     for (cell, width) in row.iter().zip(widths) {
+        let width = (*width).min(MAX_COLUMN_WIDTH);
         let _ = write!(line, "{cell:<width$}  ");
     }
     let _ = writeln!(out, "{}", line.trim_end());
@@ -249,6 +254,16 @@ mod tests {
             "has_more": true, "next_token": "t2"}"#,
         );
         assert_eq!(text, "ID  NAME\na   Ann\nbb  B\nnext page: --token t2\n");
+    }
+
+    #[test]
+    fn a_cell_wider_than_the_formatter_allows_is_printed_whole() {
+        let name = "a".repeat(100_000);
+        let text = super::list(&format!(
+            r#"{{"data": [{{"id": "a", "name": "{name}"}}, {{"id": "bb", "name": "B"}}]}}"#
+        ));
+        assert!(text.contains(&name));
+        assert!(text.lines().any(|line| line.starts_with("bb  B")));
     }
 
     #[test]

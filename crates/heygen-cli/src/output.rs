@@ -94,8 +94,13 @@ impl Output {
         } else {
             text.push('\n');
         }
-        write_stdout(&self.scrub(&text));
-        Ok(())
+        write_stdout(&self.scrub(&text)).map_err(|error| {
+            Failure::new(
+                crate::failure::EXIT_API,
+                "cli_output_error",
+                format!("could not write the result to stdout: {error}"),
+            )
+        })
     }
 
     /// Writes the error envelope line to stderr. Besides the registered secrets, signatures
@@ -116,11 +121,17 @@ impl Output {
     }
 }
 
-/// Writes to stdout, ignoring a closed pipe (`heygen … | head`).
-fn write_stdout(text: &str) {
+/// Writes to stdout. A closed pipe (`heygen … | head`) is not an error: the reader has what it
+/// wanted. Any other write failure (a full disk, `>/dev/full`) is, so no result is lost silently.
+fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error),
+        _ => Ok(()),
+    }
 }
 
 fn encode_failure(error: &serde_json::Error) -> Failure {

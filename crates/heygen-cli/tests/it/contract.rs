@@ -830,3 +830,33 @@ fn every_resource_command_round_trips() {
         assert_eq!(deleted["data"]["id"], group.as_str());
     }
 }
+
+#[test]
+fn max_retries_above_ten_is_a_usage_error_and_sends_nothing() {
+    let emu = emulator(1.0);
+    for transport in TRANSPORTS {
+        let run = api(&emu, transport, &["--max-retries", "1000", "user", "me"]);
+        run.failed(2, "cli_usage_error");
+        assert!(run.stdout.is_empty());
+    }
+    assert_eq!(count(&emu, "GET", "/v3/users/me"), 0);
+}
+
+#[test]
+fn a_failed_write_to_stdout_is_an_error_not_a_silent_success() {
+    let emu = emulator(1.0);
+    let base = emu.base_url();
+    for transport in TRANSPORTS {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_heygen"))
+            .args(["--base-url", &base, "--transport", transport, "user", "me"])
+            .env("HEYGEN_API_KEY", CANARY)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let line: serde_json::Value = serde_json::from_str(stderr.trim()).unwrap();
+        assert_eq!(line["error"]["code"], "cli_output_error");
+        assert!(!stderr.contains(CANARY));
+    }
+}
