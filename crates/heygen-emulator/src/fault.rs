@@ -42,6 +42,7 @@ pub enum Fault {
         retry_after: Option<RetryAfter>,
     },
     /// Answer `200` with `{"data":null,"error":{…}}`.
+    #[serde(rename = "error_in_200", alias = "error_in200")]
     ErrorIn200 {
         /// Error `code` (default `invalid_parameter`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,6 +246,18 @@ mod tests {
         assert!(glob(b"/v3/**", b"/v3/videos/abc/x"));
         assert!(!glob(b"/v3/videos/*", b"/v3/videos"));
         assert!(glob(b"/v3/videos", b"/v3/videos"));
+    }
+
+    #[test]
+    fn error_in_200_reads_under_its_documented_name_and_the_old_one() {
+        for kind in ["error_in_200", "error_in200"] {
+            let r: FaultRule = serde_json::from_str(&format!(
+                r#"{{"path":"/v3/videos/*","fault":{{"kind":"{kind}"}}}}"#
+            ))
+            .unwrap();
+            assert_eq!(r.fault.kind(), "error_in_200");
+            assert!(matches!(r.fault, Fault::ErrorIn200 { .. }));
+        }
     }
 
     #[test]
