@@ -3,7 +3,10 @@
 
 use heygen_emulator::{Fault, FaultRule, RetryAfter};
 
-use crate::support::{TRANSPORTS, api, count, emulator, public_look};
+use crate::support::{
+    DIGITAL_TWIN, PORTRAIT_PNG, TRANSPORTS, api, count, emulator, owned, public_look, public_looks,
+    temp_dir, write_file,
+};
 
 fn status_fault(status: u16, code: &str) -> Fault {
     Fault::Status {
@@ -79,20 +82,7 @@ fn br01_html_200_is_an_unexpected_response() {
 fn br04_digital_twin_from_a_url() {
     let emu = emulator(1.0);
     for transport in TRANSPORTS {
-        let out = api(
-            &emu,
-            transport,
-            &[
-                "avatar",
-                "create",
-                "digital-twin",
-                "--name",
-                "Twin A",
-                "--file",
-                "https://example.com/footage.mp4",
-            ],
-        )
-        .ok();
+        let out = api(&emu, transport, &DIGITAL_TWIN).ok();
         assert_eq!(out["data"]["avatar_item"]["avatar_type"], "digital_twin");
         assert_ne!(
             out["data"]["avatar_item"]["id"],
@@ -106,10 +96,8 @@ fn br04_digital_twin_from_a_url() {
 #[test]
 fn br05_inline_base64_is_labelled_by_the_bytes() {
     let emu = emulator(1.0);
-    let dir = std::env::temp_dir().join(format!("heygen-cli-br05-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let misnamed = dir.join("portrait.jpg");
-    std::fs::write(&misnamed, include_bytes!("../../samples/portrait.png")).unwrap();
+    let dir = temp_dir("br05");
+    let misnamed = write_file(&dir, "portrait.jpg", PORTRAIT_PNG);
     for transport in TRANSPORTS {
         let out = api(
             &emu,
@@ -200,7 +188,7 @@ fn br07_error_in_200_stops_the_wait_at_once() {
         );
         let error = run.failed(1, "invalid_parameter");
         assert_eq!(error["status"], 200);
-        let id = error["video_id"].as_str().unwrap().to_owned();
+        let id = owned(&error["video_id"]);
         assert_eq!(count(&emu, "GET", &format!("/v3/videos/{id}")), 1);
     }
 }
@@ -259,7 +247,7 @@ fn br09_a_404_during_a_wait_is_terminal() {
             ],
         );
         let error = run.failed(1, "not_found");
-        let id = error["video_id"].as_str().unwrap().to_owned();
+        let id = owned(&error["video_id"]);
         assert_eq!(count(&emu, "GET", &format!("/v3/videos/{id}")), 1);
     }
 }
@@ -283,10 +271,7 @@ fn br11_empty_options_send_an_empty_object() {
             ],
         )
         .ok();
-        let group = out["data"]["avatar_group"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let group = owned(&out["data"]["avatar_group"]["id"]);
         let consent = api(&emu, transport, &["avatar", "consent", "create", &group]).ok();
         assert!(consent["data"]["url"].is_string());
         let logged = emu.requests();
@@ -402,20 +387,7 @@ fn br26_unknown_enum_values_are_kept() {
     let emu = emulator(1.0);
     emu.inject(FaultRule::new("/v3/avatars/looks", Fault::UnknownEnums));
     for transport in TRANSPORTS {
-        let out = api(
-            &emu,
-            transport,
-            &[
-                "avatar",
-                "looks",
-                "list",
-                "--ownership",
-                "public",
-                "--limit",
-                "3",
-            ],
-        )
-        .ok();
+        let out = api(&emu, transport, &public_looks("3")).ok();
         for look in out["data"].as_array().unwrap() {
             assert_eq!(look["avatar_type"], "emulator_future_avatar_type");
         }

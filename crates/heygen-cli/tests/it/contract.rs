@@ -2,7 +2,10 @@
 
 use heygen_emulator::{Fault, FaultRule, RetryAfter};
 
-use crate::support::{CANARY, TRANSPORTS, api, count, emulator, heygen, public_look};
+use crate::support::{
+    CANARY, PORTRAIT_PNG, TRANSPORTS, api, count, emulator, heygen, owned, public_look,
+    public_looks, temp_dir, write_file,
+};
 
 #[test]
 fn a_401_exits_3_with_status_code_and_request_id() {
@@ -87,10 +90,8 @@ fn a_404_exits_1_with_heygen_code_and_request_id() {
 #[test]
 fn client_side_validation_exits_2_and_sends_nothing() {
     let emu = emulator(1.0);
-    let dir = std::env::temp_dir().join(format!("heygen-cli-validation-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let unknown = dir.join("notes.bin");
-    std::fs::write(&unknown, b"just some text, not an image").unwrap();
+    let dir = temp_dir("validation");
+    let unknown = write_file(&dir, "notes.bin", b"just some text, not an image");
     let unknown = unknown.to_str().unwrap();
     let missing = dir.join("missing.png");
     let missing = missing.to_str().unwrap();
@@ -443,7 +444,7 @@ fn a_video_wait_deadline_exits_4_with_the_last_state_and_the_video_id() {
         );
         assert_eq!(run.code, 4, "{run:?}");
         let last = run.json();
-        let id = last["data"]["id"].as_str().unwrap().to_owned();
+        let id = owned(&last["data"]["id"]);
         assert!(
             matches!(
                 last["data"]["status"].as_str(),
@@ -464,10 +465,8 @@ fn a_video_wait_deadline_exits_4_with_the_last_state_and_the_video_id() {
 #[test]
 fn an_avatar_wait_deadline_exits_4_and_completion_exits_0() {
     let emu = emulator(1.0);
-    let dir = std::env::temp_dir().join(format!("heygen-cli-wait-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = dir.join("portrait.png");
-    std::fs::write(&png, include_bytes!("../../samples/portrait.png")).unwrap();
+    let dir = temp_dir("wait");
+    let png = write_file(&dir, "portrait.png", PORTRAIT_PNG);
     for transport in TRANSPORTS {
         let created = api(
             &emu,
@@ -483,10 +482,7 @@ fn an_avatar_wait_deadline_exits_4_and_completion_exits_0() {
             ],
         )
         .ok();
-        let group = created["data"]["avatar_group"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let group = owned(&created["data"]["avatar_group"]["id"]);
         let run = api(
             &emu,
             transport,
@@ -537,10 +533,7 @@ fn a_failed_training_exits_1_with_heygen_code_and_the_group_id() {
             ],
         )
         .ok();
-        let group = created["data"]["avatar_group"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let group = owned(&created["data"]["avatar_group"]["id"]);
         emu.advance(std::time::Duration::from_hours(1));
         let run = api(
             &emu,
@@ -577,23 +570,10 @@ fn a_request_timeout_exits_4() {
 fn lists_print_data_has_more_and_next_token() {
     let emu = emulator(1.0);
     for transport in TRANSPORTS {
-        let page = api(
-            &emu,
-            transport,
-            &[
-                "avatar",
-                "looks",
-                "list",
-                "--ownership",
-                "public",
-                "--limit",
-                "5",
-            ],
-        )
-        .ok();
+        let page = api(&emu, transport, &public_looks("5")).ok();
         assert_eq!(page["data"].as_array().unwrap().len(), 5);
         assert_eq!(page["has_more"], true);
-        let token = page["next_token"].as_str().unwrap().to_owned();
+        let token = owned(&page["next_token"]);
         let next = api(
             &emu,
             transport,
@@ -742,14 +722,8 @@ fn every_resource_command_round_trips() {
             ],
         )
         .ok();
-        let group = created["data"]["avatar_group"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let look = created["data"]["avatar_item"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let group = owned(&created["data"]["avatar_group"]["id"]);
+        let look = owned(&created["data"]["avatar_item"]["id"]);
         let got = api(&emu, transport, &["avatar", "get", &group]).ok();
         assert_eq!(got["data"]["name"], "Prompted");
         let listed = api(
@@ -790,7 +764,7 @@ fn every_resource_command_round_trips() {
             &["video", "create", "--avatar-id", &public, "--script", "Hi"],
         )
         .ok();
-        let video = video["data"]["video_id"].as_str().unwrap().to_owned();
+        let video = owned(&video["data"]["video_id"]);
         let videos = api(&emu, transport, &["video", "list", "--all"]).ok();
         assert!(
             videos["data"]
@@ -822,10 +796,7 @@ fn every_resource_command_round_trips() {
             ],
         )
         .ok();
-        let group = again["data"]["avatar_group"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let group = owned(&again["data"]["avatar_group"]["id"]);
         let deleted = api(&emu, transport, &["avatar", "delete", &group]).ok();
         assert_eq!(deleted["data"]["id"], group.as_str());
     }

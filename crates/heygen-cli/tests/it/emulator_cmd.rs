@@ -3,7 +3,7 @@
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 
-use crate::support::{TRANSPORTS, heygen};
+use crate::support::{TRANSPORTS, heygen, owned};
 
 #[test]
 fn the_emulator_command_serves_the_api_for_other_commands() {
@@ -19,7 +19,7 @@ fn the_emulator_command_serves_the_api_for_other_commands() {
         .read_line(&mut line)
         .unwrap();
     let started: serde_json::Value = serde_json::from_str(&line).unwrap();
-    let base = started["data"]["base_url"].as_str().unwrap().to_owned();
+    let base = owned(&started["data"]["base_url"]);
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
 
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/portrait.png");
@@ -45,10 +45,7 @@ fn the_emulator_command_serves_the_api_for_other_commands() {
         );
         let out = run.ok();
         assert_eq!(out["data"]["avatar_item"]["avatar_type"], "photo_avatar");
-        let group = out["data"]["avatar_group"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let group = owned(&out["data"]["avatar_group"]["id"]);
         let run = heygen(
             &[
                 "--base-url",

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::field_mock::{KEY, Mock, Recorded, Reply, gzip};
-use crate::support::{Run, TRANSPORTS};
+use crate::support::{DIGITAL_TWIN, Run, TRANSPORTS, VIDEO_CREATE};
 
 const HTML_404: &str =
     "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>";
@@ -52,6 +52,20 @@ fn both(make: impl Fn() -> Mock, args: &[&str]) -> Vec<(Run, Vec<Recorded>)> {
         );
     }
     runs
+}
+
+/// The `Idempotency-Key` header of each request.
+fn idempotency_keys(requests: &[Recorded]) -> Vec<Option<&str>> {
+    requests
+        .iter()
+        .map(|r| r.header("idempotency-key"))
+        .collect()
+}
+
+/// Asserts `a` and `b` carry the same `Idempotency-Key` (or both none).
+#[track_caller]
+fn assert_same_idempotency_key(a: &Recorded, b: &Recorded) {
+    assert_eq!(a.header("idempotency-key"), b.header("idempotency-key"));
 }
 
 fn api_requests(requests: &[Recorded]) -> Vec<&Recorded> {
@@ -421,18 +435,7 @@ fn br_01_variants_oversized_body() {
 #[test]
 fn br_04_digital_twin_body_and_nested_response() {
     let response = r#"{"data":{"avatar_item":{"id":"look_0001","group_id":"grp_0001","avatar_type":"digital_twin","extra":1},"avatar_group":{"id":"grp_0001","name":"Twin A","created_at":1764400000,"looks_count":1,"consent_status":"pending","new_field":{"a":1}}},"meta":{}}"#;
-    for (run, requests) in both(
-        || Mock::always(Reply::json(200, response)),
-        &[
-            "avatar",
-            "create",
-            "digital-twin",
-            "--name",
-            "Twin A",
-            "--file",
-            "https://example.com/footage.mp4",
-        ],
-    ) {
+    for (run, requests) in both(|| Mock::always(Reply::json(200, response)), &DIGITAL_TWIN) {
         let out = run.ok();
         assert_eq!(out["data"]["avatar_item"]["id"], "look_0001", "{run:?}");
         assert_eq!(out["data"]["avatar_group"]["id"], "grp_0001", "{run:?}");
@@ -910,14 +913,7 @@ fn br_11_video_without_voice_or_title_omits_them() {
                 r#"{"data":{"video_id":"vid_0001","status":"waiting"}}"#,
             ))
         },
-        &[
-            "video",
-            "create",
-            "--avatar-id",
-            "look_0001",
-            "--script",
-            "Hello",
-        ],
+        &VIDEO_CREATE,
     ) {
         assert_eq!(run.ok()["data"]["video_id"], "vid_0001", "{run:?}");
         let body = requests[0].json();
@@ -1465,21 +1461,11 @@ fn br_22_429_retry_after_http_date_and_post() {
                 Reply::json(200, r#"{"data":{"video_id":"vid_0001"}}"#),
             ])
         },
-        &[
-            "video",
-            "create",
-            "--avatar-id",
-            "look_0001",
-            "--script",
-            "Hello",
-        ],
+        &VIDEO_CREATE,
     ) {
         assert_eq!(run.ok()["data"]["video_id"], "vid_0001", "{run:?}");
         assert_eq!(requests.len(), 2, "429 is retried on POST too");
-        assert_eq!(
-            requests[0].header("idempotency-key"),
-            requests[1].header("idempotency-key")
-        );
+        assert_same_idempotency_key(&requests[0], &requests[1]);
     }
 }
 
@@ -1556,10 +1542,7 @@ fn br_25_timeout_then_in_progress_then_ok_with_one_key() {
         ],
     ) {
         assert_eq!(requests.len(), 3, "{run:?} {requests:?}");
-        let keys: Vec<_> = requests
-            .iter()
-            .map(|r| r.header("idempotency-key"))
-            .collect();
+        let keys = idempotency_keys(&requests);
         assert!(keys[0].is_some(), "{keys:?}");
         assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
         assert_eq!(run.ok()["data"]["video_id"], "vid_0001");
@@ -1569,24 +1552,9 @@ fn br_25_timeout_then_in_progress_then_ok_with_one_key() {
 #[test]
 fn br_25_request_in_progress_is_retried_with_the_same_key() {
     for args in [
-        &[
-            "video",
-            "create",
-            "--avatar-id",
-            "look_0001",
-            "--script",
-            "Hello",
-        ][..],
+        &VIDEO_CREATE[..],
         &["avatar", "consent", "create", "grp_0001"][..],
-        &[
-            "avatar",
-            "create",
-            "digital-twin",
-            "--name",
-            "Twin A",
-            "--file",
-            "https://example.com/footage.mp4",
-        ][..],
+        &DIGITAL_TWIN[..],
     ] {
         let ok = if args[0] == "video" {
             r#"{"data":{"video_id":"vid_0001"}}"#
@@ -1610,10 +1578,7 @@ fn br_25_request_in_progress_is_retried_with_the_same_key() {
         ) {
             run.ok();
             assert_eq!(requests.len(), 3, "{args:?}");
-            let keys: Vec<_> = requests
-                .iter()
-                .map(|r| r.header("idempotency-key"))
-                .collect();
+            let keys = idempotency_keys(&requests);
             assert!(
                 keys[0].is_some_and(|k| !k.is_empty() && k.len() <= 255),
                 "{keys:?}"
@@ -1647,21 +1612,11 @@ fn br_25_variants_closed_connections() {
                 Reply::json(200, r#"{"data":{"video_id":"vid_0001"}}"#),
             ])
         },
-        &[
-            "video",
-            "create",
-            "--avatar-id",
-            "look_0001",
-            "--script",
-            "Hello",
-        ],
+        &VIDEO_CREATE,
     ) {
         assert_eq!(run.ok()["data"]["video_id"], "vid_0001", "{run:?}");
         assert_eq!(requests.len(), 2);
-        assert_eq!(
-            requests[0].header("idempotency-key"),
-            requests[1].header("idempotency-key")
-        );
+        assert_same_idempotency_key(&requests[0], &requests[1]);
     }
     for (run, requests) in both(|| Mock::always(Reply::Close), &["user", "me"]) {
         run.failed(1, "cli_network_error");
@@ -1733,14 +1688,7 @@ fn br_25_bad_key_shapes_are_refused() {
     // The CLI makes its own keys; this checks their shape.
     for (_, requests) in both(
         || Mock::always(Reply::json(200, r#"{"data":{"video_id":"vid_0001"}}"#)),
-        &[
-            "video",
-            "create",
-            "--avatar-id",
-            "look_0001",
-            "--script",
-            "Hello",
-        ],
+        &VIDEO_CREATE,
     ) {
         let key = requests[0].header("idempotency-key").unwrap();
         assert!(

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::{TRANSPORTS, api, emulator, public_look};
+use crate::support::{DIGITAL_TWIN, TRANSPORTS, api, emulator, owned, public_look, public_looks};
 
 /// Runs `args` on both transports and asserts identical stdout, exit code and (request ids
 /// aside) stderr.
@@ -32,28 +32,10 @@ fn same(emu: &heygen_emulator::EmulatorHandle, args: &[&str]) -> String {
 #[test]
 fn both_transports_print_identical_bytes() {
     let emu = emulator(1.0);
-    let created = api(
-        &emu,
-        "blocking",
-        &[
-            "avatar",
-            "create",
-            "digital-twin",
-            "--name",
-            "Twin A",
-            "--file",
-            "https://example.com/footage.mp4",
-        ],
-    );
+    let created = api(&emu, "blocking", &DIGITAL_TWIN);
     let created = created.ok();
-    let group = created["data"]["avatar_group"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let look = created["data"]["avatar_item"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let group = owned(&created["data"]["avatar_group"]["id"]);
+    let look = owned(&created["data"]["avatar_item"]["id"]);
     let public = public_look(&emu);
     let video = api(
         &emu,
@@ -70,25 +52,14 @@ fn both_transports_print_identical_bytes() {
         ],
     )
     .ok();
-    let video = video["data"]["video_id"].as_str().unwrap().to_owned();
+    let video = owned(&video["data"]["video_id"]);
 
     let out = same(
         &emu,
         &["avatar", "looks", "list", "--ownership", "public", "--all"],
     );
     assert!(out.len() > 1000);
-    same(
-        &emu,
-        &[
-            "avatar",
-            "looks",
-            "list",
-            "--ownership",
-            "public",
-            "--limit",
-            "3",
-        ],
-    );
+    same(&emu, &public_looks("3"));
     same(&emu, &["avatar", "list", "--all"]);
     same(&emu, &["avatar", "get", &group]);
     same(&emu, &["avatar", "looks", "get", &look]);

@@ -1,6 +1,7 @@
 //! Running the binary and starting emulators.
 
 use std::io::Write as _;
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use heygen_emulator::{Emulator, EmulatorHandle, EmulatorOptions};
@@ -11,6 +12,63 @@ pub const CANARY: &str = "hg_test_KEY_canary_5d1e0c";
 
 /// Both transports, by their `--transport` name.
 pub const TRANSPORTS: [&str; 2] = ["blocking", "async"];
+
+/// The sample portrait PNG.
+pub const PORTRAIT_PNG: &[u8] = include_bytes!("../../samples/portrait.png");
+
+/// Creates a video from `look_0001` with the script `Hello`.
+pub const VIDEO_CREATE: [&str; 6] = [
+    "video",
+    "create",
+    "--avatar-id",
+    "look_0001",
+    "--script",
+    "Hello",
+];
+
+/// Creates the digital twin `Twin A` from a footage URL.
+pub const DIGITAL_TWIN: [&str; 7] = [
+    "avatar",
+    "create",
+    "digital-twin",
+    "--name",
+    "Twin A",
+    "--file",
+    "https://example.com/footage.mp4",
+];
+
+/// Lists up to `limit` public looks.
+pub fn public_looks(limit: &str) -> [&str; 7] {
+    [
+        "avatar",
+        "looks",
+        "list",
+        "--ownership",
+        "public",
+        "--limit",
+        limit,
+    ]
+}
+
+/// A fresh directory `heygen-cli-{tag}-{pid}` under the system temp dir.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("heygen-cli-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes `bytes` to `name` in `dir` and returns its path.
+pub fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// A JSON string value as an owned `String` (panics when it is not a string).
+#[track_caller]
+pub fn owned(value: &Value) -> String {
+    value.as_str().unwrap().to_owned()
+}
 
 /// An emulator that accepts [`CANARY`], at `speed` emulated seconds per real second.
 pub fn emulator(speed: f64) -> EmulatorHandle {
@@ -113,19 +171,7 @@ pub fn api(emu: &EmulatorHandle, transport: &str, args: &[&str]) -> Run {
 
 /// A public look id of the emulator, for videos.
 pub fn public_look(emu: &EmulatorHandle) -> String {
-    let run = api(
-        emu,
-        "async",
-        &[
-            "avatar",
-            "looks",
-            "list",
-            "--ownership",
-            "public",
-            "--limit",
-            "1",
-        ],
-    );
+    let run = api(emu, "async", &public_looks("1"));
     run.ok()["data"][0]["id"].as_str().unwrap().to_owned()
 }
 

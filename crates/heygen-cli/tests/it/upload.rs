@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::support::{CANARY, TRANSPORTS, count, emulator};
+use crate::support::{CANARY, TRANSPORTS, count, emulator, temp_dir, write_file};
 
 /// 40 MiB: above the 32 MB multipart limit.
 const BIG: usize = 40 * 1024 * 1024;
@@ -173,10 +173,12 @@ fn files_above_32_mb_go_through_direct_upload_with_bounded_memory() {
 #[test]
 fn small_files_use_multipart_upload() {
     let emu = emulator(1.0);
-    let dir = std::env::temp_dir().join(format!("heygen-cli-small-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("footage.mp4");
-    std::fs::write(&path, include_bytes!("../../samples/footage.mp4")).unwrap();
+    let dir = temp_dir("small");
+    let path = write_file(
+        &dir,
+        "footage.mp4",
+        include_bytes!("../../samples/footage.mp4"),
+    );
     let base = emu.base_url();
     for transport in TRANSPORTS {
         emu.reset();
