@@ -72,8 +72,7 @@ fn br01_html_200_is_an_unexpected_response() {
     ));
     for transport in TRANSPORTS {
         let run = api(&emu, transport, &["video", "get", "vid_0001"]);
-        let error = run.failed(1, "cli_unexpected_response");
-        assert_eq!(error["status"], 200);
+        run.failed_with_status(1, "cli_unexpected_response", 200);
     }
 }
 
@@ -186,8 +185,7 @@ fn br07_error_in_200_stops_the_wait_at_once() {
                 "--wait",
             ],
         );
-        let error = run.failed(1, "invalid_parameter");
-        assert_eq!(error["status"], 200);
+        let error = run.failed_with_status(1, "invalid_parameter", 200);
         let id = owned(&error["video_id"]);
         assert_eq!(count(&emu, "GET", &format!("/v3/videos/{id}")), 1);
     }
@@ -345,8 +343,7 @@ fn br21_redirects_are_not_followed() {
     ));
     for transport in TRANSPORTS {
         let run = api(&emu, transport, &["user", "me"]);
-        let error = run.failed(1, "cli_unexpected_redirect");
-        assert_eq!(error["status"], 302);
+        run.failed_with_status(1, "cli_unexpected_redirect", 302);
     }
     assert!(emu.other_origin_requests().is_empty());
 }

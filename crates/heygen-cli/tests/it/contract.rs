@@ -25,8 +25,7 @@ fn a_401_exits_3_with_status_code_and_request_id() {
             ],
             &[],
         );
-        let error = run.failed(3, "unauthorized");
-        assert_eq!(error["status"], 401);
+        let error = run.failed_with_status(3, "unauthorized", 401);
         assert!(
             error["request_id"]
                 .as_str()
@@ -332,8 +331,7 @@ fn an_html_502_exits_1_and_keeps_the_status() {
     for transport in TRANSPORTS {
         let run = api(&emu, transport, &["--max-retries", "0", "user", "me"]);
         // The status is kept, and so is its class: a gateway's HTML 502 is a server error.
-        let error = run.failed(1, "cli_server_error");
-        assert_eq!(error["status"], 502);
+        let error = run.failed_with_status(1, "cli_server_error", 502);
         assert!(
             error["message"].as_str().unwrap().contains("text/html"),
             "{run:?}"
@@ -663,8 +661,7 @@ fn a_403_exits_3() {
         },
     ));
     for transport in TRANSPORTS {
-        let error = api(&emu, transport, &["avatar", "list"]).failed(3, "forbidden");
-        assert_eq!(error["status"], 403);
+        api(&emu, transport, &["avatar", "list"]).failed_with_status(3, "forbidden", 403);
     }
 }
 

@@ -3,7 +3,21 @@
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 
-use crate::support::{TRANSPORTS, heygen, owned};
+use crate::support::{Run, TRANSPORTS, heygen, owned};
+
+/// Runs `args` against the emulator at `base` with `key` on `transport`.
+fn heygen_at(base: &str, key: &str, transport: &str, args: &[&str]) -> Run {
+    let mut all = vec![
+        "--base-url",
+        base,
+        "--api-key",
+        key,
+        "--transport",
+        transport,
+    ];
+    all.extend_from_slice(args);
+    heygen(&all, &[])
+}
 
 #[test]
 fn the_emulator_command_serves_the_api_for_other_commands() {
@@ -25,35 +39,20 @@ fn the_emulator_command_serves_the_api_for_other_commands() {
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/portrait.png");
     for transport in TRANSPORTS {
         let key = heygen_emulator::DEFAULT_API_KEY;
-        let run = heygen(
-            &[
-                "--base-url",
-                &base,
-                "--api-key",
-                key,
-                "--transport",
-                transport,
-                "avatar",
-                "create",
-                "photo",
-                "--name",
-                "X",
-                "--file",
-                sample,
-            ],
-            &[],
+        let run = heygen_at(
+            &base,
+            key,
+            transport,
+            &["avatar", "create", "photo", "--name", "X", "--file", sample],
         );
         let out = run.ok();
         assert_eq!(out["data"]["avatar_item"]["avatar_type"], "photo_avatar");
         let group = owned(&out["data"]["avatar_group"]["id"]);
-        let run = heygen(
+        let run = heygen_at(
+            &base,
+            key,
+            transport,
             &[
-                "--base-url",
-                &base,
-                "--api-key",
-                key,
-                "--transport",
-                transport,
                 "--poll-interval",
                 "0.1",
                 "avatar",
@@ -62,7 +61,6 @@ fn the_emulator_command_serves_the_api_for_other_commands() {
                 "--timeout",
                 "20",
             ],
-            &[],
         );
         assert_eq!(run.ok()["data"]["status"], "completed");
     }

@@ -116,8 +116,7 @@ fn br_01_html_200_on_video_get_is_unexpected() {
         },
         &["video", "get", "vid_0001"],
     ) {
-        let error = run.failed(1, "cli_unexpected_response");
-        assert_eq!(error["status"], 200, "{run:?}");
+        run.failed_with_status(1, "cli_unexpected_response", 200);
         assert_eq!(requests.len(), 1, "{requests:?}");
     }
 }
@@ -396,8 +395,7 @@ fn br_01_variants_gzip_error_body() {
         },
         &["video", "get", "vid_0001"],
     ) {
-        let error = run.failed(1, "video_not_found");
-        assert_eq!(error["status"], 404);
+        let error = run.failed_with_status(1, "video_not_found", 404);
         assert_eq!(error["request_id"], "req_gz");
         assert_eq!(requests.len(), 1);
     }
@@ -424,8 +422,7 @@ fn br_01_variants_oversized_body() {
         || Mock::always(Reply::json(200, "").clone_with_body(big.clone())),
         &["video", "get", "vid_0001"],
     ) {
-        let error = run.failed(1, "cli_response_too_large");
-        assert_eq!(error["status"], 200, "{run:?}");
+        run.failed_with_status(1, "cli_response_too_large", 200);
     }
 }
 
@@ -617,8 +614,7 @@ fn br_07_error_on_200_for_video_get() {
         || Mock::always(Reply::json(200, ERROR_200).header("X-Request-Id", "req_07")),
         &["video", "get", "vid_0001"],
     ) {
-        let error = run.failed(1, "invalid_parameter");
-        assert_eq!(error["status"], 200);
+        let error = run.failed_with_status(1, "invalid_parameter", 200);
         assert_eq!(error["request_id"], "req_07");
         assert!(
             error["message"]
@@ -646,22 +642,9 @@ fn br_07_error_on_200_during_video_wait() {
                 }
             })
         },
-        &[
-            "--poll-interval",
-            "0.1",
-            "video",
-            "create",
-            "--avatar-id",
-            "look_0001",
-            "--script",
-            "Hello",
-            "--wait",
-            "--timeout",
-            "20",
-        ],
+        &video_wait("0.1", "20"),
     ) {
-        let error = run.failed(1, "invalid_parameter");
-        assert_eq!(error["status"], 200, "{run:?}");
+        let error = run.failed_with_status(1, "invalid_parameter", 200);
         assert_eq!(error["video_id"], "vid_0001", "{run:?}");
         let gets = requests.iter().filter(|r| r.method == "GET").count();
         assert_eq!(gets, 1, "exactly one poll: {requests:?}");
@@ -696,20 +679,16 @@ fn br_07_variants_error_on_200_elsewhere() {
 // ---------------------------------------------------------------------------------------------
 // BR-09: poll error classes.
 
+/// Creates a video and waits for it, polling every `poll_interval` for up to `timeout` seconds.
+fn video_wait(poll_interval: &'static str, timeout: &'static str) -> Vec<&'static str> {
+    let mut args = vec!["--poll-interval", poll_interval];
+    args.extend_from_slice(&VIDEO_CREATE);
+    args.extend_from_slice(&["--wait", "--timeout", timeout]);
+    args
+}
+
 fn video_wait_args() -> Vec<&'static str> {
-    vec![
-        "--poll-interval",
-        "0.1",
-        "video",
-        "create",
-        "--avatar-id",
-        "look_0001",
-        "--script",
-        "Hello",
-        "--wait",
-        "--timeout",
-        "60",
-    ]
+    video_wait("0.1", "60")
 }
 
 #[test]
@@ -1412,8 +1391,7 @@ fn br_22_429_with_retry_after_keeps_code_after_retries() {
         },
         &["--max-retries", "1", "avatar", "looks", "get", "look_0001"],
     ) {
-        let error = run.failed(1, "rate_limit_exceeded");
-        assert_eq!(error["status"], 429);
+        let error = run.failed_with_status(1, "rate_limit_exceeded", 429);
         assert_eq!(error["request_id"], "req_429");
         assert!(
             error["message"]
@@ -1483,8 +1461,7 @@ fn br_22_400_json_body_keeps_code_message_param() {
         },
         &["avatar", "looks", "update", "look_0001", "--name", "X"],
     ) {
-        let error = run.failed(1, "invalid_parameter");
-        assert_eq!(error["status"], 400);
+        let error = run.failed_with_status(1, "invalid_parameter", 400);
         assert_eq!(error["param"], "name");
         assert_eq!(
             error["doc_url"],
@@ -1509,8 +1486,7 @@ fn br_22_variants_401_echoing_the_key() {
         r#"{{"error":{{"code":"unauthorized","message":"Invalid API key {KEY} (hg_test_KEY)"}}}}"#
     );
     for (run, requests) in both(|| Mock::always(Reply::json(401, &body)), &["user", "me"]) {
-        let error = run.failed(3, "unauthorized");
-        assert_eq!(error["status"], 401);
+        run.failed_with_status(3, "unauthorized", 401);
         assert_eq!(requests.len(), 1);
         assert_eq!(requests[0].header("x-api-key"), Some(KEY));
     }
@@ -1964,8 +1940,7 @@ fn br_15_variants_multipart_upload() {
         },
         &["asset", "upload", &path],
     ) {
-        let error = run.failed(1, "payload_too_large");
-        assert_eq!(error["status"], 413);
+        run.failed_with_status(1, "payload_too_large", 413);
         assert_eq!(requests.len(), 1, "a 413 is not retried");
     }
 }
@@ -2041,19 +2016,7 @@ fn br_09_variants_failed_and_unknown_status() {
                 }
             })
         },
-        &[
-            "--poll-interval",
-            "0.2",
-            "video",
-            "create",
-            "--avatar-id",
-            "look_0001",
-            "--script",
-            "Hello",
-            "--wait",
-            "--timeout",
-            "1",
-        ],
+        &video_wait("0.2", "1"),
     ) {
         assert_eq!(run.code, 4, "{run:?}");
         assert_eq!(run.json()["data"]["status"], "rendering_hd", "{run:?}");
@@ -2478,22 +2441,7 @@ fn br_09_variants_wait_deadline_bounds_a_stalled_poll() {
             }
         });
         let started = Instant::now();
-        let run = mock.run(
-            transport,
-            &[
-                "--poll-interval",
-                "0.1",
-                "video",
-                "create",
-                "--avatar-id",
-                "look_0001",
-                "--script",
-                "Hello",
-                "--wait",
-                "--timeout",
-                "2",
-            ],
-        );
+        let run = mock.run(transport, &video_wait("0.1", "2"));
         let elapsed = started.elapsed();
         assert_eq!(run.code, 4, "{run:?}");
         assert_eq!(run.error()["video_id"], "vid_0001", "{run:?}");
@@ -2563,8 +2511,7 @@ fn br_07_variants_error_on_200_from_create() {
         },
         &video_wait_args(),
     ) {
-        let error = run.failed(1, "insufficient_credit");
-        assert_eq!(error["status"], 200);
+        run.failed_with_status(1, "insufficient_credit", 200);
         assert_eq!(requests.len(), 1, "{requests:?}");
     }
     for (run, requests) in both(
@@ -2576,8 +2523,7 @@ fn br_07_variants_error_on_200_from_create() {
         },
         &video_wait_args(),
     ) {
-        let error = run.failed(1, "insufficient_credit");
-        assert_eq!(error["status"], 402);
+        run.failed_with_status(1, "insufficient_credit", 402);
         assert_eq!(requests.len(), 1, "a 402 is not retried");
     }
 }

@@ -111,6 +111,14 @@ impl Run {
         error
     }
 
+    /// [`Run::failed`] with `exit` and `code`, and the HTTP `status` in the error; returns the error.
+    #[track_caller]
+    pub fn failed_with_status(&self, exit: i32, code: &str, status: u16) -> Value {
+        let error = self.failed(exit, code);
+        assert_eq!(error["status"], status, "{self:?}");
+        error
+    }
+
     /// Asserts success and returns stdout as JSON.
     pub fn ok(&self) -> Value {
         assert_eq!(self.code, 0, "{self:?}");

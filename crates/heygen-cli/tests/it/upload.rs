@@ -31,6 +31,19 @@ fn big_mp4(dir: &Path) -> PathBuf {
 }
 
 /// Runs the binary, sampling its peak resident set size (kB) from `/proc` while it runs.
+/// `asset upload file` against `base` on `transport`, measured by [`run_measured`].
+fn upload_measured(base: &str, transport: &str, file: &str) -> (i32, String, String, u64) {
+    run_measured(&[
+        "--base-url",
+        base,
+        "--transport",
+        transport,
+        "asset",
+        "upload",
+        file,
+    ])
+}
+
 fn run_measured(args: &[&str]) -> (i32, String, String, u64) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_heygen"))
         .args(args)
@@ -78,15 +91,7 @@ fn files_above_32_mb_go_through_direct_upload_with_bounded_memory() {
     let base = emu.base_url();
     for transport in TRANSPORTS {
         emu.reset();
-        let (code, stdout, stderr, peak_kb) = run_measured(&[
-            "--base-url",
-            &base,
-            "--transport",
-            transport,
-            "asset",
-            "upload",
-            file,
-        ]);
+        let (code, stdout, stderr, peak_kb) = upload_measured(&base, transport, file);
         assert_eq!(code, 0, "{stdout}{stderr}");
         let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         assert_eq!(out["data"]["size_bytes"], BIG);
@@ -182,15 +187,7 @@ fn small_files_use_multipart_upload() {
     let base = emu.base_url();
     for transport in TRANSPORTS {
         emu.reset();
-        let (code, stdout, stderr, _) = run_measured(&[
-            "--base-url",
-            &base,
-            "--transport",
-            transport,
-            "asset",
-            "upload",
-            path.to_str().unwrap(),
-        ]);
+        let (code, stdout, stderr, _) = upload_measured(&base, transport, path.to_str().unwrap());
         assert_eq!(code, 0, "{stdout}{stderr}");
         let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         assert_eq!(out["data"]["mime_type"], "video/mp4");
