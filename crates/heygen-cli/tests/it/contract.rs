@@ -4,7 +4,7 @@ use heygen_emulator::{Fault, FaultRule, RetryAfter};
 
 use crate::support::{
     CANARY, PORTRAIT_PNG, TRANSPORTS, api, count, emulator, heygen, owned, public_look,
-    public_looks, temp_dir, write_file,
+    public_looks, public_looks_and, temp_dir, write_file,
 };
 
 #[test]
@@ -575,35 +575,11 @@ fn lists_print_data_has_more_and_next_token() {
         let next = api(
             &emu,
             transport,
-            &[
-                "avatar",
-                "looks",
-                "list",
-                "--ownership",
-                "public",
-                "--limit",
-                "5",
-                "--token",
-                &token,
-            ],
+            &public_looks_and("5", &["--token", &token]),
         )
         .ok();
         assert_ne!(next["data"][0]["id"], page["data"][0]["id"]);
-        let all = api(
-            &emu,
-            transport,
-            &[
-                "avatar",
-                "looks",
-                "list",
-                "--ownership",
-                "public",
-                "--limit",
-                "7",
-                "--all",
-            ],
-        )
-        .ok();
+        let all = api(&emu, transport, &public_looks_and("7", &["--all"])).ok();
         assert_eq!(all["has_more"], false);
         assert!(all["next_token"].is_null());
         assert!(all["data"].as_array().unwrap().len() > 7);

@@ -1089,12 +1089,17 @@ fn big_mp4(dir: &std::path::Path, size: u64) -> std::path::PathBuf {
     path
 }
 
+/// A 33 MiB MP4 (above the direct-upload threshold) in a fresh temp dir named after `tag`;
+/// returns its size and path.
+fn big_upload(tag: &str) -> (u64, String) {
+    let size: u64 = 33 * 1024 * 1024;
+    let path = big_mp4(&tempdir(tag), size);
+    (size, path.to_str().unwrap().to_owned())
+}
+
 #[test]
 fn br_15_direct_upload_put_hygiene_and_409_on_complete() {
-    let dir = tempdir("br15");
-    let size: u64 = 33 * 1024 * 1024;
-    let path = big_mp4(&dir, size);
-    let path = path.to_str().unwrap().to_owned();
+    let (size, path) = big_upload("br15");
     for transport in TRANSPORTS {
         let storage = Mock::always(Reply::new(200, "", ""));
         let upload_url = format!(
@@ -1176,10 +1181,7 @@ fn br_15_direct_upload_put_hygiene_and_409_on_complete() {
 /// presigned signature is not printed.
 #[test]
 fn br_15_variants_storage_403_is_reported_without_secrets() {
-    let dir = tempdir("br15b");
-    let size: u64 = 33 * 1024 * 1024;
-    let path = big_mp4(&dir, size);
-    let path = path.to_str().unwrap().to_owned();
+    let (_, path) = big_upload("br15b");
     for transport in TRANSPORTS {
         let storage = Mock::always(Reply::new(
             403,
@@ -1815,10 +1817,7 @@ fn direct_upload_api(
 /// names the asset so a script can call complete again.
 #[test]
 fn br_15_variants_complete_409_forever_is_bounded() {
-    let dir = tempdir("br15c");
-    let size: u64 = 33 * 1024 * 1024;
-    let path = big_mp4(&dir, size);
-    let path = path.to_str().unwrap().to_owned();
+    let (size, path) = big_upload("br15c");
     for transport in TRANSPORTS {
         let storage = Mock::always(Reply::new(200, "", ""));
         let api = direct_upload_api(format!("{}/b/k?sig=1", storage.base_url()), size, |_| {
@@ -1852,10 +1851,7 @@ fn br_15_variants_complete_409_forever_is_bounded() {
 /// and the error names the asset.
 #[test]
 fn br_15_variants_plain_http_upload_url_is_refused() {
-    let dir = tempdir("br15h");
-    let size: u64 = 33 * 1024 * 1024;
-    let path = big_mp4(&dir, size);
-    let path = path.to_str().unwrap().to_owned();
+    let (size, path) = big_upload("br15h");
     for transport in TRANSPORTS {
         let api = direct_upload_api(
             "http://storage.example.com/b/k?X-Amz-Signature=SECRETSIG&X-Amz-Credential=CRED"
@@ -1881,10 +1877,7 @@ fn br_15_variants_plain_http_upload_url_is_refused() {
 /// third host).
 #[test]
 fn br_15_variants_storage_redirect_is_not_followed() {
-    let dir = tempdir("br15r");
-    let size: u64 = 33 * 1024 * 1024;
-    let path = big_mp4(&dir, size);
-    let path = path.to_str().unwrap().to_owned();
+    let (size, path) = big_upload("br15r");
     for transport in TRANSPORTS {
         let third = Mock::always(Reply::new(200, "", ""));
         let storage = Mock::always(
@@ -2361,10 +2354,7 @@ fn br_09_variants_429_during_wait() {
 /// prints the presigned signature.
 #[test]
 fn br_30_variants_upload_network_errors_hide_the_presigned_url() {
-    let dir = tempdir("br30u");
-    let size: u64 = 33 * 1024 * 1024;
-    let path = big_mp4(&dir, size);
-    let path = path.to_str().unwrap().to_owned();
+    let (size, path) = big_upload("br30u");
     let closed_port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()

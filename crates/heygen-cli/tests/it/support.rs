@@ -50,6 +50,13 @@ pub fn public_looks(limit: &str) -> [&str; 7] {
     ]
 }
 
+/// [`public_looks`] followed by `extra`.
+pub fn public_looks_and<'a>(limit: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = public_looks(limit).to_vec();
+    args.extend_from_slice(extra);
+    args
+}
+
 /// A fresh directory `heygen-cli-{tag}-{pid}` under the system temp dir.
 pub fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("heygen-cli-{tag}-{}", std::process::id()));
