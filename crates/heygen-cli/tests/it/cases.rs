@@ -4,8 +4,8 @@
 use heygen_emulator::{Fault, FaultRule, RetryAfter};
 
 use crate::support::{
-    DIGITAL_TWIN, PORTRAIT_PNG, TRANSPORTS, api, count, emulator, owned, public_look, public_looks,
-    temp_dir, write_file,
+    DIGITAL_TWIN, PORTRAIT_PNG, TRANSPORTS, api, count, emulator, html_fault, owned, public_look,
+    public_looks, temp_dir, write_file,
 };
 
 fn status_fault(status: u16, code: &str) -> Fault {
@@ -21,22 +21,10 @@ fn status_fault(status: u16, code: &str) -> Fault {
 #[test]
 fn br01_html_404_keeps_the_status() {
     let emu = emulator(1.0);
-    emu.inject(FaultRule::new(
-        "/v3/avatars/*/consent",
-        Fault::Html {
-            status: 404,
-            retry_after: None,
-        },
-    ));
+    emu.inject(FaultRule::new("/v3/avatars/*/consent", html_fault(404)));
     for transport in TRANSPORTS {
         emu.clear_faults();
-        emu.inject(FaultRule::new(
-            "/v3/avatars/*/consent",
-            Fault::Html {
-                status: 404,
-                retry_after: None,
-            },
-        ));
+        emu.inject(FaultRule::new("/v3/avatars/*/consent", html_fault(404)));
         let before = count(&emu, "POST", "/v3/avatars/");
         let run = api(
             &emu,
@@ -63,13 +51,7 @@ fn br01_html_404_keeps_the_status() {
 #[test]
 fn br01_html_200_is_an_unexpected_response() {
     let emu = emulator(1.0);
-    emu.inject(FaultRule::new(
-        "/v3/videos/*",
-        Fault::Html {
-            status: 200,
-            retry_after: None,
-        },
-    ));
+    emu.inject(FaultRule::new("/v3/videos/*", html_fault(200)));
     for transport in TRANSPORTS {
         let run = api(&emu, transport, &["video", "get", "vid_0001"]);
         run.failed_with_status(1, "cli_unexpected_response", 200);

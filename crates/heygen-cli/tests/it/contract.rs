@@ -3,7 +3,7 @@
 use heygen_emulator::{Fault, FaultRule, RetryAfter};
 
 use crate::support::{
-    CANARY, PORTRAIT_PNG, TRANSPORTS, api, count, emulator, heygen, owned, public_look,
+    CANARY, PORTRAIT_PNG, TRANSPORTS, api, count, emulator, heygen, html_fault, owned, public_look,
     public_looks, public_looks_and, temp_dir, write_file,
 };
 
@@ -321,13 +321,7 @@ fn the_base_url_comes_from_the_environment_and_the_flag_wins() {
 #[test]
 fn an_html_502_exits_1_and_keeps_the_status() {
     let emu = emulator(1.0);
-    emu.inject(FaultRule::new(
-        "/v3/users/me",
-        Fault::Html {
-            status: 502,
-            retry_after: None,
-        },
-    ));
+    emu.inject(FaultRule::new("/v3/users/me", html_fault(502)));
     for transport in TRANSPORTS {
         let run = api(&emu, transport, &["--max-retries", "0", "user", "me"]);
         // The status is kept, and so is its class: a gateway's HTML 502 is a server error.

@@ -68,6 +68,11 @@ fn assert_same_idempotency_key(a: &Recorded, b: &Recorded) {
     assert_eq!(a.header("idempotency-key"), b.header("idempotency-key"));
 }
 
+/// [`both`] with a server that always answers `reply`.
+fn both_always(reply: &Reply, args: &[&str]) -> Vec<(Run, Vec<Recorded>)> {
+    both(|| Mock::always(reply.clone()), args)
+}
+
 fn api_requests(requests: &[Recorded]) -> Vec<&Recorded> {
     requests
         .iter()
@@ -80,12 +85,8 @@ fn api_requests(requests: &[Recorded]) -> Vec<&Recorded> {
 
 #[test]
 fn br_01_html_404_on_consent_keeps_status() {
-    for (run, requests) in both(
-        || {
-            Mock::always(
-                Reply::new(404, "text/html", HTML_404).header("X-Request-Id", "req_html_404"),
-            )
-        },
+    for (run, requests) in both_always(
+        &Reply::new(404, "text/html", HTML_404).header("X-Request-Id", "req_html_404"),
         &["avatar", "consent", "create", "grp_0001"],
     ) {
         assert_eq!(run.code, 1, "{run:?}");
@@ -106,14 +107,12 @@ fn br_01_html_404_on_consent_keeps_status() {
 
 #[test]
 fn br_01_html_200_on_video_get_is_unexpected() {
-    for (run, requests) in both(
-        || {
-            Mock::always(Reply::new(
-                200,
-                "text/html; charset=utf-8",
-                "<!DOCTYPE html><html><body>Sign in to continue</body></html>",
-            ))
-        },
+    for (run, requests) in both_always(
+        &Reply::new(
+            200,
+            "text/html; charset=utf-8",
+            "<!DOCTYPE html><html><body>Sign in to continue</body></html>",
+        ),
         &["video", "get", "vid_0001"],
     ) {
         run.failed_with_status(1, "cli_unexpected_response", 200);
@@ -125,8 +124,8 @@ fn br_01_html_200_on_video_get_is_unexpected() {
 /// the not-found class, which the CLI prints as `cli_not_found`.
 #[test]
 fn br_01_html_404_is_the_not_found_class() {
-    for (run, _) in both(
-        || Mock::always(Reply::new(404, "text/html", HTML_404)),
+    for (run, _) in both_always(
+        &Reply::new(404, "text/html", HTML_404),
         &["avatar", "consent", "create", "grp_0001"],
     ) {
         run.failed(1, "cli_not_found");
@@ -137,13 +136,9 @@ fn br_01_html_404_is_the_not_found_class() {
 /// `[{…}]` is not a success, and a 500 with `[1,2,3]` has no HeyGen code.
 #[test]
 fn br_01_variants_json_array_bodies() {
-    for (run, requests) in both(
-        || {
-            Mock::always(
-                Reply::json(200, r#"[{"id":"vid_0001","status":"completed"}]"#)
-                    .header("X-Request-Id", "req_arr"),
-            )
-        },
+    for (run, requests) in both_always(
+        &Reply::json(200, r#"[{"id":"vid_0001","status":"completed"}]"#)
+            .header("X-Request-Id", "req_arr"),
         &["video", "get", "vid_0001"],
     ) {
         assert_eq!(run.code, 1, "a JSON array is not a data envelope: {run:?}");
@@ -156,18 +151,15 @@ fn br_01_variants_json_array_bodies() {
         assert_eq!(error["status"], 200);
         assert_eq!(requests.len(), 1);
     }
-    for (run, _) in both(
-        || Mock::always(Reply::json(200, "[1,2,3]")),
-        &["user", "me"],
-    ) {
+    for (run, _) in both_always(&Reply::json(200, "[1,2,3]"), &["user", "me"]) {
         assert_eq!(run.code, 1, "{run:?}");
         assert!(
             run.error()["code"].as_str().unwrap().starts_with("cli_"),
             "{run:?}"
         );
     }
-    for (run, _) in both(
-        || Mock::always(Reply::json(400, r#"[null,"bad thing","E_CODE"]"#)),
+    for (run, _) in both_always(
+        &Reply::json(400, r#"[null,"bad thing","E_CODE"]"#),
         &["user", "me"],
     ) {
         assert_eq!(run.code, 1, "{run:?}");
@@ -246,7 +238,7 @@ fn br_01_variants_list_page_without_data() {
             &["avatar", "list"][..],
             &["avatar", "looks", "list"][..],
         ] {
-            for (run, requests) in both(|| Mock::always(Reply::json(200, body)), args) {
+            for (run, requests) in both_always(&Reply::json(200, body), args) {
                 assert_eq!(run.code, 1, "{body} {args:?}: {run:?}");
                 assert_eq!(run.stdout, "");
                 assert_eq!(run.error()["status"], 200);
@@ -351,29 +343,23 @@ fn br_01_variants_error_statuses_and_body_shapes() {
 /// The request id is shown when the response had one and left out when it did not.
 #[test]
 fn br_01_variants_request_id_present_and_absent() {
-    for (run, _) in both(
-        || {
-            Mock::always(Reply::json(
-                404,
-                "{\"error\":{\"code\":\"not_found\",\"message\":\"nope\"}}",
-            ))
-        },
+    for (run, _) in both_always(
+        &Reply::json(
+            404,
+            "{\"error\":{\"code\":\"not_found\",\"message\":\"nope\"}}",
+        ),
         &["video", "get", "vid_0001"],
     ) {
         let error = run.failed(1, "not_found");
         assert!(error.get("request_id").is_none(), "{run:?}");
         assert_eq!(error["status"], 404);
     }
-    for (run, _) in both(
-        || {
-            Mock::always(
-                Reply::json(
-                    404,
-                    "{\"error\":{\"code\":\"not_found\",\"message\":\"nope\"}}",
-                )
-                .header("x-request-id", "req_lower"),
-            )
-        },
+    for (run, _) in both_always(
+        &Reply::json(
+            404,
+            "{\"error\":{\"code\":\"not_found\",\"message\":\"nope\"}}",
+        )
+        .header("x-request-id", "req_lower"),
         &["video", "get", "vid_0001"],
     ) {
         let error = run.failed(1, "not_found");
@@ -385,14 +371,10 @@ fn br_01_variants_request_id_present_and_absent() {
 #[test]
 fn br_01_variants_gzip_error_body() {
     let body = gzip(br#"{"error":{"code":"video_not_found","message":"Video not found"}}"#);
-    for (run, requests) in both(
-        || {
-            Mock::always(
-                Reply::new(404, "application/json", body.clone())
-                    .header("Content-Encoding", "gzip")
-                    .header("X-Request-Id", "req_gz"),
-            )
-        },
+    for (run, requests) in both_always(
+        &Reply::new(404, "application/json", body.clone())
+            .header("Content-Encoding", "gzip")
+            .header("X-Request-Id", "req_gz"),
         &["video", "get", "vid_0001"],
     ) {
         let error = run.failed_with_status(1, "video_not_found", 404);
@@ -400,12 +382,8 @@ fn br_01_variants_gzip_error_body() {
         assert_eq!(requests.len(), 1);
     }
     let ok = gzip(br#"{"data":{"id":"vid_0001","status":"processing"}}"#);
-    for (run, _) in both(
-        || {
-            Mock::always(
-                Reply::new(200, "application/json", ok.clone()).header("Content-Encoding", "gzip"),
-            )
-        },
+    for (run, _) in both_always(
+        &Reply::new(200, "application/json", ok.clone()).header("Content-Encoding", "gzip"),
         &["video", "get", "vid_0001"],
     ) {
         assert_eq!(run.ok()["data"]["status"], "processing", "{run:?}");
@@ -418,8 +396,8 @@ fn br_01_variants_oversized_body() {
     let mut big = b"{\"data\":{\"id\":\"vid_0001\",\"status\":\"processing\",\"x\":\"".to_vec();
     big.resize(20 * 1024 * 1024, b'a');
     big.extend_from_slice(b"\"}}");
-    for (run, _) in both(
-        || Mock::always(Reply::json(200, "").clone_with_body(big.clone())),
+    for (run, _) in both_always(
+        &Reply::json(200, "").clone_with_body(big.clone()),
         &["video", "get", "vid_0001"],
     ) {
         run.failed_with_status(1, "cli_response_too_large", 200);
@@ -432,7 +410,7 @@ fn br_01_variants_oversized_body() {
 #[test]
 fn br_04_digital_twin_body_and_nested_response() {
     let response = r#"{"data":{"avatar_item":{"id":"look_0001","group_id":"grp_0001","avatar_type":"digital_twin","extra":1},"avatar_group":{"id":"grp_0001","name":"Twin A","created_at":1764400000,"looks_count":1,"consent_status":"pending","new_field":{"a":1}}},"meta":{}}"#;
-    for (run, requests) in both(|| Mock::always(Reply::json(200, response)), &DIGITAL_TWIN) {
+    for (run, requests) in both_always(&Reply::json(200, response), &DIGITAL_TWIN) {
         let out = run.ok();
         assert_eq!(out["data"]["avatar_item"]["id"], "look_0001", "{run:?}");
         assert_eq!(out["data"]["avatar_group"]["id"], "grp_0001", "{run:?}");
@@ -460,8 +438,8 @@ fn br_04_variants_legacy_kinds_parse() {
         let response = format!(
             r#"{{"data":{{"avatar_item":{{"id":"look_0001","group_id":"grp_0001","avatar_type":"{kind}"}},"avatar_group":{{"id":"grp_0001","name":"Twin A","created_at":1764400000,"looks_count":1}}}}}}"#
         );
-        for (run, _) in both(
-            || Mock::always(Reply::json(200, &response)),
+        for (run, _) in both_always(
+            &Reply::json(200, &response),
             &[
                 "avatar",
                 "create",
@@ -530,8 +508,8 @@ fn br_05_png_file_is_sent_as_base64_with_media_type() {
         let path = dir.join(name);
         std::fs::write(&path, PNG).unwrap();
         let path = path.to_str().unwrap().to_owned();
-        for (run, requests) in both(
-            || Mock::always(avatar_created()),
+        for (run, requests) in both_always(
+            &avatar_created(),
             &[
                 "avatar", "create", "photo", "--name", "Photo A", "--file", &path,
             ],
@@ -549,8 +527,8 @@ fn br_05_png_file_is_sent_as_base64_with_media_type() {
 
 #[test]
 fn br_05_data_uri_is_never_sent_as_is() {
-    for (run, requests) in both(
-        || Mock::always(avatar_created()),
+    for (run, requests) in both_always(
+        &avatar_created(),
         &[
             "avatar",
             "create",
@@ -582,8 +560,8 @@ fn br_05_unknown_bytes_are_refused_client_side() {
     let path = dir.join("fake.png");
     std::fs::write(&path, b"hello, this is not an image at all").unwrap();
     let path = path.to_str().unwrap().to_owned();
-    for (run, requests) in both(
-        || Mock::always(avatar_created()),
+    for (run, requests) in both_always(
+        &avatar_created(),
         &[
             "avatar", "create", "photo", "--name", "Photo A", "--file", &path,
         ],
@@ -610,8 +588,8 @@ const ERROR_200: &str = r#"{"data":null,"error":{"code":"invalid_parameter","mes
 
 #[test]
 fn br_07_error_on_200_for_video_get() {
-    for (run, requests) in both(
-        || Mock::always(Reply::json(200, ERROR_200).header("X-Request-Id", "req_07")),
+    for (run, requests) in both_always(
+        &Reply::json(200, ERROR_200).header("X-Request-Id", "req_07"),
         &["video", "get", "vid_0001"],
     ) {
         let error = run.failed_with_status(1, "invalid_parameter", 200);
@@ -659,7 +637,7 @@ fn br_07_variants_error_on_200_elsewhere() {
         &["avatar", "get", "grp_0001"][..],
         &["avatar", "wait", "grp_0001", "--timeout", "10"][..],
     ] {
-        for (run, requests) in both(|| Mock::always(Reply::json(200, body)), args) {
+        for (run, requests) in both_always(&Reply::json(200, body), args) {
             assert_eq!(run.code, 1, "{args:?} {run:?}");
             let error = run.error();
             assert_eq!(error["code"], "avatar_not_found", "{args:?} {run:?}");
@@ -668,10 +646,7 @@ fn br_07_variants_error_on_200_elsewhere() {
     }
     // `"error": null` on a 200 is not an error.
     let ok = r#"{"data":{"id":"vid_0001","status":"processing"},"error":null}"#;
-    for (run, _) in both(
-        || Mock::always(Reply::json(200, ok)),
-        &["video", "get", "vid_0001"],
-    ) {
+    for (run, _) in both_always(&Reply::json(200, ok), &["video", "get", "vid_0001"]) {
         assert_eq!(run.ok()["data"]["id"], "vid_0001");
     }
 }
@@ -816,13 +791,8 @@ fn br_09_variants_avatar_wait() {
         assert_eq!(requests.len(), 3);
     }
     for (status, exit) in [(404, 1), (400, 1), (401, 3), (403, 3), (402, 1)] {
-        for (run, requests) in both(
-            || {
-                Mock::always(Reply::json(
-                    status,
-                    r#"{"error":{"code":"some_error","message":"no"}}"#,
-                ))
-            },
+        for (run, requests) in both_always(
+            &Reply::json(status, r#"{"error":{"code":"some_error","message":"no"}}"#),
             &[
                 "--poll-interval",
                 "0.1",
@@ -847,8 +817,8 @@ fn br_09_variants_avatar_wait() {
 #[test]
 fn br_11_consent_with_no_options_sends_empty_object() {
     let response = r#"{"data":{"avatar_group":{"id":"grp_0001","name":"G","created_at":1764400000,"looks_count":1,"consent_status":"pending"},"url":"https://app.heygen.com/consent/x"}}"#;
-    for (run, requests) in both(
-        || Mock::always(Reply::json(200, response)),
+    for (run, requests) in both_always(
+        &Reply::json(200, response),
         &["avatar", "consent", "create", "grp_0001"],
     ) {
         let out = run.ok();
@@ -865,8 +835,8 @@ fn br_11_consent_with_no_options_sends_empty_object() {
         );
     }
     // With the option set, it is sent and nothing else.
-    for (_, requests) in both(
-        || Mock::always(Reply::json(200, response)),
+    for (_, requests) in both_always(
+        &Reply::json(200, response),
         &[
             "avatar",
             "consent",
@@ -885,13 +855,11 @@ fn br_11_consent_with_no_options_sends_empty_object() {
 
 #[test]
 fn br_11_video_without_voice_or_title_omits_them() {
-    for (run, requests) in both(
-        || {
-            Mock::always(Reply::json(
-                200,
-                r#"{"data":{"video_id":"vid_0001","status":"waiting"}}"#,
-            ))
-        },
+    for (run, requests) in both_always(
+        &Reply::json(
+            200,
+            r#"{"data":{"video_id":"vid_0001","status":"waiting"}}"#,
+        ),
         &VIDEO_CREATE,
     ) {
         assert_eq!(run.ok()["data"]["video_id"], "vid_0001", "{run:?}");
@@ -911,8 +879,8 @@ fn br_11_video_without_voice_or_title_omits_them() {
         let text = String::from_utf8_lossy(&requests[0].body);
         assert!(!text.contains("null"), "{text}");
     }
-    for (_, requests) in both(
-        || Mock::always(Reply::json(200, r#"{"data":{"video_id":"vid_0001"}}"#)),
+    for (_, requests) in both_always(
+        &Reply::json(200, r#"{"data":{"video_id":"vid_0001"}}"#),
         &[
             "video",
             "create",
@@ -938,8 +906,8 @@ fn br_11_video_without_voice_or_title_omits_them() {
 #[test]
 fn br_11_variants_look_update_and_delete() {
     let look = r#"{"data":{"id":"look_0001","name":"New","avatar_type":"photo_avatar"}}"#;
-    for (run, requests) in both(
-        || Mock::always(Reply::json(200, look)),
+    for (run, requests) in both_always(
+        &Reply::json(200, look),
         &["avatar", "looks", "update", "look_0001", "--name", "New"],
     ) {
         run.ok();
@@ -951,13 +919,8 @@ fn br_11_variants_look_update_and_delete() {
                 .starts_with("application/json")
         );
     }
-    for (run, requests) in both(
-        || {
-            Mock::always(Reply::json(
-                200,
-                r#"{"data":{"id":"look_0001","deleted":true}}"#,
-            ))
-        },
+    for (run, requests) in both_always(
+        &Reply::json(200, r#"{"data":{"id":"look_0001","deleted":true}}"#),
         &["avatar", "looks", "delete", "look_0001"],
     ) {
         assert_eq!(run.code, 0, "{run:?}");
@@ -976,10 +939,7 @@ fn br_11_variants_look_update_and_delete() {
 #[test]
 fn br_14_nulls_in_list_items() {
     let page = r#"{"data":[{"id":"look_0001","name":"A","avatar_type":"photo_avatar","preview_image_url":null,"preview_video_url":null,"default_voice_id":null},{"id":"look_0002","name":"B","avatar_type":"studio_avatar"}],"has_more":false,"next_token":null}"#;
-    for (run, _) in both(
-        || Mock::always(Reply::json(200, page)),
-        &["avatar", "looks", "list"],
-    ) {
+    for (run, _) in both_always(&Reply::json(200, page), &["avatar", "looks", "list"]) {
         let out = run.ok();
         let items = out["data"].as_array().unwrap();
         assert_eq!(items.len(), 2, "{run:?}");
@@ -993,14 +953,11 @@ fn br_14_nulls_in_list_items() {
     }
     let null_consent = r#"{"data":{"id":"grp_0001","name":"G","created_at":1764400000,"looks_count":2,"consent_status":null}}"#;
     let pending = r#"{"data":{"id":"grp_0001","name":"G","created_at":1764400000,"looks_count":2,"consent_status":"pending"}}"#;
-    let a = both(
-        || Mock::always(Reply::json(200, null_consent)),
+    let a = both_always(
+        &Reply::json(200, null_consent),
         &["avatar", "get", "grp_0001"],
     );
-    let b = both(
-        || Mock::always(Reply::json(200, pending)),
-        &["avatar", "get", "grp_0001"],
-    );
+    let b = both_always(&Reply::json(200, pending), &["avatar", "get", "grp_0001"]);
     let (a, b) = (a[0].0.ok(), b[0].0.ok());
     assert_eq!(b["data"]["consent_status"], "pending");
     assert_ne!(a["data"]["consent_status"], b["data"]["consent_status"]);
@@ -1010,8 +967,8 @@ fn br_14_nulls_in_list_items() {
 #[test]
 fn br_26_unknown_enum_values_keep_the_original_strings() {
     let page = r#"{"data":[{"id":"look_0001","name":"A","avatar_type":"hologram_avatar","supported_api_engines":["avatar_v","avatar_iv","avatar_vi"],"preferred_orientation":"diagonal"},{"id":"look_0002","name":"B","avatar_type":"photo_avatar"}],"has_more":false,"next_token":null}"#;
-    for (run, _) in both(
-        || Mock::always(Reply::json(200, page)),
+    for (run, _) in both_always(
+        &Reply::json(200, page),
         &["avatar", "looks", "list", "--ownership", "public"],
     ) {
         let out = run.ok();
@@ -1032,23 +989,17 @@ fn br_26_unknown_enum_values_keep_the_original_strings() {
 #[test]
 fn br_26_variants_other_enum_fields() {
     let video = r#"{"data":{"id":"vid_0001","status":"queued_for_gpu","video_url":null,"created_at":1764400000}}"#;
-    for (run, _) in both(
-        || Mock::always(Reply::json(200, video)),
-        &["video", "get", "vid_0001"],
-    ) {
+    for (run, _) in both_always(&Reply::json(200, video), &["video", "get", "vid_0001"]) {
         assert_eq!(run.ok()["data"]["status"], "queued_for_gpu", "{run:?}");
     }
     let group = r#"{"data":{"id":"grp_0001","name":"G","created_at":1764400000,"looks_count":1,"status":"retraining","consent_status":"revoked_by_user"}}"#;
-    for (run, _) in both(
-        || Mock::always(Reply::json(200, group)),
-        &["avatar", "get", "grp_0001"],
-    ) {
+    for (run, _) in both_always(&Reply::json(200, group), &["avatar", "get", "grp_0001"]) {
         let out = run.ok();
         assert_eq!(out["data"]["status"], "retraining", "{run:?}");
         assert_eq!(out["data"]["consent_status"], "revoked_by_user", "{run:?}");
     }
     let list = r#"{"data":[{"id":"vid_0001","status":"mystery"},{"id":"vid_0002","status":"completed"}],"has_more":false}"#;
-    for (run, _) in both(|| Mock::always(Reply::json(200, list)), &["video", "list"]) {
+    for (run, _) in both_always(&Reply::json(200, list), &["video", "list"]) {
         let out = run.ok();
         assert_eq!(out["data"][0]["status"], "mystery", "{run:?}");
         assert_eq!(out["data"].as_array().unwrap().len(), 2);
@@ -1066,10 +1017,7 @@ fn br_14_variants_timestamps() {
         let group = format!(
             r#"{{"data":{{"id":"grp_0001","name":"G","created_at":{created},"looks_count":1}}}}"#
         );
-        for (run, _) in both(
-            || Mock::always(Reply::json(200, &group)),
-            &["avatar", "get", "grp_0001"],
-        ) {
+        for (run, _) in both_always(&Reply::json(200, &group), &["avatar", "get", "grp_0001"]) {
             assert_eq!(run.code, 0, "{created}: {run:?}");
             assert!(run.json()["data"]["created_at"].is_number(), "{run:?}");
         }
@@ -1284,7 +1232,7 @@ fn br_17_limit_above_50_is_refused_client_side() {
         &["avatar", "looks", "list", "--limit", "0"][..],
         &["video", "list", "--limit", "101"][..],
     ] {
-        for (run, requests) in both(|| Mock::always(Reply::json(200, "{}")), args) {
+        for (run, requests) in both_always(&Reply::json(200, "{}"), args) {
             let error = run.failed(2, "cli_validation_error");
             assert_eq!(error["param"], "limit", "{args:?} {run:?}");
             assert!(requests.is_empty(), "nothing is sent: {args:?}");
@@ -1316,8 +1264,8 @@ fn br_17_variants_stop_rules() {
             assert_eq!(requests[1].param("limit"), Some("1"));
         }
     }
-    for (run, requests) in both(
-        || Mock::always(Reply::json(200, groups)),
+    for (run, requests) in both_always(
+        &Reply::json(200, groups),
         &["avatar", "list", "--ownership", "private", "--all"],
     ) {
         run.failed(1, "cli_pagination_stalled");
@@ -1380,17 +1328,13 @@ fn br_21_cross_origin_redirect_is_not_followed() {
 
 #[test]
 fn br_22_429_with_retry_after_keeps_code_after_retries() {
-    for (run, requests) in both(
-        || {
-            Mock::always(
-                Reply::json(
-                    429,
-                    r#"{"error":{"code":"rate_limit_exceeded","message":"Too many requests"}}"#,
-                )
-                .header("Retry-After", "1")
-                .header("X-Request-Id", "req_429"),
-            )
-        },
+    for (run, requests) in both_always(
+        &Reply::json(
+            429,
+            r#"{"error":{"code":"rate_limit_exceeded","message":"Too many requests"}}"#,
+        )
+        .header("Retry-After", "1")
+        .header("X-Request-Id", "req_429"),
         &["--max-retries", "1", "avatar", "looks", "get", "look_0001"],
     ) {
         let error = run.failed_with_status(1, "rate_limit_exceeded", 429);
@@ -1451,16 +1395,12 @@ fn br_22_429_retry_after_http_date_and_post() {
 
 #[test]
 fn br_22_400_json_body_keeps_code_message_param() {
-    for (run, requests) in both(
-        || {
-            Mock::always(
-                Reply::json(
-                    400,
-                    r#"{"error":{"code":"invalid_parameter","message":"name is too long","param":"name","doc_url":"https://docs.heygen.com/errors#invalid_parameter"}}"#,
-                )
-                .header("X-Request-Id", "req_400"),
-            )
-        },
+    for (run, requests) in both_always(
+        &Reply::json(
+            400,
+            r#"{"error":{"code":"invalid_parameter","message":"name is too long","param":"name","doc_url":"https://docs.heygen.com/errors#invalid_parameter"}}"#,
+        )
+        .header("X-Request-Id", "req_400"),
         &["avatar", "looks", "update", "look_0001", "--name", "X"],
     ) {
         let error = run.failed_with_status(1, "invalid_parameter", 400);
@@ -1487,7 +1427,7 @@ fn br_22_variants_401_echoing_the_key() {
     let body = format!(
         r#"{{"error":{{"code":"unauthorized","message":"Invalid API key {KEY} (hg_test_KEY)"}}}}"#
     );
-    for (run, requests) in both(|| Mock::always(Reply::json(401, &body)), &["user", "me"]) {
+    for (run, requests) in both_always(&Reply::json(401, &body), &["user", "me"]) {
         run.failed_with_status(3, "unauthorized", 401);
         assert_eq!(requests.len(), 1);
         assert_eq!(requests[0].header("x-api-key"), Some(KEY));
@@ -1564,13 +1504,8 @@ fn br_25_request_in_progress_is_retried_with_the_same_key() {
             assert!(keys.iter().all(|k| *k == keys[0]), "{args:?}: {keys:?}");
         }
         // A plain 409 conflict is not retried.
-        for (run, requests) in both(
-            || {
-                Mock::always(Reply::json(
-                    409,
-                    r#"{"error":{"code":"conflict","message":"exists"}}"#,
-                ))
-            },
+        for (run, requests) in both_always(
+            &Reply::json(409, r#"{"error":{"code":"conflict","message":"exists"}}"#),
             args,
         ) {
             run.failed(1, "conflict");
@@ -1596,17 +1531,15 @@ fn br_25_variants_closed_connections() {
         assert_eq!(requests.len(), 2);
         assert_same_idempotency_key(&requests[0], &requests[1]);
     }
-    for (run, requests) in both(|| Mock::always(Reply::Close), &["user", "me"]) {
+    for (run, requests) in both_always(&Reply::Close, &["user", "me"]) {
         run.failed(1, "cli_network_error");
         assert_eq!(requests.len(), 3, "two retries by default");
     }
     // Closed mid-body (Content-Length larger than what was sent).
-    for (run, _) in both(
-        || {
-            Mock::always(Reply::Raw(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{\"data\":{\"id\":".to_vec(),
-            ))
-        },
+    for (run, _) in both_always(
+        &Reply::Raw(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{\"data\":{\"id\":".to_vec(),
+        ),
         &["--max-retries", "0", "user", "me"],
     ) {
         assert_eq!(run.code, 1, "{run:?}");
@@ -1631,30 +1564,23 @@ fn br_25_variants_stall_times_out() {
             "grp_0001",
         ][..],
     ] {
-        for (run, _) in both(|| Mock::always(Reply::Stall(Duration::from_secs(6))), args) {
+        for (run, _) in both_always(&Reply::Stall(Duration::from_secs(6)), args) {
             run.failed(4, "cli_timeout");
         }
     }
     // The answer comes, but only after the timeout.
-    for (run, _) in both(
-        || {
-            Mock::always(
-                Reply::json(200, r#"{"data":{"email":"a@example.com"}}"#)
-                    .delayed(Duration::from_secs(4)),
-            )
-        },
+    for (run, _) in both_always(
+        &Reply::json(200, r#"{"data":{"email":"a@example.com"}}"#).delayed(Duration::from_secs(4)),
         &["--request-timeout", "1", "--max-retries", "0", "user", "me"],
     ) {
         run.failed(4, "cli_timeout");
     }
     // Headers sent, body stalls.
-    for (run, _) in both(
-        || {
-            Mock::always(Reply::Partial(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"data\":".to_vec(),
-                Duration::from_secs(6),
-            ))
-        },
+    for (run, _) in both_always(
+        &Reply::Partial(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"data\":".to_vec(),
+            Duration::from_secs(6),
+        ),
         &["--request-timeout", "1", "--max-retries", "0", "user", "me"],
     ) {
         run.failed(4, "cli_timeout");
@@ -1664,8 +1590,8 @@ fn br_25_variants_stall_times_out() {
 #[test]
 fn br_25_bad_key_shapes_are_refused() {
     // The CLI makes its own keys; this checks their shape.
-    for (_, requests) in both(
-        || Mock::always(Reply::json(200, r#"{"data":{"video_id":"vid_0001"}}"#)),
+    for (_, requests) in both_always(
+        &Reply::json(200, r#"{"data":{"video_id":"vid_0001"}}"#),
         &VIDEO_CREATE,
     ) {
         let key = requests[0].header("idempotency-key").unwrap();
@@ -1905,10 +1831,7 @@ fn br_15_variants_multipart_upload() {
     std::fs::write(&path, PNG).unwrap();
     let path = path.to_str().unwrap().to_owned();
     let ok = r#"{"data":{"asset_id":"asset_0001","url":"https://files.example.com/a.png","mime_type":"image/png","size_bytes":16}}"#;
-    for (run, requests) in both(
-        || Mock::always(Reply::json(200, ok)),
-        &["asset", "upload", &path],
-    ) {
+    for (run, requests) in both_always(&Reply::json(200, ok), &["asset", "upload", &path]) {
         assert_eq!(run.ok()["data"]["asset_id"], "asset_0001", "{run:?}");
         assert_eq!(requests.len(), 1);
         let r = &requests[0];
@@ -1924,13 +1847,11 @@ fn br_15_variants_multipart_upload() {
             "the raw bytes are in the part"
         );
     }
-    for (run, requests) in both(
-        || {
-            Mock::always(Reply::json(
-                413,
-                r#"{"error":{"code":"payload_too_large","message":"File exceeds 32 MB"}}"#,
-            ))
-        },
+    for (run, requests) in both_always(
+        &Reply::json(
+            413,
+            r#"{"error":{"code":"payload_too_large","message":"File exceeds 32 MB"}}"#,
+        ),
         &["asset", "upload", &path],
     ) {
         run.failed_with_status(1, "payload_too_large", 413);
@@ -1958,8 +1879,8 @@ fn br_17_variants_tokens_are_encoded() {
     }
     let looks =
         r#"{"data":[{"id":"look_0001","name":"A","avatar_type":"photo_avatar"}],"has_more":false}"#;
-    for (run, requests) in both(
-        || Mock::always(Reply::json(200, looks)),
+    for (run, requests) in both_always(
+        &Reply::json(200, looks),
         &[
             "avatar",
             "looks",
@@ -2048,7 +1969,7 @@ fn br_22_variants_auth_shapes() {
             "unauthorized",
         ),
     ] {
-        for (run, requests) in both(|| Mock::always(Reply::json(status, body)), &["user", "me"]) {
+        for (run, requests) in both_always(&Reply::json(status, body), &["user", "me"]) {
             let error = run.failed(3, code);
             assert_eq!(error["status"], status);
             assert!(
@@ -2062,14 +1983,8 @@ fn br_22_variants_auth_shapes() {
             assert_eq!(requests.len(), 1, "auth failures are not retried");
         }
     }
-    for (run, _) in both(
-        || {
-            Mock::always(Reply::new(
-                401,
-                "text/html",
-                "<html>401 Authorization Required</html>",
-            ))
-        },
+    for (run, _) in both_always(
+        &Reply::new(401, "text/html", "<html>401 Authorization Required</html>"),
         &["user", "me"],
     ) {
         assert_eq!(run.code, 3, "{run:?}");
@@ -2106,8 +2021,8 @@ fn br_22_variants_retry_settings_from_the_environment() {
 #[test]
 fn br_11_variants_other_create_bodies() {
     let created = r#"{"data":{"avatar_item":{"id":"look_0001","group_id":"grp_0001","avatar_type":"prompt"},"avatar_group":{"id":"grp_0001","name":"P","created_at":1764400000,"looks_count":1}}}"#;
-    for (run, requests) in both(
-        || Mock::always(Reply::json(200, created)),
+    for (run, requests) in both_always(
+        &Reply::json(200, created),
         &[
             "avatar", "create", "prompt", "--name", "P", "--prompt", "a person",
         ],
@@ -2118,8 +2033,8 @@ fn br_11_variants_other_create_bodies() {
             json!({"type":"prompt","name":"P","prompt":"a person"})
         );
     }
-    for (run, requests) in both(
-        || Mock::always(Reply::json(200, created)),
+    for (run, requests) in both_always(
+        &Reply::json(200, created),
         &[
             "avatar",
             "create",
@@ -2146,7 +2061,7 @@ fn br_01_variants_delete_with_204() {
         &["avatar", "delete", "grp_0001"][..],
         &["video", "delete", "vid_0001"][..],
     ] {
-        for (run, requests) in both(|| Mock::always(Reply::new(204, "", "")), args) {
+        for (run, requests) in both_always(&Reply::new(204, "", ""), args) {
             assert_eq!(run.code, 0, "{args:?}: {run:?}");
             assert_eq!(requests.len(), 1);
             assert_eq!(requests[0].method, "DELETE");
@@ -2189,7 +2104,7 @@ fn br_22_variants_http_framing() {
         ("103", early_hints),
         ("no content type", no_content_type),
     ] {
-        for (run, _) in both(|| Mock::always(raw(&text)), &["user", "me"]) {
+        for (run, _) in both_always(&raw(&text), &["user", "me"]) {
             assert_eq!(run.code, 0, "{name}: {run:?}");
             assert!(run.json()["data"].is_object(), "{name}: {run:?}");
         }
@@ -2199,7 +2114,7 @@ fn br_22_variants_http_framing() {
         "HTTP/1.1 404 \r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{not_found}",
         not_found.len()
     );
-    for (run, _) in both(|| Mock::always(raw(&reasonless)), &["user", "me"]) {
+    for (run, _) in both_always(&raw(&reasonless), &["user", "me"]) {
         run.failed(1, "not_found");
     }
 }
@@ -2208,8 +2123,8 @@ fn br_22_variants_http_framing() {
 #[test]
 fn br_22_variants_unusual_statuses() {
     for status in [418_u16, 422, 451, 507, 599] {
-        for (run, _) in both(
-            || Mock::always(Reply::json(status, r#"{"detail":"odd"}"#)),
+        for (run, _) in both_always(
+            &Reply::json(status, r#"{"detail":"odd"}"#),
             &["--max-retries", "0", "video", "get", "vid_0001"],
         ) {
             assert_eq!(run.code, 1, "{status}: {run:?}");
@@ -2227,14 +2142,10 @@ fn br_01_variants_bad_content_encoding() {
         (200, "br", b"\x0b\x02\x80{}\x03".to_vec()),
         (500, "zstd", b"(\xb5/\xfd".to_vec()),
     ] {
-        for (run, _) in both(
-            || {
-                Mock::always(
-                    Reply::new(status, "application/json", body.clone())
-                        .header("Content-Encoding", encoding)
-                        .header("X-Request-Id", "req_enc"),
-                )
-            },
+        for (run, _) in both_always(
+            &Reply::new(status, "application/json", body.clone())
+                .header("Content-Encoding", encoding)
+                .header("X-Request-Id", "req_enc"),
             &["--max-retries", "0", "video", "get", "vid_0001"],
         ) {
             assert_eq!(run.code, 1, "{status} {encoding}: {run:?}");
@@ -2255,8 +2166,8 @@ fn br_30_variants_bounded_one_line_errors() {
         page.push_str("<p>Bad gateway, please retry later.</p>\n");
     }
     page.push_str("</body></html>");
-    for (run, _) in both(
-        || Mock::always(Reply::new(502, "text/html", page.clone())),
+    for (run, _) in both_always(
+        &Reply::new(502, "text/html", page.clone()),
         &["--max-retries", "0", "user", "me"],
     ) {
         assert_eq!(run.code, 1);
@@ -2264,10 +2175,7 @@ fn br_30_variants_bounded_one_line_errors() {
         assert!(run.stderr.len() < 4096, "{} bytes", run.stderr.len());
     }
     let body = "{\"error\":{\"code\":\"invalid_parameter\",\"message\":\"line one\\nline two\\r\\n\\u001b[31mred\\u001b[0m\\u0007\"}}";
-    for (run, _) in both(
-        || Mock::always(Reply::json(400, body)),
-        &["avatar", "get", "grp_0001"],
-    ) {
+    for (run, _) in both_always(&Reply::json(400, body), &["avatar", "get", "grp_0001"]) {
         let error = run.failed(1, "invalid_parameter");
         assert!(!run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'));
         assert!(
@@ -2408,10 +2316,7 @@ fn br_07_variants_empty_error_member_is_not_an_error() {
     ] {
         let body =
             format!(r#"{{"data":{{"id":"vid_0001","status":"completed"}},"error":{error}}}"#);
-        for (run, _) in both(
-            || Mock::always(Reply::json(200, &body)),
-            &["video", "get", "vid_0001"],
-        ) {
+        for (run, _) in both_always(&Reply::json(200, &body), &["video", "get", "vid_0001"]) {
             assert_eq!(run.code, 0, "{error}: {run:?}");
             assert_eq!(run.json()["data"]["status"], "completed");
         }
@@ -2452,7 +2357,7 @@ fn br_14_variants_null_in_defaulted_fields_keeps_the_page() {
         (looks, &["avatar", "looks", "list"][..]),
         (groups, &["avatar", "list"][..]),
     ] {
-        for (run, _) in both(|| Mock::always(Reply::json(200, body)), args) {
+        for (run, _) in both_always(&Reply::json(200, body), args) {
             assert_eq!(run.code, 0, "{args:?}: {run:?}");
             let out = run.json();
             assert_eq!(out["data"].as_array().unwrap().len(), 2, "{run:?}");
@@ -2482,7 +2387,7 @@ fn br_14_variants_numbers_in_other_spellings_keep_the_page() {
             &["video", "list"][..],
         ),
     ] {
-        for (run, _) in both(|| Mock::always(Reply::json(200, body)), args) {
+        for (run, _) in both_always(&Reply::json(200, body), args) {
             assert_eq!(run.code, 0, "{args:?}: {run:?}");
             assert_eq!(run.json()["data"].as_array().unwrap().len(), 2, "{run:?}");
         }
@@ -2492,25 +2397,21 @@ fn br_14_variants_numbers_in_other_spellings_keep_the_page() {
 /// BR-07 on the create call of `video create --wait`: an error on a 200 stops before any poll.
 #[test]
 fn br_07_variants_error_on_200_from_create() {
-    for (run, requests) in both(
-        || {
-            Mock::always(Reply::json(
-                200,
-                r#"{"data":null,"error":{"code":"insufficient_credit","message":"Not enough credits"}}"#,
-            ))
-        },
+    for (run, requests) in both_always(
+        &Reply::json(
+            200,
+            r#"{"data":null,"error":{"code":"insufficient_credit","message":"Not enough credits"}}"#,
+        ),
         &video_wait_args(),
     ) {
         run.failed_with_status(1, "insufficient_credit", 200);
         assert_eq!(requests.len(), 1, "{requests:?}");
     }
-    for (run, requests) in both(
-        || {
-            Mock::always(Reply::json(
-                402,
-                r#"{"error":{"code":"insufficient_credit","message":"Not enough credits"}}"#,
-            ))
-        },
+    for (run, requests) in both_always(
+        &Reply::json(
+            402,
+            r#"{"error":{"code":"insufficient_credit","message":"Not enough credits"}}"#,
+        ),
         &video_wait_args(),
     ) {
         run.failed_with_status(1, "insufficient_credit", 402);

@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use heygen_emulator::{Emulator, EmulatorHandle, EmulatorOptions};
+use heygen_emulator::{Emulator, EmulatorHandle, EmulatorOptions, Fault};
 use serde_json::Value;
 
 /// The API key every test emulator accepts; it must never be printed.
@@ -80,6 +80,14 @@ pub fn owned(value: &Value) -> String {
 /// An emulator that accepts [`CANARY`], at `speed` emulated seconds per real second.
 pub fn emulator(speed: f64) -> EmulatorHandle {
     Emulator::start(EmulatorOptions::default().api_key(CANARY).speed(speed)).unwrap()
+}
+
+/// An HTML page with `status` and no `Retry-After`.
+pub fn html_fault(status: u16) -> Fault {
+    Fault::Html {
+        status,
+        retry_after: None,
+    }
 }
 
 /// The outcome of one run of the binary.
