@@ -51,6 +51,9 @@ mod tests {
     fn reads_this_process() {
         let rss = current_bytes().unwrap();
         assert!(rss > 100 * 1024, "{rss}");
-        assert!(peak_bytes().unwrap() >= rss);
+        // No `peak >= rss` here: the kernel folds per-thread RSS counters into VmHWM lazily, so
+        // with other test threads running the two lines can disagree for a moment.
+        let peak = peak_bytes().unwrap();
+        assert!(peak > 100 * 1024, "{peak}");
     }
 }
