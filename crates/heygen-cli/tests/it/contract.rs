@@ -3,8 +3,8 @@
 use heygen_emulator::{Fault, FaultRule, RetryAfter};
 
 use crate::support::{
-    CANARY, PORTRAIT_PNG, TRANSPORTS, api, count, emulator, heygen, html_fault, owned, public_look,
-    public_looks, public_looks_and, temp_dir, write_file,
+    CANARY, PORTRAIT_PNG, TRANSPORTS, api, count, emulator, heygen, html_fault, human_public_looks,
+    owned, public_look, public_looks, public_looks_and, temp_dir, write_file,
 };
 
 #[test]
@@ -584,20 +584,7 @@ fn lists_print_data_has_more_and_next_token() {
 fn human_output_is_a_table() {
     let emu = emulator(1.0);
     for transport in TRANSPORTS {
-        let run = api(
-            &emu,
-            transport,
-            &[
-                "--human",
-                "avatar",
-                "looks",
-                "list",
-                "--ownership",
-                "public",
-                "--limit",
-                "3",
-            ],
-        );
+        let run = api(&emu, transport, &human_public_looks("3"));
         assert_eq!(run.code, 0, "{run:?}");
         let mut lines = run.stdout.lines();
         let header = lines.next().unwrap();

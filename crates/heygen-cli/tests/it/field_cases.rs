@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::field_mock::{KEY, Mock, Recorded, Reply, gzip};
-use crate::support::{DIGITAL_TWIN, Run, TRANSPORTS, VIDEO_CREATE};
+use crate::support::{DIGITAL_TWIN, Run, TRANSPORTS, VIDEO_CREATE, digital_twin};
 
 const HTML_404: &str =
     "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>";
@@ -440,15 +440,7 @@ fn br_04_variants_legacy_kinds_parse() {
         );
         for (run, _) in both_always(
             &Reply::json(200, &response),
-            &[
-                "avatar",
-                "create",
-                "digital-twin",
-                "--name",
-                "Twin A",
-                "--file",
-                "asset:asset_0001",
-            ],
+            &digital_twin("asset:asset_0001"),
         ) {
             let out = run.ok();
             assert_eq!(out["data"]["avatar_item"]["id"], "look_0001", "{run:?}");
@@ -2035,15 +2027,7 @@ fn br_11_variants_other_create_bodies() {
     }
     for (run, requests) in both_always(
         &Reply::json(200, created),
-        &[
-            "avatar",
-            "create",
-            "digital-twin",
-            "--name",
-            "Twin A",
-            "--file",
-            "asset:asset_0001",
-        ],
+        &digital_twin("asset:asset_0001"),
     ) {
         run.ok();
         assert_eq!(

@@ -2,7 +2,9 @@
 
 use serde_json::Value;
 
-use crate::support::{DIGITAL_TWIN, TRANSPORTS, api, emulator, owned, public_look, public_looks};
+use crate::support::{
+    DIGITAL_TWIN, TRANSPORTS, api, emulator, human_public_looks, owned, public_look, public_looks,
+};
 
 /// Runs `args` on both transports and asserts identical stdout, exit code and (request ids
 /// aside) stderr.
@@ -66,19 +68,7 @@ fn both_transports_print_identical_bytes() {
     same(&emu, &["video", "get", &video]);
     same(&emu, &["video", "list"]);
     same(&emu, &["user", "me"]);
-    same(
-        &emu,
-        &[
-            "--human",
-            "avatar",
-            "looks",
-            "list",
-            "--ownership",
-            "public",
-            "--limit",
-            "4",
-        ],
-    );
+    same(&emu, &human_public_looks("4"));
     same(&emu, &["avatar", "get", "grp_missing"]);
     same(&emu, &["avatar", "list", "--limit", "51"]);
 }

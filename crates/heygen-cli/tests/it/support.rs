@@ -37,6 +37,26 @@ pub const DIGITAL_TWIN: [&str; 7] = [
     "https://example.com/footage.mp4",
 ];
 
+/// Creates the digital twin `Twin A` from `file`.
+pub fn digital_twin(file: &str) -> [&str; 7] {
+    [
+        "avatar",
+        "create",
+        "digital-twin",
+        "--name",
+        "Twin A",
+        "--file",
+        file,
+    ]
+}
+
+/// [`public_looks`] printed as a table (`--human`).
+pub fn human_public_looks(limit: &str) -> Vec<&str> {
+    let mut args = vec!["--human"];
+    args.extend_from_slice(&public_looks(limit));
+    args
+}
+
 /// Lists up to `limit` public looks.
 pub fn public_looks(limit: &str) -> [&str; 7] {
     [
