@@ -13,6 +13,17 @@ use crate::support::{DIGITAL_TWIN, Run, TRANSPORTS, VIDEO_CREATE, digital_twin};
 const HTML_404: &str =
     "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>";
 
+/// Waits for group `grp_0001`, polling every 0.1 s for up to 60 s.
+const AVATAR_WAIT: [&str; 7] = [
+    "--poll-interval",
+    "0.1",
+    "avatar",
+    "wait",
+    "grp_0001",
+    "--timeout",
+    "60",
+];
+
 /// Runs `args` on both transports against a fresh server from `make` each time; asserts both
 /// print the same stdout and exit with the same code. Returns each run with its requests.
 fn both(make: impl Fn() -> Mock, args: &[&str]) -> Vec<(Run, Vec<Recorded>)> {
@@ -769,15 +780,7 @@ fn br_09_variants_avatar_wait() {
                 _ => Reply::json(200, &completed),
             })
         },
-        &[
-            "--poll-interval",
-            "0.1",
-            "avatar",
-            "wait",
-            "grp_0001",
-            "--timeout",
-            "60",
-        ],
+        &AVATAR_WAIT,
     ) {
         assert_eq!(run.ok()["data"]["status"], "completed", "{run:?}");
         assert_eq!(requests.len(), 3);
@@ -785,15 +788,7 @@ fn br_09_variants_avatar_wait() {
     for (status, exit) in [(404, 1), (400, 1), (401, 3), (403, 3), (402, 1)] {
         for (run, requests) in both_always(
             &Reply::json(status, r#"{"error":{"code":"some_error","message":"no"}}"#),
-            &[
-                "--poll-interval",
-                "0.1",
-                "avatar",
-                "wait",
-                "grp_0001",
-                "--timeout",
-                "60",
-            ],
+            &AVATAR_WAIT,
         ) {
             let error = run.failed(exit, "some_error");
             assert_eq!(error["status"], status);
