@@ -286,6 +286,24 @@ pub(crate) struct PageArgs {
     pub(crate) all: bool,
 }
 
+impl PageArgs {
+    /// `query` with `--limit` and `--token` applied through the query type's own setters.
+    pub(crate) fn apply<Q>(
+        &self,
+        mut query: Q,
+        limit: impl FnOnce(Q, u32) -> Q,
+        token: impl FnOnce(Q, String) -> Q,
+    ) -> Q {
+        if let Some(n) = self.limit {
+            query = limit(query, n);
+        }
+        if let Some(t) = &self.token {
+            query = token(query, t.clone());
+        }
+        query
+    }
+}
+
 /// `heygen asset …`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum AssetCommand {

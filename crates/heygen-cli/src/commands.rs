@@ -106,12 +106,11 @@ fn avatar(ctx: &Context<'_>, command: AvatarCommand) -> Result<(), Failure> {
             if let Some(o) = o {
                 query = query.ownership(ownership(o));
             }
-            if let Some(limit) = page.limit {
-                query = query.limit(limit);
-            }
-            if let Some(token) = &page.token {
-                query = query.token(token.clone());
-            }
+            query = page.apply(
+                query,
+                ListAvatarGroupsQuery::limit,
+                ListAvatarGroupsQuery::token,
+            );
             query.validate()?;
             list(
                 ctx.out,
@@ -297,12 +296,7 @@ fn looks_command(ctx: &Context<'_>, command: LooksCommand) -> Result<(), Failure
             if let Some(o) = o {
                 query = query.ownership(ownership(o));
             }
-            if let Some(limit) = page.limit {
-                query = query.limit(limit);
-            }
-            if let Some(token) = &page.token {
-                query = query.token(token.clone());
-            }
+            query = page.apply(query, ListLooksQuery::limit, ListLooksQuery::token);
             query.validate()?;
             list(
                 ctx.out,
@@ -333,12 +327,7 @@ fn video(ctx: &Context<'_>, command: VideoCommand) -> Result<(), Failure> {
         VideoCommand::Get { video_id: id } => ctx.out.data(&backend.video(&video_id(&id)?)?),
         VideoCommand::List { page } => {
             let mut query = ListVideosQuery::new();
-            if let Some(limit) = page.limit {
-                query = query.limit(limit);
-            }
-            if let Some(token) = &page.token {
-                query = query.token(token.clone());
-            }
+            query = page.apply(query, ListVideosQuery::limit, ListVideosQuery::token);
             query.validate()?;
             list(
                 ctx.out,
