@@ -83,20 +83,18 @@ impl<O: Operation> Call<O> {
             .build(config)
             .map_err(|e| e.with_operation(&method, path))?;
         let header = HeaderName::from_static(IDEMPOTENCY_KEY_HEADER);
-        if op.accepts_idempotency_key()
-            && op.sends_credentials()
-            && !request.headers().contains_key(&header)
-        {
-            let key = idempotency_key_from_entropy(&entropy);
-            if let Ok(value) = HeaderValue::from_str(&key) {
-                request.headers_mut().insert(header.clone(), value);
+        let idempotency_key = match request.headers().get(&header) {
+            // The caller's key, already validated by `build`.
+            Some(value) => value.to_str().ok().map(str::to_owned),
+            None if op.accepts_idempotency_key() && op.sends_credentials() => {
+                let key = idempotency_key_from_entropy(&entropy);
+                HeaderValue::from_str(&key).ok().map(|value| {
+                    request.headers_mut().insert(header, value);
+                    key
+                })
             }
-        }
-        let idempotency_key = request
-            .headers()
-            .get(&header)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+            None => None,
+        };
         let idempotent = op.is_idempotent() || idempotency_key.is_some();
         let facts = RequestFacts::new(method, idempotent).retry_conflict(op.retries_conflict());
         Ok(Self {
@@ -175,7 +173,11 @@ impl<O: Operation> Call<O> {
         jitter: f64,
     ) -> Step<O::Output> {
         self.attempts = self.attempts.saturating_add(1);
-        response.extensions_mut().insert(self.limits);
+        // `parse` reads the defaults when no limits are attached; attaching them costs a map
+        // allocated per response, so only limits that differ are attached.
+        if self.limits != ResponseLimits::default() {
+            response.extensions_mut().insert(self.limits);
+        }
         match self.op.parse(response) {
             Ok(output) => Step::Done(Ok(output)),
             Err(error) => self.after_error(error, now, jitter),

@@ -199,6 +199,9 @@ pub(crate) enum Body {
 
 /// Builds an API request: URL from the base and `path_and_query`, `Accept`, `Accept-Encoding`,
 /// `User-Agent`, auth, the caller's idempotency key, and the body with its content type.
+///
+/// The request is assembled in place (no `http::request::Builder`, which moves the whole head
+/// through a `Result` once per header): this runs once per call.
 pub(crate) fn api_request(
     config: &Config,
     method: Method,
@@ -206,48 +209,54 @@ pub(crate) fn api_request(
     idempotency_key: Option<&str>,
     body: Body,
 ) -> Result<Request<Bytes>, Error> {
-    let url = config.url(path_and_query);
-    let uri: http::Uri = url
-        .parse()
+    let idempotency_key = idempotency_key
+        .map(|key| {
+            if !is_valid_idempotency_key(key) {
+                return Err(Error::invalid_request(
+                    Some("idempotency_key"),
+                    "must be 1 to 255 characters of letters, digits, `_`, `:`, `.` or `-`",
+                ));
+            }
+            HeaderValue::from_str(key).map_err(|_| {
+                Error::invalid_request(Some("idempotency_key"), "invalid header value")
+            })
+        })
+        .transpose()?;
+    // The joined URL is handed over, not copied again, when parsed.
+    let uri = http::Uri::from_maybe_shared(config.url(path_and_query).into_bytes())
         .map_err(|_| Error::invalid_request(None, "the request url is invalid"))?;
-    let mut builder = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(ACCEPT, HeaderValue::from_static("application/json"))
-        .header(ACCEPT_ENCODING, HeaderValue::from_static("gzip"))
-        .header(USER_AGENT, config.user_agent().clone());
-    let (auth_name, auth_value) = config.auth_header();
-    builder = builder.header(auth_name.clone(), auth_value.clone());
-    if let Some(key) = idempotency_key {
-        if !is_valid_idempotency_key(key) {
-            return Err(Error::invalid_request(
-                Some("idempotency_key"),
-                "must be 1 to 255 characters of letters, digits, `_`, `:`, `.` or `-`",
-            ));
-        }
-        let value = HeaderValue::from_str(key)
-            .map_err(|_| Error::invalid_request(Some("idempotency_key"), "invalid header value"))?;
-        builder = builder.header(HeaderName::from_static(IDEMPOTENCY_KEY_HEADER), value);
-    }
-    let body = match body {
-        Body::Empty => Bytes::new(),
-        Body::Json(json) => {
-            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            Bytes::from(json)
-        }
+    let (content, body) = match body {
+        Body::Empty => (None, Bytes::new()),
+        Body::Json(json) => (
+            Some((HeaderValue::from_static("application/json"), None)),
+            Bytes::from(json),
+        ),
         Body::Streamed {
             content_type,
             length,
-        } => {
-            builder = builder
-                .header(CONTENT_TYPE, content_type)
-                .header(CONTENT_LENGTH, HeaderValue::from(length));
-            Bytes::new()
-        }
+        } => (Some((content_type, Some(length))), Bytes::new()),
     };
-    builder
-        .body(body)
-        .map_err(|_| Error::invalid_request(None, "the request could not be built"))
+    let mut request = Request::new(body);
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    // Room for every header a call can carry, the idempotency key added by `Call` included.
+    headers.reserve(8);
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+    headers.insert(USER_AGENT, config.user_agent().clone());
+    let (auth_name, auth_value) = config.auth_header();
+    headers.insert(auth_name.clone(), auth_value.clone());
+    if let Some(value) = idempotency_key {
+        headers.insert(HeaderName::from_static(IDEMPOTENCY_KEY_HEADER), value);
+    }
+    if let Some((content_type, length)) = content {
+        headers.insert(CONTENT_TYPE, content_type);
+        if let Some(length) = length {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+        }
+    }
+    Ok(request)
 }
 
 /// Serializes a JSON body; an object with no set fields becomes `{}`.

@@ -33,7 +33,7 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// the limit, so the core can tell "exactly at the limit" from "over it") and hand them over
 /// undecoded; the core decodes `gzip`/`deflate` itself and bounds the decoded size too.
 ///
-/// [`crate::Call`] attaches the configured limits to each response's extensions; a response
+/// [`crate::Call`] attaches limits other than the defaults to each response's extensions; a response
 /// parsed without them uses the defaults (16 MiB).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
