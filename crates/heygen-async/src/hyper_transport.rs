@@ -111,22 +111,62 @@ impl Transport for HyperTransport {
             .request(Request::from_parts(parts, body))
             .await
             .map_err(|e| map_request_error(&e))?;
-        let (parts, mut body) = response.into_parts();
+        let (parts, body) = response.into_parts();
         let limit = usize::try_from(options.read_limit).unwrap_or(usize::MAX);
-        let mut buf = BytesMut::new();
-        while buf.len() < limit {
-            let Some(frame) = body.frame().await else {
-                break;
-            };
-            let frame = frame.map_err(|e| map_body_error(&e))?;
-            if let Ok(data) = frame.into_data() {
-                let room = limit - buf.len();
-                buf.extend_from_slice(&data[..data.len().min(room)]);
-            }
-        }
+        let bytes = read_limited(body, limit, |e| map_body_error(&e)).await?;
         // Dropping `body` unread (over the limit) closes the connection instead of pooling it.
-        Ok(Response::from_parts(parts, buf.freeze()))
+        Ok(Response::from_parts(parts, bytes))
     }
+}
+
+/// Reads at most `limit` bytes of a response body. A body that arrives in one frame (the usual
+/// case for API responses) is returned as that frame, without a copy; a body in several frames
+/// is gathered into one buffer sized from the body's announced length.
+async fn read_limited<B>(
+    mut body: B,
+    limit: usize,
+    map_error: impl Fn(B::Error) -> TransportError,
+) -> Result<Bytes, TransportError>
+where
+    B: Body<Data = Bytes> + Unpin,
+{
+    let mut first = Bytes::new();
+    let mut gathered = BytesMut::new();
+    loop {
+        let read = first.len().max(gathered.len());
+        if read >= limit {
+            break;
+        }
+        let Some(frame) = body.frame().await else {
+            break;
+        };
+        let Ok(mut data) = frame.map_err(&map_error)?.into_data() else {
+            continue;
+        };
+        data.truncate(limit - read);
+        if read == 0 {
+            first = data;
+            continue;
+        }
+        if gathered.is_empty() {
+            let remaining = body
+                .size_hint()
+                .upper()
+                .and_then(|n| usize::try_from(n).ok());
+            gathered.reserve(
+                (read + data.len())
+                    .saturating_add(remaining.unwrap_or(0))
+                    .min(limit),
+            );
+            gathered.extend_from_slice(&first);
+        }
+        gathered.extend_from_slice(&data);
+    }
+    Ok(if gathered.is_empty() {
+        first
+    } else {
+        gathered.freeze()
+    })
 }
 
 /// A streamed request body with an exact length.
@@ -292,3 +332,56 @@ impl fmt::Display for TransportCause {
 }
 
 impl StdError for TransportCause {}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use core::convert::Infallible;
+
+    use bytes::Bytes;
+    use http_body_util::StreamBody;
+    use hyper::body::Frame;
+
+    use super::read_limited;
+    use crate::transport::TransportError;
+
+    type Frames = futures_util::stream::Iter<std::vec::IntoIter<Result<Frame<Bytes>, Infallible>>>;
+
+    fn body(chunks: &[&'static [u8]]) -> StreamBody<Frames> {
+        let frames: Vec<Result<Frame<Bytes>, Infallible>> = chunks
+            .iter()
+            .map(|c| Ok(Frame::data(Bytes::from_static(c))))
+            .collect();
+        StreamBody::new(futures_util::stream::iter(frames))
+    }
+
+    async fn read(chunks: &[&'static [u8]], limit: usize) -> Bytes {
+        read_limited(body(chunks), limit, |never: Infallible| -> TransportError {
+            match never {}
+        })
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn one_frame_is_returned_without_a_copy() {
+        static FRAME: &[u8] = b"{\"data\":{}}";
+        let bytes = read(&[FRAME], 1024).await;
+        assert_eq!(bytes, FRAME);
+        assert_eq!(bytes.as_ptr(), FRAME.as_ptr(), "the frame was copied");
+    }
+
+    #[tokio::test]
+    async fn frames_are_joined_in_order() {
+        assert_eq!(read(&[b"ab", b"", b"cd", b"e"], 1024).await, "abcde");
+        assert_eq!(read(&[b"", b"abc"], 1024).await, "abc");
+        assert_eq!(read(&[], 1024).await, "");
+    }
+
+    #[tokio::test]
+    async fn reading_stops_at_the_limit() {
+        assert_eq!(read(&[b"abcdef"], 4).await, "abcd");
+        assert_eq!(read(&[b"ab", b"cdef", b"gh"], 5).await, "abcde");
+        assert_eq!(read(&[b"abcd", b"ef"], 4).await, "abcd");
+    }
+}

@@ -245,6 +245,10 @@ impl Read for Watched<'_> {
     }
 }
 
+/// The most a response's `Content-Length` makes the transport allocate before any byte has
+/// arrived, in bytes; a larger body grows the buffer as it is read.
+const MAX_PREALLOCATION: u64 = 1024 * 1024;
+
 impl UreqTransport {
     /// Runs one request with the per-request timeouts.
     fn run<S: ureq::AsSendBody>(
@@ -294,7 +298,14 @@ impl Transport for UreqTransport {
         let response = result?;
         let (parts, body) = response.into_parts();
         let mut reader = body.into_with_config().limit(u64::MAX).reader();
-        let mut buf = Vec::new();
+        // Sized from `Content-Length` (up to the limit) so a large page is not grown in steps.
+        let announced = parts
+            .headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(0, |n| n.min(options.read_limit).min(MAX_PREALLOCATION));
+        let mut buf = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
         // Read at most the limit: a larger body is cut here and refused by the core, and the
         // connection is dropped rather than drained.
         (&mut reader)
