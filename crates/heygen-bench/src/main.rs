@@ -8,6 +8,7 @@
 //!   it to `--out` (default `target/bench/report.md`).
 //! - `heygen-bench serve-fixed` / `serve-emulator`: the servers, run as child processes.
 //! - `heygen-bench upload-child …`: one upload in a fresh process, for its peak RSS.
+//! - `heygen-bench profile VARIANT WORKLOAD CALLS`: one client alone, for a profiler.
 //!
 //! See `docs/performance.md` for the method.
 
@@ -23,6 +24,7 @@ mod decode;
 mod fixtures;
 mod footprint;
 mod plain;
+mod profile;
 mod raw;
 mod report;
 mod rss;
@@ -93,6 +95,7 @@ fn main() -> ExitCode {
         Some("serve-fixed") => serve_fixed(),
         Some("serve-emulator") => serve_emulator(),
         Some("upload-child") => upload::child_main(&args[1..]),
+        Some("profile") => profile::main(&args[1..]),
         _ => parse_options(&args).and_then(|o| bench(&o)),
     };
     match result {

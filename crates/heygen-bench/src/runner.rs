@@ -1,5 +1,6 @@
 //! The interleaved-blocks runner: every variant of a workload runs one block of calls in turn
-//! (A, B, C, A, B, C, …) after a warm-up, so machine drift hits all variants alike.
+//! after a warm-up, so machine drift hits all variants alike; each round starts one variant later
+//! (A B C, B C A, C A B, …) so that no variant always runs first or after the same neighbour.
 
 use std::time::{Duration, Instant};
 
@@ -151,8 +152,12 @@ pub(crate) fn run(variants: &mut [Variant<'_>], plan: &Plan) -> Vec<Stats> {
 
     let mut allocs: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     let mut bytes: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
-    for _ in 0..plan.repetitions.max(5) {
-        for (i, variant) in variants.iter_mut().enumerate() {
+    let count = variants.len();
+    for round in 0..plan.repetitions.max(5) {
+        // Each round starts one variant later (A B C, B C A, C A B, …), so no variant always
+        // runs right after the same neighbour or first in its round.
+        for i in (0..count).map(|k| (k + round) % count) {
+            let variant = &mut variants[i];
             if stats[i].error.is_some() {
                 continue;
             }
@@ -225,8 +230,9 @@ mod tests {
         };
         let stats = run(&mut variants, &plan);
         let order: String = order.borrow().iter().collect();
-        // Calibration, warm-up, then five rounds of a, b.
-        assert!(order.ends_with("ababababab"), "{order}");
+        // Calibration, warm-up, then five rounds over a, b and the failed c, each round starting
+        // one variant later: a b (c), b (c) a, (c) a b, a b (c), b (c) a.
+        assert!(order.ends_with("abbaababba"), "{order}");
         assert_eq!(stats[0].ns_per_call.len(), 5);
         assert!(
             stats[0].allocs_per_call >= 1.0,
