@@ -11,6 +11,7 @@ use bytes::Bytes;
 use heygen_core::TransportErrorKind;
 pub use heygen_core::transport::{SendOptions, TransportError};
 use http::{Request, Response};
+use ureq::unversioned::transport::Connector as _;
 
 /// The body of a request handed to a [`Transport`].
 pub enum RequestBody<'a> {
@@ -137,10 +138,95 @@ impl UreqTransport {
         Self {
             agent: ureq::Agent::with_parts(
                 config,
-                ureq::unversioned::transport::DefaultConnector::default(),
+                ureq::unversioned::transport::DefaultConnector::default().chain(SteadyTimeouts),
                 SyncResolver,
             ),
         }
+    }
+}
+
+/// How finely the time left before a deadline is passed to the socket.
+const SOCKET_TIMEOUT_STEP: core::time::Duration = core::time::Duration::from_millis(100);
+
+/// Rounds the time left before the request's deadline up to a whole [`SOCKET_TIMEOUT_STEP`]
+/// before ureq hands it to the socket.
+///
+/// ureq sets the socket's read or write timeout (one `setsockopt` system call) whenever the
+/// value differs from the last one, and the exact time left differs on every read and write of
+/// every request: three extra system calls per call on a kept-alive connection. Rounded, the
+/// value repeats from call to call and the socket keeps it. A read blocked at the deadline
+/// returns at most one step (100 ms) later; ureq's own deadline check is unchanged.
+#[derive(Debug)]
+struct SteadyTimeouts;
+
+impl ureq::unversioned::transport::Connector<Box<dyn ureq::unversioned::transport::Transport>>
+    for SteadyTimeouts
+{
+    type Out = SteadyTimeoutTransport;
+
+    fn connect(
+        &self,
+        _details: &ureq::unversioned::transport::ConnectionDetails,
+        chained: Option<Box<dyn ureq::unversioned::transport::Transport>>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(SteadyTimeoutTransport))
+    }
+}
+
+/// A connection whose timeouts [`SteadyTimeouts`] rounds.
+#[derive(Debug)]
+struct SteadyTimeoutTransport(Box<dyn ureq::unversioned::transport::Transport>);
+
+/// `timeout` with its time left rounded up to a whole [`SOCKET_TIMEOUT_STEP`].
+fn steady(
+    mut timeout: ureq::unversioned::transport::NextTimeout,
+) -> ureq::unversioned::transport::NextTimeout {
+    use ureq::unversioned::transport::time::Duration;
+    if let Duration::Exact(left) = timeout.after {
+        let step = SOCKET_TIMEOUT_STEP.as_nanos();
+        let steps = left.as_nanos().div_ceil(step);
+        let rounded = steps
+            .checked_mul(step)
+            .and_then(|nanos| u64::try_from(nanos).ok())
+            .map_or(left, core::time::Duration::from_nanos);
+        timeout.after = Duration::Exact(rounded);
+    }
+    timeout
+}
+
+impl ureq::unversioned::transport::Transport for SteadyTimeoutTransport {
+    fn buffers(&mut self) -> &mut dyn ureq::unversioned::transport::Buffers {
+        self.0.buffers()
+    }
+
+    fn transmit_output(
+        &mut self,
+        amount: usize,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<(), ureq::Error> {
+        self.0.transmit_output(amount, steady(timeout))
+    }
+
+    fn maybe_await_input(
+        &mut self,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<bool, ureq::Error> {
+        self.0.maybe_await_input(steady(timeout))
+    }
+
+    fn await_input(
+        &mut self,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<bool, ureq::Error> {
+        self.0.await_input(steady(timeout))
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.0.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.0.is_tls()
     }
 }
 
@@ -323,7 +409,32 @@ mod tests {
     use ureq::unversioned::transport::NextTimeout;
     use ureq::unversioned::transport::time::Duration;
 
-    use super::SyncResolver;
+    use super::{SyncResolver, steady};
+
+    fn left(after: Duration) -> Duration {
+        steady(NextTimeout {
+            after,
+            ..NextTimeout::default()
+        })
+        .after
+    }
+
+    fn exact(millis: u64) -> Duration {
+        Duration::Exact(core::time::Duration::from_millis(millis))
+    }
+
+    /// Time left is rounded up to a whole 100 ms, so consecutive calls hand the socket the same
+    /// value; a passed deadline (zero) and no deadline stay as they are.
+    #[test]
+    fn socket_timeouts_are_rounded_up_to_a_step() {
+        let almost_30_s = Duration::Exact(core::time::Duration::from_nanos(29_999_912_345));
+        assert_eq!(left(almost_30_s), exact(30_000));
+        assert_eq!(left(exact(30_000)), exact(30_000));
+        assert_eq!(left(exact(1)), exact(100));
+        assert_eq!(left(exact(101)), exact(200));
+        assert_eq!(left(exact(0)), exact(0));
+        assert_eq!(left(Duration::NotHappening), Duration::NotHappening);
+    }
 
     /// A zero resolve budget makes no difference: the lookup runs on the calling thread (ureq's
     /// default resolver would spawn a thread for it and give up at once).
