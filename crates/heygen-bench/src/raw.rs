@@ -234,6 +234,20 @@ impl RawHyper {
     }
 }
 
+impl RawHyper {
+    /// One call under a whole-exchange deadline (`tokio::time::timeout`), as an SDK sets one. A
+    /// diagnostic: what a per-request timer costs on this machine.
+    pub(crate) async fn call_with_timeout(
+        &self,
+        workload: Workload,
+        timeout: std::time::Duration,
+    ) -> Result<(), String> {
+        tokio::time::timeout(timeout, self.call(workload))
+            .await
+            .map_err(err)?
+    }
+}
+
 /// Hand-written async `reqwest` with the same plain structs.
 #[derive(Clone)]
 pub(crate) struct ReqwestAsync {
