@@ -112,24 +112,25 @@ impl Transport for HyperTransport {
             .await
             .map_err(|e| map_request_error(&e))?;
         let (parts, body) = response.into_parts();
-        let limit = usize::try_from(options.read_limit).unwrap_or(usize::MAX);
-        let bytes = read_limited(body, limit, |e| map_body_error(&e)).await?;
+        let bytes = read_limited(body, options, |e| map_body_error(&e)).await?;
         // Dropping `body` unread (over the limit) closes the connection instead of pooling it.
         Ok(Response::from_parts(parts, bytes))
     }
 }
 
-/// Reads at most `limit` bytes of a response body. A body that arrives in one frame (the usual
-/// case for API responses) is returned as that frame, without a copy; a body in several frames
-/// is gathered into one buffer sized from the body's announced length.
+/// Reads at most [`SendOptions::read_limit`] bytes of a response body. A body that arrives in one
+/// frame (the usual case for API responses) is returned as that frame, without a copy; a body in
+/// several frames is gathered into one buffer sized from the body's announced length, within
+/// [`SendOptions::preallocation`].
 async fn read_limited<B>(
     mut body: B,
-    limit: usize,
+    options: &SendOptions,
     map_error: impl Fn(B::Error) -> TransportError,
 ) -> Result<Bytes, TransportError>
 where
     B: Body<Data = Bytes> + Unpin,
 {
+    let limit = options.read_limit_usize();
     let mut first = Bytes::new();
     let mut gathered = BytesMut::new();
     loop {
@@ -149,15 +150,11 @@ where
             continue;
         }
         if gathered.is_empty() {
-            let remaining = body
-                .size_hint()
-                .upper()
-                .and_then(|n| usize::try_from(n).ok());
-            gathered.reserve(
-                (read + data.len())
-                    .saturating_add(remaining.unwrap_or(0))
-                    .min(limit),
-            );
+            let announced = body.size_hint().upper();
+            let expected = u64::try_from(read + data.len())
+                .unwrap_or(u64::MAX)
+                .saturating_add(announced.unwrap_or(0));
+            gathered.reserve(options.preallocation(Some(expected)).max(read + data.len()));
             gathered.extend_from_slice(&first);
         }
         gathered.extend_from_slice(&data);
@@ -342,8 +339,10 @@ mod tests {
     use http_body_util::StreamBody;
     use hyper::body::Frame;
 
+    use core::time::Duration;
+
     use super::read_limited;
-    use crate::transport::TransportError;
+    use crate::transport::{SendOptions, TransportError};
 
     type Frames = futures_util::stream::Iter<std::vec::IntoIter<Result<Frame<Bytes>, Infallible>>>;
 
@@ -355,10 +354,16 @@ mod tests {
         StreamBody::new(futures_util::stream::iter(frames))
     }
 
-    async fn read(chunks: &[&'static [u8]], limit: usize) -> Bytes {
-        read_limited(body(chunks), limit, |never: Infallible| -> TransportError {
-            match never {}
-        })
+    fn limited(limit: u64) -> SendOptions {
+        SendOptions::new(Duration::ZERO, Duration::ZERO, limit)
+    }
+
+    async fn read(chunks: &[&'static [u8]], limit: u64) -> Bytes {
+        read_limited(
+            body(chunks),
+            &limited(limit),
+            |never: Infallible| -> TransportError { match never {} },
+        )
         .await
         .unwrap()
     }
@@ -383,5 +388,58 @@ mod tests {
         assert_eq!(read(&[b"abcdef"], 4).await, "abcd");
         assert_eq!(read(&[b"ab", b"cdef", b"gh"], 5).await, "abcde");
         assert_eq!(read(&[b"abcd", b"ef"], 4).await, "abcd");
+    }
+
+    /// A body whose announced length (`Content-Length`, as hyper reports it through
+    /// `size_hint`) is far larger than what it sends.
+    struct Announced {
+        frames: std::collections::VecDeque<Bytes>,
+        announced: u64,
+    }
+
+    impl hyper::body::Body for Announced {
+        type Data = Bytes;
+        type Error = Infallible;
+
+        fn poll_frame(
+            mut self: core::pin::Pin<&mut Self>,
+            _: &mut core::task::Context<'_>,
+        ) -> core::task::Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+            let next = self.frames.pop_front();
+            if let Some(data) = &next {
+                self.announced = self.announced.saturating_sub(data.len() as u64);
+            }
+            core::task::Poll::Ready(next.map(|d| Ok(Frame::data(d))))
+        }
+
+        fn size_hint(&self) -> hyper::body::SizeHint {
+            hyper::body::SizeHint::with_exact(self.announced)
+        }
+    }
+
+    /// A false `Content-Length` (hyper accepts up to `u64::MAX - 2`) with no read limit neither
+    /// panics ("capacity overflow") nor reserves what was announced: at most 1 MiB up front.
+    #[tokio::test]
+    async fn a_huge_announced_length_reserves_at_most_a_mebibyte() {
+        for announced in [u64::MAX - 2, 1 << 40] {
+            let body = Announced {
+                frames: [Bytes::from_static(b"a"), Bytes::from_static(b"b")].into(),
+                announced,
+            };
+            let read = tokio::spawn(async move {
+                read_limited(
+                    body,
+                    &limited(u64::MAX),
+                    |never: Infallible| -> TransportError { match never {} },
+                )
+                .await
+            })
+            .await;
+            assert!(
+                !read.as_ref().is_err_and(tokio::task::JoinError::is_panic),
+                "read_limited panicked on an announced length of {announced}"
+            );
+            assert_eq!(read.unwrap().unwrap(), "ab");
+        }
     }
 }

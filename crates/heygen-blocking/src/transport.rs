@@ -145,17 +145,17 @@ impl UreqTransport {
     }
 }
 
-/// How finely the time left before a deadline is passed to the socket.
-const SOCKET_TIMEOUT_STEP: core::time::Duration = core::time::Duration::from_millis(100);
-
-/// Rounds the time left before the request's deadline up to a whole [`SOCKET_TIMEOUT_STEP`]
-/// before ureq hands it to the socket.
+/// Rounds the time left before the request's deadline up to a step of at most 1 % of it
+/// before ureq hands it to the socket: 100 ms from 10 s left, 10 ms from 1 s, 1 ms from 100 ms,
+/// and below 100 ms the exact value.
 ///
 /// ureq sets the socket's read or write timeout (one `setsockopt` system call) whenever the
 /// value differs from the last one, and the exact time left differs on every read and write of
 /// every request: three extra system calls per call on a kept-alive connection. Rounded, the
-/// value repeats from call to call and the socket keeps it. A read blocked at the deadline
-/// returns at most one step (100 ms) later; ureq's own deadline check is unchanged.
+/// value repeats from call to call and the socket keeps it. ureq checks the deadline before each
+/// read and write, but a read already blocked when the deadline passes returns only when the
+/// socket's timeout does, so rounding can let a call end up to 1 % of its timeout late (at most
+/// 100 ms) — and a response that arrives within that window is accepted.
 #[derive(Debug)]
 struct SteadyTimeouts;
 
@@ -177,18 +177,29 @@ impl ureq::unversioned::transport::Connector<Box<dyn ureq::unversioned::transpor
 #[derive(Debug)]
 struct SteadyTimeoutTransport(Box<dyn ureq::unversioned::transport::Transport>);
 
-/// `timeout` with its time left rounded up to a whole [`SOCKET_TIMEOUT_STEP`].
+/// `timeout` with its time left rounded up as [`SteadyTimeouts`] describes.
 fn steady(
     mut timeout: ureq::unversioned::transport::NextTimeout,
 ) -> ureq::unversioned::transport::NextTimeout {
+    use core::time::Duration as Std;
     use ureq::unversioned::transport::time::Duration;
     if let Duration::Exact(left) = timeout.after {
-        let step = SOCKET_TIMEOUT_STEP.as_nanos();
-        let steps = left.as_nanos().div_ceil(step);
-        let rounded = steps
+        let step = if left >= Std::from_secs(10) {
+            Std::from_millis(100)
+        } else if left >= Std::from_secs(1) {
+            Std::from_millis(10)
+        } else if left >= Std::from_millis(100) {
+            Std::from_millis(1)
+        } else {
+            return timeout;
+        };
+        let step = step.as_nanos();
+        let rounded = left
+            .as_nanos()
+            .div_ceil(step)
             .checked_mul(step)
             .and_then(|nanos| u64::try_from(nanos).ok())
-            .map_or(left, core::time::Duration::from_nanos);
+            .map_or(left, Std::from_nanos);
         timeout.after = Duration::Exact(rounded);
     }
     timeout
@@ -331,10 +342,6 @@ impl Read for Watched<'_> {
     }
 }
 
-/// The most a response's `Content-Length` makes the transport allocate before any byte has
-/// arrived, in bytes; a larger body grows the buffer as it is read.
-const MAX_PREALLOCATION: u64 = 1024 * 1024;
-
 impl UreqTransport {
     /// Runs one request with the per-request timeouts.
     fn run<S: ureq::AsSendBody>(
@@ -384,20 +391,23 @@ impl Transport for UreqTransport {
         let response = result?;
         let (parts, body) = response.into_parts();
         let mut reader = body.into_with_config().limit(u64::MAX).reader();
-        // Sized from `Content-Length` (up to the limit) so a large page is not grown in steps.
+        // Sized from `Content-Length` (bounded) so a large page is not grown in steps.
         let announced = parts
             .headers
             .get(http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            .map_or(0, |n| n.min(options.read_limit).min(MAX_PREALLOCATION));
-        let mut buf = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+            .and_then(|v| v.parse::<u64>().ok());
+        let mut buf = Vec::with_capacity(options.preallocation(announced));
         // Read at most the limit: a larger body is cut here and refused by the core, and the
         // connection is dropped rather than drained.
         (&mut reader)
             .take(options.read_limit)
             .read_to_end(&mut buf)
             .map_err(|e| map_body_error(&e))?;
+        // A `Content-Length` larger than the body (or a body cut short) leaves room unused.
+        if buf.capacity() > buf.len().saturating_mul(2) {
+            buf.shrink_to_fit();
+        }
         Ok(Response::from_parts(parts, Bytes::from(buf)))
     }
 }
@@ -423,15 +433,22 @@ mod tests {
         Duration::Exact(core::time::Duration::from_millis(millis))
     }
 
-    /// Time left is rounded up to a whole 100 ms, so consecutive calls hand the socket the same
-    /// value; a passed deadline (zero) and no deadline stay as they are.
+    /// Time left is rounded up by at most 1 % of it (100 ms at most), so consecutive calls hand
+    /// the socket the same value; under 100 ms, a passed deadline (zero) and no deadline, it is
+    /// passed as it is.
     #[test]
-    fn socket_timeouts_are_rounded_up_to_a_step() {
+    fn socket_timeouts_are_rounded_up_by_at_most_one_percent() {
         let almost_30_s = Duration::Exact(core::time::Duration::from_nanos(29_999_912_345));
         assert_eq!(left(almost_30_s), exact(30_000));
         assert_eq!(left(exact(30_000)), exact(30_000));
-        assert_eq!(left(exact(1)), exact(100));
-        assert_eq!(left(exact(101)), exact(200));
+        assert_eq!(left(exact(10_001)), exact(10_100));
+        assert_eq!(left(exact(9_991)), exact(10_000));
+        let almost_2_s = Duration::Exact(core::time::Duration::from_nanos(1_999_999_001));
+        assert_eq!(left(almost_2_s), exact(2_000));
+        let almost_half_s = Duration::Exact(core::time::Duration::from_nanos(499_999_001));
+        assert_eq!(left(almost_half_s), exact(500));
+        let just_under_20_ms = Duration::Exact(core::time::Duration::from_nanos(19_999_001));
+        assert_eq!(left(just_under_20_ms), just_under_20_ms);
         assert_eq!(left(exact(0)), exact(0));
         assert_eq!(left(Duration::NotHappening), Duration::NotHappening);
     }

@@ -174,8 +174,11 @@ impl<O: Operation> Call<O> {
     ) -> Step<O::Output> {
         self.attempts = self.attempts.saturating_add(1);
         // `parse` reads the defaults when no limits are attached; attaching them costs a map
-        // allocated per response, so only limits that differ are attached.
-        if self.limits != ResponseLimits::default() {
+        // allocated per response, so the defaults are attached only over other limits a
+        // transport left there.
+        if self.limits != ResponseLimits::default()
+            || response.extensions().get::<ResponseLimits>().is_some()
+        {
             response.extensions_mut().insert(self.limits);
         }
         match self.op.parse(response) {

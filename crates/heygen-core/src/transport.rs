@@ -14,6 +14,9 @@ use crate::call::Call;
 use crate::error::{BoxError, TransportErrorKind};
 use crate::operation::Operation;
 
+/// The most a transport reserves for a response body before its bytes arrive: 1 MiB.
+pub const MAX_PREALLOCATION: u64 = 1024 * 1024;
+
 /// Limits for one exchange, from the core's [`Call`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -50,6 +53,19 @@ impl SendOptions {
     /// The read limit as a `usize` (saturating on 32-bit targets), in bytes.
     pub fn read_limit_usize(&self) -> usize {
         usize::try_from(self.read_limit).unwrap_or(usize::MAX)
+    }
+
+    /// How many bytes to reserve for a response body before reading it, given the length the
+    /// peer announced (`Content-Length`, or what is still announced after the first bytes):
+    /// that length, but never more than the read limit or [`MAX_PREALLOCATION`]. An announced
+    /// length is the peer's claim, not bytes received, so a false or huge one costs at most
+    /// that much memory up front; a body that really is larger grows its buffer as it arrives.
+    pub fn preallocation(&self, announced: Option<u64>) -> usize {
+        let bytes = announced
+            .unwrap_or(0)
+            .min(self.read_limit)
+            .min(MAX_PREALLOCATION);
+        usize::try_from(bytes).unwrap_or(0)
     }
 
     /// `response` with its body cut to [`SendOptions::read_limit`] bytes: what a transport that
@@ -121,6 +137,16 @@ impl std::error::Error for TransportError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn preallocation_trusts_an_announced_length_only_so_far() {
+        let options = SendOptions::new(Duration::from_secs(1), Duration::from_secs(1), 16 << 20);
+        assert_eq!(options.preallocation(None), 0);
+        assert_eq!(options.preallocation(Some(23_274)), 23_274);
+        assert_eq!(options.preallocation(Some(u64::MAX)), 1 << 20);
+        let small = SendOptions::new(Duration::from_secs(1), Duration::from_secs(1), 100);
+        assert_eq!(small.preallocation(Some(23_274)), 100);
+    }
 
     #[test]
     fn truncate_cuts_at_the_read_limit() {

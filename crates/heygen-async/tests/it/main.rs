@@ -14,6 +14,7 @@
     reason = "tests"
 )]
 
+mod announced;
 mod emulator;
 mod mock;
 mod scenarios;

@@ -11,5 +11,6 @@
 )]
 
 mod hygiene;
+mod late;
 mod scenarios;
 mod shaping;
