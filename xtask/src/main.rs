@@ -23,7 +23,10 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("tidy") => tidy::run(&workspace_root()).map_err(|problems| problems.join("\n")),
         Some("bench") => bench(&args[1..]),
-        _ => Err("usage: cargo xtask <ci | tidy | bench [--quick]>".to_owned()),
+        _ => Err(
+            "usage: cargo xtask <ci | tidy | bench [--quick] [--no-footprint] [heygen-bench options]>"
+                .to_owned(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -112,7 +115,8 @@ const FOOTPRINT_PROBES: [[&str; 2]; 2] = [
 ///
 /// Builds `heygen-bench` in release mode and the footprint probes with the `release-small`
 /// profile, then runs the benchmarks from the workspace root. The report goes to stdout and
-/// `target/bench/report.md`.
+/// `bench/report.md` in the target directory (`$CARGO_TARGET_DIR`, or `target/`), unless
+/// `--out` says otherwise; the upload test files go beside it.
 fn bench(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     if !root.join("crates/heygen-bench").exists() {
@@ -145,6 +149,10 @@ fn bench(args: &[String]) -> Result<(), String> {
         }
         forwarded.push("--footprint-dir".to_owned());
         forwarded.push(target.join("release-small").display().to_string());
+    }
+    if !forwarded.iter().any(|a| a == "--out") {
+        forwarded.push("--out".to_owned());
+        forwarded.push(target.join("bench").join("report.md").display().to_string());
     }
     let built = started.elapsed();
     let binary = target.join("release").join("heygen-bench");

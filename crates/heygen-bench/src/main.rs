@@ -5,7 +5,7 @@
 //!
 //! - `heygen-bench [--quick] [--out PATH] [--footprint-dir DIR] [--skip-requests]
 //!   [--skip-upload] [--upload-mib N]`: run the benchmarks, print the Markdown report and write
-//!   it to `--out` (default `target/bench/report.md`).
+//!   it to `--out` (default `target/bench/report.md`; the upload test files go beside it).
 //! - `heygen-bench serve-fixed` / `serve-emulator`: the servers, run as child processes.
 //! - `heygen-bench upload-child …`: one upload in a fresh process, for its peak RSS.
 //! - `heygen-bench profile VARIANT WORKLOAD CALLS`: one client alone, for a profiler.
@@ -170,7 +170,13 @@ fn bench(options: &Options) -> Result<(), String> {
         let mib = options
             .upload_mib
             .unwrap_or(if options.quick { 64 } else { 512 });
-        upload::run(&emulator.base_url, mib, options.quick, &mut report)?;
+        let dir = options
+            .out
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or_else(|| std::path::Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        upload::run(&emulator.base_url, dir, mib, options.quick, &mut report)?;
         eprintln!("uploads done in {:.0?}", started.elapsed());
     }
 

@@ -6,6 +6,9 @@ use std::time::{Duration, Instant};
 
 use crate::alloc;
 
+/// The label prefix of a diagnostic variant: reported, but not a target.
+pub(crate) const DIAGNOSTIC: &str = "(diag)";
+
 /// Runs `n` calls of one variant and reports the first failure.
 pub(crate) type Calls<'a> = Box<dyn FnMut(u64) -> Result<(), String> + 'a>;
 
@@ -115,15 +118,28 @@ pub(crate) fn run(variants: &mut [Variant<'_>], plan: &Plan) -> Vec<Stats> {
         })
         .collect();
 
-    // Calibrate: a few calls each (this also opens the kept-alive connections).
+    // Calibrate: a few calls each (this also opens the kept-alive connections). Blocks are
+    // sized from the slowest variant that is not a diagnostic, so a slow diagnostic row does not
+    // shrink every other variant's blocks (its own blocks run longer instead).
     let mut slowest = 0.0_f64;
+    let mut slowest_diagnostic = 0.0_f64;
     for (variant, stat) in variants.iter_mut().zip(&mut stats) {
         let probe = 8;
         let started = Instant::now();
         match (variant.calls)(probe) {
-            Ok(()) => slowest = slowest.max(per_call(started.elapsed().as_secs_f64(), probe)),
+            Ok(()) => {
+                let time = per_call(started.elapsed().as_secs_f64(), probe);
+                if variant.name.starts_with(DIAGNOSTIC) {
+                    slowest_diagnostic = slowest_diagnostic.max(time);
+                } else {
+                    slowest = slowest.max(time);
+                }
+            }
             Err(e) => stat.error = Some(e),
         }
+    }
+    if slowest <= 0.0 {
+        slowest = slowest_diagnostic;
     }
     if slowest <= 0.0 {
         return stats;
@@ -141,7 +157,7 @@ pub(crate) fn run(variants: &mut [Variant<'_>], plan: &Plan) -> Vec<Stats> {
     )]
     let warm = ((plan.warmup.as_secs_f64() / slowest).round() as u64).clamp(1, 1_000_000);
 
-    // Warm up, interleaved too.
+    // Warm up: the same number of calls for each variant, one variant after the other.
     for (variant, stat) in variants.iter_mut().zip(&mut stats) {
         if stat.error.is_none()
             && let Err(e) = (variant.calls)(warm)
@@ -243,5 +259,37 @@ mod tests {
         assert!(stats[0].min() <= stats[0].median() && stats[0].median() <= stats[0].max());
         assert_eq!(stats[2].error.as_deref(), Some("boom"));
         assert!(!stats[2].ok());
+    }
+
+    #[test]
+    fn a_slow_diagnostic_does_not_size_the_blocks() {
+        let mut variants = vec![
+            Variant::new("fast", |n| {
+                for _ in 0..n {
+                    std::hint::black_box(1 + 1);
+                }
+                Ok(())
+            }),
+            // Slow only while calibrating (8 calls), so the test stays short.
+            Variant::new("(diag) slow", |n| {
+                if n == 8 {
+                    std::thread::sleep(Duration::from_millis(40));
+                }
+                Ok(())
+            }),
+        ];
+        let plan = Plan {
+            repetitions: 5,
+            block: Duration::from_millis(2),
+            warmup: Duration::from_micros(10),
+        };
+        let stats = run(&mut variants, &plan);
+        // Sized from the diagnostic (0.25 ms per call while calibrating), a block would be 8
+        // calls.
+        assert!(
+            stats[0].calls_per_block > 100,
+            "{}",
+            stats[0].calls_per_block
+        );
     }
 }

@@ -442,18 +442,19 @@ fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
-/// Runs the upload benchmarks with a `mib` MiB direct-upload file.
+/// Runs the upload benchmarks with a `mib` MiB direct-upload file, generated (with the
+/// multipart one) in `dir`.
 ///
 /// # Errors
 /// When a test file cannot be written.
 #[allow(clippy::too_many_lines, reason = "one table and its targets")]
 pub(crate) fn run(
     base: &str,
+    dir: &Path,
     mib_size: u64,
     quick: bool,
     report: &mut Report,
 ) -> Result<(), String> {
-    let dir = PathBuf::from("target/bench");
     let big = dir.join(format!("upload-{mib_size}MiB.mp4"));
     let multipart = dir.join("upload-32MB.mp4");
     let started = Instant::now();
@@ -565,7 +566,7 @@ pub(crate) fn run(
     out.push('\n');
     report.push(&out);
 
-    inline_base64(base, &dir, report)
+    inline_base64(base, dir, report)
 }
 
 /// Inline base64: bytes allocated during `create_avatar_from_file` with a file below the inline
