@@ -397,15 +397,17 @@ impl Transport for UreqTransport {
             .get(http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        let mut buf = Vec::with_capacity(options.preallocation(announced));
+        let reserved = options.preallocation(announced);
+        let mut buf = Vec::with_capacity(reserved);
         // Read at most the limit: a larger body is cut here and refused by the core, and the
         // connection is dropped rather than drained.
         (&mut reader)
             .take(options.read_limit)
             .read_to_end(&mut buf)
             .map_err(|e| map_body_error(&e))?;
-        // A `Content-Length` larger than the body (or a body cut short) leaves room unused.
-        if buf.capacity() > buf.len().saturating_mul(2) {
+        // A `Content-Length` larger than the body (or a body cut short) leaves reserved room
+        // unused; a body read without one keeps the buffer as reading grew it.
+        if buf.len() < reserved / 2 {
             buf.shrink_to_fit();
         }
         Ok(Response::from_parts(parts, Bytes::from(buf)))
