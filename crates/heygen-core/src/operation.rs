@@ -222,8 +222,8 @@ pub(crate) fn api_request(
             })
         })
         .transpose()?;
-    // The joined URL is handed over, not copied again, when parsed.
-    let uri = http::Uri::from_maybe_shared(config.url(path_and_query).into_bytes())
+    // The joined URL's buffer becomes the `Uri`'s; it is not copied again.
+    let uri = http::Uri::try_from(config.url(path_and_query).into_bytes())
         .map_err(|_| Error::invalid_request(None, "the request url is invalid"))?;
     let (content, body) = match body {
         Body::Empty => (None, Bytes::new()),
