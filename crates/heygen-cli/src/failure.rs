@@ -34,6 +34,8 @@ pub(crate) struct Failure {
     pub(crate) doc_url: Option<String>,
     /// `X-Request-Id` of the response.
     pub(crate) request_id: Option<String>,
+    /// The delay the API asked for (`Retry-After`), in seconds.
+    pub(crate) retry_after_seconds: Option<f64>,
     /// Ids of resources created before the failure (`video_id`, `group_id`, `asset_id`), so a
     /// script can resume instead of creating again.
     pub(crate) ids: BTreeMap<&'static str, String>,
@@ -57,6 +59,8 @@ struct Body<'a> {
     doc_url: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry_after_seconds: Option<f64>,
     #[serde(flatten)]
     ids: &'a BTreeMap<&'static str, String>,
 }
@@ -72,6 +76,7 @@ impl Failure {
             param: None,
             doc_url: None,
             request_id: None,
+            retry_after_seconds: None,
             ids: BTreeMap::new(),
         }
     }
@@ -114,6 +119,7 @@ impl Failure {
                 param: self.param.as_deref(),
                 doc_url: self.doc_url.as_deref(),
                 request_id: self.request_id.as_deref(),
+                retry_after_seconds: self.retry_after_seconds,
                 ids: &self.ids,
             },
         };
@@ -231,6 +237,7 @@ impl From<&Error> for Failure {
         let mut failure = Failure::new(exit_for(error), &code_for(error), error.to_string());
         failure.status = error.status().map(|s| s.as_u16());
         failure.request_id = error.request_id().map(str::to_owned);
+        failure.retry_after_seconds = error.retry_after().map(|d| d.as_secs_f64());
         match error {
             Error::Api(e) => {
                 failure.param.clone_from(&e.param);

@@ -1326,6 +1326,7 @@ fn br_22_429_with_retry_after_keeps_code_after_retries() {
     ) {
         let error = run.failed_with_status(1, "rate_limit_exceeded", 429);
         assert_eq!(error["request_id"], "req_429");
+        assert_eq!(error["retry_after_seconds"], 1.0, "{run:?}");
         assert!(
             error["message"]
                 .as_str()
