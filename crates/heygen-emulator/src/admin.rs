@@ -5,9 +5,9 @@ use std::sync::Arc;
 use axum::extract::Request;
 use serde_json::{Value, json};
 
-use crate::api::{ApiError, Reply};
 use crate::fault::{ActiveRule, FaultRule};
-use crate::server::Shared;
+use crate::reply::{ApiError, Reply};
+use crate::shared::Shared;
 use crate::state::Consent;
 
 fn html_escape(s: &str) -> String {

@@ -20,13 +20,21 @@
 //! Lifecycles run on an emulated clock (real time × `speed`, plus [`EmulatorHandle::advance`]).
 //! A name (avatars) or title/script (videos) that contains [`FAIL_MARKER`] makes the job fail.
 //! See `docs/emulator.md` for the HTTP walk-through, the admin API and the fault format.
+//!
+//! Internal layers (a module uses only modules in the layers before it, never the other way):
+//! `reply`, `state`, `fault`, `schema` (depend on nothing in the crate) → `rules` (reply, state),
+//! `shared` (state, fault) → `api` (reply, rules, schema, state), `upload` (reply, rules,
+//! shared, state), `admin` (reply, fault, shared, state) → `server` (all of the above) →
+//! this crate root.
 
 mod admin;
 mod api;
 mod fault;
+mod reply;
 mod rules;
 mod schema;
 mod server;
+mod shared;
 mod state;
 mod upload;
 
@@ -44,7 +52,7 @@ pub use rules::{
 pub use schema::validate_response;
 pub use state::{FAIL_MARKER, LoggedRequest};
 
-use server::Shared;
+use shared::Shared;
 
 /// Default API key accepted in `X-Api-Key`.
 pub const DEFAULT_API_KEY: &str = "hg_emulator_key";

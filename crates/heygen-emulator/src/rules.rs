@@ -3,7 +3,7 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::api::ApiError;
+use crate::reply::ApiError;
 use crate::state::State;
 
 /// Longest prompt of a prompt avatar, in characters.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::io::Write as _;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -21,50 +21,20 @@ use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
-use crate::api::{self, ApiError, Payload, Reply};
-use crate::fault::{ActiveRule, Fault, RetryAfter};
-use crate::state::{Idem, LoggedRequest, State};
-use crate::{admin, rules, schema, upload};
+use crate::fault::{Fault, RetryAfter};
+use crate::reply::{ApiError, Payload, Reply};
+use crate::shared::{Meta, Shared};
+use crate::state::{Idem, LoggedRequest};
+use crate::{admin, api, rules, schema, upload};
 
 /// Largest JSON request body, in bytes.
 const MAX_JSON_BODY: usize = 48 * 1024 * 1024;
-
-/// State shared by every connection.
-pub(crate) struct Shared {
-    pub(crate) state: Mutex<State>,
-    pub(crate) faults: Mutex<Vec<ActiveRule>>,
-    pub(crate) api_key: String,
-    pub(crate) access_token: String,
-    pub(crate) other_origin_port: u16,
-}
-
-impl Shared {
-    /// Locks the account state (a poisoned lock is taken over: the state stays usable).
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    pub(crate) fn lock_faults(&self) -> MutexGuard<'_, Vec<ActiveRule>> {
-        self.faults
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
 
 /// Per-connection control: closing the socket without an answer.
 #[derive(Clone)]
 pub(crate) struct ConnCtl {
     kill: Arc<Notify>,
     pub(crate) peer: SocketAddr,
-}
-
-/// Facts about a request gathered while handling it, for the log.
-#[derive(Default)]
-pub(crate) struct Meta {
-    pub(crate) body_bytes: u64,
-    pub(crate) credentials_rejected: bool,
 }
 
 /// Serves `router` on `listener` until `shutdown` flips, one task per connection.

@@ -7,9 +7,9 @@ use futures_util::StreamExt as _;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::api::{ApiError, Reply};
+use crate::reply::{ApiError, Payload, Reply};
 use crate::rules::{MAX_MULTIPART_BYTES, SUPPORTED_MIME, canonical_mime, sniff};
-use crate::server::{Meta, Shared};
+use crate::shared::{Meta, Shared};
 use crate::state::{Asset, AssetState};
 
 fn hex(d: &[u8]) -> String {
@@ -300,6 +300,6 @@ pub(crate) async fn put(sh: &Shared, req: Request, meta: &mut Meta) -> Reply {
     Reply {
         status: 200,
         headers: vec![("ETag".into(), format!("\"{digest}\""))],
-        payload: crate::api::Payload::Empty,
+        payload: Payload::Empty,
     }
 }

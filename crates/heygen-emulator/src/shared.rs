@@ -1,0 +1,40 @@
+//! The state handle shared by every connection ([`Shared`]) and the per-request facts gathered
+//! for the log ([`Meta`]).
+//!
+//! Depends only on `state` and `fault`; everything that serves requests depends on this.
+
+use std::sync::{Mutex, MutexGuard};
+
+use crate::fault::ActiveRule;
+use crate::state::State;
+
+/// State shared by every connection.
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<State>,
+    pub(crate) faults: Mutex<Vec<ActiveRule>>,
+    pub(crate) api_key: String,
+    pub(crate) access_token: String,
+    pub(crate) other_origin_port: u16,
+}
+
+impl Shared {
+    /// Locks the account state (a poisoned lock is taken over: the state stays usable).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn lock_faults(&self) -> MutexGuard<'_, Vec<ActiveRule>> {
+        self.faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Facts about a request gathered while handling it, for the log.
+#[derive(Default)]
+pub(crate) struct Meta {
+    pub(crate) body_bytes: u64,
+    pub(crate) credentials_rejected: bool,
+}
