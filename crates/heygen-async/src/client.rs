@@ -1,45 +1,65 @@
-//! [`Client`]: configuration plus a shared transport, and the loop that drives one call.
+//! [`Client`]: configuration plus a shared transport, and the one loop that runs any core
+//! workflow.
 
+use core::convert::Infallible;
 use core::fmt;
-use core::time::Duration;
-use std::sync::Arc;
+use core::pin::Pin;
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use bytes::Bytes;
-use heygen_core::{Call, Config, Error, Operation, Step, TransportErrorKind};
+use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
+use futures_util::StreamExt as _;
+use heygen_core::body::{check_opened_len, source_error};
+use heygen_core::upload::SNIFF_BYTES;
+use heygen_core::{
+    Body, BodyTap, Call, Config, Cx, Error, Event, FileHead, InlineFile, Next, Operation,
+    Outgoing, Sent, Source, StreamBody, TransportErrorKind, Workflow,
+};
 use http::{Request, Response};
+use tokio::io::{AsyncRead, AsyncReadExt as _};
 use tokio::time::Instant;
 
 use crate::hyper_transport::HyperTransport;
-use crate::transport::{RequestBody, SendOptions, Transport};
-use crate::upload::UploadOptions;
+use crate::transport::{BodyStream, RequestBody, Transport, TransportError};
 
 pub use heygen_core::config::{API_BASE_ENV, API_KEY_ENV};
 
+/// Bytes read from a file per chunk (64 KiB).
+const CHUNK_BYTES: u64 = 64 * 1024;
+
+/// A reader the caller hands the client for a [`Source::Reader`] body.
+pub type BoxReader = Box<dyn AsyncRead + Send + Unpin + 'static>;
+
+/// A stream of every item of a list endpoint, page after page. It ends after the last page,
+/// or after yielding one error (a failed page request or a stalled cursor).
+pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
+
 /// An async `HeyGen` client.
 ///
-/// Cheap to clone (one `Arc` inside) and `Send + Sync`: share it across tasks; clones share the
-/// connection pool. Every method is cancel-safe in the sense that dropping its future leaves the
-/// client usable (a connection in the middle of an exchange is closed, not reused).
+/// Cheap to clone (two `Arc`s inside) and `Send + Sync`: share it across tasks; clones share the
+/// connection pool. It runs the core's workflows: every request is built, validated and parsed,
+/// and every retry, wait, page walk and upload step decided, by `heygen-core`; this client sends
+/// bytes, reads files, sleeps and loops. Dropping any future mid-request leaves the client usable
+/// (a connection in the middle of an exchange is closed, not reused).
 ///
 /// `Debug` never shows credentials.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
-}
-
-#[derive(Clone)]
-struct Inner {
-    config: Config,
+    config: Arc<Config>,
     transport: Arc<dyn Transport>,
-    uploads: UploadOptions,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("config", &self.inner.config)
+            .field("config", &self.config)
             .finish_non_exhaustive()
     }
+}
+
+fn entropy() -> [u8; 16] {
+    fastrand::u128(..).to_le_bytes()
 }
 
 impl Client {
@@ -68,107 +88,332 @@ impl Client {
     /// [`Transport`]).
     pub fn with_transport(config: Config, transport: impl Transport) -> Self {
         Self {
-            inner: Arc::new(Inner {
-                config,
-                transport: Arc::new(transport),
-                uploads: UploadOptions::default(),
-            }),
+            config: Arc::new(config),
+            transport: Arc::new(transport),
         }
     }
 
     /// The configuration.
     pub fn config(&self) -> &Config {
-        &self.inner.config
+        &self.config
     }
 
-    /// The upload settings.
-    pub(crate) fn uploads(&self) -> &UploadOptions {
-        &self.inner.uploads
+    /// This client with another inline-base64 threshold, in bytes (see
+    /// [`Config::with_inline_threshold`]).
+    #[must_use]
+    pub fn with_inline_threshold(mut self, bytes: u64) -> Self {
+        self.config = Arc::new((*self.config).clone().with_inline_threshold(bytes));
+        self
     }
 
-    /// The upload settings, to change (copies the shared state if it is shared).
-    pub(crate) fn uploads_mut(&mut self) -> &mut UploadOptions {
-        &mut Arc::make_mut(&mut self.inner).uploads
+    /// This client with a progress callback for streamed uploads (see
+    /// [`Config::with_progress`]): (bytes of the file sent so far, file size).
+    #[must_use]
+    pub fn with_progress(mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        self.config = Arc::new((*self.config).clone().with_progress(progress));
+        self
     }
 
     /// Sends any core operation: the escape hatch for endpoints without a method here (see
     /// [`heygen_core::ops`], for example [`heygen_core::ops::RawJson`]). Retries follow the
     /// configured policy; one idempotency key is used for every attempt.
     ///
-    /// Streamed operations (uploads) need their body; use [`crate::Assets`] for them. Sent here,
-    /// they go out with an empty body and fail.
-    ///
     /// # Errors
     /// Any [`Error`]: validation (nothing sent), transport, API, decoding.
-    pub async fn send<O: Operation>(&self, operation: &O) -> Result<O::Output, Error> {
-        self.execute(operation).await
-    }
-
-    /// Runs one logical call with an in-memory body.
-    pub(crate) async fn execute<O: Operation>(&self, operation: O) -> Result<O::Output, Error> {
-        let call = Call::new(operation, self.config(), entropy())?;
-        self.drive(call, |built| Some(RequestBody::Bytes(built)))
-            .await
-    }
-
-    /// Runs one logical call; `body` gets the body the core built (empty for streamed
-    /// operations) and gives the body to send for the next attempt, or `None` when the body
-    /// cannot be produced again (the last error is returned then).
-    pub(crate) async fn drive<O, B>(
-        &self,
-        mut call: Call<O>,
-        mut body: B,
-    ) -> Result<O::Output, Error>
+    pub async fn send<O>(&self, operation: &O) -> Result<O::Output, Error>
     where
-        O: Operation,
-        B: FnMut(Bytes) -> Option<RequestBody>,
+        O: Operation + Sync,
+        O::Output: Send,
     {
-        let started = Instant::now();
+        self.run(Call::lazy(operation)).await
+    }
+
+    /// Runs any core workflow to its end (a call, a wait, an upload flow; see
+    /// [`heygen_core::workflow`]). A streamed body from [`Source::Reader`] fails: use
+    /// [`Client::run_with_reader`].
+    ///
+    /// # Errors
+    /// The workflow's error.
+    pub async fn run<W>(&self, workflow: W) -> Result<W::Output, Error>
+    where
+        W: Workflow<Item = Infallible> + Send,
+    {
+        self.run_inner(workflow, None).await
+    }
+
+    /// Runs a workflow whose body streams from `reader` ([`Source::Reader`]). The reader is read
+    /// once; a failure after it was handed to an attempt is not retried.
+    ///
+    /// # Errors
+    /// The workflow's error.
+    pub async fn run_with_reader<W, R>(&self, workflow: W, reader: R) -> Result<W::Output, Error>
+    where
+        W: Workflow<Item = Infallible> + Send,
+        R: AsyncRead + Send + Unpin + 'static,
+    {
+        self.run_inner(workflow, Some(Box::new(reader))).await
+    }
+
+    async fn run_inner<W>(&self, mut workflow: W, reader: Option<BoxReader>) -> Result<W::Output, Error>
+    where
+        W: Workflow<Item = Infallible> + Send,
+    {
+        let mut driver = Driver::new(reader);
+        match self.drive(&mut workflow, &mut driver).await {
+            Next::Done(result) => result,
+            Next::Yield(never) => match never {},
+            _ => Err(Error::invalid_request(None, "the workflow stopped early")),
+        }
+    }
+
+    /// Every item a workflow hands out (a list walk, [`heygen_core::Walk`]), as a stream.
+    pub fn items<W>(&self, workflow: W) -> ItemStream<W::Item>
+    where
+        W: Workflow<Output = ()> + Send + 'static,
+        W::Item: Send + 'static,
+    {
+        let state = (self.clone(), workflow, Driver::new(None), false);
+        Box::pin(futures_util::stream::unfold(
+            state,
+            |(client, mut workflow, mut driver, over)| async move {
+                if over {
+                    return None;
+                }
+                match client.drive(&mut workflow, &mut driver).await {
+                    Next::Yield(item) => Some((Ok(item), (client, workflow, driver, false))),
+                    Next::Done(Err(error)) => Some((Err(error), (client, workflow, driver, true))),
+                    _ => None,
+                }
+            },
+        ))
+    }
+
+    /// The loop: asks the workflow what to do, does it, reports back; returns on an item or the
+    /// end.
+    async fn drive<W: Workflow + Send>(
+        &self,
+        workflow: &mut W,
+        driver: &mut Driver,
+    ) -> Next<W::Output, W::Item> {
         loop {
-            let (parts, built) = call.request().clone().into_parts();
-            let Some(request_body) = body(built) else {
-                return Err(call
-                    .take_last_error()
-                    .unwrap_or_else(|| Error::transport(TransportErrorKind::Body, None)));
-            };
-            let request = Request::from_parts(parts, request_body);
-            let options = SendOptions::for_call(&call);
-            let outcome =
-                tokio::time::timeout(call.timeout(), self.inner.transport.send(request, &options))
-                    .await;
-            let now = started.elapsed();
-            let step = match outcome {
-                Ok(Ok(response)) => {
-                    let (parts, bytes): (_, Bytes) = response.into_parts();
-                    call.on_response(Response::from_parts(parts, &bytes[..]), now, jitter())
+            let next = workflow.next(&driver.cx(&self.config));
+            match next {
+                Next::Send(outgoing) => match self.exchange(outgoing, driver).await {
+                    Ok((response, sent)) => {
+                        let (parts, body) = response.into_parts();
+                        let response = Response::from_parts(parts, &body[..]);
+                        workflow.handle(Event::Response { response, sent }, &driver.cx(&self.config));
+                    }
+                    Err(event) => workflow.handle(event, &driver.cx(&self.config)),
+                },
+                Next::Sleep(delay) => tokio::time::sleep(delay).await,
+                Next::Inspect(path) => {
+                    let inspected = inspect(&path).await;
+                    workflow.handle(Event::Inspected(inspected), &driver.cx(&self.config));
                 }
-                Ok(Err(error)) => {
-                    let (kind, source) = error.into_parts();
-                    call.on_transport_error(kind, source, now, jitter())
-                }
-                Err(_elapsed) => {
-                    call.on_transport_error(TransportErrorKind::Timeout, None, now, jitter())
-                }
-            };
-            match step {
-                Step::Done(result) => return result,
-                Step::RetryAfter(delay) => tokio::time::sleep(delay).await,
+                end @ (Next::Yield(_) | Next::Done(_)) => return end,
             }
         }
     }
 
-    /// Sleeps `delay` (used by waits).
-    pub(crate) async fn sleep(delay: Duration) {
-        tokio::time::sleep(delay).await;
+    /// One attempt: turns the body plan into bytes or a stream and sends it within the
+    /// attempt's timeout.
+    async fn exchange(
+        &self,
+        outgoing: Outgoing,
+        driver: &mut Driver,
+    ) -> Result<(Response<Bytes>, Option<Sent>), Event<'static>> {
+        let options = outgoing.options;
+        let (parts, body) = outgoing.request.into_parts();
+        let mut tap = None;
+        let body = match body {
+            Body::Bytes(bytes) => RequestBody::Bytes(bytes),
+            Body::Inline(inline) => {
+                RequestBody::Bytes(encode_inline(&inline, driver).await.map_err(Event::Error)?)
+            }
+            Body::Stream(stream) => {
+                let shared = Arc::new(Mutex::new(TapState {
+                    tap: Some(stream.tap().with_progress(self.config.uploads().progress.clone())),
+                    error: None,
+                    sent: None,
+                }));
+                let source = open(&stream.source, stream.len, driver).await?;
+                tap = Some(shared.clone());
+                stream_body(&stream, source, shared)
+            }
+            _ => {
+                return Err(Event::Error(Error::invalid_request(
+                    None,
+                    "this client cannot send that kind of body",
+                )));
+            }
+        };
+        let request = Request::from_parts(parts, body);
+        let sent = tokio::time::timeout(options.timeout, self.transport.send(request, &options)).await;
+        let tapped = tap.map(|shared| {
+            let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
+            (state.error.take(), state.sent.take())
+        });
+        if let Some((Some(error), _)) = tapped {
+            return Err(Event::Error(error));
+        }
+        match sent {
+            Ok(Ok(response)) => Ok((response, tapped.and_then(|(_, sent)| sent))),
+            Ok(Err(error)) => Err(Event::Failed(error)),
+            Err(_elapsed) => Err(Event::Failed(TransportError::new(
+                TransportErrorKind::Timeout,
+                None,
+            ))),
+        }
     }
 }
 
-/// 16 random bytes for idempotency keys and multipart boundaries.
-pub(crate) fn entropy() -> [u8; 16] {
-    fastrand::u128(..).to_le_bytes()
+/// The state of one run: the start of its clock and the caller's reader, until an attempt
+/// takes it.
+struct Driver {
+    started: Instant,
+    reader: Option<BoxReader>,
+    had_reader: bool,
 }
 
-/// A uniform value in `[0, 1)` for retry jitter.
-pub(crate) fn jitter() -> f64 {
-    fastrand::f64()
+impl Driver {
+    fn new(reader: Option<BoxReader>) -> Self {
+        Self {
+            started: Instant::now(),
+            had_reader: reader.is_some(),
+            reader,
+        }
+    }
+
+    fn cx<'c>(&self, config: &'c Config) -> Cx<'c> {
+        Cx::new(config, self.started.elapsed(), entropy())
+    }
+}
+
+/// What a streamed body's tap saw, shared between the stream hyper polls and the loop.
+struct TapState {
+    tap: Option<BodyTap>,
+    error: Option<Error>,
+    sent: Option<Sent>,
+}
+
+impl TapState {
+    /// Records a tap error; the stream fails with its text.
+    fn fail(&mut self, error: Error) -> std::io::Error {
+        let io = std::io::Error::other(error.to_string());
+        self.error = Some(error);
+        io
+    }
+}
+
+/// Opens `len` bytes of a body's source for one attempt: a file re-opened from its start (and
+/// checked to still have `len` bytes), or the caller's reader if no attempt took it yet.
+async fn open(source: &Source, len: u64, driver: &mut Driver) -> Result<BoxReader, Event<'static>> {
+    match source {
+        Source::File(path) => {
+            let file = tokio::fs::File::open(path)
+                .await
+                .map_err(|e| Event::Error(source_error(source, &e)))?;
+            let actual = file
+                .metadata()
+                .await
+                .map_err(|e| Event::Error(source_error(source, &e)))?
+                .len();
+            check_opened_len(len, actual).map_err(Event::Error)?;
+            Ok(Box::new(file.take(len)))
+        }
+        Source::Reader => match driver.reader.take() {
+            Some(reader) => Ok(Box::new(reader.take(len))),
+            None if driver.had_reader => Err(Event::ReaderConsumed),
+            None => Err(Event::Error(Error::invalid_request(
+                Some("file"),
+                "this workflow streams a reader: run it with run_with_reader",
+            ))),
+        },
+        _ => Err(Event::Error(Error::invalid_request(
+            Some("file"),
+            "this client cannot read that kind of source",
+        ))),
+    }
+}
+
+/// The streamed body: prefix, the source's bytes through the core's [`BodyTap`], suffix.
+fn stream_body(plan: &StreamBody, source: BoxReader, shared: Arc<Mutex<TapState>>) -> RequestBody {
+    let chunks = futures_util::stream::unfold(
+        (source, shared, false),
+        |(mut source, shared, over)| async move {
+            if over {
+                return None;
+            }
+            let mut chunk = BytesMut::with_capacity(CHUNK_BYTES as usize);
+            let read = (&mut source)
+                .take(CHUNK_BYTES)
+                .read_buf(&mut chunk)
+                .await;
+            let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
+            let item = match read {
+                Ok(0) => match state.tap.take().map(BodyTap::finish) {
+                    Some(Err(error)) => Err(state.fail(error)),
+                    Some(Ok(sent)) => {
+                        state.sent = Some(sent);
+                        return None;
+                    }
+                    None => return None,
+                },
+                Ok(_) => match state.tap.as_mut().map(|tap| tap.chunk(&chunk)) {
+                    Some(Err(error)) => Err(state.fail(error)),
+                    _ => Ok(chunk.freeze()),
+                },
+                Err(error) => Err(error),
+            };
+            drop(state);
+            let over = item.is_err();
+            Some((item, (source, shared, over)))
+        },
+    );
+    let framed = [plan.prefix.clone(), plan.suffix.clone()];
+    let [prefix, suffix] = framed.map(|bytes| {
+        futures_util::stream::iter((!bytes.is_empty()).then_some(Ok(bytes)))
+    });
+    let stream: BodyStream = Box::pin(prefix.chain(chunks).chain(suffix));
+    RequestBody::Stream {
+        stream,
+        length: plan.content_length(),
+    }
+}
+
+/// The inline body: the file's bytes read chunk by chunk straight into the core's encoder.
+async fn encode_inline(inline: &InlineFile, driver: &mut Driver) -> Result<Bytes, Error> {
+    let mut encoder = inline.encoder()?;
+    let mut reader = match open(&inline.source, inline.len, driver).await {
+        Ok(reader) => reader,
+        Err(Event::Error(error)) => return Err(error),
+        Err(_) => {
+            return Err(Error::invalid_request(
+                Some("file"),
+                "the inline file could not be read again",
+            ));
+        }
+    };
+    let mut chunk = vec![0u8; 48 * 1024];
+    loop {
+        let n = reader
+            .read(&mut chunk)
+            .await
+            .map_err(|e| source_error(&inline.source, &e))?;
+        if n == 0 {
+            break;
+        }
+        encoder.feed(&chunk[..n])?;
+    }
+    encoder.finish()
+}
+
+/// The size and first bytes of a local file.
+async fn inspect(path: &Path) -> std::io::Result<FileHead> {
+    let file = tokio::fs::File::open(path).await?;
+    let size = file.metadata().await?.len();
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    file.take(SNIFF_BYTES as u64).read_to_end(&mut head).await?;
+    Ok(FileHead::new(size, head))
 }

@@ -28,9 +28,10 @@
 //!   location, so credentials never reach another origin.
 //! - Status, headers and body are read for every status; at most `max_response_bytes + 1` body
 //!   bytes are read; the connect timeout and the per-request timeouts come from [`Config`].
-//! - Lists are streams over every page ([`ItemStream`]), driven by the core paginator; waits
-//!   (`wait_for_avatar`, `wait_for_consent`, `wait_for_look`, `wait_for_video`) are driven by
-//!   the core poller with a [`PollPolicy`].
+//! - Every method runs a `heygen-core` workflow ([`core::workflow`]) in one loop: lists are
+//!   streams over every page ([`ItemStream`], [`Client::items`]); waits (`wait_for_avatar`,
+//!   `wait_for_consent`, `wait_for_look`, `wait_for_video`) follow a [`PollPolicy`]; any
+//!   operation runs through [`Client::send`] and any workflow through [`Client::run`].
 //! - Uploads stream files (multipart `POST /v3/assets` up to 32 MB, direct upload for any
 //!   size), with an optional progress callback; see [`Assets`].
 //!
@@ -38,26 +39,25 @@
 
 mod client;
 mod hyper_transport;
-mod paging;
 mod resources;
 mod transport;
-mod upload;
 
-pub use client::{API_BASE_ENV, API_KEY_ENV, Client};
+pub use client::{API_BASE_ENV, API_KEY_ENV, BoxReader, Client, ItemStream};
+pub use heygen_core::upload::{
+    AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, FromFile, Progress,
+    PromptAvatarFromFiles, UploadMethod, Uploaded,
+};
 pub use heygen_core::{
     ApiKey, Config, ConfigBuilder, Credentials, Error, ErrorClass, Operation, PollPolicy,
-    RetryPolicy, Timeouts, TransportErrorKind,
+    RetryPolicy, Timeouts, TransportErrorKind, Waited,
 };
 pub use hyper_transport::HyperTransport;
-pub use paging::{ItemStream, Waited};
-pub use resources::{Avatars, Looks, Users, Videos};
+pub use resources::{Assets, Avatars, Looks, Users, Videos};
 pub use transport::{BodyStream, RequestBody, SendOptions, Transport, TransportError};
-pub use upload::{
-    Assets, AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, Progress, UploadMethod,
-};
 
 /// The request and response types (`heygen-model`).
-pub use heygen_model as model;
+pub use heygen_core::model;
 
-/// The sans-IO core (`heygen-core`): operations for [`Client::send`], errors, policies.
+/// The sans-IO core (`heygen-core`): operations and workflows for [`Client::send`] and
+/// [`Client::run`], errors, policies.
 pub use heygen_core as core;

@@ -1,107 +1,49 @@
-//! [`Client`]: sends core operations through a [`Transport`], driving the core's retry decision,
-//! paginator and poller.
+//! [`Client`]: a configuration, a [`Transport`], and the one loop that runs any core workflow.
 
+use core::convert::Infallible;
 use core::fmt;
-use core::ops::ControlFlow;
-use core::time::Duration;
+use std::fs::File;
 use std::io::{self, Read};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use heygen_core::ops::{GetAvatarGroup, GetLook, GetVideo};
-use heygen_core::paginate::{ItemStep, Items};
-pub use heygen_core::poll::Waited;
+use heygen_core::body::{check_opened_len, source_error};
+use heygen_core::upload::SNIFF_BYTES;
 use heygen_core::{
-    Call, Config, Error, Operation, Paginate, PollPolicy, Pollable, Poller, Step,
-    TransportErrorKind, WaitGoal,
+    BodyTap, Call, Config, Cx, Error, Event, FileHead, InlineFile, Next, Operation, Outgoing,
+    Sent, Source, StreamBody, Workflow,
 };
-use heygen_model::{AvatarGroup, AvatarGroupId, ListPage, Look, LookId, Video, VideoId};
-use http::Response;
+use http::{Request, Response};
 
-use crate::handles::{Assets, Avatars, Looks, Users, Videos};
-use crate::transport::{RequestBody, SendOptions, Transport, UreqTransport};
-use crate::upload::UploadOptions;
+use crate::transport::{RequestBody, Transport, UreqTransport};
 
 pub use heygen_core::config::{API_BASE_ENV, API_KEY_ENV};
 
-struct Shared {
-    config: Config,
-    transport: Box<dyn Transport>,
-}
-
 /// A blocking HeyGen v3 client.
 ///
-/// Cheap to clone (the configuration and the connection pool are shared). Every call is one
-/// logical call of the core: the request is built and validated once, mutations get one
-/// `Idempotency-Key` reused on every attempt, and retries, backoff and `Retry-After` are
-/// decided by `heygen-core`; this crate only sends bytes and sleeps.
+/// Cheap to clone (the configuration and the connection pool are shared). It runs the core's
+/// workflows: every request is built, validated and parsed, and every retry, wait, page walk and
+/// upload step decided, by `heygen-core`; this client sends bytes, reads files, sleeps and loops.
 ///
 /// `Debug` never shows the credentials.
 #[derive(Clone)]
 pub struct Client {
-    shared: Arc<Shared>,
-    pub(crate) uploads: UploadOptions,
+    config: Arc<Config>,
+    transport: Arc<dyn Transport>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("config", &self.shared.config)
-            .field("uploads", &self.uploads)
+            .field("config", &self.config)
             .finish_non_exhaustive()
     }
 }
 
-/// A source of a streamed request body that can be read once per attempt.
-pub(crate) trait BodySource {
-    /// Opens the bytes for one attempt.
-    fn open(&mut self) -> io::Result<Box<dyn Read + '_>>;
-    /// Whether a second [`BodySource::open`] gives the same bytes again.
-    fn replayable(&self) -> bool;
-}
-
-/// How the body of one logical call is sent.
-pub(crate) enum Body<'a> {
-    /// The body the core built.
-    Built,
-    /// Another in-memory body (the inline base64 request, encoded by this crate).
-    Replaced(Bytes),
-    /// `prefix`, then the source's `len` bytes, then `suffix`.
-    Streamed {
-        prefix: Bytes,
-        source: &'a mut dyn BodySource,
-        len: u64,
-        suffix: Bytes,
-        /// Called with (bytes of the source sent, total) as the transport reads.
-        progress: Option<&'a mut dyn FnMut(u64)>,
-    },
-}
-
 fn entropy() -> [u8; 16] {
-    let mut bytes = [0u8; 16];
-    fastrand::fill(&mut bytes);
-    bytes
-}
-
-/// Counts bytes of the source as the transport reads them.
-struct Counting<'a, R> {
-    inner: R,
-    sent: u64,
-    progress: Option<&'a mut dyn FnMut(u64)>,
-}
-
-impl<R: Read> Read for Counting<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.sent += n as u64;
-        if n > 0
-            && let Some(p) = self.progress.as_mut()
-        {
-            p(self.sent);
-        }
-        Ok(n)
-    }
+    fastrand::u128(..).to_le_bytes()
 }
 
 impl Client {
@@ -116,11 +58,8 @@ impl Client {
     /// A client over any transport (another HTTP client, or a closure in tests).
     pub fn with_transport(config: Config, transport: impl Transport + 'static) -> Self {
         Self {
-            shared: Arc::new(Shared {
-                config,
-                transport: Box::new(transport),
-            }),
-            uploads: UploadOptions::default(),
+            config: Arc::new(config),
+            transport: Arc::new(transport),
         }
     }
 
@@ -139,297 +78,329 @@ impl Client {
 
     /// The configuration.
     pub fn config(&self) -> &Config {
-        &self.shared.config
+        &self.config
     }
 
-    /// Avatar groups: `/v3/avatars…`.
-    pub fn avatars(&self) -> Avatars<'_> {
-        Avatars { client: self }
+    /// This client with another inline-base64 threshold, in bytes (see
+    /// [`Config::with_inline_threshold`]).
+    #[must_use]
+    pub fn with_inline_threshold(mut self, bytes: u64) -> Self {
+        self.config = Arc::new((*self.config).clone().with_inline_threshold(bytes));
+        self
     }
 
-    /// Looks: `/v3/avatars/looks…`.
-    pub fn looks(&self) -> Looks<'_> {
-        Looks { client: self }
+    /// This client with a progress callback for streamed uploads (see
+    /// [`Config::with_progress`]): (bytes of the file sent so far, file size).
+    #[must_use]
+    pub fn with_progress(mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        self.config = Arc::new((*self.config).clone().with_progress(progress));
+        self
     }
 
-    /// Assets and uploads: `/v3/assets…`.
-    pub fn assets(&self) -> Assets<'_> {
-        Assets { client: self }
-    }
-
-    /// Videos: `/v3/videos…`.
-    pub fn videos(&self) -> Videos<'_> {
-        Videos { client: self }
-    }
-
-    /// The current user: `/v3/users/me`.
-    pub fn users(&self) -> Users<'_> {
-        Users { client: self }
-    }
-
-    /// Sends any core operation (the escape hatch; see `heygen_core::ops`, including
-    /// `RawJson` for endpoints the SDK does not cover yet).
+    /// Sends any core operation: the escape hatch for endpoints without a method here (see
+    /// `heygen_core::ops`, including `RawJson`). One idempotency key for every attempt; retries
+    /// as the core decides.
     ///
     /// # Errors
     /// Every [`Error`] the operation can produce, after the core's retries.
     pub fn send<O: Operation>(&self, operation: &O) -> Result<O::Output, Error> {
-        self.execute(operation, Body::Built)
+        self.run(Call::lazy(operation))
     }
 
-    /// Runs one logical call: builds it once, then sends attempts until the core is done.
-    pub(crate) fn execute<O: Operation>(
+    /// Runs any core workflow to its end (a call, a wait, an upload flow; see
+    /// [`heygen_core::workflow`]). A streamed body from [`Source::Reader`] fails: use
+    /// [`Client::run_with_reader`].
+    ///
+    /// # Errors
+    /// The workflow's error.
+    pub fn run<W: Workflow<Item = Infallible>>(&self, workflow: W) -> Result<W::Output, Error> {
+        self.run_inner(workflow, None)
+    }
+
+    /// Runs a workflow whose body streams from `reader` ([`Source::Reader`]). The reader is read
+    /// once; a failure after a byte of it was sent is not retried.
+    ///
+    /// # Errors
+    /// The workflow's error.
+    pub fn run_with_reader<W: Workflow<Item = Infallible>>(
         &self,
-        op: O,
-        mut body: Body<'_>,
-    ) -> Result<O::Output, Error> {
-        let mut call = Call::new(op, &self.shared.config, entropy())?;
-        if let Body::Streamed { source, .. } = &body {
-            call.set_body_replayable(source.replayable());
-        }
-        let started = Instant::now();
-        loop {
-            let options = SendOptions::for_call(&call);
-            let result = self.attempt(call.request(), &mut body, &options);
-            let step = match result {
-                Ok(response) => {
-                    let (parts, bytes) = response.into_parts();
-                    call.on_response(
-                        Response::from_parts(parts, bytes.as_ref()),
-                        started.elapsed(),
-                        fastrand::f64(),
-                    )
-                }
-                Err(Attempt::Transport(kind, source)) => {
-                    call.on_transport_error(kind, source, started.elapsed(), fastrand::f64())
-                }
-            };
-            match step {
-                Step::Done(result) => return result,
-                Step::RetryAfter(delay) => std::thread::sleep(delay),
-            }
-        }
+        workflow: W,
+        reader: &mut dyn Read,
+    ) -> Result<W::Output, Error> {
+        self.run_inner(workflow, Some(reader))
     }
 
-    fn attempt(
+    fn run_inner<W: Workflow<Item = Infallible>>(
         &self,
-        request: &http::Request<Bytes>,
-        body: &mut Body<'_>,
-        options: &SendOptions,
-    ) -> Result<Response<Bytes>, Attempt> {
-        let transport = &self.shared.transport;
-        let send = |req| {
-            transport.send(req, options).map_err(|e| {
-                let (kind, source) = e.into_parts();
-                Attempt::Transport(kind, source)
-            })
-        };
-        match body {
-            Body::Built => send(request.clone().map(RequestBody::Bytes)),
-            Body::Replaced(bytes) => {
-                let bytes = bytes.clone();
-                send(request.clone().map(|_| RequestBody::Bytes(bytes)))
-            }
-            Body::Streamed {
-                prefix,
-                source,
-                len,
-                suffix,
-                progress,
-            } => {
-                let file = source
-                    .open()
-                    .map_err(|e| Attempt::Transport(TransportErrorKind::Body, Some(Box::new(e))))?;
-                let mut forward = |sent: u64| {
-                    if let Some(p) = progress.as_mut() {
-                        p(sent);
-                    }
-                };
-                let counted = Counting {
-                    inner: file.take(*len),
-                    sent: 0,
-                    progress: Some(&mut forward),
-                };
-                let mut reader = prefix.as_ref().chain(counted).chain(suffix.as_ref());
-                let length = (prefix.len() as u64)
-                    .saturating_add(*len)
-                    .saturating_add(suffix.len() as u64);
-                send(request.clone().map(|_| RequestBody::Stream {
-                    reader: &mut reader,
-                    length,
-                }))
-            }
+        mut workflow: W,
+        reader: Option<&mut dyn Read>,
+    ) -> Result<W::Output, Error> {
+        let mut driver = Driver::new(reader);
+        match self.drive(&mut workflow, &mut driver) {
+            Next::Done(result) => result,
+            Next::Yield(never) => match never {},
+            _ => Err(Error::invalid_request(None, "the workflow stopped early")),
         }
     }
 
-    /// Walks every page of a list operation, yielding items in order.
-    pub(crate) fn paginate<O, T>(&self, op: O) -> Pages<O, T>
-    where
-        O: Paginate<Output = ListPage<T>>,
-    {
+    /// Every item a workflow hands out (a list walk, [`heygen_core::Walk`]), as an iterator.
+    pub fn items<W: Workflow<Output = ()>>(&self, workflow: W) -> Pages<W> {
         Pages {
             client: self.clone(),
-            items: Items::new(op),
+            workflow,
+            driver: Driver::new(None),
+            over: false,
         }
     }
 
-    fn wait<T, O>(
+    /// The loop: asks the workflow what to do, does it, reports back; returns on an item or the
+    /// end.
+    fn drive<W: Workflow>(
         &self,
-        id: &str,
-        policy: &PollPolicy,
-        goal: WaitGoal,
-        op: &O,
-    ) -> Result<Waited<T>, Error>
-    where
-        T: Pollable,
-        O: Operation<Output = T>,
-    {
-        let started = Instant::now();
-        let mut poller = Poller::new(T::RESOURCE, id, policy, Duration::ZERO).goal(goal);
+        workflow: &mut W,
+        driver: &mut Driver<'_>,
+    ) -> Next<W::Output, W::Item> {
         loop {
-            let poll = match self.send(op) {
-                Ok(value) => poller.on_status(value, started.elapsed()),
-                Err(error) => poller.on_error(error, started.elapsed()),
-            };
-            match poll.into_flow() {
-                ControlFlow::Continue(delay) => std::thread::sleep(delay),
-                ControlFlow::Break(outcome) => return outcome,
+            let next = workflow.next(&driver.cx(&self.config));
+            match next {
+                Next::Send(outgoing) => match self.exchange(outgoing, driver) {
+                    Ok((response, sent)) => {
+                        let (parts, body) = response.into_parts();
+                        let response = Response::from_parts(parts, &body[..]);
+                        workflow.handle(Event::Response { response, sent }, &driver.cx(&self.config));
+                    }
+                    Err(event) => workflow.handle(event, &driver.cx(&self.config)),
+                },
+                Next::Sleep(delay) => std::thread::sleep(delay),
+                Next::Inspect(path) => {
+                    workflow.handle(Event::Inspected(inspect(&path)), &driver.cx(&self.config));
+                }
+                end @ (Next::Yield(_) | Next::Done(_)) => return end,
             }
         }
     }
 
-    /// Polls `GET /v3/avatars/{group_id}` until training completes or fails, with the
-    /// configured poll policy (see [`Client::wait_for_avatar_with`]).
-    ///
-    /// # Errors
-    /// [`Error::JobFailed`] when training failed, [`Error::WaitTimedOut`] at the deadline,
-    /// or the error of a status check that is not transient (a 404, for example).
-    pub fn wait_for_avatar(&self, group_id: &AvatarGroupId) -> Result<Waited<AvatarGroup>, Error> {
-        self.wait_for_avatar_with(group_id, self.config().poll_policy())
-    }
-
-    /// [`Client::wait_for_avatar`] with a poll policy (intervals and deadline).
-    ///
-    /// # Errors
-    /// As [`Client::wait_for_avatar`].
-    pub fn wait_for_avatar_with(
+    /// One attempt: turns the body plan into bytes and sends it.
+    fn exchange(
         &self,
-        group_id: &AvatarGroupId,
-        policy: &PollPolicy,
-    ) -> Result<Waited<AvatarGroup>, Error> {
-        let op = GetAvatarGroup::new(group_id.clone());
-        self.wait(group_id.as_str(), policy, WaitGoal::Completion, &op)
-    }
-
-    /// Polls `GET /v3/avatars/{group_id}` until consent is given (or training ends).
-    ///
-    /// # Errors
-    /// As [`Client::wait_for_avatar`].
-    pub fn wait_for_consent(&self, group_id: &AvatarGroupId) -> Result<AvatarGroup, Error> {
-        self.wait_for_consent_with(group_id, self.config().poll_policy())
-    }
-
-    /// [`Client::wait_for_consent`] with a poll policy.
-    ///
-    /// # Errors
-    /// As [`Client::wait_for_avatar`].
-    pub fn wait_for_consent_with(
-        &self,
-        group_id: &AvatarGroupId,
-        policy: &PollPolicy,
-    ) -> Result<AvatarGroup, Error> {
-        let op = GetAvatarGroup::new(group_id.clone());
-        self.wait(group_id.as_str(), policy, WaitGoal::Consent, &op)
-            .map(Waited::into_inner)
-    }
-
-    /// Polls `GET /v3/avatars/looks/{look_id}` until the look completes or fails.
-    ///
-    /// # Errors
-    /// As [`Client::wait_for_avatar`].
-    pub fn wait_for_look(&self, look_id: &LookId) -> Result<Waited<Look>, Error> {
-        self.wait_for_look_with(look_id, self.config().poll_policy())
-    }
-
-    /// [`Client::wait_for_look`] with a poll policy.
-    ///
-    /// # Errors
-    /// As [`Client::wait_for_avatar`].
-    pub fn wait_for_look_with(
-        &self,
-        look_id: &LookId,
-        policy: &PollPolicy,
-    ) -> Result<Waited<Look>, Error> {
-        let op = GetLook::new(look_id.clone());
-        self.wait(look_id.as_str(), policy, WaitGoal::Completion, &op)
-    }
-
-    /// Polls `GET /v3/videos/{video_id}` until the video completes or fails.
-    ///
-    /// # Errors
-    /// [`Error::JobFailed`] when rendering failed, [`Error::WaitTimedOut`] at the deadline, or
-    /// the error of a status check that is not transient (a 404 for a deleted video).
-    pub fn wait_for_video(&self, video_id: &VideoId) -> Result<Video, Error> {
-        self.wait_for_video_with(video_id, self.config().poll_policy())
-    }
-
-    /// [`Client::wait_for_video`] with a poll policy.
-    ///
-    /// # Errors
-    /// As [`Client::wait_for_video`].
-    pub fn wait_for_video_with(
-        &self,
-        video_id: &VideoId,
-        policy: &PollPolicy,
-    ) -> Result<Video, Error> {
-        let op = GetVideo::new(video_id.clone());
-        self.wait(video_id.as_str(), policy, WaitGoal::Completion, &op)
-            .map(Waited::into_inner)
+        outgoing: Outgoing,
+        driver: &mut Driver<'_>,
+    ) -> Result<(Response<Bytes>, Option<Sent>), Event<'static>> {
+        let options = outgoing.options;
+        let (parts, body) = outgoing.request.into_parts();
+        let send = |body| {
+            self.transport
+                .send(Request::from_parts(parts, body), &options)
+                .map_err(Event::Failed)
+        };
+        match body {
+            heygen_core::Body::Bytes(bytes) => send(RequestBody::Bytes(bytes)).map(|r| (r, None)),
+            heygen_core::Body::Inline(inline) => {
+                let bytes = encode_inline(&inline, driver).map_err(Event::Error)?;
+                send(RequestBody::Bytes(bytes)).map(|r| (r, None))
+            }
+            heygen_core::Body::Stream(stream) => {
+                let progress = self.config.uploads().progress.clone();
+                let mut tapped = Tapped {
+                    inner: open(&stream.source, stream.len, driver)?,
+                    tap: Some(stream.tap().with_progress(progress)),
+                    error: None,
+                };
+                let StreamBody { prefix, suffix, .. } = &stream;
+                let mut reader = prefix.as_ref().chain(&mut tapped).chain(suffix.as_ref());
+                let length = stream.content_length();
+                let result = send(RequestBody::Stream {
+                    reader: &mut reader,
+                    length,
+                });
+                if let Some(error) = tapped.error.take() {
+                    return Err(Event::Error(error));
+                }
+                let response = result?;
+                let sent = tapped.tap.take().map(BodyTap::finish).transpose();
+                Ok((response, sent.map_err(Event::Error)?))
+            }
+            _ => Err(Event::Error(Error::invalid_request(
+                None,
+                "this client cannot send that kind of body",
+            ))),
+        }
     }
 }
 
-enum Attempt {
-    Transport(TransportErrorKind, Option<heygen_core::BoxError>),
+/// The state of one run: the start of its clock and the caller's reader, if any.
+struct Driver<'r> {
+    started: Instant,
+    reader: Option<Consumable<'r>>,
 }
 
-/// Every item of a list endpoint, page after page (see the `list_all` methods).
-///
-/// Each page is one logical call with its own retries; a failed page ends the walk with its
-/// error. The core's paginator stops on `has_more: false` or a missing token and refuses a
-/// repeated token.
-pub struct Pages<O, T> {
+/// The caller's reader, and whether a byte of it was read.
+struct Consumable<'r> {
+    reader: &'r mut dyn Read,
+    used: bool,
+}
+
+impl<'r> Driver<'r> {
+    fn new(reader: Option<&'r mut dyn Read>) -> Self {
+        Self {
+            started: Instant::now(),
+            reader: reader.map(|reader| Consumable {
+                reader,
+                used: false,
+            }),
+        }
+    }
+
+    fn cx<'c>(&self, config: &'c Config) -> Cx<'c> {
+        Cx::new(config, self.started.elapsed(), entropy())
+    }
+}
+
+/// Opens `len` bytes of a body's source for one attempt: a file re-opened from its start (and
+/// checked to still have `len` bytes), or the caller's reader if no byte of it was read yet.
+fn open<'a>(
+    source: &Source,
+    len: u64,
+    driver: &'a mut Driver<'_>,
+) -> Result<Box<dyn Read + 'a>, Event<'static>> {
+    match source {
+        Source::File(path) => {
+            let file = File::open(path).map_err(|e| Event::Error(source_error(source, &e)))?;
+            let actual = file
+                .metadata()
+                .map_err(|e| Event::Error(source_error(source, &e)))?
+                .len();
+            check_opened_len(len, actual).map_err(Event::Error)?;
+            Ok(Box::new(file.take(len)))
+        }
+        Source::Reader => match &mut driver.reader {
+            Some(consumable) if !consumable.used => Ok(Box::new(Tracked { consumable }.take(len))),
+            Some(_) => Err(Event::ReaderConsumed),
+            None => Err(Event::Error(Error::invalid_request(
+                Some("file"),
+                "this workflow streams a reader: run it with run_with_reader",
+            ))),
+        },
+        _ => Err(Event::Error(Error::invalid_request(
+            Some("file"),
+            "this client cannot read that kind of source",
+        ))),
+    }
+}
+
+/// The caller's reader, marked used once a byte was read.
+struct Tracked<'a, 'r> {
+    consumable: &'a mut Consumable<'r>,
+}
+
+impl Read for Tracked<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.consumable.reader.read(buf)?;
+        if n > 0 {
+            self.consumable.used = true;
+        }
+        Ok(n)
+    }
+}
+
+/// A source read through the core's [`BodyTap`]: counted, hashed when asked, reported, and cut
+/// short with an error when it gives more or fewer bytes than planned.
+struct Tapped<R> {
+    inner: R,
+    tap: Option<BodyTap>,
+    error: Option<Error>,
+}
+
+impl<R: Read> Read for Tapped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(tap) = &mut self.tap else {
+            return Ok(0);
+        };
+        let n = self.inner.read(buf)?;
+        let checked = if n == 0 && tap.remaining() > 0 {
+            // Ends early: the tap's own check names the fault.
+            self.tap.take().map(BodyTap::finish).transpose().map(|_| ())
+        } else {
+            tap.chunk(&buf[..n])
+        };
+        match checked {
+            Ok(()) => Ok(n),
+            Err(error) => {
+                let message = error.to_string();
+                self.error = Some(error);
+                Err(io::Error::other(message))
+            }
+        }
+    }
+}
+
+/// The inline body: the file's bytes read chunk by chunk straight into the core's encoder.
+fn encode_inline(inline: &InlineFile, driver: &mut Driver<'_>) -> Result<Bytes, Error> {
+    let mut encoder = inline.encoder()?;
+    let mut reader = match open(&inline.source, inline.len, driver) {
+        Ok(reader) => reader,
+        Err(Event::Error(error)) => return Err(error),
+        Err(_) => {
+            return Err(Error::invalid_request(
+                Some("file"),
+                "the inline file could not be read again",
+            ));
+        }
+    };
+    let mut chunk = vec![0u8; 48 * 1024];
+    loop {
+        match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => encoder.feed(&chunk[..n])?,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(source_error(&inline.source, &e)),
+        }
+    }
+    encoder.finish()
+}
+
+/// The size and first bytes of a local file.
+fn inspect(path: &Path) -> io::Result<FileHead> {
+    let file = File::open(path)?;
+    let size = file.metadata()?.len();
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    file.take(SNIFF_BYTES as u64).read_to_end(&mut head)?;
+    Ok(FileHead::new(size, head))
+}
+
+/// Every item of a list endpoint, page after page (see the `list_all` methods), as an
+/// iterator: each page is one logical call with its own retries; the walk ends after the last
+/// page or after yielding one error.
+pub struct Pages<W> {
     client: Client,
-    items: Items<O, T>,
+    workflow: W,
+    driver: Driver<'static>,
+    over: bool,
 }
 
-impl<O, T> fmt::Debug for Pages<O, T>
-where
-    O: Paginate<Output = ListPage<T>>,
-{
+impl<W: fmt::Debug> fmt::Debug for Pages<W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
-            .field("buffered", &self.items.buffered())
-            .field("done", &self.items.is_over())
+            .field("workflow", &self.workflow)
+            .field("over", &self.over)
             .finish_non_exhaustive()
     }
 }
 
-impl<O, T> Iterator for Pages<O, T>
-where
-    O: Paginate<Output = ListPage<T>>,
-{
-    type Item = Result<T, Error>;
+impl<W: Workflow<Output = ()>> Iterator for Pages<W> {
+    type Item = Result<W::Item, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            match self.items.next_step() {
-                ItemStep::Item(item) => return Some(Ok(item)),
-                ItemStep::Fetch(op) => {
-                    let page = self.client.send(&op);
-                    self.items.on_page(page);
-                }
-                ItemStep::Error(error) => return Some(Err(error)),
-                ItemStep::Done => return None,
+        if self.over {
+            return None;
+        }
+        match self.client.drive(&mut self.workflow, &mut self.driver) {
+            Next::Yield(item) => Some(Ok(item)),
+            Next::Done(result) => {
+                self.over = true;
+                result.err().map(Err)
             }
+            _ => None,
         }
     }
 }

@@ -7,9 +7,9 @@
 //!
 //! ```no_run
 //! use heygen_blocking::Client;
-//! use heygen_model::{CreateAvatarVideo, LookId};
+//! use heygen_blocking::model::{CreateAvatarVideo, LookId};
 //!
-//! # fn main() -> Result<(), heygen_core::Error> {
+//! # fn main() -> Result<(), heygen_blocking::Error> {
 //! let client = Client::from_env()?; // HEYGEN_API_KEY, optional HEYGEN_API_BASE
 //! let me = client.users().me()?;
 //! let look = LookId::new("look_0001")?;
@@ -49,12 +49,19 @@
 mod client;
 mod handles;
 mod transport;
-mod upload;
 
-pub use client::{API_BASE_ENV, API_KEY_ENV, Client, Pages, Waited};
+pub use client::{API_BASE_ENV, API_KEY_ENV, Client, Pages};
 pub use handles::{Assets, Avatars, Looks, Users, Videos};
-pub use heygen_core::{Config, Error, PollPolicy, RetryPolicy};
-pub use transport::{RequestBody, SendOptions, Transport, TransportError, UreqTransport};
-pub use upload::{
-    AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, Progress, UploadMethod,
+pub use heygen_core::upload::{
+    AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, FromFile, Progress,
+    PromptAvatarFromFiles, UploadMethod, Uploaded,
 };
+pub use heygen_core::{Config, Error, PollPolicy, RetryPolicy, Waited};
+pub use transport::{RequestBody, SendOptions, Transport, TransportError, UreqTransport};
+
+/// The request and response types (`heygen-model`).
+pub use heygen_core::model;
+
+/// The sans-IO core (`heygen-core`): operations and workflows for [`Client::send`] and
+/// [`Client::run`], errors, policies.
+pub use heygen_core as core;

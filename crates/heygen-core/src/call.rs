@@ -1,60 +1,87 @@
-//! [`Call`]: one logical call, driven by a transport attempt after attempt.
+//! [`Call`]: one logical call (one operation, its retries), as a [`Workflow`].
 
+use core::convert::Infallible;
 use core::fmt;
+use core::mem;
 use core::time::Duration;
 
-use bytes::Bytes;
 use http::header::HeaderValue;
-use http::{HeaderName, Request, Response};
+use http::{HeaderName, Request};
 
+use crate::body::{Body, Sent};
 use crate::config::{Config, RetryPolicy};
-use crate::error::{BoxError, Error, TransportErrorKind};
-use crate::operation::{IDEMPOTENCY_KEY_HEADER, Operation, idempotency_key_from_entropy};
-use crate::response::ResponseLimits;
+use crate::error::{Error, TransportErrorKind};
+use crate::operation::{
+    IDEMPOTENCY_KEY_HEADER, Operation, idempotency_key_from_entropy, is_valid_idempotency_key,
+};
+use crate::response::{ResponseLimits, request_id};
 use crate::retry::{Decision, RequestFacts, decide};
+use crate::trace::CallSpan;
+use crate::transport::SendOptions;
+use crate::workflow::{Cx, Event, Next, Outgoing, Workflow, over};
 
-/// What the transport does next.
-#[derive(Debug)]
-pub enum Step<T> {
-    /// The call is over: the output or the final error.
+enum State<T> {
+    /// Send the request.
+    Ready,
+    /// Sleep, then send again.
+    Sleep(Duration),
+    /// Over with this result, not handed out yet.
     Done(Result<T, Error>),
-    /// Sleep this long, then send [`Call::request`] again.
-    RetryAfter(Duration),
+    /// Over and handed out.
+    Over,
 }
 
-/// One logical call: the request built once (with its idempotency key), and the retry state.
+/// One logical call: the request built once (with its idempotency key), sent attempt after
+/// attempt until it succeeds or the retry decision ([`crate::retry::decide`]) says stop.
 ///
-/// The protocol, the same for every transport:
-///
-/// ```text
-/// let mut call = Call::new(op, &config, random_16_bytes)?;   // once per logical call
-/// let started = monotonic_now();
-/// loop {
-///     let request = call.request().clone();                   // same bytes, same key
-///     let step = match send(request, call.timeout(), call.limits().read_limit()) {
-///         Ok(response) => call.on_response(response.as_ref(), started.elapsed(), jitter()),
-///         Err(e) => call.on_transport_error(kind_of(&e), Some(e.into()), started.elapsed(), jitter()),
-///     };
-///     match step {
-///         Step::Done(result) => return result,
-///         Step::RetryAfter(delay) => sleep(delay),
-///     }
-/// }
 /// ```
+/// use std::time::Duration;
+/// use heygen_core::{Call, Config, Cx, Event, Next, Workflow, ops::GetVideo};
+/// use heygen_model::VideoId;
 ///
-/// `now` is the monotonic time elapsed since the call started and `jitter` a uniform value in
-/// `[0, 1)`; the core reads no clock and draws no random numbers.
+/// let config = Config::builder().api_key("hg_example").build()?;
+/// let mut call = Call::new(GetVideo::new(VideoId::new("vid_0001")?), &config, [0; 16])?;
+/// assert_eq!(call.request().uri(), "https://api.heygen.com/v3/videos/vid_0001");
+///
+/// // A pretend client: first a 503, then the video.
+/// let mut answers = [
+///     (503, &b"<html>busy</html>"[..]),
+///     (200, &br#"{"data":{"id":"vid_0001","status":"processing"}}"#[..]),
+/// ]
+/// .into_iter();
+/// let mut now = Duration::ZERO;
+/// let video = loop {
+///     let cx = Cx::new(&config, now, [7; 16]);
+///     match call.next(&cx) {
+///         Next::Send(_outgoing) => {
+///             let (status, body) = answers.next().unwrap();
+///             let response = http::Response::builder().status(status).body(body)?;
+///             call.handle(Event::Response { response, sent: None }, &cx);
+///         }
+///         Next::Sleep(delay) => now += delay, // a client sleeps here
+///         Next::Done(result) => break result?,
+///         _ => unreachable!("a call only sends and sleeps"),
+///     }
+/// };
+/// assert_eq!(video.status.map(|s| s.as_str().to_owned()).as_deref(), Some("processing"));
+/// assert_eq!(call.attempts(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Call<O: Operation> {
     op: O,
-    request: Request<Bytes>,
-    idempotency_key: Option<String>,
+    request: Request<Body>,
     facts: RequestFacts,
     attempts: u32,
     policy: RetryPolicy,
     limits: ResponseLimits,
     timeout: Duration,
     connect_timeout: Duration,
+    deadline: Option<Duration>,
+    started: Option<Duration>,
+    state: State<O::Output>,
     last_error: Option<Error>,
+    sent: Option<Sent>,
+    span: CallSpan,
 }
 
 impl<O: Operation> fmt::Debug for Call<O> {
@@ -64,56 +91,71 @@ impl<O: Operation> fmt::Debug for Call<O> {
             .field("path", &self.op.path_template())
             .field("idempotent", &self.facts.idempotent)
             .field("attempts", &self.attempts)
-            .field("body_bytes", &self.request.body().len())
+            .field("body", self.request.body())
             .finish_non_exhaustive()
     }
 }
 
 impl<O: Operation> Call<O> {
-    /// Builds the request once. For `POST`, `PATCH` and `DELETE` without a caller-chosen key,
-    /// an `Idempotency-Key` is made from `entropy` (16 random bytes from the transport) and
-    /// reused on every attempt.
+    /// Builds and validates the request once. The `Idempotency-Key` is inserted here and only
+    /// here: the operation's own key (validated), or for `POST`, `PATCH` and `DELETE` to the API
+    /// one made from `entropy` (16 random bytes); it is reused on every attempt.
     ///
     /// # Errors
-    /// The operation's validation errors; nothing must be sent then.
+    /// The operation's validation errors, or an invalid caller-chosen key; nothing must be sent
+    /// then.
     pub fn new(op: O, config: &Config, entropy: [u8; 16]) -> Result<Self, Error> {
         let method = op.method();
         let path = op.path_template();
         let mut request = op
             .build(config)
             .map_err(|e| e.with_operation(&method, path))?;
-        let header = HeaderName::from_static(IDEMPOTENCY_KEY_HEADER);
-        let idempotency_key = match request.headers().get(&header) {
-            // The caller's key, already validated by `build`.
-            Some(value) => value.to_str().ok().map(str::to_owned),
+        let key = match op.idempotency_key() {
+            Some(key) => Some(caller_key(key).map_err(|e| e.with_operation(&method, path))?),
             None if op.accepts_idempotency_key() && op.sends_credentials() => {
-                let key = idempotency_key_from_entropy(&entropy);
-                HeaderValue::from_str(&key).ok().map(|value| {
-                    request.headers_mut().insert(header, value);
-                    key
-                })
+                HeaderValue::from_str(&idempotency_key_from_entropy(&entropy)).ok()
             }
             None => None,
         };
-        let idempotent = op.is_idempotent() || idempotency_key.is_some();
-        let facts = RequestFacts::new(method, idempotent).retry_conflict(op.retries_conflict());
+        let keyed = key.is_some();
+        if let Some(value) = key {
+            request
+                .headers_mut()
+                .insert(HeaderName::from_static(IDEMPOTENCY_KEY_HEADER), value);
+        }
+        let idempotent = op.is_idempotent() || keyed;
+        let facts = RequestFacts::new(method.clone(), idempotent)
+            .retry_conflict(op.retries_conflict())
+            .body_replayable(request.body().is_replayable());
         Ok(Self {
             timeout: config.timeout(op.timeout_class()),
             connect_timeout: config.connect_timeout(),
+            span: CallSpan::new(&method, path),
             op,
             request,
-            idempotency_key,
             facts,
             attempts: 0,
             policy: *config.retry_policy(),
             limits: ResponseLimits::from_config(config),
+            deadline: None,
+            started: None,
+            state: State::Ready,
             last_error: None,
+            sent: None,
         })
     }
 
-    /// The request to send; clone it for each attempt. For a streamed operation its body is
-    /// empty and its `Content-Length` is the full streamed length.
-    pub fn request(&self) -> &Request<Bytes> {
+    /// Ends the call at `deadline` (on the clock of the [`Cx::now`] values it is given): no
+    /// attempt runs past it, and no retry sleeps past it. Waits use this so that one status
+    /// check cannot overrun the wait's own deadline.
+    #[must_use]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The request: head and body (bytes, or the plan a client streams).
+    pub fn request(&self) -> &Request<Body> {
         &self.request
     }
 
@@ -124,7 +166,10 @@ impl<O: Operation> Call<O> {
 
     /// The idempotency key sent with every attempt, if any.
     pub fn idempotency_key(&self) -> Option<&str> {
-        self.idempotency_key.as_deref()
+        self.request
+            .headers()
+            .get(IDEMPOTENCY_KEY_HEADER)
+            .and_then(|v| v.to_str().ok())
     }
 
     /// Whether repeating the request is safe.
@@ -132,104 +177,228 @@ impl<O: Operation> Call<O> {
         self.facts.idempotent
     }
 
-    /// The whole-request timeout for each attempt.
+    /// The whole-request timeout of each attempt (before any deadline shortens it).
     pub fn timeout(&self) -> Duration {
         self.timeout
     }
 
-    /// The connect timeout for each attempt.
-    pub fn connect_timeout(&self) -> Duration {
-        self.connect_timeout
-    }
-
-    /// The body size limits; read at most [`ResponseLimits::read_limit`] raw bytes.
+    /// The response body limits.
     pub fn limits(&self) -> ResponseLimits {
         self.limits
     }
 
-    /// The largest accepted body, in bytes.
-    pub fn max_response_bytes(&self) -> usize {
-        self.limits.max_body_bytes
-    }
-
-    /// Attempts reported so far.
+    /// Attempts made so far.
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
 
-    /// Declares whether a streamed body can be sent again (the transport can re-open its
-    /// source). When it cannot, only failures where nothing was sent are retried. Bodies carried
-    /// in the request are always replayable.
-    pub fn set_body_replayable(&mut self, replayable: bool) {
-        self.facts.body_replayable = replayable || !self.op.streams_body();
+    /// What the client reported streaming with the last response ([`Body::Stream`] only).
+    pub fn sent(&self) -> Option<&Sent> {
+        self.sent.as_ref()
     }
 
-    /// Hands over a response (status, headers and the raw body read so far, at most
-    /// [`ResponseLimits::read_limit`] bytes, not decompressed).
-    pub fn on_response(
-        &mut self,
-        mut response: Response<&[u8]>,
-        now: Duration,
-        jitter: f64,
-    ) -> Step<O::Output> {
-        self.attempts = self.attempts.saturating_add(1);
-        // `parse` reads the defaults when no limits are attached; attaching them costs a map
-        // allocated per response, so the defaults are attached only over other limits a
-        // transport left there.
-        if self.limits != ResponseLimits::default()
-            || response.extensions().get::<ResponseLimits>().is_some()
-        {
-            response.extensions_mut().insert(self.limits);
-        }
-        match self.op.parse(response) {
-            Ok(output) => Step::Done(Ok(output)),
-            Err(error) => self.after_error(error, now, jitter),
-        }
+    /// The request, to change its body plan before the first attempt.
+    pub(crate) fn request_mut(&mut self) -> &mut Request<Body> {
+        &mut self.request
     }
 
-    /// Reports that no response came back.
-    pub fn on_transport_error(
-        &mut self,
-        kind: TransportErrorKind,
-        source: Option<BoxError>,
-        now: Duration,
-        jitter: f64,
-    ) -> Step<O::Output> {
-        self.attempts = self.attempts.saturating_add(1);
-        self.after_error(Error::transport(kind, source), now, jitter)
+    /// Re-reads whether the body can be sent again, after its plan changed.
+    pub(crate) fn set_replayable(&mut self) {
+        self.facts.body_replayable = self.request.body().is_replayable();
     }
 
-    /// Reports any other failure of an attempt (for example a body that went over the limit
-    /// while being read).
-    pub fn on_error(&mut self, error: Error, now: Duration, jitter: f64) -> Step<O::Output> {
-        self.attempts = self.attempts.saturating_add(1);
-        self.after_error(error, now, jitter)
+    fn elapsed(&self, cx: &Cx<'_>) -> Duration {
+        cx.now.saturating_sub(self.started.unwrap_or(cx.now))
     }
 
-    /// Takes the error of the last failed attempt after a [`Step::RetryAfter`], for a transport
-    /// that cannot or will not retry (for example a streamed body it cannot re-open).
-    pub fn take_last_error(&mut self) -> Option<Error> {
-        self.last_error.take()
+    fn finish(&mut self, result: Result<O::Output, Error>, cx: &Cx<'_>) {
+        self.span
+            .finish(self.attempts, result.as_ref().err(), self.elapsed(cx));
+        self.state = State::Done(result);
     }
 
-    fn after_error(&mut self, error: Error, now: Duration, jitter: f64) -> Step<O::Output> {
+    fn after_error(&mut self, error: Error, cx: &Cx<'_>) {
         let error = error.with_operation(&self.facts.method, self.op.path_template());
-        match decide(
+        let elapsed = self.elapsed(cx);
+        let decision = decide(
             self.attempts,
             &self.facts,
             &error,
-            now,
-            jitter,
+            elapsed,
+            cx.jitter(),
             &self.policy,
-        ) {
-            Decision::Stop => {
-                self.last_error = None;
-                Step::Done(Err(error))
-            }
-            Decision::RetryAfter(delay) => {
+        );
+        match decision {
+            Decision::RetryAfter(delay)
+                if self
+                    .deadline
+                    .is_none_or(|deadline| cx.now.saturating_add(delay) < deadline) =>
+            {
+                self.span.retry(self.attempts, &error, delay);
                 self.last_error = Some(error);
-                Step::RetryAfter(delay)
+                self.state = State::Sleep(delay);
             }
+            _ => {
+                self.last_error = None;
+                self.finish(Err(error), cx);
+            }
+        }
+    }
+}
+
+/// The header value of a caller-chosen idempotency key.
+fn caller_key(key: &str) -> Result<HeaderValue, Error> {
+    if !is_valid_idempotency_key(key) {
+        return Err(Error::invalid_request(
+            Some("idempotency_key"),
+            "must be 1 to 255 characters of letters, digits, `_`, `:`, `.` or `-`",
+        ));
+    }
+    HeaderValue::from_str(key)
+        .map_err(|_| Error::invalid_request(Some("idempotency_key"), "invalid header value"))
+}
+
+impl<O: Operation> Workflow for Call<O> {
+    type Output = O::Output;
+    type Item = Infallible;
+
+    fn next(&mut self, cx: &Cx<'_>) -> Next<O::Output> {
+        self.started.get_or_insert(cx.now);
+        match mem::replace(&mut self.state, State::Ready) {
+            State::Done(result) => {
+                self.state = State::Over;
+                Next::Done(result)
+            }
+            State::Over => {
+                self.state = State::Over;
+                Next::Done(Err(over()))
+            }
+            State::Sleep(delay) => Next::Sleep(delay),
+            State::Ready => {
+                let mut timeout = self.timeout;
+                if let Some(deadline) = self.deadline {
+                    let left = deadline.saturating_sub(cx.now);
+                    if left.is_zero() {
+                        let error = self.last_error.take().unwrap_or_else(|| {
+                            Error::transport(TransportErrorKind::Timeout, None)
+                                .with_operation(&self.facts.method, self.op.path_template())
+                        });
+                        self.finish(Err(error), cx);
+                        return self.next(cx);
+                    }
+                    timeout = timeout.min(left);
+                }
+                Next::Send(Outgoing {
+                    request: self.request.clone(),
+                    options: SendOptions::new(
+                        timeout,
+                        self.connect_timeout,
+                        self.limits.read_limit(),
+                    ),
+                })
+            }
+        }
+    }
+
+    fn handle(&mut self, event: Event<'_>, cx: &Cx<'_>) {
+        match event {
+            Event::Response { response, sent } => {
+                self.attempts = self.attempts.saturating_add(1);
+                self.sent = sent;
+                self.span.response(
+                    response.status().as_u16(),
+                    request_id(response.headers()).as_deref(),
+                );
+                match self.op.parse(response, &self.limits) {
+                    Ok(output) => self.finish(Ok(output), cx),
+                    Err(error) => self.after_error(error, cx),
+                }
+            }
+            Event::Failed(failure) => {
+                self.attempts = self.attempts.saturating_add(1);
+                let (kind, source) = failure.into_parts();
+                self.after_error(Error::transport(kind, source), cx);
+            }
+            Event::Error(error) => {
+                self.attempts = self.attempts.saturating_add(1);
+                self.after_error(error, cx);
+            }
+            Event::ReaderConsumed => {
+                let error = self.last_error.take().unwrap_or_else(|| {
+                    Error::transport(TransportErrorKind::Body, None)
+                        .with_operation(&self.facts.method, self.op.path_template())
+                });
+                self.finish(Err(error), cx);
+            }
+            // A call never asks to inspect a file.
+            Event::Inspected(_) => {}
+        }
+    }
+}
+
+/// One operation, built into a [`Call`] at its first step with the client's configuration and
+/// entropy: how a client runs an operation it was handed as a plain value. See [`Call::lazy`].
+pub struct Exchange<O: Operation> {
+    state: Result<Call<O>, Option<O>>,
+}
+
+impl<O: Operation> fmt::Debug for Exchange<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.state {
+            Ok(call) => call.fmt(f),
+            Err(_) => f.debug_struct("Exchange").finish_non_exhaustive(),
+        }
+    }
+}
+
+impl<O: Operation> Call<O> {
+    /// A call of `op` built at its first step, from the [`Cx`] the client passes in.
+    pub fn lazy(op: O) -> Exchange<O> {
+        Exchange {
+            state: Err(Some(op)),
+        }
+    }
+}
+
+impl<O: Operation> Workflow for Exchange<O> {
+    type Output = O::Output;
+    type Item = Infallible;
+
+    fn next(&mut self, cx: &Cx<'_>) -> Next<O::Output> {
+        let call = match &mut self.state {
+            Ok(call) => call,
+            Err(op) => {
+                let Some(op) = op.take() else {
+                    return Next::Done(Err(over()));
+                };
+                match Call::new(op, cx.config, cx.entropy) {
+                    Ok(call) => self.state.insert_ok(call),
+                    Err(error) => return Next::Done(Err(error)),
+                }
+            }
+        };
+        call.next(cx)
+    }
+
+    fn handle(&mut self, event: Event<'_>, cx: &Cx<'_>) {
+        if let Ok(call) = &mut self.state {
+            call.handle(event, cx);
+        }
+    }
+}
+
+/// Stores a value in the `Ok` side of a `Result` and hands back a reference to it.
+trait InsertOk<T> {
+    fn insert_ok(&mut self, value: T) -> &mut T;
+}
+
+impl<T, E> InsertOk<T> for Result<T, E> {
+    fn insert_ok(&mut self, value: T) -> &mut T {
+        *self = Ok(value);
+        match self {
+            Ok(value) => value,
+            // Just stored.
+            Err(_) => unreachable!("an Ok was just stored"),
         }
     }
 }

@@ -7,6 +7,7 @@ use core::time::Duration;
 use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
 use crate::error::Error;
+use crate::upload::UploadOptions;
 
 /// The production API origin.
 pub const DEFAULT_BASE_URL: &str = "https://api.heygen.com";
@@ -325,6 +326,7 @@ pub struct Config {
     max_response_bytes: usize,
     retry: RetryPolicy,
     poll: PollPolicy,
+    uploads: UploadOptions,
 }
 
 impl fmt::Debug for Config {
@@ -338,6 +340,7 @@ impl fmt::Debug for Config {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("retry", &self.retry)
             .field("poll", &self.poll)
+            .field("uploads", &self.uploads)
             .finish()
     }
 }
@@ -423,6 +426,28 @@ impl Config {
     /// The poll policy used by waits unless a call overrides it.
     pub fn poll_policy(&self) -> &PollPolicy {
         &self.poll
+    }
+
+    /// How local files are uploaded: the inline-base64 threshold and the progress callback.
+    pub fn uploads(&self) -> &UploadOptions {
+        &self.uploads
+    }
+
+    /// This configuration with another inline-base64 threshold, in bytes: files of at most
+    /// this size (and not empty) go inside the JSON request (default 4 MiB).
+    #[must_use]
+    pub fn with_inline_threshold(mut self, bytes: u64) -> Self {
+        self.uploads.inline_threshold = bytes;
+        self
+    }
+
+    /// This configuration with a progress callback for streamed uploads: (bytes of the file
+    /// sent so far, file size in bytes), called as the client reads the file; a retried attempt
+    /// starts again from zero.
+    #[must_use]
+    pub fn with_progress(mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        self.uploads.progress = Some(std::sync::Arc::new(progress));
+        self
     }
 
     /// Joins the base URL and an already encoded path-and-query (starting with `/`).
@@ -594,6 +619,7 @@ impl ConfigBuilder {
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             retry: self.retry,
             poll: self.poll,
+            uploads: UploadOptions::default(),
         })
     }
 }

@@ -343,6 +343,32 @@ pub enum ErrorClass {
     Other,
 }
 
+impl ErrorClass {
+    /// The class as snake-case text (`rate_limited`), for logs and traces.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Validation => "validation",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::InsufficientCredit => "insufficient_credit",
+            Self::RateLimited => "rate_limited",
+            Self::QuotaExceeded => "quota_exceeded",
+            Self::RequestInProgress => "request_in_progress",
+            Self::Conflict => "conflict",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::Server => "server",
+            Self::Redirect => "redirect",
+            Self::Transport => "transport",
+            Self::Timeout => "timeout",
+            Self::Protocol => "protocol",
+            Self::JobFailed => "job_failed",
+            Self::Pagination => "pagination",
+            Self::Other => "other",
+        }
+    }
+}
+
 /// The class for a status and an optional HeyGen code.
 pub(crate) fn class_for(status: StatusCode, code: Option<&str>) -> ErrorClass {
     if let Some(code) = code {
@@ -569,6 +595,20 @@ fn write_op(
         (Some(m), Some(p)) => write!(f, " ({m} {p})"),
         (None, Some(p)) => write!(f, " ({p})"),
         _ => Ok(()),
+    }
+}
+
+impl From<heygen_model::MissingField> for Error {
+    fn from(missing: heygen_model::MissingField) -> Self {
+        Self::Decode(Box::new(DecodeError {
+            method: Method::POST,
+            path: "(response)",
+            status: StatusCode::OK,
+            json_path: format!("data.{}", missing.0),
+            message: missing.to_string(),
+            snippet: String::new(),
+            request_id: None,
+        }))
     }
 }
 

@@ -63,19 +63,18 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-fn response<'a>(input: &Input<'a>, limits: ResponseLimits) -> Response<&'a [u8]> {
+fn response<'a>(input: &Input<'a>) -> Response<&'a [u8]> {
     let mut response = Response::new(input.body);
     *response.status_mut() = input.status;
     for (name, value) in &input.headers {
         response.headers_mut().append(name.clone(), value.clone());
     }
-    response.extensions_mut().insert(limits);
     response
 }
 
 fn run<O: Operation>(op: &O, input: &Input<'_>) {
     for limits in [ResponseLimits::default(), ResponseLimits::new(64)] {
-        let result = op.parse(response(input, limits));
+        let result = op.parse(response(input), &limits);
         if let Err(error) = result {
             // Formatting must not panic either.
             let _ = error.to_string();
@@ -134,7 +133,10 @@ pub fn parse_response(data: &[u8]) {
         &input,
     );
     run(&DeleteLook::new(look), &input);
-    run(&UploadAsset::new("a.png", "image/png", 10, [0; 16]), &input);
+    run(
+        &UploadAsset::new(crate::Source::Reader, "a.png", "image/png", 10, [0; 16]),
+        &input,
+    );
     run(
         &CreateDirectUpload::new(CreateDirectUploadRequest::new("a.mp4", "video/mp4", 10)),
         &input,
@@ -152,6 +154,7 @@ pub fn parse_response(data: &[u8]) {
         &DirectUploadPut::new(
             "https://storage.example.com/k",
             [("Content-Type", "video/mp4")],
+            crate::Source::Reader,
             10,
         ),
         &input,

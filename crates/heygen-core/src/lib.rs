@@ -1,44 +1,51 @@
 //! The sans-IO core of the HeyGen v3 SDK.
 //!
-//! This crate builds `http::Request<Bytes>` values, reads `http::Response<&[u8]>` values, and
-//! decides what happens next (retry, poll again, fetch the next page). It never opens a socket,
-//! touches a file, spawns a thread, reads a clock or draws a random number: the transports
-//! (`heygen-blocking`, `heygen-async`) do the IO and pass time and randomness in as arguments.
+//! This crate builds `http::Request<Body>` values, reads `http::Response<&[u8]>` values, and
+//! decides what happens next (retry, poll again, fetch the next page, the next step of an
+//! upload). It never opens a socket, touches a file, spawns a thread, reads a clock or draws a
+//! random number: the clients (`heygen-blocking`, `heygen-async`) do the IO and pass time and
+//! randomness in as arguments.
 //!
 //! # The pieces
 //! - [`Config`] (built with [`Config::builder`]): base URL, credentials, user agent, timeouts,
-//!   body size limit, [`RetryPolicy`], [`PollPolicy`].
+//!   body size limit, [`RetryPolicy`], [`PollPolicy`], upload options ([`Config::uploads`]).
 //! - [`Error`]: the one error type of the SDK, with [`Error::status`], [`Error::api_code`],
 //!   [`Error::request_id`], [`Error::is_retryable`], [`Error::is_timeout`] and
 //!   [`Error::class`].
-//! - [`Operation`]: one per endpoint (see [`ops`]); `build` validates and builds the request,
-//!   `parse` reads any response.
-//! - [`Call`] and [`Step`]: the exchange driver both transports run; the only place retries are
-//!   decided (through [`retry::decide`]).
-//! - [`Paginator`] and [`Poller`]: the list and wait state machines.
-//! - [`SendOptions`] and [`TransportError`]: what a transport gets for one exchange and
-//!   returns when no response came back (both transports re-export them).
+//! - [`Operation`]: one per endpoint (see [`ops`]); `build` validates and builds the request
+//!   (its body is bytes or a [`Body`] plan to stream a file), `parse` reads any response.
+//! - [`Workflow`]: every multi-request job, speaking one vocabulary ([`Next`], [`Event`],
+//!   [`Cx`]): [`Call`] (one operation with its retries, decided by [`retry::decide`]),
+//!   [`Wait`] (a job until it is done), [`Walk`] (every item of a list), and the upload flows
+//!   in [`upload`] ([`upload::UploadFile`], [`upload::WithFile`], …).
+//! - [`Paginator`] and [`Poller`]: the decisions of a walk and of a wait, on their own.
+//! - [`SendOptions`] and [`TransportError`]: the limits of one exchange and the failure a
+//!   client reports when no response came back (both clients re-export them).
 //! - [`upload`]: multipart framing for `POST /v3/assets`, the direct-upload `PUT`, a streaming
 //!   SHA-256 and media type sniffing.
 //!
-//! # Transport protocol
-//! For each logical call (one user method call, one page, one poll check):
+//! # Driving a workflow
+//! A client runs any workflow with one loop (see [`workflow`]):
 //!
-//! 1. `let mut call = Call::new(op, &config, entropy)?` with 16 fresh random bytes. The request is
-//!    built and validated once; `POST`/`PATCH`/`DELETE` get an `Idempotency-Key` made from the
-//!    entropy, reused on every attempt. An error here means nothing may be sent.
-//! 2. Send `call.request().clone()` with `call.connect_timeout()` and `call.timeout()`. Do not
-//!    follow redirects. Do not decompress. Read status, headers and body for **every** status,
-//!    reading at most `call.limits().read_limit()` bytes of body.
-//! 3. Pass the response to `call.on_response(response, now, jitter)`, or a failure without a
-//!    response to `call.on_transport_error(kind, source, now, jitter)`; `now` is the monotonic
-//!    time since step 1 and `jitter` a uniform random `f64` in `[0, 1)`.
-//! 4. [`Step::Done`] ends the call; [`Step::RetryAfter`] means sleep, then go to step 2 with the
-//!    same request.
+//! 1. Ask [`Workflow::next`] with a [`Cx`]: the configuration, the monotonic time since the
+//!    workflow started, and 16 fresh random bytes (idempotency keys, multipart boundaries,
+//!    jitter).
+//! 2. [`Next::Send`]: send the [`Outgoing`] request with its [`SendOptions`] (timeouts, read
+//!    limit). Do not follow redirects, do not decompress, read status, headers and at most
+//!    `read_limit` bytes of body for **every** status, streaming a [`Body::Stream`] plan
+//!    through its [`BodyTap`]. Report [`Event::Response`] (with what was [`Sent`]), or
+//!    [`Event::Failed`] when no response came back.
+//! 3. [`Next::Sleep`]: sleep, then ask again. [`Next::Inspect`]: report the file's size and
+//!    first bytes as [`Event::Inspected`]. [`Next::Yield`]: hand the item out (list walks).
+//! 4. [`Next::Done`] ends the workflow with its value or error.
+//!
+//! [`Call::new`] builds and validates the request once; `POST`/`PATCH`/`DELETE` get an
+//! `Idempotency-Key` (the caller's, or one made from the entropy), reused on every attempt. An
+//! error there means nothing may be sent.
 //!
 //! ```
 //! use std::time::Duration;
-//! use heygen_core::{Call, Config, Step, ops::GetVideo};
+//! use heygen_core::{Call, Config, Cx, Event, Next, Workflow, ops::GetVideo};
 //! use heygen_model::VideoId;
 //!
 //! let config = Config::builder().api_key("hg_example").build()?;
@@ -46,31 +53,42 @@
 //! let mut call = Call::new(op, &config, [0; 16])?;
 //! assert_eq!(call.request().uri(), "https://api.heygen.com/v3/videos/vid_0001");
 //!
-//! // A pretend transport: first a 503, then the video.
-//! let answers: [(u16, &[u8]); 2] = [
-//!     (503, b"<html>busy</html>"),
-//!     (200, br#"{"data":{"id":"vid_0001","status":"processing"}}"#),
-//! ];
-//! let mut elapsed = Duration::ZERO;
-//! for (status, body) in answers {
-//!     let response = http::Response::builder().status(status).body(body)?;
-//!     match call.on_response(response, elapsed, 0.5) {
-//!         Step::Done(result) => {
-//!             assert_eq!(result?.status.map(|s| s.as_str().to_owned()).as_deref(), Some("processing"));
-//!             break;
+//! // A pretend client: first a 503, then the video.
+//! let mut answers = [
+//!     (503, &b"<html>busy</html>"[..]),
+//!     (200, &br#"{"data":{"id":"vid_0001","status":"processing"}}"#[..]),
+//! ]
+//! .into_iter();
+//! let mut now = Duration::ZERO;
+//! let mut effects = Vec::new();
+//! let video = loop {
+//!     let cx = Cx::new(&config, now, [0x80; 16]);
+//!     match call.next(&cx) {
+//!         Next::Send(outgoing) => {
+//!             effects.push(format!("send {}", outgoing.request.uri().path()));
+//!             let (status, body) = answers.next().expect("two answers");
+//!             let response = http::Response::builder().status(status).body(body)?;
+//!             call.handle(Event::Response { response, sent: None }, &cx);
 //!         }
-//!         Step::RetryAfter(delay) => elapsed += delay, // a transport sleeps here
+//!         Next::Sleep(delay) => {
+//!             effects.push(format!("sleep {delay:?}"));
+//!             now += delay; // a client sleeps here
+//!         }
+//!         Next::Done(result) => break result?,
+//!         Next::Inspect(_) | Next::Yield(_) => unreachable!("a call only sends and sleeps"),
 //!     }
-//! }
+//! };
+//! assert_eq!(video.status.map(|s| s.as_str().to_owned()).as_deref(), Some("processing"));
+//! // The 503 was retried once, after the backoff of the first retry (1 s, jittered).
+//! assert_eq!(effects.len(), 3);
+//! assert!(effects[1].starts_with("sleep"));
 //! assert_eq!(call.attempts(), 2);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-//!
-//! Streamed uploads ([`Operation::streams_body`]) send `call.request()`'s head with the body
-//! framed by [`upload::MultipartFraming`]; call [`Call::set_body_replayable`] with `false` when
-//! the source cannot be re-opened.
 
+pub mod body;
 pub mod call;
+mod endpoints;
 pub mod config;
 pub mod error;
 #[doc(hidden)]
@@ -82,18 +100,25 @@ pub mod poll;
 pub mod redact;
 pub mod response;
 pub mod retry;
+mod trace;
 pub mod transport;
 pub mod upload;
+pub mod workflow;
 
-pub use call::{Call, Step};
+pub use body::{Body, BodyTap, FileHead, InlineFile, Sent, Source, StreamBody};
+pub use call::{Call, Exchange};
 pub use config::{
     AccessToken, ApiKey, Config, ConfigBuilder, Credentials, PollPolicy, RetryPolicy, TimeoutClass,
     Timeouts,
 };
 pub use error::{BoxError, Error, ErrorClass, TransportErrorKind};
 pub use operation::Operation;
-pub use paginate::{PageCursor, Paginate, Paginator};
-pub use poll::{Observation, Poll, Pollable, Poller, WaitGoal};
+pub use paginate::{PageCursor, Paginate, Paginator, Walk};
+pub use poll::{Observation, Pollable, Poller, Wait, WaitGoal, Waited};
 pub use response::ResponseLimits;
-pub use retry::{Decision, RequestFacts};
+pub use retry::RequestFacts;
 pub use transport::{SendOptions, TransportError};
+pub use workflow::{Cx, Event, Next, Outgoing, Workflow};
+
+/// The request and response types (`heygen-model`).
+pub use heygen_model as model;

@@ -2,13 +2,15 @@
 
 use bytes::Bytes;
 use http::header::{
-    ACCEPT, ACCEPT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, ACCEPT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, USER_AGENT,
 };
 use http::{Method, Request, Response};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use crate::body::{Body, StreamBody};
 use crate::config::{Config, TimeoutClass};
 use crate::error::Error;
+use crate::response::ResponseLimits;
 use crate::retry::method_is_idempotent;
 
 /// The header that carries an idempotency key.
@@ -43,8 +45,8 @@ pub trait Operation {
         matches!(self.method(), Method::POST | Method::PATCH | Method::DELETE)
     }
 
-    /// A key the caller chose for this operation, if any; `build` sends it. Without one,
-    /// [`crate::Call::new`] makes one from the transport's entropy.
+    /// A key the caller chose for this operation, if any. [`crate::Call::new`] validates and
+    /// sends it, or makes one from the client's entropy: the one place a key is inserted.
     fn idempotency_key(&self) -> Option<&str> {
         None
     }
@@ -54,12 +56,6 @@ pub trait Operation {
     /// it adds.)
     fn is_idempotent(&self) -> bool {
         method_is_idempotent(&self.method()) || self.idempotency_key().is_some()
-    }
-
-    /// Whether the body is streamed by the transport instead of carried in the built request
-    /// (multipart asset upload, direct-upload `PUT`).
-    fn streams_body(&self) -> bool {
-        false
     }
 
     /// Whether a 409 conflict is transient for this operation and retried with backoff
@@ -74,18 +70,24 @@ pub trait Operation {
         true
     }
 
-    /// Validates and builds the request.
+    /// Validates and builds the request: head and body, where the body is bytes or the plan a
+    /// client follows to stream a file ([`Body`]). No idempotency key yet ([`crate::Call`]
+    /// adds it).
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when validation fails; nothing must be sent then.
-    fn build(&self, config: &Config) -> Result<Request<Bytes>, Error>;
+    fn build(&self, config: &Config) -> Result<Request<Body>, Error>;
 
-    /// Reads a response of any status with any body; never panics.
+    /// Reads a response of any status with any body, within `limits`; never panics.
     ///
     /// # Errors
     /// Every error the API can express and every malformed response, as described in
     /// [`crate::response`].
-    fn parse(&self, response: Response<&[u8]>) -> Result<Self::Output, Error>;
+    fn parse(
+        &self,
+        response: Response<&[u8]>,
+        limits: &ResponseLimits,
+    ) -> Result<Self::Output, Error>;
 }
 
 impl<O: Operation + ?Sized> Operation for &O {
@@ -109,20 +111,21 @@ impl<O: Operation + ?Sized> Operation for &O {
     fn is_idempotent(&self) -> bool {
         (**self).is_idempotent()
     }
-    fn streams_body(&self) -> bool {
-        (**self).streams_body()
-    }
     fn sends_credentials(&self) -> bool {
         (**self).sends_credentials()
     }
     fn retries_conflict(&self) -> bool {
         (**self).retries_conflict()
     }
-    fn build(&self, config: &Config) -> Result<Request<Bytes>, Error> {
+    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
         (**self).build(config)
     }
-    fn parse(&self, response: Response<&[u8]>) -> Result<Self::Output, Error> {
-        (**self).parse(response)
+    fn parse(
+        &self,
+        response: Response<&[u8]>,
+        limits: &ResponseLimits,
+    ) -> Result<Self::Output, Error> {
+        (**self).parse(response, limits)
     }
 }
 
@@ -183,22 +186,21 @@ pub fn is_valid_idempotency_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-'))
 }
 
-/// The body of a built request.
-pub(crate) enum Body {
+/// What an API request carries.
+pub(crate) enum Payload {
     /// No body (`GET`, `DELETE`).
     Empty,
     /// A JSON document.
     Json(Vec<u8>),
-    /// A streamed body of this many bytes with this content type; the built request's body is
-    /// empty and the transport streams the bytes.
-    Streamed {
+    /// A body the client streams, with this content type.
+    Stream {
         content_type: HeaderValue,
-        length: u64,
+        body: StreamBody,
     },
 }
 
 /// Builds an API request: URL from the base and `path_and_query`, `Accept`, `Accept-Encoding`,
-/// `User-Agent`, auth, the caller's idempotency key, and the body with its content type.
+/// `User-Agent`, auth, and the body with its content type (and length, for a stream).
 ///
 /// The request is assembled in place (no `http::request::Builder`, which moves the whole head
 /// through a `Result` once per header): this runs once per call.
@@ -206,35 +208,21 @@ pub(crate) fn api_request(
     config: &Config,
     method: Method,
     path_and_query: &str,
-    idempotency_key: Option<&str>,
-    body: Body,
-) -> Result<Request<Bytes>, Error> {
-    let idempotency_key = idempotency_key
-        .map(|key| {
-            if !is_valid_idempotency_key(key) {
-                return Err(Error::invalid_request(
-                    Some("idempotency_key"),
-                    "must be 1 to 255 characters of letters, digits, `_`, `:`, `.` or `-`",
-                ));
-            }
-            HeaderValue::from_str(key).map_err(|_| {
-                Error::invalid_request(Some("idempotency_key"), "invalid header value")
-            })
-        })
-        .transpose()?;
+    payload: Payload,
+) -> Result<Request<Body>, Error> {
     // The joined URL's buffer becomes the `Uri`'s; it is not copied again.
     let uri = http::Uri::try_from(config.url(path_and_query).into_bytes())
         .map_err(|_| Error::invalid_request(None, "the request url is invalid"))?;
-    let (content, body) = match body {
-        Body::Empty => (None, Bytes::new()),
-        Body::Json(json) => (
+    let (content, body) = match payload {
+        Payload::Empty => (None, Body::default()),
+        Payload::Json(json) => (
             Some((HeaderValue::from_static("application/json"), None)),
-            Bytes::from(json),
+            Body::Bytes(Bytes::from(json)),
         ),
-        Body::Streamed {
-            content_type,
-            length,
-        } => (Some((content_type, Some(length))), Bytes::new()),
+        Payload::Stream { content_type, body } => (
+            Some((content_type, Some(body.content_length()))),
+            Body::Stream(body),
+        ),
     };
     let mut request = Request::new(body);
     *request.method_mut() = method;
@@ -247,9 +235,6 @@ pub(crate) fn api_request(
     headers.insert(USER_AGENT, config.user_agent().clone());
     let (auth_name, auth_value) = config.auth_header();
     headers.insert(auth_name.clone(), auth_value.clone());
-    if let Some(value) = idempotency_key {
-        headers.insert(HeaderName::from_static(IDEMPOTENCY_KEY_HEADER), value);
-    }
     if let Some((content_type, length)) = content {
         headers.insert(CONTENT_TYPE, content_type);
         if let Some(length) = length {
@@ -260,9 +245,9 @@ pub(crate) fn api_request(
 }
 
 /// Serializes a JSON body; an object with no set fields becomes `{}`.
-pub(crate) fn json_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body, Error> {
+pub(crate) fn json_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<Payload, Error> {
     serde_json::to_vec(value)
-        .map(Body::Json)
+        .map(Payload::Json)
         .map_err(|e| Error::invalid_request(None, format!("the body could not be serialized: {e}")))
 }
 

@@ -1,12 +1,15 @@
-//! [`Paginator`]: walks a list endpoint page by page without ever looping; [`Items`]: the
-//! item-by-item walk over it that both transports run.
+//! [`Paginator`]: walks a list endpoint page by page without ever looping; [`Walk`]: the
+//! item-by-item walk over it, as a [`Workflow`] any client runs.
 
+use core::fmt;
 use std::collections::{HashSet, VecDeque};
 
 use heygen_model::ListPage;
 
+use crate::call::Call;
 use crate::error::{Error, PaginationStalled, StallReason};
 use crate::operation::Operation;
+use crate::workflow::{Cx, Event, Next, Workflow, delegate};
 
 /// The default hard cap on pages per walk.
 pub const DEFAULT_MAX_PAGES: u32 = 10_000;
@@ -173,56 +176,63 @@ where
     }
 }
 
-/// What a transport does next while walking every item of a list endpoint.
-#[derive(Debug)]
-pub enum ItemStep<O, T> {
-    /// Yield this item.
-    Item(T),
-    /// Send this operation (one logical call, with its retries), then pass the result to
-    /// [`Items::on_page`].
-    Fetch(O),
-    /// Yield this error; the walk is over after it.
-    Error(Error),
-    /// The walk is over.
-    Done,
-}
-
-/// The item-by-item walk both transports run over a [`Paginator`]: buffers each page's items,
-/// hands out the next page's operation when the buffer is empty, and ends after the last page
-/// or after one error (a failed page, or a stalled cursor once the page's items are out).
+/// Walks every item of a list endpoint: one [`Call`] per page (with its retries), the items
+/// handed out one at a time ([`Next::Yield`]); it ends after the last page ([`Next::Done`] with
+/// `Ok(())`) or with one error (a failed page, or a stalled cursor once the page's items are
+/// out).
 ///
-/// ```text
-/// let mut items = Items::new(op);
-/// loop {
-///     match items.next_step() {
-///         ItemStep::Item(item) => yield Ok(item),
-///         ItemStep::Fetch(op) => items.on_page(send(op)),
-///         ItemStep::Error(error) => { yield Err(error); }
-///         ItemStep::Done => break,
-///     }
-/// }
 /// ```
-#[derive(Debug)]
-pub struct Items<O, T> {
+/// use heygen_core::{Walk, ops::ListLooks};
+/// use heygen_model::ListLooksQuery;
+///
+/// let walk = Walk::new(ListLooks::new(ListLooksQuery::new().limit(50)));
+/// // client.items(walk): an iterator (blocking) or a stream (async) of looks
+/// # let _ = walk;
+/// ```
+pub struct Walk<O, T>
+where
+    O: Operation<Output = ListPage<T>>,
+{
     pages: Paginator<O>,
     buffer: VecDeque<T>,
     pending: Option<Error>,
+    page: Option<Call<O>>,
     over: bool,
 }
 
-impl<O, T> Items<O, T>
+impl<O, T> fmt::Debug for Walk<O, T>
 where
     O: Paginate<Output = ListPage<T>>,
-    ListPage<T>: PageCursor,
 {
-    /// Starts a walk at the page `op` asks for.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Walk")
+            .field("pages", &self.pages.pages())
+            .field("buffered", &self.buffer.len())
+            .field("over", &self.over)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<O, T> Walk<O, T>
+where
+    O: Paginate<Output = ListPage<T>>,
+{
+    /// Starts a walk at the page `op` asks for, repeating its filters and `limit` on every page.
     pub fn new(op: O) -> Self {
         Self {
             pages: Paginator::new(op),
             buffer: VecDeque::new(),
             pending: None,
+            page: None,
             over: false,
         }
+    }
+
+    /// Sets the hard page cap (at least 1).
+    #[must_use]
+    pub fn max_pages(mut self, max: u32) -> Self {
+        self.pages = self.pages.max_pages(max);
+        self
     }
 
     /// Items received but not yet handed out.
@@ -230,116 +240,147 @@ where
         self.buffer.len()
     }
 
-    /// Whether the walk is over (every buffered item still comes out first).
+    /// Whether the walk is over.
     pub fn is_over(&self) -> bool {
         self.over
     }
+}
 
-    /// What to do next.
-    pub fn next_step(&mut self) -> ItemStep<O, T> {
-        if let Some(item) = self.buffer.pop_front() {
-            return ItemStep::Item(item);
-        }
-        if let Some(error) = self.pending.take() {
-            self.over = true;
-            return ItemStep::Error(error);
-        }
-        if self.over {
-            return ItemStep::Done;
-        }
-        if let Some(op) = self.pages.next_operation() {
-            ItemStep::Fetch(op)
-        } else {
-            self.over = true;
-            ItemStep::Done
+impl<O, T> Workflow for Walk<O, T>
+where
+    O: Paginate<Output = ListPage<T>>,
+{
+    type Output = ();
+    type Item = T;
+
+    fn next(&mut self, cx: &Cx<'_>) -> Next<(), T> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Next::Yield(item);
+            }
+            if let Some(error) = self.pending.take() {
+                self.over = true;
+                return Next::Done(Err(error));
+            }
+            if self.over {
+                return Next::Done(Ok(()));
+            }
+            let page = match &mut self.page {
+                Some(page) => page,
+                slot @ None => {
+                    let Some(op) = self.pages.next_operation() else {
+                        self.over = true;
+                        continue;
+                    };
+                    match Call::new(op, cx.config, cx.entropy) {
+                        Ok(call) => slot.insert(call),
+                        Err(error) => {
+                            self.pending = Some(error);
+                            continue;
+                        }
+                    }
+                }
+            };
+            match delegate(page, cx) {
+                Ok(next) => return next,
+                Err(result) => {
+                    self.page = None;
+                    match result {
+                        Ok(page) => {
+                            if let Err(error) = self.pages.on_page(&page) {
+                                self.pending = Some(error);
+                            }
+                            self.buffer.extend(page.data);
+                        }
+                        Err(error) => self.pending = Some(error),
+                    }
+                }
+            }
         }
     }
 
-    /// Records the result of the last [`ItemStep::Fetch`]: a page's items are buffered (a
-    /// stalled cursor is reported after them); a failed page is reported next.
-    pub fn on_page(&mut self, result: Result<ListPage<T>, Error>) {
-        match result {
-            Ok(page) => {
-                if let Err(error) = self.pages.on_page(&page) {
-                    self.pending = Some(error);
-                }
-                self.buffer.extend(page.data);
-            }
-            Err(error) => self.pending = Some(error),
+    fn handle(&mut self, event: Event<'_>, cx: &Cx<'_>) {
+        if let Some(page) = &mut self.page {
+            page.handle(event, cx);
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use heygen_model::Look;
+    use core::time::Duration;
 
     use super::*;
+    use crate::config::Config;
     use crate::ops::ListLooks;
 
-    fn page(ids: usize, next: Option<&str>) -> ListPage<Look> {
-        let looks = (0..ids)
-            .map(|i| {
-                serde_json::from_value(
-                    serde_json::json!({ "id": format!("look_{i}"), "avatar_type": "photo_avatar" }),
-                )
-            })
-            .collect::<Result<Vec<Look>, _>>()
-            .unwrap();
-        ListPage::new(looks, next.is_some(), next.map(str::to_owned))
+    fn page(ids: usize, next: Option<&str>) -> String {
+        let looks: Vec<_> = (0..ids)
+            .map(
+                |i| serde_json::json!({ "id": format!("look_{i}"), "avatar_type": "photo_avatar" }),
+            )
+            .collect();
+        serde_json::json!({ "data": looks, "has_more": next.is_some(), "next_token": next })
+            .to_string()
     }
 
-    #[test]
-    fn empty_pages_that_claim_more_stall() {
-        let mut items = Items::new(ListLooks::default());
-        for token in ["t1", "t2"] {
-            assert!(matches!(items.next_step(), ItemStep::Fetch(_)));
-            items.on_page(Ok(page(0, Some(token))));
+    /// Runs a walk over scripted pages; returns the steps ("fetch", "item", "error", "done").
+    fn walk(pages: &[String]) -> Vec<&'static str> {
+        let config = Config::builder().api_key("k").build().unwrap();
+        let mut walk = Walk::new(ListLooks::default());
+        let mut pages = pages.iter();
+        let mut steps = Vec::new();
+        for _ in 0..100 {
+            let cx = Cx::new(&config, Duration::ZERO, [0; 16]);
+            match walk.next(&cx) {
+                Next::Send(_) => {
+                    steps.push("fetch");
+                    let body = pages.next().unwrap();
+                    let response = http::Response::new(body.as_bytes());
+                    walk.handle(
+                        Event::Response {
+                            response,
+                            sent: None,
+                        },
+                        &cx,
+                    );
+                }
+                Next::Yield(_) => steps.push("item"),
+                Next::Done(Ok(())) => {
+                    steps.push("done");
+                    break;
+                }
+                Next::Done(Err(_)) => {
+                    steps.push("error");
+                    break;
+                }
+                other => panic!("unexpected {other:?}"),
+            }
         }
-        assert!(matches!(items.next_step(), ItemStep::Fetch(_)));
-        items.on_page(Ok(page(0, Some("t3"))));
-        let ItemStep::Error(Error::PaginationStalled(s)) = items.next_step() else {
-            panic!("expected a stall")
-        };
-        assert_eq!(s.reason, StallReason::EmptyPages);
-        assert_eq!(s.pages, MAX_EMPTY_PAGES);
-        assert!(matches!(items.next_step(), ItemStep::Done));
+        steps
     }
 
     #[test]
     fn items_walk_pages_then_stop() {
-        let mut items = Items::new(ListLooks::default());
-        assert!(matches!(items.next_step(), ItemStep::Fetch(_)));
-        items.on_page(Ok(page(2, Some("t1"))));
-        assert!(matches!(items.next_step(), ItemStep::Item(_)));
-        assert!(matches!(items.next_step(), ItemStep::Item(_)));
-        assert!(matches!(items.next_step(), ItemStep::Fetch(_)));
-        items.on_page(Ok(page(1, None)));
-        assert!(matches!(items.next_step(), ItemStep::Item(_)));
-        assert!(matches!(items.next_step(), ItemStep::Done));
-        assert!(items.is_over());
-        assert!(matches!(items.next_step(), ItemStep::Done));
+        let steps = walk(&[page(2, Some("t1")), page(1, None)]);
+        assert_eq!(steps, ["fetch", "item", "item", "fetch", "item", "done"]);
     }
 
     #[test]
-    fn items_report_a_stall_after_the_page_and_a_failed_page_at_once() {
-        let mut items = Items::new(ListLooks::default());
-        let _ = items.next_step();
-        items.on_page(Ok(page(1, Some("t1"))));
-        let _ = items.next_step();
-        let _ = items.next_step();
-        items.on_page(Ok(page(1, Some("t1"))));
-        assert!(matches!(items.next_step(), ItemStep::Item(_)));
-        assert!(matches!(
-            items.next_step(),
-            ItemStep::Error(Error::PaginationStalled(_))
-        ));
-        assert!(matches!(items.next_step(), ItemStep::Done));
+    fn empty_pages_that_claim_more_stall() {
+        let steps = walk(&[
+            page(0, Some("t1")),
+            page(0, Some("t2")),
+            page(0, Some("t3")),
+        ]);
+        assert_eq!(steps, ["fetch", "fetch", "fetch", "error"]);
+    }
 
-        let mut failed = Items::<ListLooks, Look>::new(ListLooks::default());
-        let _ = failed.next_step();
-        failed.on_page(Err(Error::invalid_request(None, "boom")));
-        assert!(matches!(failed.next_step(), ItemStep::Error(_)));
-        assert!(matches!(failed.next_step(), ItemStep::Done));
+    #[test]
+    fn a_stall_is_reported_after_the_page_and_a_failed_page_at_once() {
+        let steps = walk(&[page(1, Some("t1")), page(1, Some("t1"))]);
+        assert_eq!(steps, ["fetch", "item", "fetch", "item", "error"]);
+        let failed = walk(&["{\"error\":{\"code\":\"bad\",\"message\":\"no\"}}".to_owned()]);
+        assert_eq!(failed, ["fetch", "error"]);
     }
 }

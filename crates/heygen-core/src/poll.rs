@@ -1,10 +1,18 @@
-//! [`Poller`]: waits for a job (avatar training, video rendering) to reach a final state.
+//! [`Wait`]: the workflow that waits for a job (avatar training, consent, video rendering) to
+//! reach a final state, with its decisions in [`Poller`].
 
-use core::ops::ControlFlow;
+use core::convert::Infallible;
+use core::fmt;
 use core::time::Duration;
 
+use heygen_model::{AvatarGroupId, LookId, VideoId};
+
+use crate::call::Call;
 use crate::config::PollPolicy;
 use crate::error::{Error, ErrorClass, JobFailed, WaitTimedOut};
+use crate::operation::Operation;
+use crate::ops::{GetAvatarGroup, GetLook, GetVideo};
+use crate::workflow::{Cx, Event, Next, Workflow, delegate, over};
 
 /// What one status check says about a job.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +56,7 @@ pub trait Pollable {
 #[non_exhaustive]
 pub enum WaitGoal {
     /// Until `completed` or `failed`; `pending_consent` ends the wait with
-    /// [`Poll::PendingConsent`] so the caller can ask for consent.
+    /// [`Waited::PendingConsent`] so the caller can ask for consent.
     #[default]
     Completion,
     /// Until `completed` or `failed`, treating `pending_consent` as not final.
@@ -57,36 +65,8 @@ pub enum WaitGoal {
     Consent,
 }
 
-/// What the transport does after a check.
-#[derive(Debug)]
-pub enum Poll<T> {
-    /// The goal is reached; here is the last value.
-    Done(T),
-    /// The job waits for consent (only with [`WaitGoal::Completion`]).
-    PendingConsent(T),
-    /// Check again after this delay.
-    Wait(Duration),
-    /// The wait is over with an error: the job failed, a check failed for good, or the
-    /// deadline passed.
-    Failed(Error),
-}
-
-impl<T> Poll<T> {
-    /// What a transport's wait loop does with this poll: `Continue(delay)` to sleep `delay`
-    /// and check again, or `Break` with the outcome of the whole wait.
-    pub fn into_flow(self) -> ControlFlow<Result<Waited<T>, Error>, Duration> {
-        match self {
-            Self::Wait(delay) => ControlFlow::Continue(delay),
-            Self::Done(value) => ControlFlow::Break(Ok(Waited::Completed(value))),
-            Self::PendingConsent(value) => ControlFlow::Break(Ok(Waited::PendingConsent(value))),
-            Self::Failed(error) => ControlFlow::Break(Err(error)),
-        }
-    }
-}
-
-/// What a wait for training ended with.
+/// What a wait ended with. Exhaustive: match it without a wildcard arm.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub enum Waited<T> {
     /// Training completed; the last value read.
     Completed(T),
@@ -109,21 +89,8 @@ impl<T> Waited<T> {
     }
 }
 
-/// Polls one resource.
-///
-/// ```text
-/// let mut poller = Poller::new("video", id, &policy, now());
-/// loop {
-///     let poll = match send(GetVideo::new(id)) {           // through a Call, with retries
-///         Ok(video) => poller.on_status(video, now()),
-///         Err(e) => poller.on_error(e, now()),
-///     };
-///     match poll {
-///         Poll::Wait(delay) => sleep(delay),
-///         other => return other,
-///     }
-/// }
-/// ```
+/// The decisions of a wait over one resource: after each status check, sleep
+/// ([`Next::Sleep`]) or stop ([`Next::Done`]). [`Wait`] runs it with a [`Call`] per check.
 ///
 /// `now` is monotonic time on any fixed origin, the same for every call. The first check
 /// happens at once; intervals grow from the policy's initial interval by half each time up to
@@ -189,15 +156,20 @@ impl Poller {
         self.last_status.as_deref()
     }
 
+    /// When the wait ends, on the clock of the `now` values it is given.
+    pub fn deadline_at(&self) -> Duration {
+        self.started.saturating_add(self.policy.deadline)
+    }
+
     /// Handles a successful status check.
-    pub fn on_status<T: Pollable>(&mut self, value: T, now: Duration) -> Poll<T> {
+    pub fn on_status<T: Pollable>(&mut self, value: T, now: Duration) -> Next<Waited<T>> {
         self.checks = self.checks.saturating_add(1);
         if let Some(raw) = value.raw_status() {
             self.last_status = Some(raw.chars().take(64).collect());
         }
         let observation = value.observe();
         match observation {
-            Observation::Completed => self.finish(Poll::Done(value)),
+            Observation::Completed => self.finish(Ok(Waited::Completed(value))),
             Observation::Failed { code, message } => {
                 let error = Error::JobFailed(Box::new(JobFailed {
                     resource: self.resource,
@@ -205,20 +177,20 @@ impl Poller {
                     code,
                     message,
                 }));
-                self.finish(Poll::Failed(error))
+                self.finish(Err(error))
             }
             Observation::PendingConsent if self.goal == WaitGoal::Completion => {
-                self.finish(Poll::PendingConsent(value))
+                self.finish(Ok(Waited::PendingConsent(value)))
             }
             _ if self.goal == WaitGoal::Consent && value.consent_given() => {
-                self.finish(Poll::Done(value))
+                self.finish(Ok(Waited::Completed(value)))
             }
             _ => self.wait(now, None),
         }
     }
 
     /// Handles a failed status check (after the call's own retries).
-    pub fn on_error<T>(&mut self, error: Error, now: Duration) -> Poll<T> {
+    pub fn on_error<T>(&mut self, error: Error, now: Duration) -> Next<Waited<T>> {
         self.checks = self.checks.saturating_add(1);
         let transient = match error.class() {
             ErrorClass::Server | ErrorClass::RateLimited | ErrorClass::RequestInProgress => true,
@@ -230,33 +202,33 @@ impl Poller {
             let hint = error.retry_after();
             self.wait(now, hint)
         } else {
-            self.finish(Poll::Failed(error))
+            self.finish(Err(error))
         }
     }
 
-    fn finish<T>(&mut self, poll: Poll<T>) -> Poll<T> {
+    fn finish<T>(&mut self, result: Result<Waited<T>, Error>) -> Next<Waited<T>> {
         self.finished = true;
-        poll
+        Next::Done(result)
     }
 
-    fn wait<T>(&mut self, now: Duration, hint: Option<Duration>) -> Poll<T> {
+    fn wait<T>(&mut self, now: Duration, hint: Option<Duration>) -> Next<Waited<T>> {
         let elapsed = now.saturating_sub(self.started);
         let remaining = self.policy.deadline.saturating_sub(elapsed);
         if self.finished || remaining.is_zero() {
             self.finished = true;
-            return Poll::Failed(Error::WaitTimedOut(Box::new(WaitTimedOut {
+            return Next::Done(Err(Error::WaitTimedOut(Box::new(WaitTimedOut {
                 resource: self.resource,
                 id: self.id.clone(),
                 last_status: self.last_status.clone(),
                 elapsed,
-            })));
+            }))));
         }
         let interval = self.next_interval.max(hint.unwrap_or(Duration::ZERO));
         let grown = self.next_interval.saturating_add(self.next_interval / 2);
         self.next_interval = grown
             .min(self.policy.max_interval)
             .max(Duration::from_millis(1));
-        Poll::Wait(
+        Next::Sleep(
             interval
                 .min(self.policy.max_interval.max(hint.unwrap_or(Duration::ZERO)))
                 .min(remaining),
@@ -348,5 +320,179 @@ impl Pollable for heygen_model::Video {
 
     fn raw_status(&self) -> Option<&str> {
         self.status.as_ref().map(heygen_model::VideoStatus::as_str)
+    }
+}
+
+/// A callback that sees every status read during a wait.
+pub type Observer<T> = Box<dyn FnMut(&T) + Send + 'static>;
+
+/// Waits for a resource: reads it with `op` (one [`Call`] per check, with its retries), and asks
+/// the [`Poller`] whether to check again and when. Each check is cut at the wait's deadline: a
+/// check still running then is abandoned and the wait ends with [`Error::WaitTimedOut`].
+///
+/// ```
+/// use heygen_core::{Wait, Waited};
+/// use heygen_model::VideoId;
+///
+/// let wait = Wait::video(&VideoId::new("vid_0001")?);
+/// // client.run(wait) -> Result<Waited<Video>, Error>
+/// # let _ = wait;
+/// # Ok::<(), heygen_core::Error>(())
+/// ```
+pub struct Wait<O: Operation>
+where
+    O::Output: Pollable,
+{
+    op: O,
+    id: String,
+    goal: WaitGoal,
+    policy: Option<PollPolicy>,
+    poller: Option<Poller>,
+    check: Option<Call<O>>,
+    observer: Option<Observer<O::Output>>,
+    over: bool,
+}
+
+impl<O> fmt::Debug for Wait<O>
+where
+    O: Operation,
+    O::Output: Pollable,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Wait")
+            .field("resource", &O::Output::RESOURCE)
+            .field("id", &self.id)
+            .field("goal", &self.goal)
+            .field("poller", &self.poller)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<O> Wait<O>
+where
+    O: Operation + Clone,
+    O::Output: Pollable,
+{
+    /// Waits for resource `id` read with `op` until `goal`, with the configuration's poll
+    /// policy.
+    pub fn new(op: O, id: impl Into<String>, goal: WaitGoal) -> Self {
+        Self {
+            op,
+            id: id.into(),
+            goal,
+            policy: None,
+            poller: None,
+            check: None,
+            observer: None,
+            over: false,
+        }
+    }
+
+    /// Uses this poll policy (intervals and deadline) instead of the configuration's.
+    #[must_use]
+    pub fn policy(mut self, policy: PollPolicy) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// Calls `observer` with every value read (to show progress).
+    #[must_use]
+    pub fn observe(mut self, observer: impl FnMut(&O::Output) + Send + 'static) -> Self {
+        self.observer = Some(Box::new(observer));
+        self
+    }
+}
+
+impl Wait<GetAvatarGroup> {
+    /// `GET /v3/avatars/{group_id}` until training completes or fails; `pending_consent` ends
+    /// the wait as [`Waited::PendingConsent`].
+    pub fn avatar(group_id: &AvatarGroupId) -> Self {
+        Self::new(
+            GetAvatarGroup::new(group_id.clone()),
+            group_id.as_str(),
+            WaitGoal::Completion,
+        )
+    }
+
+    /// `GET /v3/avatars/{group_id}` until consent is given (or training ends).
+    pub fn consent(group_id: &AvatarGroupId) -> Self {
+        Self::new(
+            GetAvatarGroup::new(group_id.clone()),
+            group_id.as_str(),
+            WaitGoal::Consent,
+        )
+    }
+}
+
+impl Wait<GetLook> {
+    /// `GET /v3/avatars/looks/{look_id}` until the look completes or fails.
+    pub fn look(look_id: &LookId) -> Self {
+        Self::new(
+            GetLook::new(look_id.clone()),
+            look_id.as_str(),
+            WaitGoal::Completion,
+        )
+    }
+}
+
+impl Wait<GetVideo> {
+    /// `GET /v3/videos/{video_id}` until the video completes or fails.
+    pub fn video(video_id: &VideoId) -> Self {
+        Self::new(
+            GetVideo::new(video_id.clone()),
+            video_id.as_str(),
+            WaitGoal::Completion,
+        )
+    }
+}
+
+impl<O> Workflow for Wait<O>
+where
+    O: Operation + Clone,
+    O::Output: Pollable,
+{
+    type Output = Waited<O::Output>;
+    type Item = Infallible;
+
+    fn next(&mut self, cx: &Cx<'_>) -> Next<Self::Output> {
+        if self.over {
+            return Next::Done(Err(over()));
+        }
+        let policy = self.policy.unwrap_or(*cx.config.poll_policy());
+        let (id, goal) = (&self.id, self.goal);
+        let poller = self.poller.get_or_insert_with(|| {
+            Poller::new(O::Output::RESOURCE, id.clone(), &policy, cx.now).goal(goal)
+        });
+        let check = match &mut self.check {
+            Some(check) => check,
+            slot @ None => match Call::new(self.op.clone(), cx.config, cx.entropy) {
+                Ok(call) => slot.insert(call.deadline(poller.deadline_at())),
+                Err(error) => {
+                    self.over = true;
+                    return Next::Done(Err(error));
+                }
+            },
+        };
+        let next = match delegate(check, cx) {
+            Ok(next) => return next,
+            Err(Ok(value)) => {
+                if let Some(observer) = &mut self.observer {
+                    observer(&value);
+                }
+                poller.on_status(value, cx.now)
+            }
+            Err(Err(error)) => poller.on_error(error, cx.now),
+        };
+        self.check = None;
+        if matches!(next, Next::Done(_)) {
+            self.over = true;
+        }
+        next
+    }
+
+    fn handle(&mut self, event: Event<'_>, cx: &Cx<'_>) {
+        if let Some(check) = &mut self.check {
+            check.handle(event, cx);
+        }
     }
 }

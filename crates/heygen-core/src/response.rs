@@ -33,8 +33,8 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// the limit, so the core can tell "exactly at the limit" from "over it") and hand them over
 /// undecoded; the core decodes `gzip`/`deflate` itself and bounds the decoded size too.
 ///
-/// [`crate::Call`] attaches limits other than the defaults to each response's extensions; a response
-/// parsed without them uses the defaults (16 MiB).
+/// [`crate::Call`] passes the configured limits to each operation's `parse`; the defaults are
+/// 16 MiB.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ResponseLimits {
@@ -408,15 +408,11 @@ pub(crate) fn parse_response<T: DeserializeOwned>(
     meta: Meta<'_>,
     target: Target,
     response: &Response<&[u8]>,
+    limits: &ResponseLimits,
 ) -> Result<T, Error> {
     let status = response.status();
     let headers = response.headers();
-    let limits = response
-        .extensions()
-        .get::<ResponseLimits>()
-        .copied()
-        .unwrap_or_default();
-    let body = decode_body(status, headers, response.body(), &limits).map_err(|e| match e {
+    let body = decode_body(status, headers, response.body(), limits).map_err(|e| match e {
         // An unknown or corrupt encoding is a malformed response, not a transport failure.
         Error::Transport(t) => {
             let mut error = unexpected(meta, status, headers, b"");
@@ -765,7 +761,12 @@ mod tests {
             method: &method,
             path: "/v3/test",
         };
-        parse_response(meta, target, &Response::new(body.as_bytes()))
+        parse_response(
+            meta,
+            target,
+            &Response::new(body.as_bytes()),
+            &ResponseLimits::default(),
+        )
     }
 
     fn json_path(result: Result<impl std::fmt::Debug, Error>) -> String {

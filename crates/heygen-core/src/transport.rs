@@ -10,14 +10,12 @@ use core::time::Duration;
 use bytes::Bytes;
 use http::Response;
 
-use crate::call::Call;
 use crate::error::{BoxError, TransportErrorKind};
-use crate::operation::Operation;
 
 /// The most a transport reserves for a response body before its bytes arrive: 1 MiB.
 pub const MAX_PREALLOCATION: u64 = 1024 * 1024;
 
-/// Limits for one exchange, from the core's [`Call`].
+/// Limits for one exchange, from the core's [`crate::Call`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SendOptions {
@@ -39,15 +37,6 @@ impl SendOptions {
             connect_timeout,
             read_limit,
         }
-    }
-
-    /// The options of the next attempt of `call`: its timeouts and its read limit.
-    pub fn for_call<O: Operation>(call: &Call<O>) -> Self {
-        Self::new(
-            call.timeout(),
-            call.connect_timeout(),
-            call.limits().read_limit(),
-        )
     }
 
     /// The read limit as a `usize` (saturating on 32-bit targets), in bytes.

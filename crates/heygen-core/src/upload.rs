@@ -1,10 +1,10 @@
-//! Upload helpers: multipart framing for `POST /v3/assets`, the presigned direct-upload `PUT`,
-//! a streaming SHA-256, media type detection from magic bytes, and the upload plan both
-//! transports follow for a local file (inline base64, multipart or direct upload; see
-//! [`UploadMethod::for_file`] and [`InlineBody`]).
+//! Uploads: multipart framing for `POST /v3/assets`, the presigned direct-upload `PUT`, a
+//! streaming SHA-256, media type detection from magic bytes, and the upload workflows
+//! ([`MultipartUpload`], [`UploadDirect`], [`UploadFile`], [`WithFile`], [`PromptFromFiles`]):
+//! which method a local file takes ([`UploadMethod::for_file`]) is decided here, once.
 //!
 //! The core never reads a file: it computes the bytes that go around it and the exact length,
-//! and the transport streams `prefix`, then the file, then `suffix`.
+//! and the client streams `prefix`, then the file, then `suffix` ([`crate::Body`]).
 
 use core::fmt;
 use std::collections::BTreeMap;
@@ -14,18 +14,24 @@ use http::header::{CONTENT_LENGTH, HeaderName, HeaderValue};
 use http::{Method, Request, Response};
 use sha2::Digest as _;
 
+use crate::body::{Body, Source, StreamBody};
 use crate::config::{Config, TimeoutClass, is_loopback_host};
 use crate::error::Error;
 use crate::operation::Operation;
 use crate::redact::redact_url;
-use crate::response::{Meta, Target, parse_response};
+use crate::response::{Meta, ResponseLimits, Target, parse_response};
 
+mod flow;
 mod plan;
 
+pub use flow::{
+    AvatarFromFile, FromFile, MultipartUpload, PromptAvatarFromFiles, PromptFromFiles,
+    PutDirectUpload, UploadDirect, UploadFile, Uploaded, WithFile,
+};
 pub use plan::{
-    AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, FileFacts, INLINE_PLACEHOLDER,
-    InlineBody, Progress, SNIFF_BYTES, UploadMethod, UploadOptions, check_direct_upload_size,
-    media_type_by_extension, placeholder_input, unreadable_file,
+    AvatarFileKind, DEFAULT_INLINE_THRESHOLD, FileFacts, INLINE_PLACEHOLDER, InlineBody, Progress,
+    SNIFF_BYTES, UploadMethod, UploadOptions, check_direct_upload_size, media_type_by_extension,
+    placeholder_input, unreadable_file,
 };
 
 /// The largest file `POST /v3/assets` accepts, in bytes (32 MB); larger files go through direct
@@ -166,6 +172,17 @@ impl MultipartFraming {
         (self.prefix.len() as u64)
             .saturating_add(self.file_len)
             .saturating_add(self.suffix.len() as u64)
+    }
+
+    /// The body plan: the prefix, the file's bytes from `source`, the suffix.
+    pub fn into_body(self, source: Source) -> StreamBody {
+        StreamBody {
+            prefix: self.prefix,
+            source,
+            len: self.file_len,
+            suffix: self.suffix,
+            sha256: false,
+        }
     }
 }
 
@@ -313,6 +330,7 @@ pub fn check_media_type(declared: &str, head: &[u8]) -> Result<(), Error> {
 pub struct DirectUploadPut {
     url: String,
     headers: BTreeMap<String, String>,
+    source: Source,
     size_bytes: u64,
 }
 
@@ -321,17 +339,20 @@ impl fmt::Debug for DirectUploadPut {
         f.debug_struct("DirectUploadPut")
             .field("url", &redact_url(&self.url))
             .field("header_names", &self.headers.keys().collect::<Vec<_>>())
+            .field("source", &self.source)
             .field("size_bytes", &self.size_bytes)
             .finish()
     }
 }
 
 impl DirectUploadPut {
-    /// A `PUT` of `size_bytes` bytes to `upload_url` with `upload_headers`, both as returned by
-    /// `POST /v3/assets/direct-uploads`.
+    /// A `PUT` of `size_bytes` bytes of `source` to `upload_url` with `upload_headers`, both as
+    /// returned by `POST /v3/assets/direct-uploads`. The client hashes the bytes (SHA-256) as they
+    /// stream and reports the digest with the response ([`crate::Sent::sha256`]).
     pub fn new<K, V>(
         upload_url: impl Into<String>,
         upload_headers: impl IntoIterator<Item = (K, V)>,
+        source: Source,
         size_bytes: u64,
     ) -> Self
     where
@@ -344,6 +365,7 @@ impl DirectUploadPut {
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
+            source,
             size_bytes,
         }
     }
@@ -383,15 +405,11 @@ impl Operation for DirectUploadPut {
         false
     }
 
-    fn streams_body(&self) -> bool {
-        true
-    }
-
     fn sends_credentials(&self) -> bool {
         false
     }
 
-    fn build(&self, _config: &Config) -> Result<Request<Bytes>, Error> {
+    fn build(&self, _config: &Config) -> Result<Request<Body>, Error> {
         let uri: http::Uri = self
             .url
             .parse()
@@ -427,11 +445,17 @@ impl Operation for DirectUploadPut {
             builder = builder.header(CONTENT_LENGTH, HeaderValue::from(self.size_bytes));
         }
         builder
-            .body(Bytes::new())
+            .body(Body::Stream(StreamBody {
+                prefix: Bytes::new(),
+                source: self.source.clone(),
+                len: self.size_bytes,
+                suffix: Bytes::new(),
+                sha256: true,
+            }))
             .map_err(|_| Error::invalid_request(None, "the upload request could not be built"))
     }
 
-    fn parse(&self, response: Response<&[u8]>) -> Result<(), Error> {
+    fn parse(&self, response: Response<&[u8]>, limits: &ResponseLimits) -> Result<(), Error> {
         if response.status().is_success() {
             return Ok(());
         }
@@ -440,7 +464,7 @@ impl Operation for DirectUploadPut {
             method: &method,
             path: self.path_template(),
         };
-        parse_response::<serde::de::IgnoredAny>(meta, Target::Whole, &response).map(|_| ())
+        parse_response::<serde::de::IgnoredAny>(meta, Target::Whole, &response, limits).map(|_| ())
     }
 }
 

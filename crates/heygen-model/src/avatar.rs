@@ -3,6 +3,8 @@
 //! `GET`/`DELETE /v3/avatars/{group_id}`) and looks (`GET /v3/avatars/looks`,
 //! `GET`/`PATCH`/`DELETE /v3/avatars/looks/{look_id}`).
 
+use core::fmt;
+
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::asset::AssetInput;
@@ -562,6 +564,44 @@ pub struct CreateAvatarResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_group: Option<AvatarGroup>,
 }
+
+impl CreateAvatarResponse {
+    /// The new look's id: the `avatar_id` for `POST /v3/videos`.
+    ///
+    /// # Errors
+    /// [`MissingField`] (`avatar_item`) when the response carried no look.
+    pub fn look_id(&self) -> Result<&LookId, MissingField> {
+        self.avatar_item
+            .as_ref()
+            .map(|look| &look.id)
+            .ok_or(MissingField("avatar_item"))
+    }
+
+    /// The id of the new look's avatar group (for consent and waits): the group's own id, or
+    /// else the look's `group_id`.
+    ///
+    /// # Errors
+    /// [`MissingField`] (`avatar_group`) when the response names no group.
+    pub fn group_id(&self) -> Result<&AvatarGroupId, MissingField> {
+        self.avatar_group
+            .as_ref()
+            .map(|group| &group.id)
+            .or_else(|| self.avatar_item.as_ref()?.group_id.as_ref())
+            .ok_or(MissingField("avatar_group"))
+    }
+}
+
+/// A response lacked a member the caller asked for (the field's name inside `data`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MissingField(pub &'static str);
+
+impl fmt::Display for MissingField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the response has no `{}`", self.0)
+    }
+}
+
+impl std::error::Error for MissingField {}
 
 /// `POST /v3/avatars/{group_id}/consent` response (inside `data`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -67,7 +67,7 @@ pub use asset::{
 pub use avatar::{
     AvatarGroup, ConsentResponse, CreateAvatarRequest, CreateAvatarResponse, CreateConsentRequest,
     CreateDigitalTwin, CreatePhotoAvatar, CreatePromptAvatar, ListAvatarGroupsQuery,
-    ListLooksQuery, Look, UpdateLookRequest,
+    ListLooksQuery, Look, MissingField, UpdateLookRequest,
 };
 pub use enums::{
     AspectRatio, AvatarStatus, AvatarType, BackgroundType, BillingType, CaptionFormat,

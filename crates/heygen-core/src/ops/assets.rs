@@ -1,6 +1,5 @@
 //! Assets: multipart upload, direct upload (create, complete).
 
-use bytes::Bytes;
 use http::header::HeaderValue;
 use http::{Method, Request, Response};
 
@@ -11,18 +10,22 @@ use heygen_model::{
 
 use super::macros::create_from_json;
 use super::support::{data, key_str};
+use crate::body::{Body, Source};
 use crate::config::{Config, TimeoutClass};
 use crate::error::Error;
-use crate::operation::{Body, Operation, api_request, encode_path_param, json_body};
+use crate::operation::{Operation, Payload, api_request, encode_path_param, json_body};
+use crate::response::ResponseLimits;
 use crate::upload::{DirectUploadPut, MultipartFraming};
 
-/// `POST /v3/assets`: uploads one file (at most 32 MB) as `multipart/form-data`.
+/// `POST /v3/assets`: uploads one file (at most
+/// [`MAX_MULTIPART_FILE_BYTES`](crate::upload::MAX_MULTIPART_FILE_BYTES)) as
+/// `multipart/form-data`.
 ///
-/// The core frames the body; the transport streams [`MultipartFraming::prefix`], the file's
-/// bytes and [`MultipartFraming::suffix`]. The built request carries the multipart
-/// `Content-Type` and the exact `Content-Length`, and an empty body.
+/// The core frames the body; the built request's body is a [`Body::Stream`] plan: the part
+/// header, the source's bytes, the closing boundary, with the exact `Content-Length`.
 #[derive(Debug, Clone)]
 pub struct UploadAsset {
+    source: Source,
     file_name: String,
     content_type: String,
     size_bytes: u64,
@@ -31,15 +34,17 @@ pub struct UploadAsset {
 }
 
 impl UploadAsset {
-    /// An upload of `size_bytes` bytes named `file_name` of media type `content_type`; the
-    /// multipart boundary is made from `boundary_entropy` (16 random bytes).
+    /// An upload of `size_bytes` bytes of `source` named `file_name` of media type
+    /// `content_type`; the multipart boundary is made from `boundary_entropy` (16 random bytes).
     pub fn new(
+        source: Source,
         file_name: impl Into<String>,
         content_type: impl Into<String>,
         size_bytes: u64,
         boundary_entropy: [u8; 16],
     ) -> Self {
         Self {
+            source,
             file_name: file_name.into(),
             content_type: content_type.into(),
             size_bytes,
@@ -53,20 +58,6 @@ impl UploadAsset {
     pub fn idempotency_key(mut self, key: IdempotencyKey) -> Self {
         self.idempotency_key = Some(key);
         self
-    }
-
-    /// The body framing to stream around the file.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRequest`] for a file over 32 MB (use direct upload), an empty file or
-    /// file name, or an invalid content type.
-    pub fn framing(&self) -> Result<MultipartFraming, Error> {
-        MultipartFraming::new(
-            &self.file_name,
-            &self.content_type,
-            self.size_bytes,
-            self.boundary_entropy,
-        )
     }
 }
 
@@ -89,28 +80,32 @@ impl Operation for UploadAsset {
         key_str(self.idempotency_key.as_ref())
     }
 
-    fn streams_body(&self) -> bool {
-        true
-    }
-
-    fn build(&self, config: &Config) -> Result<Request<Bytes>, Error> {
-        let framing = self.framing()?;
+    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
+        let framing = MultipartFraming::new(
+            &self.file_name,
+            &self.content_type,
+            self.size_bytes,
+            self.boundary_entropy,
+        )?;
         let content_type = HeaderValue::from_str(framing.content_type())
             .map_err(|_| Error::invalid_request(Some("content_type"), "invalid header value"))?;
         api_request(
             config,
             Method::POST,
             "/v3/assets",
-            self.idempotency_key(),
-            Body::Streamed {
+            Payload::Stream {
                 content_type,
-                length: framing.content_length(),
+                body: framing.into_body(self.source.clone()),
             },
         )
     }
 
-    fn parse(&self, response: Response<&[u8]>) -> Result<Self::Output, Error> {
-        data(&Method::POST, self.path_template(), &response)
+    fn parse(
+        &self,
+        response: Response<&[u8]>,
+        limits: &ResponseLimits,
+    ) -> Result<Self::Output, Error> {
+        data(&Method::POST, self.path_template(), &response, limits)
     }
 }
 
@@ -126,15 +121,16 @@ create_from_json! {
 }
 
 impl DirectUploadPut {
-    /// The `PUT` for a direct upload HeyGen returned, of `size_bytes` bytes (the size declared
-    /// when creating it).
-    pub fn from_direct_upload(upload: &DirectUpload, size_bytes: u64) -> Self {
+    /// The `PUT` of `size_bytes` bytes of `source` (the size declared when creating it) for a
+    /// direct upload HeyGen returned.
+    pub fn from_direct_upload(upload: &DirectUpload, source: Source, size_bytes: u64) -> Self {
         Self::new(
             upload.upload_url.as_str(),
             upload
                 .upload_headers
                 .iter()
                 .map(|(k, v)| (k.to_owned(), v.to_owned())),
+            source,
             size_bytes,
         )
     }
@@ -197,19 +193,22 @@ impl Operation for CompleteUpload {
         true
     }
 
-    fn build(&self, config: &Config) -> Result<Request<Bytes>, Error> {
+    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
         self.request.validate()?;
         let id = encode_path_param("asset_id", self.asset_id.as_str())?;
         api_request(
             config,
             Method::POST,
             &format!("/v3/assets/{id}/complete"),
-            self.idempotency_key(),
             json_body(&self.request)?,
         )
     }
 
-    fn parse(&self, response: Response<&[u8]>) -> Result<Self::Output, Error> {
-        data(&Method::POST, self.path_template(), &response)
+    fn parse(
+        &self,
+        response: Response<&[u8]>,
+        limits: &ResponseLimits,
+    ) -> Result<Self::Output, Error> {
+        data(&Method::POST, self.path_template(), &response, limits)
     }
 }

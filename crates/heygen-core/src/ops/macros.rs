@@ -89,13 +89,12 @@ macro_rules! create_from_json {
             fn build(
                 &self,
                 config: &crate::config::Config,
-            ) -> Result<::http::Request<::bytes::Bytes>, crate::error::Error> {
+            ) -> Result<::http::Request<crate::body::Body>, crate::error::Error> {
                 self.request.validate()?;
                 crate::operation::api_request(
                     config,
                     ::http::Method::POST,
                     $path,
-                    self.idempotency_key(),
                     crate::operation::json_body(&self.request)?,
                 )
             }
@@ -103,8 +102,9 @@ macro_rules! create_from_json {
             fn parse(
                 &self,
                 response: ::http::Response<&[u8]>,
+                limits: &crate::response::ResponseLimits,
             ) -> Result<Self::Output, crate::error::Error> {
-                super::support::data(&::http::Method::POST, self.path_template(), &response)
+                super::support::data(&::http::Method::POST, self.path_template(), &response, limits)
             }
         }
     };
@@ -170,14 +170,13 @@ macro_rules! json_by_id {
             fn build(
                 &self,
                 config: &crate::config::Config,
-            ) -> Result<::http::Request<::bytes::Bytes>, crate::error::Error> {
+            ) -> Result<::http::Request<crate::body::Body>, crate::error::Error> {
                 self.request.validate()?;
                 let id = crate::operation::encode_path_param(stringify!($id), self.$id.as_str())?;
                 crate::operation::api_request(
                     config,
                     ::http::Method::$method,
                     &format!($path, $id = id),
-                    self.idempotency_key(),
                     crate::operation::json_body(&self.request)?,
                 )
             }
@@ -185,8 +184,9 @@ macro_rules! json_by_id {
             fn parse(
                 &self,
                 response: ::http::Response<&[u8]>,
+                limits: &crate::response::ResponseLimits,
             ) -> Result<Self::Output, crate::error::Error> {
-                super::support::data(&::http::Method::$method, self.path_template(), &response)
+                super::support::data(&::http::Method::$method, self.path_template(), &response, limits)
             }
         }
     };
@@ -239,22 +239,22 @@ macro_rules! get_by_id {
             fn build(
                 &self,
                 config: &crate::config::Config,
-            ) -> Result<::http::Request<::bytes::Bytes>, crate::error::Error> {
+            ) -> Result<::http::Request<crate::body::Body>, crate::error::Error> {
                 let id = crate::operation::encode_path_param(stringify!($id), self.$id.as_str())?;
                 crate::operation::api_request(
                     config,
                     ::http::Method::GET,
                     &format!($path, $id = id),
-                    None,
-                    crate::operation::Body::Empty,
+                    crate::operation::Payload::Empty,
                 )
             }
 
             fn parse(
                 &self,
                 response: ::http::Response<&[u8]>,
+                limits: &crate::response::ResponseLimits,
             ) -> Result<Self::Output, crate::error::Error> {
-                super::support::data(&::http::Method::GET, self.path_template(), &response)
+                super::support::data(&::http::Method::GET, self.path_template(), &response, limits)
             }
         }
     };
@@ -317,26 +317,27 @@ macro_rules! delete_by_id {
             fn build(
                 &self,
                 config: &crate::config::Config,
-            ) -> Result<::http::Request<::bytes::Bytes>, crate::error::Error> {
+            ) -> Result<::http::Request<crate::body::Body>, crate::error::Error> {
                 let id = crate::operation::encode_path_param(stringify!($id), self.$id.as_str())?;
                 crate::operation::api_request(
                     config,
                     ::http::Method::DELETE,
                     &format!($path, $id = id),
-                    self.idempotency_key(),
-                    crate::operation::Body::Empty,
+                    crate::operation::Payload::Empty,
                 )
             }
 
             fn parse(
                 &self,
                 response: ::http::Response<&[u8]>,
+                limits: &crate::response::ResponseLimits,
             ) -> Result<Self::Output, crate::error::Error> {
                 super::support::deleted(
                     &::http::Method::DELETE,
                     self.path_template(),
                     self.$id.as_str(),
                     &response,
+                    limits,
                 )
             }
         }
@@ -385,23 +386,23 @@ macro_rules! list_page {
             fn build(
                 &self,
                 config: &crate::config::Config,
-            ) -> Result<::http::Request<::bytes::Bytes>, crate::error::Error> {
+            ) -> Result<::http::Request<crate::body::Body>, crate::error::Error> {
                 self.query.validate()?;
                 let query = crate::operation::encode_query(&self.query.to_query_pairs());
                 crate::operation::api_request(
                     config,
                     ::http::Method::GET,
                     &format!(concat!($path, "{}"), query),
-                    None,
-                    crate::operation::Body::Empty,
+                    crate::operation::Payload::Empty,
                 )
             }
 
             fn parse(
                 &self,
                 response: ::http::Response<&[u8]>,
+                limits: &crate::response::ResponseLimits,
             ) -> Result<Self::Output, crate::error::Error> {
-                super::support::page(&::http::Method::GET, self.path_template(), &response)
+                super::support::page(&::http::Method::GET, self.path_template(), &response, limits)
             }
         }
 

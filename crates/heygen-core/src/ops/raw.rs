@@ -1,13 +1,13 @@
 //! An untyped escape hatch for endpoints the SDK does not cover yet.
 
-use bytes::Bytes;
 use http::{Method, Request, Response};
 use serde_json::Value;
 
+use crate::body::Body;
 use crate::config::Config;
 use crate::error::Error;
-use crate::operation::{Body, Operation, api_request, encode_query, json_body};
-use crate::response::{Meta, Target, parse_response};
+use crate::operation::{Operation, Payload, api_request, encode_query, json_body};
+use crate::response::{Meta, ResponseLimits, Target, parse_response};
 
 /// Any JSON endpoint of the API, with the response's `data` member as a [`serde_json::Value`]
 /// (or the whole object, for list pages, with [`RawJson::whole_body`]).
@@ -81,7 +81,7 @@ impl Operation for RawJson {
         self.idempotency_key.as_deref()
     }
 
-    fn build(&self, config: &Config) -> Result<Request<Bytes>, Error> {
+    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
         if !self.path.starts_with('/') || self.path.contains(['?', '#']) {
             return Err(Error::invalid_request(
                 Some("path"),
@@ -93,19 +93,13 @@ impl Operation for RawJson {
             None if matches!(self.method, Method::POST | Method::PATCH | Method::PUT) => {
                 json_body(&serde_json::json!({}))?
             }
-            None => Body::Empty,
+            None => Payload::Empty,
         };
         let path = format!("{}{}", self.path, encode_query(&self.query));
-        api_request(
-            config,
-            self.method.clone(),
-            &path,
-            self.idempotency_key.as_deref(),
-            body,
-        )
+        api_request(config, self.method.clone(), &path, body)
     }
 
-    fn parse(&self, response: Response<&[u8]>) -> Result<Value, Error> {
+    fn parse(&self, response: Response<&[u8]>, limits: &ResponseLimits) -> Result<Value, Error> {
         let meta = Meta {
             method: &self.method,
             path: self.path_template(),
@@ -115,6 +109,6 @@ impl Operation for RawJson {
         } else {
             Target::Data
         };
-        parse_response(meta, target, &response)
+        parse_response(meta, target, &response, limits)
     }
 }

@@ -7,15 +7,16 @@ use heygen_model::{DeletedResource, IdempotencyKey, ListPage};
 
 use crate::error::Error;
 use crate::paginate::PageCursor;
-use crate::response::{Meta, Target, parse_response};
+use crate::response::{Meta, ResponseLimits, Target, parse_response};
 
 /// Decodes the `data` member of any response.
 pub(crate) fn data<T: DeserializeOwned>(
     method: &Method,
     path: &'static str,
     response: &Response<&[u8]>,
+    limits: &ResponseLimits,
 ) -> Result<T, Error> {
-    parse_response(Meta { method, path }, Target::Data, response)
+    parse_response(Meta { method, path }, Target::Data, response, limits)
 }
 
 /// Decodes a whole list page.
@@ -23,8 +24,9 @@ pub(crate) fn page<T: DeserializeOwned>(
     method: &Method,
     path: &'static str,
     response: &Response<&[u8]>,
+    limits: &ResponseLimits,
 ) -> Result<ListPage<T>, Error> {
-    parse_response(Meta { method, path }, Target::Whole, response)
+    parse_response(Meta { method, path }, Target::Whole, response, limits)
 }
 
 /// Decodes a delete response; a 2xx with an empty body (`204`) counts as deleted `id`.
@@ -33,13 +35,14 @@ pub(crate) fn deleted(
     path: &'static str,
     id: &str,
     response: &Response<&[u8]>,
+    limits: &ResponseLimits,
 ) -> Result<DeletedResource, Error> {
     if response.status().is_success() && response.body().is_empty() {
         return serde_json::from_value(serde_json::json!({ "id": id })).map_err(|e| {
             Error::invalid_request(None, format!("could not build the delete result: {e}"))
         });
     }
-    data(method, path, response)
+    data(method, path, response, limits)
 }
 
 /// The key as header text.

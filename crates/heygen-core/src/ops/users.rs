@@ -1,14 +1,15 @@
 //! The current user.
 
-use bytes::Bytes;
 use http::{Method, Request, Response};
 
 use heygen_model::User;
 
 use super::support::data;
+use crate::body::Body;
 use crate::config::Config;
 use crate::error::Error;
-use crate::operation::{Body, Operation, api_request};
+use crate::operation::{Operation, Payload, api_request};
+use crate::response::ResponseLimits;
 
 /// `GET /v3/users/me`: the account the credentials belong to.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,11 +33,15 @@ impl Operation for GetCurrentUser {
         "/v3/users/me"
     }
 
-    fn build(&self, config: &Config) -> Result<Request<Bytes>, Error> {
-        api_request(config, Method::GET, "/v3/users/me", None, Body::Empty)
+    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
+        api_request(config, Method::GET, "/v3/users/me", Payload::Empty)
     }
 
-    fn parse(&self, response: Response<&[u8]>) -> Result<Self::Output, Error> {
-        data(&Method::GET, self.path_template(), &response)
+    fn parse(
+        &self,
+        response: Response<&[u8]>,
+        limits: &ResponseLimits,
+    ) -> Result<Self::Output, Error> {
+        data(&Method::GET, self.path_template(), &response, limits)
     }
 }

@@ -8,15 +8,11 @@
 use core::fmt;
 use std::io::Write as _;
 use std::path::Path;
-use std::sync::Arc;
 
 use base64::engine::GeneralPurpose;
 use base64::write::EncoderWriter;
 use bytes::Bytes;
-use heygen_model::{
-    AssetId, AssetInput, Base64Data, CreateAvatarResponse, CreateDigitalTwin, CreatePhotoAvatar,
-    DirectUpload,
-};
+use heygen_model::{AssetInput, Base64Data, CreateDigitalTwin, CreatePhotoAvatar, DirectUpload};
 
 use super::{MAX_MULTIPART_FILE_BYTES, sniff_media_type};
 use crate::error::Error;
@@ -28,10 +24,10 @@ pub const DEFAULT_INLINE_THRESHOLD: u64 = 4 * 1024 * 1024;
 /// How many leading bytes of a file [`FileFacts::new`] needs to detect its media type.
 pub const SNIFF_BYTES: usize = 16;
 
-/// A progress callback: (bytes of the file sent so far, total bytes of the file).
-pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync + 'static>;
+pub use crate::body::Progress;
 
-/// How a client's uploads behave: the inline threshold and an optional progress callback.
+/// How uploads behave ([`crate::Config::uploads`]): the inline threshold and an optional
+/// progress callback.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct UploadOptions {
@@ -113,33 +109,6 @@ impl UploadMethod {
     }
 }
 
-/// The result of a client's `create_avatar_from_file`.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct AvatarFromFile {
-    /// The created avatar (first look and group).
-    pub avatar: CreateAvatarResponse,
-    /// The asset the file was uploaded as (`None` when sent inline).
-    pub asset_id: Option<AssetId>,
-    /// How the file was sent.
-    pub method: UploadMethod,
-}
-
-impl AvatarFromFile {
-    /// The result of a create call, with the asset used (if any) and the method.
-    pub fn new(
-        avatar: CreateAvatarResponse,
-        asset_id: Option<AssetId>,
-        method: UploadMethod,
-    ) -> Self {
-        Self {
-            avatar,
-            asset_id,
-            method,
-        }
-    }
-}
-
 /// The media type for a file name's extension (PNG, JPEG, MP4, MOV, `WebM`, MP3, WAV, PDF,
 /// SRT), when its bytes are not recognized.
 pub fn media_type_by_extension(file_name: &str) -> Option<&'static str> {
@@ -183,10 +152,7 @@ fn encoding_failed(cause: &dyn fmt::Display) -> Error {
     )
 }
 
-/// The file gave more or fewer bytes than its size said.
-fn changed_size() -> Error {
-    Error::invalid_request(Some("file"), "the file changed size while it was read")
-}
+use crate::body::changed_size;
 
 /// What an upload needs to know about a local file: its name, size and media type.
 #[derive(Debug, Clone, PartialEq, Eq)]

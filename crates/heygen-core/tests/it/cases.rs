@@ -7,10 +7,11 @@ use heygen_core::ops::{
     CreateAvatar, CreateConsent, CreateVideo, GetAvatarGroup, GetVideo, ListLooks, RawJson,
     UploadAsset,
 };
-use heygen_core::retry::decide;
+use heygen_core::retry::{Decision, decide};
+use heygen_core::workflow::Scripted;
 use heygen_core::{
-    Call, Decision, Error, ErrorClass, Operation, Poll, PollPolicy, Poller, RequestFacts, Step,
-    TransportErrorKind,
+    Body, Call, Error, ErrorClass, Operation, PollPolicy, RequestFacts, ResponseLimits, Source,
+    TransportErrorKind, Wait, Waited, Workflow,
 };
 use heygen_model::{
     AssetInput, AvatarType, CreateAvatarVideo, CreateConsentRequest, CreateDigitalTwin,
@@ -18,7 +19,7 @@ use heygen_model::{
 };
 use serde_json::json;
 
-use crate::support::{KEY, body_json, config, group, json_resp, look, resp, video};
+use crate::support::{KEY, body_json, config, group, json_resp, look, resp, run, video};
 
 /// A scripted server answer.
 enum Answer {
@@ -27,31 +28,30 @@ enum Answer {
     Transport(TransportErrorKind),
 }
 
-/// Drives one logical call the way a transport does; returns the result, the requests sent
-/// and the idempotency keys they carried.
-fn drive<O: Operation>(
-    op: O,
-    answers: &mut VecDeque<Answer>,
-) -> (Result<O::Output, Error>, Vec<http::Request<bytes::Bytes>>) {
-    let mut call = Call::new(op, &config(), [9; 16]).unwrap();
-    let mut sent = Vec::new();
-    let mut now = Duration::ZERO;
-    loop {
-        sent.push(call.request().clone());
-        let step = match answers.pop_front().expect("the script ran out") {
-            Answer::Json(status, body) => call.on_response(json_resp(status, &body), now, 0.5),
-            Answer::Html(status, body) => call.on_response(
-                resp(status, &[("content-type", "text/html")], body.as_bytes()),
-                now,
-                0.5,
-            ),
-            Answer::Transport(kind) => call.on_transport_error(kind, None, now, 0.5),
-        };
-        match step {
-            Step::Done(result) => return (result, sent),
-            Step::RetryAfter(delay) => now += delay,
+impl Answer {
+    fn scripted(self) -> Scripted {
+        match self {
+            Self::Json(status, body) => Scripted::json(status, &body),
+            Self::Html(status, body) => Scripted::json(status, body).header("content-type", "text/html"),
+            Self::Transport(kind) => Scripted::failed(kind),
         }
     }
+}
+
+/// Runs a workflow the way a client does, answering each request with the next answer; returns
+/// the result, every effect and the requests sent.
+fn drive<W: Workflow>(
+    workflow: W,
+    answers: &mut VecDeque<Answer>,
+) -> (Result<W::Output, Error>, Vec<String>, Vec<http::Request<Body>>) {
+    let run = run(workflow, &config(), answers.drain(..).map(Answer::scripted));
+    let sent = run.sent.into_iter().map(|out| out.request).collect();
+    (run.result, run.steps, sent)
+}
+
+/// One logical call of `op`.
+fn call<O: Operation>(op: O) -> Call<O> {
+    Call::new(op, &config(), [9; 16]).unwrap()
 }
 
 #[test]
@@ -60,7 +60,7 @@ fn br_01_html_error_page_keeps_status_and_content_type() {
     let html =
         b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>";
     let err = op
-        .parse(resp(404, &[("content-type", "text/html")], html))
+        .parse(resp(404, &[("content-type", "text/html")], html), &ResponseLimits::default())
         .unwrap_err();
     // Input A: a non-JSON 404 is an unexpected response of the not-found class, with no code.
     let Error::UnexpectedResponse(u) = &err else {
@@ -91,7 +91,7 @@ fn br_01_html_error_page_keeps_status_and_content_type() {
             200,
             &[("content-type", "text/html; charset=utf-8")],
             body,
-        ))
+        ), &ResponseLimits::default())
         .unwrap_err();
     let Error::UnexpectedResponse(u) = &err else {
         panic!("{err:?}")
@@ -102,7 +102,7 @@ fn br_01_html_error_page_keeps_status_and_content_type() {
     // A long page is cut to 512 bytes.
     let long = format!("<html>{}</html>", "x".repeat(10_000));
     let err = GetVideo::new(video())
-        .parse(resp(502, &[], long.as_bytes()))
+        .parse(resp(502, &[], long.as_bytes()), &ResponseLimits::default())
         .unwrap_err();
     let Error::UnexpectedResponse(u) = &err else {
         panic!()
@@ -122,7 +122,7 @@ fn br_04_digital_twin_discriminator_and_nested_response() {
         json!({"type":"digital_twin","name":"Twin A","file":{"type":"url","url":"https://example.com/footage.mp4"}})
     );
     let body = r#"{"data":{"avatar_item":{"id":"look_0001","group_id":"grp_0001","avatar_type":"digital_twin"},"avatar_group":{"id":"grp_0001","name":"Twin A","created_at":1764400000,"looks_count":1,"consent_status":"pending"},"extra":{"ignored":true}}}"#;
-    let out = op.parse(json_resp(200, body)).unwrap();
+    let out = op.parse(json_resp(200, body), &ResponseLimits::default()).unwrap();
     let item = out.avatar_item.unwrap();
     assert_eq!(item.id.as_str(), "look_0001");
     assert_eq!(item.avatar_type, AvatarType::DigitalTwin);
@@ -130,7 +130,7 @@ fn br_04_digital_twin_discriminator_and_nested_response() {
     for wire in ["video", "video_avatar", "digital_twin"] {
         let body = format!(r#"{{"data":{{"id":"look_0001","name":"A","avatar_type":"{wire}"}}}}"#);
         let look = heygen_core::ops::GetLook::new(look())
-            .parse(json_resp(200, &body))
+            .parse(json_resp(200, &body), &ResponseLimits::default())
             .unwrap();
         assert_eq!(look.avatar_type, AvatarType::DigitalTwin, "{wire}");
     }
@@ -166,23 +166,9 @@ fn br_07_error_on_200_stops_polling_after_one_request() {
         200,
         r#"{"data":null,"error":{"code":"invalid_parameter","message":"video_id is invalid or expired"}}"#.into(),
     )]);
-    let mut poller =
-        Poller::for_resource::<Video>("vid_0001", &PollPolicy::default(), Duration::ZERO);
-    let mut requests = 0;
-    let outcome = loop {
-        let (result, sent) = drive(GetVideo::new(video()), &mut answers);
-        requests += sent.len();
-        let poll = match result {
-            Ok(v) => poller.on_status(v, Duration::ZERO),
-            Err(e) => poller.on_error(e, Duration::ZERO),
-        };
-        match poll {
-            Poll::Wait(_) => {}
-            other => break other,
-        }
-    };
-    assert_eq!(requests, 1);
-    let Poll::Failed(Error::Api(api)) = outcome else {
+    let (outcome, steps, _) = drive(Wait::video(&video()), &mut answers);
+    assert_eq!(steps, ["send GET /v3/videos/vid_0001"]);
+    let Err(Error::Api(api)) = outcome else {
         panic!("{outcome:?}")
     };
     assert_eq!(api.status, 200);
@@ -193,23 +179,12 @@ fn br_07_error_on_200_stops_polling_after_one_request() {
     );
 }
 
-fn wait_for_video(answers: &mut VecDeque<Answer>) -> (Poll<Video>, usize) {
+fn wait_for_video(
+    answers: &mut VecDeque<Answer>,
+) -> (Result<Waited<Video>, Error>, Vec<String>) {
     let policy = PollPolicy::default().deadline(Duration::from_mins(10));
-    let mut poller = Poller::for_resource::<Video>("vid_0001", &policy, Duration::ZERO);
-    let mut requests = 0;
-    let mut now = Duration::ZERO;
-    loop {
-        let (result, sent) = drive(GetVideo::new(video()), answers);
-        requests += sent.len();
-        let poll = match result {
-            Ok(v) => poller.on_status(v, now),
-            Err(e) => poller.on_error(e, now),
-        };
-        match poll {
-            Poll::Wait(d) => now += d,
-            other => return (other, requests),
-        }
-    }
+    let (outcome, steps, _) = drive(Wait::video(&video()).policy(policy), answers);
+    (outcome, steps)
 }
 
 #[test]
@@ -222,24 +197,34 @@ fn br_09_poll_5xx_is_transient_404_is_terminal() {
             r#"{"data":{"id":"vid_0001","status":"completed","video_url":"https://files.example.com/v.mp4"}}"#.into(),
         ),
     ]);
-    let (poll, requests) = wait_for_video(&mut answers);
-    let Poll::Done(v) = poll else {
-        panic!("{poll:?}")
+    let (outcome, steps) = wait_for_video(&mut answers);
+    // The 503 is retried with backoff inside the check; "processing" waits the first interval.
+    assert_eq!(
+        steps,
+        [
+            "send GET /v3/videos/vid_0001",
+            "sleep 750ms",
+            "send GET /v3/videos/vid_0001",
+            "sleep 2000ms",
+            "send GET /v3/videos/vid_0001",
+        ]
+    );
+    let Ok(Waited::Completed(v)) = outcome else {
+        panic!("{outcome:?}")
     };
     assert_eq!(
         v.video_url.unwrap().as_str(),
         "https://files.example.com/v.mp4"
     );
-    assert_eq!(requests, 3);
 
     let mut answers = VecDeque::from([Answer::Json(
         404,
         r#"{"error":{"code":"not_found","message":"Video not found"}}"#.into(),
     )]);
-    let (poll, requests) = wait_for_video(&mut answers);
-    let Poll::Failed(err) = poll else { panic!() };
+    let (outcome, steps) = wait_for_video(&mut answers);
+    let Err(err) = outcome else { panic!() };
     assert_eq!(err.class(), ErrorClass::NotFound);
-    assert_eq!(requests, 1);
+    assert_eq!(steps, ["send GET /v3/videos/vid_0001"]);
     assert!(answers.is_empty());
 }
 
@@ -250,7 +235,7 @@ fn br_11_empty_options_body_and_unset_fields() {
         .unwrap();
     assert_eq!(request.uri().path(), "/v3/avatars/grp_0001/consent");
     assert_eq!(request.headers()["content-type"], "application/json");
-    assert_eq!(request.body().as_ref(), b"{}");
+    assert_eq!(request.body(), &Body::Bytes(bytes::Bytes::from_static(b"{}")));
     let request = CreateVideo::new(CreateAvatarVideo::new(look()).script("Hello"))
         .build(&config())
         .unwrap();
@@ -263,7 +248,7 @@ fn br_11_empty_options_body_and_unset_fields() {
         .build(&config())
         .unwrap();
     assert_eq!(raw.headers()["content-type"], "application/json");
-    assert_eq!(raw.body().as_ref(), b"{}");
+    assert_eq!(raw.body(), &Body::Bytes(bytes::Bytes::from_static(b"{}")));
 }
 
 #[test]
@@ -287,18 +272,18 @@ fn br_13_look_id_where_a_look_id_is_needed() {
 #[test]
 fn br_14_null_optional_fields_in_list_items() {
     let body = r#"{"data":[{"id":"look_0001","name":"A","avatar_type":"photo_avatar","preview_image_url":null,"preview_video_url":null,"default_voice_id":null},{"id":"look_0002","name":"B","avatar_type":"studio_avatar"}],"has_more":false,"next_token":null}"#;
-    let page = ListLooks::default().parse(json_resp(200, body)).unwrap();
+    let page = ListLooks::default().parse(json_resp(200, body), &ResponseLimits::default()).unwrap();
     assert_eq!(page.data.len(), 2);
     assert!(page.data[0].preview_image_url.is_none());
     assert!(page.data[1].preview_image_url.is_none());
     let group_null = r#"{"data":{"id":"grp_0001","name":"G","created_at":1764400000,"looks_count":2,"consent_status":null}}"#;
     let g = GetAvatarGroup::new(group())
-        .parse(json_resp(200, group_null))
+        .parse(json_resp(200, group_null), &ResponseLimits::default())
         .unwrap();
     assert!(g.consent_status.is_none());
     let group_pending = group_null.replace("null", "\"pending\"");
     let g = GetAvatarGroup::new(group())
-        .parse(json_resp(200, &group_pending))
+        .parse(json_resp(200, &group_pending), &ResponseLimits::default())
         .unwrap();
     assert_eq!(g.consent_status, Some(heygen_model::ConsentStatus::Pending));
 }
@@ -342,7 +327,7 @@ fn br_17_looks_pagination_across_six_pages() {
             r#"{{"data":[{}],"has_more":{more},"next_token":{token}}}"#,
             items.join(",")
         );
-        let page = op.parse(json_resp(200, &body)).unwrap();
+        let page = op.parse(json_resp(200, &body), &ResponseLimits::default()).unwrap();
         pages.on_page(&page).unwrap();
         looks.extend(page.data);
     }
@@ -367,7 +352,7 @@ fn br_22_every_status_reaches_the_core_with_its_body() {
             429,
             &[("retry-after", "3"), ("content-type", "application/json")],
             br#"{"error":{"code":"rate_limit_exceeded","message":"Too many requests"}}"#,
-        ))
+        ), &ResponseLimits::default())
         .unwrap_err();
     let Error::Api(api) = &err else { panic!() };
     assert_eq!(api.code.as_deref(), Some("rate_limit_exceeded"));
@@ -377,7 +362,7 @@ fn br_22_every_status_reaches_the_core_with_its_body() {
         .parse(json_resp(
             400,
             r#"{"error":{"code":"invalid_parameter","message":"bad","param":"video_id"}}"#,
-        ))
+        ), &ResponseLimits::default())
         .unwrap_err();
     assert_eq!(err.api_code(), Some("invalid_parameter"));
     assert_eq!(err.class(), ErrorClass::Validation);
@@ -398,8 +383,18 @@ fn br_25_one_idempotency_key_per_logical_call() {
             r#"{"data":{"video_id":"vid_0001","status":"waiting"}}"#.into(),
         ),
     ]);
-    let (result, sent) = drive(op, &mut answers);
+    let (result, steps, sent) = drive(call(op), &mut answers);
     assert_eq!(result.unwrap().video_id.as_str(), "vid_0001");
+    assert_eq!(
+        steps,
+        [
+            "send POST /v3/videos",
+            "sleep 750ms",
+            "send POST /v3/videos",
+            "sleep 1500ms",
+            "send POST /v3/videos",
+        ]
+    );
     assert_eq!(sent.len(), 3);
     assert!(
         sent.iter()
@@ -415,7 +410,8 @@ fn br_25_one_idempotency_key_per_logical_call() {
             r#"{"data":{"video_id":"vid_0001","status":"waiting"}}"#.into(),
         ),
     ]);
-    let (_, sent) = drive(op, &mut answers);
+    let (_, _, sent) = drive(call(op), &mut answers);
+    assert_eq!(sent.len(), 2);
     assert_eq!(
         sent[0].headers()["idempotency-key"],
         sent[1].headers()["idempotency-key"]
@@ -438,7 +434,7 @@ fn br_25_one_idempotency_key_per_logical_call() {
         AssetInput::url("https://example.com/a.png"),
     ));
     let consent = CreateConsent::new(group(), CreateConsentRequest::new());
-    let upload = UploadAsset::new("a.png", "image/png", 3, [0; 16]);
+    let upload = UploadAsset::new(Source::Reader, "a.png", "image/png", 3, [0; 16]);
     assert!(
         Call::new(&avatar, &config(), [1; 16])
             .unwrap()
@@ -462,7 +458,7 @@ fn br_25_one_idempotency_key_per_logical_call() {
 #[test]
 fn br_26_unknown_enum_values_keep_the_page() {
     let body = r#"{"data":[{"id":"look_0001","name":"A","avatar_type":"hologram_avatar","supported_api_engines":["avatar_v","avatar_iv","avatar_vi"],"preferred_orientation":"diagonal"},{"id":"look_0002","name":"B","avatar_type":"photo_avatar"}],"has_more":false,"next_token":null}"#;
-    let page = ListLooks::default().parse(json_resp(200, body)).unwrap();
+    let page = ListLooks::default().parse(json_resp(200, body), &ResponseLimits::default()).unwrap();
     assert_eq!(page.data.len(), 2);
     assert_eq!(page.data[0].avatar_type.as_str(), "hologram_avatar");
     assert_eq!(
@@ -482,7 +478,7 @@ fn br_30_no_secret_in_debug_or_display() {
             500,
             &[("content-type", "text/plain")],
             format!("upload to {signed} failed").as_bytes(),
-        ))
+        ), &ResponseLimits::default())
         .unwrap_err();
     let texts = [
         format!("{cfg:?}"),
@@ -515,7 +511,7 @@ fn br_25_create_video_answer_without_status() {
     // The case's final answer carries no `status`; it must still decode.
     let op = CreateVideo::new(CreateAvatarVideo::new(look()).script("Hello"));
     let out = op
-        .parse(json_resp(200, r#"{"data":{"video_id":"vid_0001"}}"#))
+        .parse(json_resp(200, r#"{"data":{"video_id":"vid_0001"}}"#), &ResponseLimits::default())
         .unwrap();
     assert_eq!(out.video_id.as_str(), "vid_0001");
     assert_eq!(out.status, None);

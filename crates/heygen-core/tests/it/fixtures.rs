@@ -6,7 +6,7 @@ use heygen_core::ops::{
     DeleteAvatarGroup, DeleteLook, DeleteVideo, GetAvatarGroup, GetCurrentUser, GetLook, GetVideo,
     ListAvatarGroups, ListLooks, ListVideos, UpdateLook, UploadAsset,
 };
-use heygen_core::{Error, ErrorClass, Operation, ResponseLimits};
+use heygen_core::{Error, ErrorClass, Operation, ResponseLimits, Source};
 use heygen_model::{
     AssetInput, CompleteUploadRequest, CreateAvatarVideo, CreateConsentRequest,
     CreateDirectUploadRequest, CreatePhotoAvatar, ListAvatarGroupsQuery, ListLooksQuery,
@@ -19,7 +19,7 @@ use crate::support::{
 
 pub(crate) fn envelope_4xx<O: Operation>(op: &O) {
     let body = r#"{"error":{"code":"not_found","message":"Not here","param":"id","doc_url":"https://docs.example.com/e"}}"#;
-    let err = op.parse(json_resp(404, body)).err().unwrap();
+    let err = op.parse(json_resp(404, body), &ResponseLimits::default()).err().unwrap();
     let Error::Api(api) = &err else {
         panic!("{err:?}")
     };
@@ -42,7 +42,7 @@ pub(crate) fn html_5xx<O: Operation>(op: &O) {
             502,
             &[("content-type", "text/html"), ("x-request-id", "r2")],
             body,
-        ))
+        ), &ResponseLimits::default())
         .err()
         .unwrap();
     let Error::UnexpectedResponse(u) = &err else {
@@ -58,7 +58,7 @@ pub(crate) fn html_5xx<O: Operation>(op: &O) {
 
 pub(crate) fn error_on_200<O: Operation>(op: &O) {
     let body = r#"{"data":null,"error":{"code":"invalid_parameter","message":"bad"}}"#;
-    let err = op.parse(json_resp(200, body)).err().unwrap();
+    let err = op.parse(json_resp(200, body), &ResponseLimits::default()).err().unwrap();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     assert_eq!(err.api_code(), Some("invalid_parameter"));
     assert!(!err.is_retryable());
@@ -66,7 +66,7 @@ pub(crate) fn error_on_200<O: Operation>(op: &O) {
 
 pub(crate) fn malformed_2xx<O: Operation>(op: &O) {
     let err = op
-        .parse(json_resp(200, r#"{"data": {"id": "#))
+        .parse(json_resp(200, r#"{"data": {"id": "#), &ResponseLimits::default())
         .err()
         .unwrap();
     let Error::Decode(d) = &err else {
@@ -77,7 +77,7 @@ pub(crate) fn malformed_2xx<O: Operation>(op: &O) {
 }
 
 pub(crate) fn wrong_shape_2xx<O: Operation>(op: &O, path_prefix: &str) {
-    let err = op.parse(json_resp(200, r#"{"data": 12}"#)).err().unwrap();
+    let err = op.parse(json_resp(200, r#"{"data": 12}"#), &ResponseLimits::default()).err().unwrap();
     let Error::Decode(d) = &err else {
         panic!("{err:?}")
     };
@@ -96,7 +96,7 @@ pub(crate) fn gzip_error_body<O: Operation>(op: &O) {
                 ("retry-after", "3"),
             ],
             &body,
-        ))
+        ), &ResponseLimits::default())
         .err()
         .unwrap();
     assert_eq!(err.api_code(), Some("rate_limit_exceeded"));
@@ -108,8 +108,7 @@ pub(crate) fn oversized_body<O: Operation>(op: &O) {
     let body = vec![b' '; 100];
     let mut response = json_resp(200, "");
     *response.body_mut() = &body;
-    response.extensions_mut().insert(ResponseLimits::new(64));
-    let err = op.parse(response).err().unwrap();
+    let err = op.parse(response, &ResponseLimits::new(64)).err().unwrap();
     let Error::BodyTooLarge(t) = &err else {
         panic!("{err:?}")
     };
@@ -117,9 +116,11 @@ pub(crate) fn oversized_body<O: Operation>(op: &O) {
     assert_eq!(t.path, Some(op.path_template()));
     // A gzip body that inflates past the limit is refused too.
     let bomb = gzip(&vec![b'{'; 10_000]);
-    let mut response = resp(200, &[("content-encoding", "gzip")], &bomb);
-    response.extensions_mut().insert(ResponseLimits::new(1024));
-    assert!(matches!(op.parse(response), Err(Error::BodyTooLarge(_))));
+    let response = resp(200, &[("content-encoding", "gzip")], &bomb);
+    assert!(matches!(
+        op.parse(response, &ResponseLimits::new(1024)),
+        Err(Error::BodyTooLarge(_))
+    ));
 }
 
 macro_rules! suite {
@@ -129,7 +130,7 @@ macro_rules! suite {
 
             #[test]
             fn ok_2xx() {
-                let $out = $op.parse(json_resp(200, $ok)).unwrap();
+                let $out = $op.parse(json_resp(200, $ok), &ResponseLimits::default()).unwrap();
                 $check
             }
             #[test]
@@ -266,7 +267,7 @@ suite!(
 
 suite!(
     upload_asset,
-    UploadAsset::new("a.png", "image/png", 10, [0; 16]),
+    UploadAsset::new(Source::Reader, "a.png", "image/png", 10, [0; 16]),
     r#"{"data":{"asset_id":"asset_0001","url":"https://files.example.com/a.png","mime_type":"image/png","size_bytes":10}}"#,
     "data",
     |out| {
@@ -355,7 +356,7 @@ suite!(
 #[test]
 fn delete_with_no_content_is_ok() {
     let out = DeleteVideo::new(video())
-        .parse(resp(204, &[], b""))
+        .parse(resp(204, &[], b""), &ResponseLimits::default())
         .unwrap();
     assert_eq!(out.id, "vid_0001");
 }
@@ -364,7 +365,7 @@ fn delete_with_no_content_is_ok() {
 fn flat_and_detail_error_shapes() {
     let op = GetVideo::new(video());
     let err = op
-        .parse(json_resp(400, r#"{"code": 400112, "message": "Invalid"}"#))
+        .parse(json_resp(400, r#"{"code": 400112, "message": "Invalid"}"#), &ResponseLimits::default())
         .unwrap_err();
     assert_eq!(err.api_code(), Some("400112"));
     assert_eq!(err.class(), ErrorClass::Validation);
@@ -372,7 +373,7 @@ fn flat_and_detail_error_shapes() {
         .parse(json_resp(
             415,
             r#"{"detail":"Unsupported media type '' in request. 'application/json' is required."}"#,
-        ))
+        ), &ResponseLimits::default())
         .unwrap_err();
     let Error::Api(api) = &err else { panic!() };
     assert!(
@@ -382,17 +383,17 @@ fn flat_and_detail_error_shapes() {
             .contains("Unsupported media type")
     );
     let err = op
-        .parse(json_resp(422, r#"{"detail":[{"loc":["body","x"]}]}"#))
+        .parse(json_resp(422, r#"{"detail":[{"loc":["body","x"]}]}"#), &ResponseLimits::default())
         .unwrap_err();
     assert!(matches!(err, Error::Api(_)));
-    let err = op.parse(resp(503, &[], b"")).unwrap_err();
+    let err = op.parse(resp(503, &[], b""), &ResponseLimits::default()).unwrap_err();
     assert!(matches!(err, Error::UnexpectedResponse(_)));
     assert_eq!(err.class(), ErrorClass::Server);
     let err = op
         .parse(json_resp(
             402,
             r#"{"error":{"code":"insufficient_credit","message":"no"}}"#,
-        ))
+        ), &ResponseLimits::default())
         .unwrap_err();
     assert_eq!(err.class(), ErrorClass::InsufficientCredit);
 }
@@ -404,7 +405,7 @@ fn redirect_is_an_error_naming_the_location() {
             302,
             &[("location", "https://attacker.example/collect?sig=SECRET")],
             b"",
-        ))
+        ), &ResponseLimits::default())
         .unwrap_err();
     let Error::UnexpectedRedirect(r) = &err else {
         panic!("{err:?}")
@@ -421,7 +422,7 @@ fn redirect_is_an_error_naming_the_location() {
 fn decode_error_names_the_json_path() {
     let body = r#"{"data":{"id":"grp_0001","name":"G","created_at":"yesterday","looks_count":1}}"#;
     let err = GetAvatarGroup::new(group())
-        .parse(json_resp(200, body))
+        .parse(json_resp(200, body), &ResponseLimits::default())
         .unwrap_err();
     let Error::Decode(d) = &err else {
         panic!("{err:?}")
@@ -429,7 +430,7 @@ fn decode_error_names_the_json_path() {
     assert_eq!(d.json_path, "data.created_at");
     let body = r#"{"data":[{"id":"look_0001","name":"A","avatar_type":"photo_avatar","image_width":"wide"}],"has_more":false}"#;
     let err = ListLooks::new(ListLooksQuery::new())
-        .parse(json_resp(200, body))
+        .parse(json_resp(200, body), &ResponseLimits::default())
         .unwrap_err();
     let Error::Decode(d) = &err else {
         panic!("{err:?}")
@@ -445,15 +446,15 @@ fn deflate_and_stacked_encodings() {
         .unwrap();
     let body = enc.finish().unwrap();
     let out = GetVideo::new(video())
-        .parse(resp(200, &[("content-encoding", "deflate")], &body))
+        .parse(resp(200, &[("content-encoding", "deflate")], &body), &ResponseLimits::default())
         .unwrap();
     assert_eq!(out.id.as_str(), "vid_0001");
     let garbage = resp(200, &[("content-encoding", "gzip")], b"not gzip");
-    let err = GetVideo::new(video()).parse(garbage).unwrap_err();
+    let err = GetVideo::new(video()).parse(garbage, &ResponseLimits::default()).unwrap_err();
     assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
     assert!(!err.is_retryable());
     let brotli = resp(503, &[("content-encoding", "br")], b"\x0b");
-    let err = GetVideo::new(video()).parse(brotli).unwrap_err();
+    let err = GetVideo::new(video()).parse(brotli, &ResponseLimits::default()).unwrap_err();
     assert_eq!(err.class(), ErrorClass::Server);
 }
 
@@ -469,7 +470,7 @@ fn json_array_bodies_are_never_an_envelope() {
         "\"data\"",
         "12",
     ] {
-        let err = op.parse(json_resp(200, body)).unwrap_err();
+        let err = op.parse(json_resp(200, body), &ResponseLimits::default()).unwrap_err();
         let Error::Decode(d) = &err else {
             panic!("{body}: {err:?}")
         };
@@ -482,7 +483,7 @@ fn json_array_bodies_are_never_an_envelope() {
         (500, "[1,2,3]"),
         (404, r#"[{"error":{"code":"x"}}]"#),
     ] {
-        let err = op.parse(json_resp(status, body)).unwrap_err();
+        let err = op.parse(json_resp(status, body), &ResponseLimits::default()).unwrap_err();
         let Error::Api(api) = &err else {
             panic!("{body}: {err:?}")
         };
@@ -492,7 +493,7 @@ fn json_array_bodies_are_never_an_envelope() {
     }
     let whole = ListVideos::new(ListVideosQuery::new());
     let err = whole
-        .parse(json_resp(200, r#"[{"id":"vid_0001"}]"#))
+        .parse(json_resp(200, r#"[{"id":"vid_0001"}]"#), &ResponseLimits::default())
         .unwrap_err();
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
 }
@@ -513,7 +514,7 @@ fn an_error_member_that_carries_nothing_is_not_an_error() {
         "[]",
     ] {
         let body = format!(r#"{{"data":{VIDEO_JSON},"error":{error}}}"#);
-        let out = op.parse(json_resp(200, &body));
+        let out = op.parse(json_resp(200, &body), &ResponseLimits::default());
         assert!(out.is_ok(), "{error}: {out:?}");
     }
     for error in [
@@ -526,7 +527,7 @@ fn an_error_member_that_carries_nothing_is_not_an_error() {
         "1",
     ] {
         let body = format!(r#"{{"data":{VIDEO_JSON},"error":{error}}}"#);
-        let err = op.parse(json_resp(200, &body)).unwrap_err();
+        let err = op.parse(json_resp(200, &body), &ResponseLimits::default()).unwrap_err();
         assert!(matches!(err, Error::Api(_)), "{error}: {err:?}");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     }

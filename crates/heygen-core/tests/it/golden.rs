@@ -8,7 +8,8 @@ use heygen_core::ops::{
     DeleteAvatarGroup, DeleteLook, DeleteVideo, GetAvatarGroup, GetCurrentUser, GetLook, GetVideo,
     ListAvatarGroups, ListLooks, ListVideos, RawJson, UpdateLook, UploadAsset,
 };
-use heygen_core::{Call, Error, Operation};
+use heygen_core::upload::MultipartFraming;
+use heygen_core::{Body, Call, Error, Operation, Source};
 use heygen_model::{
     AssetInput, AvatarType, CompleteUploadRequest, CreateAvatarVideo, CreateConsentRequest,
     CreateDigitalTwin, CreateDirectUploadRequest, CreatePhotoAvatar, CreatePromptAvatar,
@@ -24,11 +25,11 @@ const ENTROPY: [u8; 16] = [0x07; 16];
 const GENERATED_KEY: &str = "hgrs-07070707070707070707070707070707";
 
 /// Builds through a `Call` (as transports do) and returns the request.
-fn built<O: Operation>(op: O) -> Request<Bytes> {
+fn built<O: Operation>(op: O) -> Request<Body> {
     Call::new(op, &config(), ENTROPY).unwrap().request().clone()
 }
 
-fn headers(request: &Request<Bytes>) -> BTreeMap<String, String> {
+fn headers(request: &Request<Body>) -> BTreeMap<String, String> {
     request
         .headers()
         .iter()
@@ -38,7 +39,7 @@ fn headers(request: &Request<Bytes>) -> BTreeMap<String, String> {
 }
 
 fn expect(
-    request: &Request<Bytes>,
+    request: &Request<Body>,
     method: &str,
     uri: &str,
     key: Option<&str>,
@@ -65,7 +66,7 @@ fn expect(
     assert!(request.headers().get("authorization").is_none());
     match body {
         Some(body) => assert_eq!(body_json(request), body),
-        None => assert!(request.body().is_empty()),
+        None => assert_eq!(request.body(), &Body::Bytes(Bytes::new())),
     }
 }
 
@@ -242,8 +243,14 @@ fn delete_look() {
 
 #[test]
 fn upload_asset_head() {
-    let op = UploadAsset::new("portrait.png", "image/png", 1000, [0x11; 16]);
-    let framing = op.framing().unwrap();
+    let op = UploadAsset::new(
+        Source::File("/photos/portrait.png".into()),
+        "portrait.png",
+        "image/png",
+        1000,
+        [0x11; 16],
+    );
+    let framing = MultipartFraming::new("portrait.png", "image/png", 1000, [0x11; 16]).unwrap();
     let request = built(op);
     assert_eq!(request.method(), "POST");
     assert_eq!(request.uri(), "https://api.heygen.com/v3/assets");
@@ -255,7 +262,23 @@ fn upload_asset_head() {
     assert_eq!(h["content-length"], framing.content_length().to_string());
     assert_eq!(h["idempotency-key"], GENERATED_KEY);
     assert_eq!(h["accept"], "application/json");
-    assert!(request.body().is_empty());
+    assert_eq!(h["accept-encoding"], "gzip");
+    assert_eq!(
+        h["user-agent"],
+        format!("heygen-rs/{}", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(h.len(), 6, "{h:?}");
+    assert!(request.headers()["x-api-key"].is_sensitive());
+    // The body is a plan: part header, the file's 1000 bytes, closing boundary.
+    let Body::Stream(plan) = request.body() else {
+        panic!("{:?}", request.body())
+    };
+    assert_eq!(&plan.prefix, framing.prefix());
+    assert_eq!(&plan.suffix, framing.suffix());
+    assert_eq!(plan.len, 1000);
+    assert_eq!(plan.source, Source::File("/photos/portrait.png".into()));
+    assert!(!plan.sha256);
+    assert_eq!(plan.content_length(), framing.content_length());
 }
 
 #[test]
@@ -383,9 +406,20 @@ fn base_url_with_prefix_and_loopback() {
 }
 
 #[test]
-fn operation_build_sends_no_generated_key() {
+fn operation_build_sends_no_key_only_the_call_does() {
     let request = DeleteVideo::new(video()).build(&config()).unwrap();
     assert!(request.headers().get("idempotency-key").is_none());
+    // Not even the caller's own key: `Call::new` validates and inserts it.
+    let op = CreateVideo::new(CreateAvatarVideo::new(look()).script("Hello"))
+        .idempotency_key(IdempotencyKey::new("idem-0001").unwrap());
+    assert!(
+        op.build(&config())
+            .unwrap()
+            .headers()
+            .get("idempotency-key")
+            .is_none()
+    );
+    assert_eq!(built(op).headers()["idempotency-key"], "idem-0001");
 }
 
 #[test]

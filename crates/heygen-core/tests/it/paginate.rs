@@ -2,7 +2,7 @@
 
 use heygen_core::error::StallReason;
 use heygen_core::ops::ListLooks;
-use heygen_core::{Error, Operation, Paginator};
+use heygen_core::{Error, Operation, Paginator, ResponseLimits};
 use heygen_model::{AvatarType, ListLooksQuery, Ownership};
 
 use crate::support::{config, json_resp};
@@ -84,7 +84,7 @@ fn on_page_reads_the_list_page() {
         .parse(json_resp(
             200,
             r#"{"data":[],"has_more":true,"next_token":"n"}"#,
-        ))
+        ), &ResponseLimits::default())
         .unwrap();
     pages.on_page(&page).unwrap();
     assert_eq!(pages.pages(), 1);

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use heygen_core::error::StallReason;
 use heygen_core::ops::ListLooks;
-use heygen_core::retry::{backoff, decide};
+use heygen_core::retry::{Decision, backoff, decide};
 use heygen_core::{
-    Decision, Error, Observation, Paginator, Poll, PollPolicy, Pollable, Poller, RequestFacts,
-    RetryPolicy, TransportErrorKind,
+    Error, Next, Observation, Paginator, PollPolicy, Pollable, Poller, RequestFacts,
+    ResponseLimits, RetryPolicy, TransportErrorKind,
 };
 use http::Method;
 use proptest::prelude::*;
@@ -28,7 +28,7 @@ fn outcome(status: u16, retry_after: Option<u64>) -> Error {
         builder = builder.header("retry-after", s.to_string());
     }
     heygen_core::ops::GetCurrentUser::new()
-        .parse(builder.body(&body[..]).unwrap())
+        .parse(builder.body(&body[..]).unwrap(), &ResponseLimits::default())
         .err()
         .unwrap_or_else(|| Error::transport(TransportErrorKind::Io, None))
 }
@@ -152,9 +152,10 @@ proptest! {
         for (status, step) in statuses.iter().zip(steps.iter().cycle()) {
             now += Duration::from_secs(*step);
             match poller.on_status(S(status), now) {
-                Poll::Done(_) | Poll::PendingConsent(_) => prop_assert!(false, "done on {status}"),
-                Poll::Wait(d) => prop_assert!(now + d <= Duration::from_secs(500)),
-                Poll::Failed(e) => { prop_assert!(e.is_timeout()); break; }
+                Next::Done(Ok(_)) => prop_assert!(false, "done on {status}"),
+                Next::Sleep(d) => prop_assert!(now + d <= Duration::from_secs(500)),
+                Next::Done(Err(e)) => { prop_assert!(e.is_timeout()); break; }
+                _ => prop_assert!(false, "a poller only sleeps or stops"),
             }
         }
     }

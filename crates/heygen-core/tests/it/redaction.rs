@@ -1,7 +1,7 @@
 //! No secret in any Debug or Display: the canary key, bearer tokens, presigned signatures.
 
 use heygen_core::ops::{CreateAvatar, GetVideo};
-use heygen_core::{Call, Config, Error, Operation, TransportErrorKind};
+use heygen_core::{Call, Config, Error, Operation, ResponseLimits, TransportErrorKind};
 use heygen_model::{AssetInput, CreatePhotoAvatar};
 
 use crate::support::{KEY, config, gzip, json_resp, resp, video};
@@ -47,18 +47,18 @@ fn errors_with_signed_urls() {
     ];
     for body in &bodies {
         for status in [200, 403, 500] {
-            let err = op.parse(json_resp(status, body)).unwrap_err();
+            let err = op.parse(json_resp(status, body), &ResponseLimits::default()).unwrap_err();
             clean(&format!("{err:?}"));
             clean(&err.to_string());
         }
         let gz = gzip(body.as_bytes());
         let err = op
-            .parse(resp(502, &[("content-encoding", "gzip")], &gz))
+            .parse(resp(502, &[("content-encoding", "gzip")], &gz), &ResponseLimits::default())
             .unwrap_err();
         clean(&format!("{err:?} {err}"));
     }
     let err = op
-        .parse(resp(307, &[("location", SIGNED)], b""))
+        .parse(resp(307, &[("location", SIGNED)], b""), &ResponseLimits::default())
         .unwrap_err();
     clean(&format!("{err:?} {err}"));
 }
@@ -69,7 +69,7 @@ fn display_of_an_api_error_has_method_path_and_status_only() {
         .parse(json_resp(
             404,
             r#"{"error":{"code":"not_found","message":"Video not found"}}"#,
-        ))
+        ), &ResponseLimits::default())
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -85,9 +85,9 @@ fn messages_are_lower_case_without_trailing_period() {
         Error::invalid_config("no credentials"),
         Error::transport(TransportErrorKind::ConnectionReset, None),
         Error::body_too_large(None, 10),
-        op.parse(resp(502, &[], b"<html/>")).unwrap_err(),
-        op.parse(json_resp(200, "{")).unwrap_err(),
-        op.parse(resp(302, &[], b"")).unwrap_err(),
+        op.parse(resp(502, &[], b"<html/>"), &ResponseLimits::default()).unwrap_err(),
+        op.parse(json_resp(200, "{"), &ResponseLimits::default()).unwrap_err(),
+        op.parse(resp(302, &[], b""), &ResponseLimits::default()).unwrap_err(),
     ];
     for err in errors {
         let text = err.to_string();
@@ -107,6 +107,6 @@ fn base64_payload_elided_in_request_debug() {
     let debug = format!("{call:?}");
     assert!(debug.len() < 1_000);
     clean(&debug);
-    assert!(call.request().body().len() > 5 * 1024 * 1024);
+    assert!(call.request().body().bytes().len() > 5 * 1024 * 1024);
     let _ = call.operation().path_template();
 }

@@ -3,21 +3,23 @@
 use std::time::Duration;
 
 use heygen_core::ops::GetVideo;
-use heygen_core::retry::{backoff, decide};
-use heygen_core::{Decision, Error, Operation, RequestFacts, RetryPolicy, TransportErrorKind};
+use heygen_core::retry::{Decision, backoff, decide};
+use heygen_core::{
+    Error, Operation, RequestFacts, ResponseLimits, RetryPolicy, TransportErrorKind,
+};
 use http::Method;
 
 use crate::support::{json_resp, resp, video};
 
 fn api(status: u16, body: &str) -> Error {
     GetVideo::new(video())
-        .parse(json_resp(status, body))
+        .parse(json_resp(status, body), &ResponseLimits::default())
         .unwrap_err()
 }
 
 fn with_headers(status: u16, headers: &[(&str, &str)], body: &str) -> Error {
     GetVideo::new(video())
-        .parse(resp(status, headers, body.as_bytes()))
+        .parse(resp(status, headers, body.as_bytes()), &ResponseLimits::default())
         .unwrap_err()
 }
 

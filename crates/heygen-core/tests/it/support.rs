@@ -1,8 +1,10 @@
 //! Shared helpers.
 
+use std::collections::VecDeque;
 use std::io::Write as _;
 
-use heygen_core::Config;
+use heygen_core::workflow::{Scripted, script};
+use heygen_core::{Body, Config, Error, Next, Outgoing, Workflow};
 use http::Response;
 use serde_json::Value;
 
@@ -42,8 +44,12 @@ pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
-pub(crate) fn body_json(request: &http::Request<bytes::Bytes>) -> Value {
-    serde_json::from_slice(request.body()).unwrap()
+/// The JSON body of a built request; panics unless the body is plain bytes.
+pub(crate) fn body_json(request: &http::Request<Body>) -> Value {
+    let Body::Bytes(bytes) = request.body() else {
+        panic!("not a JSON body: {:?}", request.body())
+    };
+    serde_json::from_slice(bytes).unwrap()
 }
 
 pub(crate) fn group() -> heygen_model::AvatarGroupId {
@@ -67,3 +73,45 @@ pub(crate) const GROUP_JSON: &str =
 pub(crate) const LOOK_JSON: &str = r#"{"id":"look_0001","name":"A","avatar_type":"photo_avatar"}"#;
 pub(crate) const VIDEO_JSON: &str =
     r#"{"id":"vid_0001","status":"completed","video_url":"https://files.example.com/v.mp4"}"#;
+
+/// What a scripted client did: the result, every effect as text, and every request it sent.
+pub(crate) struct Run<T> {
+    pub(crate) result: Result<T, Error>,
+    pub(crate) steps: Vec<String>,
+    pub(crate) sent: Vec<Outgoing>,
+}
+
+/// Runs `workflow` the way a client does, answering each send or inspection with the next of
+/// `answers` in order; panics when the script runs out or answers are left over.
+pub(crate) fn run<W: Workflow>(
+    workflow: W,
+    config: &Config,
+    answers: impl IntoIterator<Item = Scripted>,
+) -> Run<W::Output> {
+    let mut answers: VecDeque<Scripted> = answers.into_iter().collect();
+    let mut sent = Vec::new();
+    let (result, steps) = script(workflow, config, |next, _now| match next {
+        Next::Send(outgoing) => {
+            sent.push(outgoing.clone());
+            answers.pop_front().expect("the script ran out")
+        }
+        Next::Inspect(_) => answers.pop_front().expect("the script ran out"),
+        // Ignored by `script`.
+        _ => Scripted::reader_consumed(),
+    });
+    assert!(answers.is_empty(), "{} answers left over", answers.len());
+    Run {
+        result,
+        steps,
+        sent,
+    }
+}
+
+/// The idempotency key a request carries.
+pub(crate) fn key_of(outgoing: &Outgoing) -> Option<&str> {
+    outgoing
+        .request
+        .headers()
+        .get("idempotency-key")
+        .map(|v| v.to_str().unwrap())
+}

@@ -2,7 +2,7 @@
 
 use heygen_core::ops::{CreateDirectUpload, UploadAsset};
 use heygen_core::upload::{DirectUploadPut, MAX_MULTIPART_FILE_BYTES, MultipartFraming, Sha256};
-use heygen_core::{Call, Error, Operation};
+use heygen_core::{Body, Call, Error, Operation, ResponseLimits, Source};
 use heygen_model::CreateDirectUploadRequest;
 
 use crate::support::{config, json_resp, resp};
@@ -32,6 +32,7 @@ fn multipart_body_is_exact() {
 #[test]
 fn files_over_32_mb_point_to_direct_upload() {
     let op = UploadAsset::new(
+        Source::Reader,
         "big.mp4",
         "video/mp4",
         MAX_MULTIPART_FILE_BYTES + 1,
@@ -41,7 +42,13 @@ fn files_over_32_mb_point_to_direct_upload() {
     assert!(matches!(err, Error::InvalidRequest(_)));
     assert!(err.to_string().contains("direct upload"), "{err}");
     assert!(
-        UploadAsset::new("ok.mp4", "video/mp4", MAX_MULTIPART_FILE_BYTES, [0; 16])
+        UploadAsset::new(
+            Source::File("ok.mp4".into()),
+            "ok.mp4",
+            "video/mp4",
+            MAX_MULTIPART_FILE_BYTES,
+            [0; 16],
+        )
             .build(&config())
             .is_ok()
     );
@@ -53,9 +60,9 @@ fn presigned_put_is_byte_for_byte_and_carries_no_credentials() {
         .parse(json_resp(
             200,
             r#"{"data":{"asset_id":"asset_0001","upload_url":"https://storage.example.com/b/k?X-Amz-Signature=ab%2Fcd&X-Amz-Expires=900","upload_headers":{"Content-Type":"video/mp4","x-amz-meta-a":"1"},"expires_in_seconds":900}}"#,
-        ))
+        ), &ResponseLimits::default())
         .unwrap();
-    let put = DirectUploadPut::from_direct_upload(&direct, 1234);
+    let put = DirectUploadPut::from_direct_upload(&direct, Source::File("/tmp/v.mp4".into()), 1234);
     let call = Call::new(put, &config(), [0; 16]).unwrap();
     let request = call.request();
     assert_eq!(request.method(), "PUT");
@@ -74,8 +81,19 @@ fn presigned_put_is_byte_for_byte_and_carries_no_credentials() {
     assert_eq!(request.headers()["content-type"], "video/mp4");
     assert!(call.idempotency_key().is_none());
     assert_eq!(call.timeout(), std::time::Duration::from_mins(10));
+    // The body is a plan: exactly the file's bytes, hashed as they stream, replayable.
+    let Body::Stream(plan) = request.body() else {
+        panic!("{:?}", request.body())
+    };
+    assert!(plan.prefix.is_empty() && plan.suffix.is_empty());
+    assert_eq!(plan.len, 1234);
+    assert_eq!(plan.content_length(), 1234);
+    assert!(plan.sha256);
+    assert_eq!(plan.source, Source::File("/tmp/v.mp4".into()));
+    assert!(request.body().is_replayable());
     let debug = format!("{call:?} {:?}", call.operation());
     assert!(!debug.contains("ab%2Fcd"), "{debug}");
+    assert!(!debug.contains("/tmp"), "{debug}");
 }
 
 #[test]
@@ -83,12 +101,13 @@ fn presigned_put_responses() {
     let put = DirectUploadPut::new(
         "https://s.example.com/k",
         [("Content-Type", "video/mp4")],
+        Source::Reader,
         3,
     );
-    assert!(put.parse(resp(200, &[], b"")).is_ok());
+    assert!(put.parse(resp(200, &[], b""), &ResponseLimits::default()).is_ok());
     let xml = b"<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><StringToSign>https://s.example.com/k?X-Amz-Signature=SECRETSIG</StringToSign></Error>";
     let err = put
-        .parse(resp(403, &[("content-type", "application/xml")], xml))
+        .parse(resp(403, &[("content-type", "application/xml")], xml), &ResponseLimits::default())
         .unwrap_err();
     let Error::UnexpectedResponse(u) = &err else {
         panic!("{err:?}")
@@ -109,15 +128,21 @@ fn presigned_put_validation() {
     let bad = DirectUploadPut::new(
         "http://storage.example.com/k",
         Vec::<(String, String)>::new(),
+        Source::Reader,
         3,
     );
     assert!(bad.build(&config()).is_err());
     let loopback =
-        DirectUploadPut::new("http://127.0.0.1:9000/k", Vec::<(String, String)>::new(), 3);
+        DirectUploadPut::new(
+        "http://127.0.0.1:9000/k",
+        Vec::<(String, String)>::new(),
+        Source::Reader,
+        3,
+    );
     assert!(loopback.build(&config()).is_ok());
-    let mismatch = DirectUploadPut::new("https://s.example.com/k", [("Content-Length", "4")], 3);
+    let mismatch = DirectUploadPut::new("https://s.example.com/k", [("Content-Length", "4")], Source::Reader, 3);
     assert!(mismatch.build(&config()).is_err());
-    let bad_header = DirectUploadPut::new("https://s.example.com/k", [("Bad Name", "x")], 3);
+    let bad_header = DirectUploadPut::new("https://s.example.com/k", [("Bad Name", "x")], Source::Reader, 3);
     assert!(bad_header.build(&config()).is_err());
 }
 

@@ -1,0 +1,348 @@
+//! The one list of what the clients' resource handles offer: every method of `client.avatars()`,
+//! `client.looks()`, `client.assets()`, `client.videos()`, `client.users()` and the client's own
+//! waits and file helpers, each as the workflow it runs.
+//!
+//! [`crate::endpoints!`] hands the list to a macro of the caller's: `heygen-blocking` turns each
+//! entry into a method that runs the workflow in its loop, `heygen-async` into an `async fn`.
+//! Adding an endpoint to both clients is one entry here (plus the operation and model types).
+//! Methods that take the caller's reader (`Read` or `AsyncRead`) are written in each client.
+//!
+//! Entry forms, inside a `handle Name "doc" { … }` or the `client { … }` block:
+//! - `fn name(args) -> Output = workflow;` runs the workflow, returns its output;
+//! - `fn name(args) -> Output = workflow, map function;` the same, mapped;
+//! - `fn name(args) -> each Item = walk;` hands out every item of a list walk (an iterator or a
+//!   stream).
+
+/// Calls `$callback! { … }` with the list of every facade method (see the module docs of
+/// `heygen_core::endpoints`).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! endpoints {
+    ($callback:ident) => {
+        $callback! {
+            handle avatars Avatars "Avatar groups: `/v3/avatars…`." {
+                /// `POST /v3/avatars`: creates a photo avatar, digital twin or prompt avatar.
+                /// The response holds the new look (`avatar_item`, whose id is the `avatar_id`
+                /// of a video) and its group; see [`heygen_core::model::CreateAvatarResponse::look_id`]
+                /// and [`heygen_core::model::CreateAvatarResponse::group_id`].
+                ///
+                /// # Errors
+                /// Validation errors (nothing sent), API and transport errors after retries.
+                fn create(request: impl Into<$crate::model::CreateAvatarRequest>)
+                    -> $crate::model::CreateAvatarResponse
+                    = $crate::Call::lazy($crate::ops::CreateAvatar::new(request));
+
+                /// `GET /v3/avatars`: one page of avatar groups (`limit` 1 to 50).
+                ///
+                /// # Errors
+                /// Validation errors (a `limit` outside 1–50), API and transport errors.
+                fn list(query: $crate::model::ListAvatarGroupsQuery)
+                    -> $crate::model::ListPage<$crate::model::AvatarGroup>
+                    = $crate::Call::lazy($crate::ops::ListAvatarGroups::new(query));
+
+                /// `GET /v3/avatars`, every page: all groups matching `query`, each page request
+                /// repeating the filters and `limit`. Ends after one error.
+                fn list_all(query: $crate::model::ListAvatarGroupsQuery)
+                    -> each $crate::ops::ListAvatarGroups => $crate::model::AvatarGroup
+                    = $crate::Walk::new($crate::ops::ListAvatarGroups::new(query));
+
+                /// `GET /v3/avatars/{group_id}`: one group, with its training and consent status.
+                ///
+                /// # Errors
+                /// A not-found API error for an unknown group, API and transport errors.
+                fn get(group_id: &$crate::model::AvatarGroupId) -> $crate::model::AvatarGroup
+                    = $crate::Call::lazy($crate::ops::GetAvatarGroup::new(group_id.clone()));
+
+                /// `DELETE /v3/avatars/{group_id}`: deletes the group and all its looks.
+                ///
+                /// # Errors
+                /// API and transport errors.
+                fn delete(group_id: &$crate::model::AvatarGroupId)
+                    -> $crate::model::DeletedResource
+                    = $crate::Call::lazy($crate::ops::DeleteAvatarGroup::new(group_id.clone()));
+
+                /// `POST /v3/avatars/{group_id}/consent`: asks for the consent of the person in a
+                /// digital twin's footage; the response's `url` is the page they must visit
+                /// (unless a consent video was given).
+                ///
+                /// # Errors
+                /// Validation errors, API and transport errors.
+                fn create_consent(
+                    group_id: &$crate::model::AvatarGroupId,
+                    request: $crate::model::CreateConsentRequest,
+                ) -> $crate::model::ConsentResponse
+                    = $crate::Call::lazy($crate::ops::CreateConsent::new(group_id.clone(), request));
+            }
+
+            handle looks Looks "Looks: `/v3/avatars/looks…`." {
+                /// `GET /v3/avatars/looks`: one page of looks (`limit` 1 to 50).
+                ///
+                /// # Errors
+                /// Validation errors (a `limit` outside 1–50), API and transport errors.
+                fn list(query: $crate::model::ListLooksQuery)
+                    -> $crate::model::ListPage<$crate::model::Look>
+                    = $crate::Call::lazy($crate::ops::ListLooks::new(query));
+
+                /// `GET /v3/avatars/looks`, every page, keeping every filter and the `limit`.
+                fn list_all(query: $crate::model::ListLooksQuery)
+                    -> each $crate::ops::ListLooks => $crate::model::Look
+                    = $crate::Walk::new($crate::ops::ListLooks::new(query));
+
+                /// `GET /v3/avatars/looks/{look_id}`: one look, with its training status.
+                ///
+                /// # Errors
+                /// API and transport errors.
+                fn get(look_id: &$crate::model::LookId) -> $crate::model::Look
+                    = $crate::Call::lazy($crate::ops::GetLook::new(look_id.clone()));
+
+                /// `PATCH /v3/avatars/looks/{look_id}`: renames a look.
+                ///
+                /// # Errors
+                /// Validation errors, API and transport errors.
+                fn update(look_id: &$crate::model::LookId, request: $crate::model::UpdateLookRequest)
+                    -> $crate::model::Look
+                    = $crate::Call::lazy($crate::ops::UpdateLook::new(look_id.clone(), request));
+
+                /// `DELETE /v3/avatars/looks/{look_id}` (deleting a group's last look deletes the
+                /// group).
+                ///
+                /// # Errors
+                /// API and transport errors.
+                fn delete(look_id: &$crate::model::LookId) -> $crate::model::DeletedResource
+                    = $crate::Call::lazy($crate::ops::DeleteLook::new(look_id.clone()));
+            }
+
+            handle assets Assets "Assets and uploads: `/v3/assets…`." {
+                /// `POST /v3/assets` from a file path (at most 32 MB), streamed without buffering;
+                /// the media type is detected from the file's first bytes, then its extension.
+                /// The file is re-opened for a retry, and must keep its size.
+                ///
+                /// # Errors
+                /// A validation error for an unreadable, empty or over-32-MB file or an unknown
+                /// media type (nothing sent), API and transport errors.
+                fn upload_path(path: impl AsRef<::std::path::Path>) -> $crate::model::Asset
+                    = $crate::upload::MultipartUpload::path(path);
+
+                /// Uploads a file of any size: multipart up to 32 MB, direct upload above.
+                /// Returns the asset id.
+                ///
+                /// # Errors
+                /// As `upload_path` and `direct_upload`.
+                fn upload_file(path: impl AsRef<::std::path::Path>) -> $crate::model::AssetId
+                    = $crate::upload::UploadFile::path(path),
+                    map |uploaded: $crate::upload::Uploaded| uploaded.asset_id().clone();
+
+                /// Uploads a file of any size and says how ([`heygen_core::upload::Uploaded`]):
+                /// the asset of a multipart upload, or the completed direct upload.
+                ///
+                /// # Errors
+                /// As `upload_path` and `direct_upload`.
+                fn upload_any(path: impl AsRef<::std::path::Path>) -> $crate::upload::Uploaded
+                    = $crate::upload::UploadFile::path(path);
+
+                /// The whole direct-upload flow for a file of any size:
+                /// `POST /v3/assets/direct-uploads` with the exact size, the `PUT` of the bytes
+                /// to the presigned URL (only the returned headers, no credentials; the SHA-256
+                /// computed while the bytes stream), then `POST /v3/assets/{asset_id}/complete`
+                /// with the checksum, retrying the brief "not found yet" conflict. The file is
+                /// read once per `PUT` attempt (re-opened for a retry), never held in memory.
+                ///
+                /// # Errors
+                /// Errors of the create call as they are; a failed `PUT` or complete as
+                /// [`heygen_core::Error::UploadFailed`] naming the asset id.
+                fn direct_upload(path: impl AsRef<::std::path::Path>)
+                    -> $crate::model::CompletedUpload
+                    = $crate::upload::UploadDirect::path(path);
+
+                /// `POST /v3/assets/direct-uploads` alone: reserves an asset and returns the
+                /// presigned URL.
+                ///
+                /// # Errors
+                /// Validation errors, API and transport errors.
+                fn create_direct_upload(request: $crate::model::CreateDirectUploadRequest)
+                    -> $crate::model::DirectUpload
+                    = $crate::Call::lazy($crate::ops::CreateDirectUpload::new(request));
+
+                /// `POST /v3/assets/{asset_id}/complete` alone (idempotent; the "not found yet"
+                /// conflict is retried with backoff).
+                ///
+                /// # Errors
+                /// API and transport errors.
+                fn complete_upload(
+                    asset_id: &$crate::model::AssetId,
+                    request: $crate::model::CompleteUploadRequest,
+                ) -> $crate::model::CompletedUpload
+                    = $crate::Call::lazy($crate::ops::CompleteUpload::new(asset_id.clone(), request));
+            }
+
+            handle videos Videos "Videos: `/v3/videos…`." {
+                /// `POST /v3/videos`: starts rendering a video; wait for it with
+                /// `wait_for_video`.
+                ///
+                /// # Errors
+                /// Validation errors (nothing sent), API and transport errors.
+                fn create(request: impl Into<$crate::model::CreateVideoRequest>)
+                    -> $crate::model::CreateVideoResponse
+                    = $crate::Call::lazy($crate::ops::CreateVideo::new(request));
+
+                /// `GET /v3/videos`: one page of videos (`limit` 1 to 100).
+                ///
+                /// # Errors
+                /// Validation errors, API and transport errors.
+                fn list(query: $crate::model::ListVideosQuery)
+                    -> $crate::model::ListPage<$crate::model::Video>
+                    = $crate::Call::lazy($crate::ops::ListVideos::new(query));
+
+                /// `GET /v3/videos`, every page.
+                fn list_all(query: $crate::model::ListVideosQuery)
+                    -> each $crate::ops::ListVideos => $crate::model::Video
+                    = $crate::Walk::new($crate::ops::ListVideos::new(query));
+
+                /// `GET /v3/videos/{video_id}`: one video with its status and, once completed,
+                /// its URLs.
+                ///
+                /// # Errors
+                /// API and transport errors.
+                fn get(video_id: &$crate::model::VideoId) -> $crate::model::Video
+                    = $crate::Call::lazy($crate::ops::GetVideo::new(video_id.clone()));
+
+                /// `DELETE /v3/videos/{video_id}`.
+                ///
+                /// # Errors
+                /// API and transport errors.
+                fn delete(video_id: &$crate::model::VideoId) -> $crate::model::DeletedResource
+                    = $crate::Call::lazy($crate::ops::DeleteVideo::new(video_id.clone()));
+            }
+
+            handle users Users "The account: `/v3/users/me`." {
+                /// `GET /v3/users/me`: the account the credentials belong to.
+                ///
+                /// # Errors
+                /// API and transport errors.
+                fn me() -> $crate::model::User
+                    = $crate::Call::lazy($crate::ops::GetCurrentUser::new());
+            }
+
+            client {
+                /// Polls `GET /v3/avatars/{group_id}` until training completes or fails, with
+                /// the configured poll policy; `pending_consent` ends the wait as
+                /// [`heygen_core::Waited::PendingConsent`].
+                ///
+                /// # Errors
+                /// [`heygen_core::Error::JobFailed`] when training failed,
+                /// [`heygen_core::Error::WaitTimedOut`] at the deadline, or the error of a status
+                /// check that is not transient (a 404, for example).
+                fn wait_for_avatar(group_id: &$crate::model::AvatarGroupId)
+                    -> $crate::Waited<$crate::model::AvatarGroup>
+                    = $crate::Wait::avatar(group_id);
+
+                /// `wait_for_avatar` with a poll policy (intervals and deadline).
+                ///
+                /// # Errors
+                /// As `wait_for_avatar`.
+                fn wait_for_avatar_with(
+                    group_id: &$crate::model::AvatarGroupId,
+                    policy: &$crate::PollPolicy,
+                ) -> $crate::Waited<$crate::model::AvatarGroup>
+                    = $crate::Wait::avatar(group_id).policy(*policy);
+
+                /// Polls `GET /v3/avatars/{group_id}` until consent is given (or training ends).
+                ///
+                /// # Errors
+                /// As `wait_for_avatar`.
+                fn wait_for_consent(group_id: &$crate::model::AvatarGroupId)
+                    -> $crate::model::AvatarGroup
+                    = $crate::Wait::consent(group_id), map $crate::Waited::into_inner;
+
+                /// `wait_for_consent` with a poll policy.
+                ///
+                /// # Errors
+                /// As `wait_for_avatar`.
+                fn wait_for_consent_with(
+                    group_id: &$crate::model::AvatarGroupId,
+                    policy: &$crate::PollPolicy,
+                ) -> $crate::model::AvatarGroup
+                    = $crate::Wait::consent(group_id).policy(*policy),
+                    map $crate::Waited::into_inner;
+
+                /// Polls `GET /v3/avatars/looks/{look_id}` until the look completes or fails.
+                ///
+                /// # Errors
+                /// As `wait_for_avatar`.
+                fn wait_for_look(look_id: &$crate::model::LookId)
+                    -> $crate::Waited<$crate::model::Look>
+                    = $crate::Wait::look(look_id);
+
+                /// `wait_for_look` with a poll policy.
+                ///
+                /// # Errors
+                /// As `wait_for_avatar`.
+                fn wait_for_look_with(look_id: &$crate::model::LookId, policy: &$crate::PollPolicy)
+                    -> $crate::Waited<$crate::model::Look>
+                    = $crate::Wait::look(look_id).policy(*policy);
+
+                /// Polls `GET /v3/videos/{video_id}` until the video completes or fails. 5xx
+                /// answers and transport failures keep the wait going; a 404 ends it at once.
+                ///
+                /// # Errors
+                /// [`heygen_core::Error::JobFailed`] when rendering failed,
+                /// [`heygen_core::Error::WaitTimedOut`] at the deadline, or the error of a status
+                /// check that is not transient.
+                fn wait_for_video(video_id: &$crate::model::VideoId) -> $crate::model::Video
+                    = $crate::Wait::video(video_id), map $crate::Waited::into_inner;
+
+                /// `wait_for_video` with a poll policy.
+                ///
+                /// # Errors
+                /// As `wait_for_video`.
+                fn wait_for_video_with(
+                    video_id: &$crate::model::VideoId,
+                    policy: &$crate::PollPolicy,
+                ) -> $crate::model::Video
+                    = $crate::Wait::video(video_id).policy(*policy),
+                    map $crate::Waited::into_inner;
+
+                /// Creates a photo avatar or digital twin from a local file
+                /// (`POST /v3/avatars`): inline base64 up to the inline threshold
+                /// ([`heygen_core::Config::with_inline_threshold`]), multipart upload up to
+                /// 32 MB, direct upload above. The media type comes from the file's bytes.
+                ///
+                /// # Errors
+                /// Validation errors (unreadable file, unknown media type), upload errors
+                /// ([`heygen_core::Error::UploadFailed`] names the asset), API and transport
+                /// errors.
+                fn create_avatar_from_file(
+                    kind: $crate::upload::AvatarFileKind,
+                    name: &str,
+                    path: impl AsRef<::std::path::Path>,
+                ) -> $crate::upload::AvatarFromFile
+                    = $crate::upload::WithFile::avatar(kind, name, path);
+
+                /// Gives consent with a consent video from a local file
+                /// (`POST /v3/avatars/{group_id}/consent`), choosing inline, multipart or direct
+                /// upload like `create_avatar_from_file`.
+                ///
+                /// # Errors
+                /// As `create_avatar_from_file`.
+                fn create_consent_from_file(
+                    group_id: &$crate::model::AvatarGroupId,
+                    path: impl AsRef<::std::path::Path>,
+                ) -> $crate::upload::FromFile<$crate::model::ConsentResponse>
+                    = $crate::upload::WithFile::consent(group_id, path);
+
+                /// Creates a prompt avatar with reference images from local files (at most 3).
+                /// Each image is uploaded as an asset (multipart, or direct upload above 32 MB)
+                /// and referenced by id.
+                ///
+                /// # Errors
+                /// As `create_avatar_from_file`.
+                fn create_prompt_avatar_from_files(
+                    name: &str,
+                    prompt: &str,
+                    paths: &[&::std::path::Path],
+                ) -> $crate::upload::PromptAvatarFromFiles
+                    = $crate::upload::PromptFromFiles::new(name, prompt, paths);
+            }
+        }
+    };
+}
