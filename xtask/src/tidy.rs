@@ -48,6 +48,24 @@ const CORE_FORBIDDEN_SOURCE: &[&str] = &[
     "SystemTime::now",
 ];
 
+/// Workflow decisions that belong in `heygen-core`; a client crate's sources must not name them
+/// (a client only runs the core's workflows).
+const CLIENT_FORBIDDEN_SOURCE: &[&str] = &[
+    "Poller",
+    "Paginator",
+    "UploadMethod::for_",
+    "check_direct_upload_size",
+    "MAX_MULTIPART",
+    "WaitGoal::",
+    "retry::decide",
+    "Decision::",
+    "for_file(",
+];
+
+/// Files of a client that hold its transport glue (HTTP-client specific types), left out of the
+/// facade parity check.
+const TRANSPORT_FILES: &[&str] = &["transport.rs", "hyper_transport.rs"];
+
 /// Crypto stacks other than rustls + ring; none may appear in a transport's tree.
 const OTHER_CRYPTO: &[&str] = &[
     "aws-lc-rs",
@@ -73,7 +91,14 @@ pub(crate) fn run(root: &Path) -> Result<(), Vec<String>> {
     problems.extend(forbidden_deps(root, "heygen-blocking", &["tokio", "hyper"]));
     for transport in ["heygen-blocking", "heygen-async"] {
         problems.extend(forbidden_deps(root, transport, OTHER_CRYPTO));
+        problems.extend(forbidden_client_source(
+            &root.join("crates").join(transport).join("src"),
+        ));
     }
+    problems.extend(facade_parity(
+        &root.join("crates/heygen-blocking/src"),
+        &root.join("crates/heygen-async/src"),
+    ));
     if problems.is_empty() {
         Ok(())
     } else {
@@ -169,6 +194,71 @@ fn forbidden_deps(root: &Path, package: &str, forbidden: &[&str]) -> Vec<String>
     }
 }
 
+fn forbidden_client_source(dir: &Path) -> Vec<String> {
+    forbidden_source(dir, CLIENT_FORBIDDEN_SOURCE)
+        .into_iter()
+        .map(|p| p.replace("the sans-IO core", "a client: the decision belongs in heygen-core"))
+        .collect()
+}
+
+/// The names of the public functions declared in a client's sources, transport files aside
+/// (methods generated from `heygen_core::endpoints!` are the same on both sides by construction).
+fn public_functions(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    collect_sources(dir, &mut files);
+    let mut names = Vec::new();
+    for file in files {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if TRANSPORT_FILES.contains(&name) {
+            continue;
+        }
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
+        for line in text.lines() {
+            let line = line.trim_start();
+            let rest = line
+                .strip_prefix("pub async fn ")
+                .or_else(|| line.strip_prefix("pub fn "));
+            if let Some(rest) = rest {
+                let ident: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !ident.is_empty() {
+                    names.push(ident);
+                }
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Both clients declare the same public functions: a method on one facade and not the other
+/// is a problem.
+fn facade_parity(blocking: &Path, asynchronous: &Path) -> Vec<String> {
+    let left = public_functions(blocking);
+    let right = public_functions(asynchronous);
+    let mut problems = Vec::new();
+    for name in left.iter().filter(|n| !right.contains(n)) {
+        problems.push(format!(
+            "`{name}` is public in {} but not in {}",
+            blocking.display(),
+            asynchronous.display()
+        ));
+    }
+    for name in right.iter().filter(|n| !left.contains(n)) {
+        problems.push(format!(
+            "`{name}` is public in {} but not in {}",
+            asynchronous.display(),
+            blocking.display()
+        ));
+    }
+    problems
+}
+
 fn forbidden_source(dir: &Path, patterns: &[&str]) -> Vec<String> {
     let mut files = Vec::new();
     collect_sources(dir, &mut files);
@@ -219,6 +309,21 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].contains("Instant::now"));
         assert!(problems[1].contains("std::net"));
+    }
+
+    #[test]
+    fn facade_parity_flags_a_method_on_one_client_only() {
+        let dir = std::env::temp_dir().join(format!("xtask-parity-{}", std::process::id()));
+        let (a, b) = (dir.join("a"), dir.join("b"));
+        fs::create_dir_all(&a).unwrap();
+        fs::create_dir_all(&b).unwrap();
+        fs::write(a.join("lib.rs"), "//! a\npub fn run() {}\npub fn extra() {}\n").unwrap();
+        fs::write(b.join("lib.rs"), "//! b\npub async fn run() {}\n").unwrap();
+        fs::write(b.join("transport.rs"), "//! glue\npub fn only_here() {}\n").unwrap();
+        let problems = facade_parity(&a, &b);
+        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("`extra`"));
     }
 
     #[test]

@@ -423,8 +423,8 @@ impl Error {
         }))
     }
 
-    /// A transport failure. Transports call this (or let [`crate::Call::on_transport_error`] do
-    /// it); the source must not contain credentials.
+    /// A transport failure. Clients report [`crate::Event::Failed`] and let [`crate::Call`] call
+    /// this; the source must not contain credentials.
     pub fn transport(kind: TransportErrorKind, source: Option<BoxError>) -> Self {
         Self::Transport(Box::new(TransportError {
             kind,

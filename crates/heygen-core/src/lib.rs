@@ -88,8 +88,8 @@
 
 pub mod body;
 pub mod call;
-mod endpoints;
 pub mod config;
+mod endpoints;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;

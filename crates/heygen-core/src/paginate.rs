@@ -9,7 +9,7 @@ use heygen_model::ListPage;
 use crate::call::Call;
 use crate::error::{Error, PaginationStalled, StallReason};
 use crate::operation::Operation;
-use crate::workflow::{Cx, Event, Next, Workflow, delegate};
+use crate::workflow::{Cx, Event, Next, Workflow, delegate, over};
 
 /// The default hard cap on pages per walk.
 pub const DEFAULT_MAX_PAGES: u32 = 10_000;
@@ -198,6 +198,7 @@ where
     pending: Option<Error>,
     page: Option<Call<O>>,
     over: bool,
+    ended: bool,
 }
 
 impl<O, T> fmt::Debug for Walk<O, T>
@@ -225,6 +226,7 @@ where
             pending: None,
             page: None,
             over: false,
+            ended: false,
         }
     }
 
@@ -254,15 +256,20 @@ where
     type Item = T;
 
     fn next(&mut self, cx: &Cx<'_>) -> Next<(), T> {
+        if self.ended {
+            return Next::Done(Err(over()));
+        }
         loop {
             if let Some(item) = self.buffer.pop_front() {
                 return Next::Yield(item);
             }
             if let Some(error) = self.pending.take() {
                 self.over = true;
+                self.ended = true;
                 return Next::Done(Err(error));
             }
             if self.over {
+                self.ended = true;
                 return Next::Done(Ok(()));
             }
             let page = match &mut self.page {

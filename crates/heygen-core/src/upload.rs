@@ -324,8 +324,8 @@ pub fn check_media_type(declared: &str, head: &[u8]) -> Result<(), Error> {
 ///
 /// The URL is used byte for byte; the headers are exactly the returned `upload_headers` plus
 /// `Content-Length`; no API key, bearer token, user agent or idempotency key is added. The body
-/// is streamed by the transport ([`Operation::streams_body`]); the built request's body is
-/// empty. A success is any 2xx.
+/// is a [`Body::Stream`] plan of exactly `size_bytes` bytes of the source, which the client
+/// streams and hashes (SHA-256, reported in [`crate::Sent::sha256`]). A success is any 2xx.
 #[derive(Clone)]
 pub struct DirectUploadPut {
     url: String,

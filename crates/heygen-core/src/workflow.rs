@@ -213,13 +213,17 @@ where
     (result, steps)
 }
 
+/// What [`script_items`] returns: the result, the steps as text, and the items yielded.
+#[doc(hidden)]
+pub type Played<T, I> = (Result<T, Error>, Vec<String>, Vec<I>);
+
 /// As [`script`], also returning the items the workflow yielded, in order.
 #[doc(hidden)]
 pub fn script_items<W, F>(
     mut workflow: W,
     config: &Config,
     mut respond: F,
-) -> (Result<W::Output, Error>, Vec<String>, Vec<W::Item>)
+) -> Played<W::Output, W::Item>
 where
     W: Workflow,
     F: FnMut(&Next<W::Output, W::Item>, Duration) -> Scripted,
@@ -358,7 +362,10 @@ impl Scripted {
 
     /// A file of `size` bytes starting with `head`.
     pub fn file(size: u64, head: &[u8]) -> Self {
-        Self::now(ScriptedEvent::Inspected(Ok(FileHead::new(size, head.to_vec()))))
+        Self::now(ScriptedEvent::Inspected(Ok(FileHead::new(
+            size,
+            head.to_vec(),
+        ))))
     }
 
     /// A file that could not be inspected.

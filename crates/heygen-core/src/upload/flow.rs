@@ -8,6 +8,9 @@ use core::fmt;
 use core::mem;
 use std::path::{Path, PathBuf};
 
+use http::Method;
+
+use heygen_model::validate::validate_reference_image_count;
 use heygen_model::{
     Asset, AssetId, AssetInput, AvatarGroupId, CompleteUploadRequest, CompletedUpload,
     CreateAvatarResponse, CreateConsentRequest, CreateDirectUploadRequest, CreatePromptAvatar,
@@ -362,9 +365,12 @@ impl Workflow for PutDirectUpload {
                     return Next::Done(Err(over()));
                 };
                 let op = DirectUploadPut::from_direct_upload(&upload, Source::Reader, size);
-                match check_direct_upload_size(&upload, size)
-                    .and_then(|()| Call::new(op, cx.config, cx.entropy))
-                {
+                // The size check's error already names the asset: wrap only the call's.
+                let planned = check_direct_upload_size(&upload, size).and_then(|()| {
+                    Call::new(op, cx.config, cx.entropy)
+                        .map_err(|e| Error::upload_failed(asset.as_str(), e))
+                });
+                match planned {
                     Ok(call) => {
                         self.call = Ok(call);
                         let Ok(call) = &mut self.call else {
@@ -372,7 +378,7 @@ impl Workflow for PutDirectUpload {
                         };
                         call
                     }
-                    Err(error) => return failed(error),
+                    Err(error) => return Next::Done(Err(error)),
                 }
             }
         };
@@ -687,6 +693,7 @@ pub struct PromptFromFiles {
     ids: Vec<AssetId>,
     upload: Option<UploadFile>,
     create: Option<Call<CreateAvatar>>,
+    checked: bool,
     over: bool,
 }
 
@@ -709,6 +716,7 @@ impl PromptFromFiles {
             ids: Vec::new(),
             upload: None,
             create: None,
+            checked: false,
             over: false,
         }
     }
@@ -727,6 +735,18 @@ impl Workflow for PromptFromFiles {
     type Item = Infallible;
 
     fn next(&mut self, cx: &Cx<'_>) -> Next<PromptAvatarFromFiles> {
+        if !self.checked {
+            self.checked = true;
+            // What the create would refuse is refused before any file is uploaded.
+            let request = CreatePromptAvatar::new(&self.name, &self.prompt);
+            if let Err(error) = request
+                .validate()
+                .and_then(|()| validate_reference_image_count(self.paths.len()))
+            {
+                let error = Error::from(error).with_operation(&Method::POST, "/v3/avatars");
+                return self.done(Err(error));
+            }
+        }
         loop {
             if self.over {
                 return Next::Done(Err(over()));

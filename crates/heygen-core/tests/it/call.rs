@@ -7,7 +7,7 @@ use heygen_core::workflow::Scripted;
 use heygen_core::{Call, Error, Source, TransportError, TransportErrorKind};
 use heygen_model::{CompleteUploadRequest, CreateAvatarVideo, IdempotencyKey};
 
-use crate::support::{VIDEO_JSON, asset, config, key_of, look, run, video};
+use crate::support::{VIDEO_JSON, asset, config, key_of, look, play, video};
 
 fn call_key<O: heygen_core::Operation>(call: &Call<O>) -> String {
     call.request().headers()["idempotency-key"]
@@ -24,7 +24,7 @@ fn one_key_for_every_attempt() {
     assert_eq!(call.idempotency_key(), Some(key.as_str()));
     assert_eq!(key, "hgrs-01010101010101010101010101010101");
     assert!(call.is_idempotent());
-    let run = run(
+    let run = play(
         &mut call,
         &config(),
         [
@@ -75,7 +75,7 @@ fn caller_key_wins() {
 fn budget_ends_in_the_last_error() {
     let mut call = Call::new(GetVideo::new(video()), &config(), [0; 16]).unwrap();
     assert!(call.idempotency_key().is_none());
-    let run = run(
+    let run = play(
         &mut call,
         &config(),
         [
@@ -102,7 +102,7 @@ fn budget_ends_in_the_last_error() {
 #[test]
 fn transport_error_names_the_operation() {
     let call = Call::new(GetVideo::new(video()), &config(), [0; 16]).unwrap();
-    let run = run(
+    let run = play(
         call,
         &config(),
         [Scripted::failed_with(TransportError::msg(
@@ -132,7 +132,7 @@ fn limits_and_timeouts_come_from_config() {
     assert_eq!(call.timeout(), Duration::from_secs(30));
     let body = format!(r#"{{"data":{VIDEO_JSON}}}"#);
     assert!(body.len() > 50);
-    let run = run(call, &cfg, [Scripted::json(200, &body)]);
+    let run = play(call, &cfg, [Scripted::json(200, &body)]);
     assert!(
         matches!(run.result, Err(Error::BodyTooLarge(_))),
         "{:?}",
@@ -160,7 +160,7 @@ fn complete_upload_retries_not_found_yet() {
         [0; 16],
     )
     .unwrap();
-    let run = run(
+    let run = play(
         call,
         &config(),
         [
@@ -191,7 +191,7 @@ fn streamed_upload_not_replayed_when_source_is_gone() {
     )
     .unwrap();
     assert!(!call.request().body().is_replayable());
-    let run = run(call, &config(), [Scripted::json(429, "{}")]);
+    let run = play(call, &config(), [Scripted::json(429, "{}")]);
     assert_eq!(run.steps, ["send POST /v3/assets"]);
     assert_eq!(run.result.unwrap_err().status().unwrap(), 429);
 }

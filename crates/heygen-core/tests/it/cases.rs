@@ -19,7 +19,7 @@ use heygen_model::{
 };
 use serde_json::json;
 
-use crate::support::{KEY, body_json, config, group, json_resp, look, resp, run, video};
+use crate::support::{KEY, body_json, config, group, json_resp, look, play, resp, video};
 
 /// A scripted server answer.
 enum Answer {
@@ -32,19 +32,21 @@ impl Answer {
     fn scripted(self) -> Scripted {
         match self {
             Self::Json(status, body) => Scripted::json(status, &body),
-            Self::Html(status, body) => Scripted::json(status, body).header("content-type", "text/html"),
+            Self::Html(status, body) => {
+                Scripted::json(status, body).header("content-type", "text/html")
+            }
             Self::Transport(kind) => Scripted::failed(kind),
         }
     }
 }
 
+/// The result, every effect and the requests sent.
+type Driven<T> = (Result<T, Error>, Vec<String>, Vec<http::Request<Body>>);
+
 /// Runs a workflow the way a client does, answering each request with the next answer; returns
 /// the result, every effect and the requests sent.
-fn drive<W: Workflow>(
-    workflow: W,
-    answers: &mut VecDeque<Answer>,
-) -> (Result<W::Output, Error>, Vec<String>, Vec<http::Request<Body>>) {
-    let run = run(workflow, &config(), answers.drain(..).map(Answer::scripted));
+fn drive<W: Workflow>(workflow: W, answers: &mut VecDeque<Answer>) -> Driven<W::Output> {
+    let run = play(workflow, &config(), answers.drain(..).map(Answer::scripted));
     let sent = run.sent.into_iter().map(|out| out.request).collect();
     (run.result, run.steps, sent)
 }
@@ -60,7 +62,10 @@ fn br_01_html_error_page_keeps_status_and_content_type() {
     let html =
         b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>";
     let err = op
-        .parse(resp(404, &[("content-type", "text/html")], html), &ResponseLimits::default())
+        .parse(
+            resp(404, &[("content-type", "text/html")], html),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     // Input A: a non-JSON 404 is an unexpected response of the not-found class, with no code.
     let Error::UnexpectedResponse(u) = &err else {
@@ -87,11 +92,10 @@ fn br_01_html_error_page_keeps_status_and_content_type() {
     // Input B: HTML with a 200 is never Ok.
     let body = b"<!DOCTYPE html><html><body>Sign in to continue</body></html>";
     let err = GetVideo::new(video())
-        .parse(resp(
-            200,
-            &[("content-type", "text/html; charset=utf-8")],
-            body,
-        ), &ResponseLimits::default())
+        .parse(
+            resp(200, &[("content-type", "text/html; charset=utf-8")], body),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     let Error::UnexpectedResponse(u) = &err else {
         panic!("{err:?}")
@@ -122,7 +126,9 @@ fn br_04_digital_twin_discriminator_and_nested_response() {
         json!({"type":"digital_twin","name":"Twin A","file":{"type":"url","url":"https://example.com/footage.mp4"}})
     );
     let body = r#"{"data":{"avatar_item":{"id":"look_0001","group_id":"grp_0001","avatar_type":"digital_twin"},"avatar_group":{"id":"grp_0001","name":"Twin A","created_at":1764400000,"looks_count":1,"consent_status":"pending"},"extra":{"ignored":true}}}"#;
-    let out = op.parse(json_resp(200, body), &ResponseLimits::default()).unwrap();
+    let out = op
+        .parse(json_resp(200, body), &ResponseLimits::default())
+        .unwrap();
     let item = out.avatar_item.unwrap();
     assert_eq!(item.id.as_str(), "look_0001");
     assert_eq!(item.avatar_type, AvatarType::DigitalTwin);
@@ -179,9 +185,7 @@ fn br_07_error_on_200_stops_polling_after_one_request() {
     );
 }
 
-fn wait_for_video(
-    answers: &mut VecDeque<Answer>,
-) -> (Result<Waited<Video>, Error>, Vec<String>) {
+fn wait_for_video(answers: &mut VecDeque<Answer>) -> (Result<Waited<Video>, Error>, Vec<String>) {
     let policy = PollPolicy::default().deadline(Duration::from_mins(10));
     let (outcome, steps, _) = drive(Wait::video(&video()).policy(policy), answers);
     (outcome, steps)
@@ -235,7 +239,10 @@ fn br_11_empty_options_body_and_unset_fields() {
         .unwrap();
     assert_eq!(request.uri().path(), "/v3/avatars/grp_0001/consent");
     assert_eq!(request.headers()["content-type"], "application/json");
-    assert_eq!(request.body(), &Body::Bytes(bytes::Bytes::from_static(b"{}")));
+    assert_eq!(
+        request.body(),
+        &Body::Bytes(bytes::Bytes::from_static(b"{}"))
+    );
     let request = CreateVideo::new(CreateAvatarVideo::new(look()).script("Hello"))
         .build(&config())
         .unwrap();
@@ -272,7 +279,9 @@ fn br_13_look_id_where_a_look_id_is_needed() {
 #[test]
 fn br_14_null_optional_fields_in_list_items() {
     let body = r#"{"data":[{"id":"look_0001","name":"A","avatar_type":"photo_avatar","preview_image_url":null,"preview_video_url":null,"default_voice_id":null},{"id":"look_0002","name":"B","avatar_type":"studio_avatar"}],"has_more":false,"next_token":null}"#;
-    let page = ListLooks::default().parse(json_resp(200, body), &ResponseLimits::default()).unwrap();
+    let page = ListLooks::default()
+        .parse(json_resp(200, body), &ResponseLimits::default())
+        .unwrap();
     assert_eq!(page.data.len(), 2);
     assert!(page.data[0].preview_image_url.is_none());
     assert!(page.data[1].preview_image_url.is_none());
@@ -327,7 +336,9 @@ fn br_17_looks_pagination_across_six_pages() {
             r#"{{"data":[{}],"has_more":{more},"next_token":{token}}}"#,
             items.join(",")
         );
-        let page = op.parse(json_resp(200, &body), &ResponseLimits::default()).unwrap();
+        let page = op
+            .parse(json_resp(200, &body), &ResponseLimits::default())
+            .unwrap();
         pages.on_page(&page).unwrap();
         looks.extend(page.data);
     }
@@ -348,21 +359,27 @@ fn br_17_looks_pagination_across_six_pages() {
 #[test]
 fn br_22_every_status_reaches_the_core_with_its_body() {
     let err = GetVideo::new(video())
-        .parse(resp(
-            429,
-            &[("retry-after", "3"), ("content-type", "application/json")],
-            br#"{"error":{"code":"rate_limit_exceeded","message":"Too many requests"}}"#,
-        ), &ResponseLimits::default())
+        .parse(
+            resp(
+                429,
+                &[("retry-after", "3"), ("content-type", "application/json")],
+                br#"{"error":{"code":"rate_limit_exceeded","message":"Too many requests"}}"#,
+            ),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     let Error::Api(api) = &err else { panic!() };
     assert_eq!(api.code.as_deref(), Some("rate_limit_exceeded"));
     assert_eq!(api.message.as_deref(), Some("Too many requests"));
     assert_eq!(api.retry_after, Some(Duration::from_secs(3)));
     let err = GetVideo::new(video())
-        .parse(json_resp(
-            400,
-            r#"{"error":{"code":"invalid_parameter","message":"bad","param":"video_id"}}"#,
-        ), &ResponseLimits::default())
+        .parse(
+            json_resp(
+                400,
+                r#"{"error":{"code":"invalid_parameter","message":"bad","param":"video_id"}}"#,
+            ),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     assert_eq!(err.api_code(), Some("invalid_parameter"));
     assert_eq!(err.class(), ErrorClass::Validation);
@@ -458,7 +475,9 @@ fn br_25_one_idempotency_key_per_logical_call() {
 #[test]
 fn br_26_unknown_enum_values_keep_the_page() {
     let body = r#"{"data":[{"id":"look_0001","name":"A","avatar_type":"hologram_avatar","supported_api_engines":["avatar_v","avatar_iv","avatar_vi"],"preferred_orientation":"diagonal"},{"id":"look_0002","name":"B","avatar_type":"photo_avatar"}],"has_more":false,"next_token":null}"#;
-    let page = ListLooks::default().parse(json_resp(200, body), &ResponseLimits::default()).unwrap();
+    let page = ListLooks::default()
+        .parse(json_resp(200, body), &ResponseLimits::default())
+        .unwrap();
     assert_eq!(page.data.len(), 2);
     assert_eq!(page.data[0].avatar_type.as_str(), "hologram_avatar");
     assert_eq!(
@@ -474,11 +493,14 @@ fn br_30_no_secret_in_debug_or_display() {
     let call = Call::new(GetVideo::new(video()), &cfg, [0; 16]).unwrap();
     let signed = "https://storage.example.com/b/k?X-Amz-Signature=SECRETSIG&X-Amz-Credential=CRED";
     let err = GetVideo::new(video())
-        .parse(resp(
-            500,
-            &[("content-type", "text/plain")],
-            format!("upload to {signed} failed").as_bytes(),
-        ), &ResponseLimits::default())
+        .parse(
+            resp(
+                500,
+                &[("content-type", "text/plain")],
+                format!("upload to {signed} failed").as_bytes(),
+            ),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     let texts = [
         format!("{cfg:?}"),
@@ -511,7 +533,10 @@ fn br_25_create_video_answer_without_status() {
     // The case's final answer carries no `status`; it must still decode.
     let op = CreateVideo::new(CreateAvatarVideo::new(look()).script("Hello"));
     let out = op
-        .parse(json_resp(200, r#"{"data":{"video_id":"vid_0001"}}"#), &ResponseLimits::default())
+        .parse(
+            json_resp(200, r#"{"data":{"video_id":"vid_0001"}}"#),
+            &ResponseLimits::default(),
+        )
         .unwrap();
     assert_eq!(out.video_id.as_str(), "vid_0001");
     assert_eq!(out.status, None);

@@ -19,7 +19,10 @@ use crate::support::{
 
 pub(crate) fn envelope_4xx<O: Operation>(op: &O) {
     let body = r#"{"error":{"code":"not_found","message":"Not here","param":"id","doc_url":"https://docs.example.com/e"}}"#;
-    let err = op.parse(json_resp(404, body), &ResponseLimits::default()).err().unwrap();
+    let err = op
+        .parse(json_resp(404, body), &ResponseLimits::default())
+        .err()
+        .unwrap();
     let Error::Api(api) = &err else {
         panic!("{err:?}")
     };
@@ -38,11 +41,14 @@ pub(crate) fn envelope_4xx<O: Operation>(op: &O) {
 pub(crate) fn html_5xx<O: Operation>(op: &O) {
     let body = b"<html><body><h1>502 Bad Gateway</h1></body></html>";
     let err = op
-        .parse(resp(
-            502,
-            &[("content-type", "text/html"), ("x-request-id", "r2")],
-            body,
-        ), &ResponseLimits::default())
+        .parse(
+            resp(
+                502,
+                &[("content-type", "text/html"), ("x-request-id", "r2")],
+                body,
+            ),
+            &ResponseLimits::default(),
+        )
         .err()
         .unwrap();
     let Error::UnexpectedResponse(u) = &err else {
@@ -58,7 +64,10 @@ pub(crate) fn html_5xx<O: Operation>(op: &O) {
 
 pub(crate) fn error_on_200<O: Operation>(op: &O) {
     let body = r#"{"data":null,"error":{"code":"invalid_parameter","message":"bad"}}"#;
-    let err = op.parse(json_resp(200, body), &ResponseLimits::default()).err().unwrap();
+    let err = op
+        .parse(json_resp(200, body), &ResponseLimits::default())
+        .err()
+        .unwrap();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     assert_eq!(err.api_code(), Some("invalid_parameter"));
     assert!(!err.is_retryable());
@@ -66,7 +75,10 @@ pub(crate) fn error_on_200<O: Operation>(op: &O) {
 
 pub(crate) fn malformed_2xx<O: Operation>(op: &O) {
     let err = op
-        .parse(json_resp(200, r#"{"data": {"id": "#), &ResponseLimits::default())
+        .parse(
+            json_resp(200, r#"{"data": {"id": "#),
+            &ResponseLimits::default(),
+        )
         .err()
         .unwrap();
     let Error::Decode(d) = &err else {
@@ -77,7 +89,13 @@ pub(crate) fn malformed_2xx<O: Operation>(op: &O) {
 }
 
 pub(crate) fn wrong_shape_2xx<O: Operation>(op: &O, path_prefix: &str) {
-    let err = op.parse(json_resp(200, r#"{"data": 12}"#), &ResponseLimits::default()).err().unwrap();
+    let err = op
+        .parse(
+            json_resp(200, r#"{"data": 12}"#),
+            &ResponseLimits::default(),
+        )
+        .err()
+        .unwrap();
     let Error::Decode(d) = &err else {
         panic!("{err:?}")
     };
@@ -88,15 +106,18 @@ pub(crate) fn wrong_shape_2xx<O: Operation>(op: &O, path_prefix: &str) {
 pub(crate) fn gzip_error_body<O: Operation>(op: &O) {
     let body = gzip(br#"{"error":{"code":"rate_limit_exceeded","message":"Too many requests"}}"#);
     let err = op
-        .parse(resp(
-            429,
-            &[
-                ("content-type", "application/json"),
-                ("content-encoding", "gzip"),
-                ("retry-after", "3"),
-            ],
-            &body,
-        ), &ResponseLimits::default())
+        .parse(
+            resp(
+                429,
+                &[
+                    ("content-type", "application/json"),
+                    ("content-encoding", "gzip"),
+                    ("retry-after", "3"),
+                ],
+                &body,
+            ),
+            &ResponseLimits::default(),
+        )
         .err()
         .unwrap();
     assert_eq!(err.api_code(), Some("rate_limit_exceeded"));
@@ -130,7 +151,9 @@ macro_rules! suite {
 
             #[test]
             fn ok_2xx() {
-                let $out = $op.parse(json_resp(200, $ok), &ResponseLimits::default()).unwrap();
+                let $out = $op
+                    .parse(json_resp(200, $ok), &ResponseLimits::default())
+                    .unwrap();
                 $check
             }
             #[test]
@@ -365,7 +388,10 @@ fn delete_with_no_content_is_ok() {
 fn flat_and_detail_error_shapes() {
     let op = GetVideo::new(video());
     let err = op
-        .parse(json_resp(400, r#"{"code": 400112, "message": "Invalid"}"#), &ResponseLimits::default())
+        .parse(
+            json_resp(400, r#"{"code": 400112, "message": "Invalid"}"#),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     assert_eq!(err.api_code(), Some("400112"));
     assert_eq!(err.class(), ErrorClass::Validation);
@@ -383,17 +409,25 @@ fn flat_and_detail_error_shapes() {
             .contains("Unsupported media type")
     );
     let err = op
-        .parse(json_resp(422, r#"{"detail":[{"loc":["body","x"]}]}"#), &ResponseLimits::default())
+        .parse(
+            json_resp(422, r#"{"detail":[{"loc":["body","x"]}]}"#),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     assert!(matches!(err, Error::Api(_)));
-    let err = op.parse(resp(503, &[], b""), &ResponseLimits::default()).unwrap_err();
+    let err = op
+        .parse(resp(503, &[], b""), &ResponseLimits::default())
+        .unwrap_err();
     assert!(matches!(err, Error::UnexpectedResponse(_)));
     assert_eq!(err.class(), ErrorClass::Server);
     let err = op
-        .parse(json_resp(
-            402,
-            r#"{"error":{"code":"insufficient_credit","message":"no"}}"#,
-        ), &ResponseLimits::default())
+        .parse(
+            json_resp(
+                402,
+                r#"{"error":{"code":"insufficient_credit","message":"no"}}"#,
+            ),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     assert_eq!(err.class(), ErrorClass::InsufficientCredit);
 }
@@ -401,11 +435,14 @@ fn flat_and_detail_error_shapes() {
 #[test]
 fn redirect_is_an_error_naming_the_location() {
     let err = GetVideo::new(video())
-        .parse(resp(
-            302,
-            &[("location", "https://attacker.example/collect?sig=SECRET")],
-            b"",
-        ), &ResponseLimits::default())
+        .parse(
+            resp(
+                302,
+                &[("location", "https://attacker.example/collect?sig=SECRET")],
+                b"",
+            ),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     let Error::UnexpectedRedirect(r) = &err else {
         panic!("{err:?}")
@@ -446,15 +483,22 @@ fn deflate_and_stacked_encodings() {
         .unwrap();
     let body = enc.finish().unwrap();
     let out = GetVideo::new(video())
-        .parse(resp(200, &[("content-encoding", "deflate")], &body), &ResponseLimits::default())
+        .parse(
+            resp(200, &[("content-encoding", "deflate")], &body),
+            &ResponseLimits::default(),
+        )
         .unwrap();
     assert_eq!(out.id.as_str(), "vid_0001");
     let garbage = resp(200, &[("content-encoding", "gzip")], b"not gzip");
-    let err = GetVideo::new(video()).parse(garbage, &ResponseLimits::default()).unwrap_err();
+    let err = GetVideo::new(video())
+        .parse(garbage, &ResponseLimits::default())
+        .unwrap_err();
     assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
     assert!(!err.is_retryable());
     let brotli = resp(503, &[("content-encoding", "br")], b"\x0b");
-    let err = GetVideo::new(video()).parse(brotli, &ResponseLimits::default()).unwrap_err();
+    let err = GetVideo::new(video())
+        .parse(brotli, &ResponseLimits::default())
+        .unwrap_err();
     assert_eq!(err.class(), ErrorClass::Server);
 }
 
@@ -470,7 +514,9 @@ fn json_array_bodies_are_never_an_envelope() {
         "\"data\"",
         "12",
     ] {
-        let err = op.parse(json_resp(200, body), &ResponseLimits::default()).unwrap_err();
+        let err = op
+            .parse(json_resp(200, body), &ResponseLimits::default())
+            .unwrap_err();
         let Error::Decode(d) = &err else {
             panic!("{body}: {err:?}")
         };
@@ -483,7 +529,9 @@ fn json_array_bodies_are_never_an_envelope() {
         (500, "[1,2,3]"),
         (404, r#"[{"error":{"code":"x"}}]"#),
     ] {
-        let err = op.parse(json_resp(status, body), &ResponseLimits::default()).unwrap_err();
+        let err = op
+            .parse(json_resp(status, body), &ResponseLimits::default())
+            .unwrap_err();
         let Error::Api(api) = &err else {
             panic!("{body}: {err:?}")
         };
@@ -493,7 +541,10 @@ fn json_array_bodies_are_never_an_envelope() {
     }
     let whole = ListVideos::new(ListVideosQuery::new());
     let err = whole
-        .parse(json_resp(200, r#"[{"id":"vid_0001"}]"#), &ResponseLimits::default())
+        .parse(
+            json_resp(200, r#"[{"id":"vid_0001"}]"#),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
 }
@@ -527,7 +578,9 @@ fn an_error_member_that_carries_nothing_is_not_an_error() {
         "1",
     ] {
         let body = format!(r#"{{"data":{VIDEO_JSON},"error":{error}}}"#);
-        let err = op.parse(json_resp(200, &body), &ResponseLimits::default()).unwrap_err();
+        let err = op
+            .parse(json_resp(200, &body), &ResponseLimits::default())
+            .unwrap_err();
         assert!(matches!(err, Error::Api(_)), "{error}: {err:?}");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     }

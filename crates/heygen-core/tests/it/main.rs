@@ -19,3 +19,4 @@ mod redaction;
 mod retry;
 mod support;
 mod upload;
+mod workflows;

@@ -81,10 +81,10 @@ fn on_page_reads_the_list_page() {
     let mut pages = Paginator::new(ListLooks::default());
     let op = pages.next_operation().unwrap();
     let page = op
-        .parse(json_resp(
-            200,
-            r#"{"data":[],"has_more":true,"next_token":"n"}"#,
-        ), &ResponseLimits::default())
+        .parse(
+            json_resp(200, r#"{"data":[],"has_more":true,"next_token":"n"}"#),
+            &ResponseLimits::default(),
+        )
         .unwrap();
     pages.on_page(&page).unwrap();
     assert_eq!(pages.pages(), 1);

@@ -19,7 +19,9 @@ fn policy() -> PollPolicy {
 
 fn video_with(status: &str) -> Video {
     let body = format!(r#"{{"data":{{"id":"vid_0001","status":"{status}"}}}}"#);
-    GetVideo::new(video()).parse(json_resp(200, &body), &ResponseLimits::default()).unwrap()
+    GetVideo::new(video())
+        .parse(json_resp(200, &body), &ResponseLimits::default())
+        .unwrap()
 }
 
 fn group_with(status: &str, consent: &str) -> AvatarGroup {
@@ -72,7 +74,9 @@ fn video_terminal_states() {
         Next::Done(Ok(Waited::Completed(_)))
     ));
     let body = r#"{"data":{"id":"vid_0001","status":"failed","failure_code":"bad_script","failure_message":"nope"}}"#;
-    let v = GetVideo::new(video()).parse(json_resp(200, body), &ResponseLimits::default()).unwrap();
+    let v = GetVideo::new(video())
+        .parse(json_resp(200, body), &ResponseLimits::default())
+        .unwrap();
     let mut poller = Poller::for_resource::<Video>("vid_0001", &policy(), Duration::ZERO);
     let Next::Done(Err(err)) = poller.on_status(v, Duration::ZERO) else {
         panic!()
@@ -122,18 +126,24 @@ fn errors_while_polling() {
     let op = GetVideo::new(video());
     let mut p = Poller::for_resource::<Video>("vid_0001", &policy(), Duration::ZERO);
     let e503 = op
-        .parse(resp(503, &[("content-type", "text/html")], b"<html/>"), &ResponseLimits::default())
+        .parse(
+            resp(503, &[("content-type", "text/html")], b"<html/>"),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     assert!(matches!(
         p.on_error::<Video>(e503, Duration::ZERO),
         Next::Sleep(_)
     ));
     let e429 = op
-        .parse(resp(
-            429,
-            &[("retry-after", "9")],
-            br#"{"error":{"code":"rate_limit_exceeded"}}"#,
-        ), &ResponseLimits::default())
+        .parse(
+            resp(
+                429,
+                &[("retry-after", "9")],
+                br#"{"error":{"code":"rate_limit_exceeded"}}"#,
+            ),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     let Next::Sleep(d) = p.on_error::<Video>(e429, Duration::ZERO) else {
         panic!()
@@ -145,13 +155,18 @@ fn errors_while_polling() {
         Next::Sleep(_)
     ));
     let e404 = op
-        .parse(json_resp(404, r#"{"error":{"code":"not_found"}}"#), &ResponseLimits::default())
+        .parse(
+            json_resp(404, r#"{"error":{"code":"not_found"}}"#),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     assert!(matches!(
         p.on_error::<Video>(e404, Duration::ZERO),
         Next::Done(Err(_))
     ));
-    let e401 = op.parse(json_resp(401, "{}"), &ResponseLimits::default()).unwrap_err();
+    let e401 = op
+        .parse(json_resp(401, "{}"), &ResponseLimits::default())
+        .unwrap_err();
     let mut p = Poller::for_resource::<Video>("vid_0001", &policy(), Duration::ZERO);
     assert!(matches!(
         p.on_error::<Video>(e401, Duration::ZERO),
@@ -160,8 +175,11 @@ fn errors_while_polling() {
     // A transient error past the deadline ends the wait with the last status.
     let mut p = Poller::for_resource::<Video>("vid_0001", &policy(), Duration::ZERO);
     let _ = p.on_status(video_with("processing"), Duration::ZERO);
-    let e500 = op.parse(json_resp(500, "{}"), &ResponseLimits::default()).unwrap_err();
-    let Next::Done(Err(Error::WaitTimedOut(t))) = p.on_error::<Video>(e500, Duration::from_secs(61))
+    let e500 = op
+        .parse(json_resp(500, "{}"), &ResponseLimits::default())
+        .unwrap_err();
+    let Next::Done(Err(Error::WaitTimedOut(t))) =
+        p.on_error::<Video>(e500, Duration::from_secs(61))
     else {
         panic!()
     };

@@ -47,18 +47,26 @@ fn errors_with_signed_urls() {
     ];
     for body in &bodies {
         for status in [200, 403, 500] {
-            let err = op.parse(json_resp(status, body), &ResponseLimits::default()).unwrap_err();
+            let err = op
+                .parse(json_resp(status, body), &ResponseLimits::default())
+                .unwrap_err();
             clean(&format!("{err:?}"));
             clean(&err.to_string());
         }
         let gz = gzip(body.as_bytes());
         let err = op
-            .parse(resp(502, &[("content-encoding", "gzip")], &gz), &ResponseLimits::default())
+            .parse(
+                resp(502, &[("content-encoding", "gzip")], &gz),
+                &ResponseLimits::default(),
+            )
             .unwrap_err();
         clean(&format!("{err:?} {err}"));
     }
     let err = op
-        .parse(resp(307, &[("location", SIGNED)], b""), &ResponseLimits::default())
+        .parse(
+            resp(307, &[("location", SIGNED)], b""),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     clean(&format!("{err:?} {err}"));
 }
@@ -66,10 +74,13 @@ fn errors_with_signed_urls() {
 #[test]
 fn display_of_an_api_error_has_method_path_and_status_only() {
     let err = GetVideo::new(video())
-        .parse(json_resp(
-            404,
-            r#"{"error":{"code":"not_found","message":"Video not found"}}"#,
-        ), &ResponseLimits::default())
+        .parse(
+            json_resp(
+                404,
+                r#"{"error":{"code":"not_found","message":"Video not found"}}"#,
+            ),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -85,9 +96,12 @@ fn messages_are_lower_case_without_trailing_period() {
         Error::invalid_config("no credentials"),
         Error::transport(TransportErrorKind::ConnectionReset, None),
         Error::body_too_large(None, 10),
-        op.parse(resp(502, &[], b"<html/>"), &ResponseLimits::default()).unwrap_err(),
-        op.parse(json_resp(200, "{"), &ResponseLimits::default()).unwrap_err(),
-        op.parse(resp(302, &[], b""), &ResponseLimits::default()).unwrap_err(),
+        op.parse(resp(502, &[], b"<html/>"), &ResponseLimits::default())
+            .unwrap_err(),
+        op.parse(json_resp(200, "{"), &ResponseLimits::default())
+            .unwrap_err(),
+        op.parse(resp(302, &[], b""), &ResponseLimits::default())
+            .unwrap_err(),
     ];
     for err in errors {
         let text = err.to_string();

@@ -19,7 +19,10 @@ fn api(status: u16, body: &str) -> Error {
 
 fn with_headers(status: u16, headers: &[(&str, &str)], body: &str) -> Error {
     GetVideo::new(video())
-        .parse(resp(status, headers, body.as_bytes()), &ResponseLimits::default())
+        .parse(
+            resp(status, headers, body.as_bytes()),
+            &ResponseLimits::default(),
+        )
         .unwrap_err()
 }
 

@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::io::Write as _;
+use std::time::Duration;
 
 use heygen_core::workflow::{Scripted, script};
 use heygen_core::{Body, Config, Error, Next, Outgoing, Workflow};
@@ -83,23 +84,36 @@ pub(crate) struct Run<T> {
 
 /// Runs `workflow` the way a client does, answering each send or inspection with the next of
 /// `answers` in order; panics when the script runs out or answers are left over.
-pub(crate) fn run<W: Workflow>(
+pub(crate) fn play<W: Workflow>(
     workflow: W,
     config: &Config,
     answers: impl IntoIterator<Item = Scripted>,
 ) -> Run<W::Output> {
     let mut answers: VecDeque<Scripted> = answers.into_iter().collect();
-    let mut sent = Vec::new();
-    let (result, steps) = script(workflow, config, |next, _now| match next {
-        Next::Send(outgoing) => {
-            sent.push(outgoing.clone());
-            answers.pop_front().expect("the script ran out")
-        }
-        Next::Inspect(_) => answers.pop_front().expect("the script ran out"),
+    let run = play_with(workflow, config, |next, _now| match next {
+        Next::Send(_) | Next::Inspect(_) => answers.pop_front().expect("the script ran out"),
         // Ignored by `script`.
         _ => Scripted::reader_consumed(),
     });
     assert!(answers.is_empty(), "{} answers left over", answers.len());
+    run
+}
+
+/// Runs `workflow` the way a client does, with `respond` answering each effect (it sees the
+/// time, and may check sleeps and requests; its answer to a sleep, a yield or the end is
+/// ignored).
+pub(crate) fn play_with<W: Workflow>(
+    workflow: W,
+    config: &Config,
+    mut respond: impl FnMut(&Next<W::Output, W::Item>, Duration) -> Scripted,
+) -> Run<W::Output> {
+    let mut sent = Vec::new();
+    let (result, steps) = script(workflow, config, |next, now| {
+        if let Next::Send(outgoing) = next {
+            sent.push(outgoing.clone());
+        }
+        respond(next, now)
+    });
     Run {
         result,
         steps,

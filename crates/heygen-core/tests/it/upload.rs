@@ -49,8 +49,8 @@ fn files_over_32_mb_point_to_direct_upload() {
             MAX_MULTIPART_FILE_BYTES,
             [0; 16],
         )
-            .build(&config())
-            .is_ok()
+        .build(&config())
+        .is_ok()
     );
 }
 
@@ -104,10 +104,16 @@ fn presigned_put_responses() {
         Source::Reader,
         3,
     );
-    assert!(put.parse(resp(200, &[], b""), &ResponseLimits::default()).is_ok());
+    assert!(
+        put.parse(resp(200, &[], b""), &ResponseLimits::default())
+            .is_ok()
+    );
     let xml = b"<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><StringToSign>https://s.example.com/k?X-Amz-Signature=SECRETSIG</StringToSign></Error>";
     let err = put
-        .parse(resp(403, &[("content-type", "application/xml")], xml), &ResponseLimits::default())
+        .parse(
+            resp(403, &[("content-type", "application/xml")], xml),
+            &ResponseLimits::default(),
+        )
         .unwrap_err();
     let Error::UnexpectedResponse(u) = &err else {
         panic!("{err:?}")
@@ -132,17 +138,26 @@ fn presigned_put_validation() {
         3,
     );
     assert!(bad.build(&config()).is_err());
-    let loopback =
-        DirectUploadPut::new(
+    let loopback = DirectUploadPut::new(
         "http://127.0.0.1:9000/k",
         Vec::<(String, String)>::new(),
         Source::Reader,
         3,
     );
     assert!(loopback.build(&config()).is_ok());
-    let mismatch = DirectUploadPut::new("https://s.example.com/k", [("Content-Length", "4")], Source::Reader, 3);
+    let mismatch = DirectUploadPut::new(
+        "https://s.example.com/k",
+        [("Content-Length", "4")],
+        Source::Reader,
+        3,
+    );
     assert!(mismatch.build(&config()).is_err());
-    let bad_header = DirectUploadPut::new("https://s.example.com/k", [("Bad Name", "x")], Source::Reader, 3);
+    let bad_header = DirectUploadPut::new(
+        "https://s.example.com/k",
+        [("Bad Name", "x")],
+        Source::Reader,
+        3,
+    );
     assert!(bad_header.build(&config()).is_err());
 }
 
