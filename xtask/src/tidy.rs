@@ -197,7 +197,12 @@ fn forbidden_deps(root: &Path, package: &str, forbidden: &[&str]) -> Vec<String>
 fn forbidden_client_source(dir: &Path) -> Vec<String> {
     forbidden_source(dir, CLIENT_FORBIDDEN_SOURCE)
         .into_iter()
-        .map(|p| p.replace("the sans-IO core", "a client: the decision belongs in heygen-core"))
+        .map(|p| {
+            p.replace(
+                "the sans-IO core",
+                "a client: the decision belongs in heygen-core",
+            )
+        })
         .collect()
 }
 
@@ -208,7 +213,10 @@ fn public_functions(dir: &Path) -> Vec<String> {
     collect_sources(dir, &mut files);
     let mut names = Vec::new();
     for file in files {
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if TRANSPORT_FILES.contains(&name) {
             continue;
         }
@@ -317,7 +325,11 @@ mod tests {
         let (a, b) = (dir.join("a"), dir.join("b"));
         fs::create_dir_all(&a).unwrap();
         fs::create_dir_all(&b).unwrap();
-        fs::write(a.join("lib.rs"), "//! a\npub fn run() {}\npub fn extra() {}\n").unwrap();
+        fs::write(
+            a.join("lib.rs"),
+            "//! a\npub fn run() {}\npub fn extra() {}\n",
+        )
+        .unwrap();
         fs::write(b.join("lib.rs"), "//! b\npub async fn run() {}\n").unwrap();
         fs::write(b.join("transport.rs"), "//! glue\npub fn only_here() {}\n").unwrap();
         let problems = facade_parity(&a, &b);

@@ -2,11 +2,7 @@
 //!
 //! `cargo run -p heygen-async --example async_list_looks`
 
-#![allow(
-    clippy::print_stdout,
-    clippy::redundant_closure_for_method_calls,
-    reason = "an example prints its results, with readable closures"
-)]
+#![allow(clippy::print_stdout, reason = "an example prints its results")]
 
 mod common;
 
@@ -20,7 +16,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .client
         .looks()
         .list_all(ListLooksQuery::new().limit(20));
-    let mut count = 0usize;
+    let mut count = 0;
     while let Some(look) = looks.next().await {
         let look = look?;
         count += 1;
@@ -29,7 +25,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "{:<28} {:<20} {}",
                 look.id.as_str(),
                 look.name,
-                look.avatar_type.as_str()
+                look.avatar_type
             );
         }
     }

@@ -2,11 +2,7 @@
 //!
 //! `cargo run -p heygen-async --example async_photo_avatar [image.png]`
 
-#![allow(
-    clippy::print_stdout,
-    clippy::redundant_closure_for_method_calls,
-    reason = "an example prints its results, with readable closures"
-)]
+#![allow(clippy::print_stdout, reason = "an example prints its results")]
 
 mod common;
 
@@ -20,40 +16,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let created = client
         .create_avatar_from_file(AvatarFileKind::Photo, "Photo Demo", &path)
         .await?;
-    let group = created
-        .avatar
-        .avatar_group
-        .as_ref()
-        .map(|g| g.id.clone())
-        .or_else(|| {
-            created
-                .avatar
-                .avatar_item
-                .as_ref()
-                .and_then(|l| l.group_id.clone())
-        })
-        .ok_or("the response names no avatar group")?;
-    let look = created
-        .avatar
-        .avatar_item
-        .as_ref()
-        .map(|l| l.id.to_string());
+    let group = created.output.group_id()?;
+    let look = created.output.look_id()?;
     println!(
-        "created photo avatar: group {} look {} (file sent as {:?}, asset {:?})",
-        group,
-        look.as_deref().unwrap_or("?"),
-        created.method,
-        created.asset_id.as_ref().map(|a| a.as_str())
+        "created photo avatar: group {group} look {look} (file sent as {:?})",
+        created.method
     );
-    match client.wait_for_avatar(&group).await? {
-        Waited::Completed(g) => println!(
-            "training completed: {} ({:?} look(s), status {:?})",
-            g.name,
-            g.looks_count,
-            g.status.as_ref().map(|s| s.as_str())
-        ),
-        Waited::PendingConsent(_) => println!("training waits for consent"),
-        _ => println!("training ended in another state"),
+
+    match client.wait_for_avatar(group).await? {
+        Waited::Completed(g) => println!("training completed: {} ({})", g.id, g.name),
+        Waited::PendingConsent(g) => println!("{} waits for consent", g.id),
     }
     Ok(())
 }

@@ -13,8 +13,8 @@ use futures_util::StreamExt as _;
 use heygen_core::body::{check_opened_len, source_error};
 use heygen_core::upload::SNIFF_BYTES;
 use heygen_core::{
-    Body, BodyTap, Call, Config, Cx, Error, Event, FileHead, InlineFile, Next, Operation,
-    Outgoing, Sent, Source, StreamBody, TransportErrorKind, Workflow,
+    Body, BodyTap, Call, Config, Cx, Error, Event, FileHead, InlineFile, Next, Operation, Outgoing,
+    Sent, Source, StreamBody, TransportErrorKind, Workflow,
 };
 use http::{Request, Response};
 use tokio::io::{AsyncRead, AsyncReadExt as _};
@@ -154,7 +154,11 @@ impl Client {
         self.run_inner(workflow, Some(Box::new(reader))).await
     }
 
-    async fn run_inner<W>(&self, mut workflow: W, reader: Option<BoxReader>) -> Result<W::Output, Error>
+    async fn run_inner<W>(
+        &self,
+        mut workflow: W,
+        reader: Option<BoxReader>,
+    ) -> Result<W::Output, Error>
     where
         W: Workflow<Item = Infallible> + Send,
     {
@@ -202,7 +206,8 @@ impl Client {
                     Ok((response, sent)) => {
                         let (parts, body) = response.into_parts();
                         let response = Response::from_parts(parts, &body[..]);
-                        workflow.handle(Event::Response { response, sent }, &driver.cx(&self.config));
+                        workflow
+                            .handle(Event::Response { response, sent }, &driver.cx(&self.config));
                     }
                     Err(event) => workflow.handle(event, &driver.cx(&self.config)),
                 },
@@ -218,6 +223,10 @@ impl Client {
 
     /// One attempt: turns the body plan into bytes or a stream and sends it within the
     /// attempt's timeout.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error is the event reported to the workflow"
+    )]
     async fn exchange(
         &self,
         outgoing: Outgoing,
@@ -233,7 +242,11 @@ impl Client {
             }
             Body::Stream(stream) => {
                 let shared = Arc::new(Mutex::new(TapState {
-                    tap: Some(stream.tap().with_progress(self.config.uploads().progress.clone())),
+                    tap: Some(
+                        stream
+                            .tap()
+                            .with_progress(self.config.uploads().progress.clone()),
+                    ),
                     error: None,
                     sent: None,
                 }));
@@ -249,7 +262,8 @@ impl Client {
             }
         };
         let request = Request::from_parts(parts, body);
-        let sent = tokio::time::timeout(options.timeout, self.transport.send(request, &options)).await;
+        let sent =
+            tokio::time::timeout(options.timeout, self.transport.send(request, &options)).await;
         let tapped = tap.map(|shared| {
             let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
             (state.error.take(), state.sent.take())
@@ -308,6 +322,10 @@ impl TapState {
 
 /// Opens `len` bytes of a body's source for one attempt: a file re-opened from its start (and
 /// checked to still have `len` bytes), or the caller's reader if no attempt took it yet.
+#[allow(
+    clippy::result_large_err,
+    reason = "the error is the event reported to the workflow"
+)]
 async fn open(source: &Source, len: u64, driver: &mut Driver) -> Result<BoxReader, Event<'static>> {
     match source {
         Source::File(path) => {
@@ -345,11 +363,8 @@ fn stream_body(plan: &StreamBody, source: BoxReader, shared: Arc<Mutex<TapState>
             if over {
                 return None;
             }
-            let mut chunk = BytesMut::with_capacity(CHUNK_BYTES as usize);
-            let read = (&mut source)
-                .take(CHUNK_BYTES)
-                .read_buf(&mut chunk)
-                .await;
+            let mut chunk = BytesMut::with_capacity(64 * 1024);
+            let read = (&mut source).take(CHUNK_BYTES).read_buf(&mut chunk).await;
             let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
             let item = match read {
                 Ok(0) => match state.tap.take().map(BodyTap::finish) {
@@ -372,9 +387,8 @@ fn stream_body(plan: &StreamBody, source: BoxReader, shared: Arc<Mutex<TapState>
         },
     );
     let framed = [plan.prefix.clone(), plan.suffix.clone()];
-    let [prefix, suffix] = framed.map(|bytes| {
-        futures_util::stream::iter((!bytes.is_empty()).then_some(Ok(bytes)))
-    });
+    let [prefix, suffix] =
+        framed.map(|bytes| futures_util::stream::iter((!bytes.is_empty()).then_some(Ok(bytes))));
     let stream: BodyStream = Box::pin(prefix.chain(chunks).chain(suffix));
     RequestBody::Stream {
         stream,

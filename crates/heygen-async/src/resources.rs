@@ -30,7 +30,7 @@ macro_rules! async_facade {
                     self.client
                 }
 
-                async_facade!(@methods $($methods)*);
+                async_facade!(@methods (self) self; $($methods)*);
             }
 
             impl Client {
@@ -46,42 +46,42 @@ macro_rules! async_facade {
                 self
             }
 
-            async_facade!(@methods $($client_methods)*);
+            async_facade!(@methods (&self) self; $($client_methods)*);
         }
     };
-    (@methods) => {};
-    (@methods
+    (@methods ($($recv:tt)*) $s:ident;) => {};
+    (@methods ($($recv:tt)*) $s:ident;
         $(#[$meta:meta])*
         fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> each $op:ty => $item:ty = $walk:expr;
         $($rest:tt)*
     ) => {
         $(#[$meta])*
-        pub fn $name(&self, $($arg: $ty),*) -> ItemStream<$item> {
-            self.on().items($walk)
+        pub fn $name($($recv)*, $($arg: $ty),*) -> ItemStream<$item> {
+            $s.on().items($walk)
         }
-        async_facade!(@methods $($rest)*);
+        async_facade!(@methods ($($recv)*) $s; $($rest)*);
     };
-    (@methods
+    (@methods ($($recv:tt)*) $s:ident;
         $(#[$meta:meta])*
         fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty = $workflow:expr, map $map:expr;
         $($rest:tt)*
     ) => {
         $(#[$meta])*
-        pub async fn $name(&self, $($arg: $ty),*) -> Result<$out, Error> {
-            self.on().run($workflow).await.map($map)
+        pub async fn $name($($recv)*, $($arg: $ty),*) -> Result<$out, Error> {
+            $s.on().run($workflow).await.map($map)
         }
-        async_facade!(@methods $($rest)*);
+        async_facade!(@methods ($($recv)*) $s; $($rest)*);
     };
-    (@methods
+    (@methods ($($recv:tt)*) $s:ident;
         $(#[$meta:meta])*
         fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty = $workflow:expr;
         $($rest:tt)*
     ) => {
         $(#[$meta])*
-        pub async fn $name(&self, $($arg: $ty),*) -> Result<$out, Error> {
-            self.on().run($workflow).await
+        pub async fn $name($($recv)*, $($arg: $ty),*) -> Result<$out, Error> {
+            $s.on().run($workflow).await
         }
-        async_facade!(@methods $($rest)*);
+        async_facade!(@methods ($($recv)*) $s; $($rest)*);
     };
 }
 
@@ -99,7 +99,7 @@ impl Assets<'_> {
     /// A validation error for an empty or over-32-MB file or a bad content type (nothing sent),
     /// API and transport errors.
     pub async fn upload<R>(
-        &self,
+        self,
         reader: R,
         file_name: &str,
         content_type: &str,
@@ -119,7 +119,7 @@ impl Assets<'_> {
     /// # Errors
     /// [`Error::UploadFailed`] naming the asset id.
     pub async fn put_direct_upload<R>(
-        &self,
+        self,
         upload: &DirectUpload,
         reader: R,
         size_bytes: u64,

@@ -7,6 +7,7 @@
 use std::hint::black_box;
 
 use heygen_core::Operation as _;
+use heygen_core::ResponseLimits;
 use heygen_core::ops::ListLooks;
 use heygen_model::{ListLooksQuery, ListPage, Look};
 
@@ -50,6 +51,8 @@ fn err(e: impl std::fmt::Display) -> String {
 /// The variants, each decoding `page` `n` times per block.
 pub(crate) fn variants(page: &[u8]) -> Vec<Variant<'_>> {
     let op = ListLooks::new(ListLooksQuery::new().limit(50));
+    // The defaults, as `parse` used before the limits became an argument.
+    let limits = ResponseLimits::default();
     vec![
         Variant::new(PLAIN, move |n| {
             for _ in 0..n {
@@ -60,7 +63,7 @@ pub(crate) fn variants(page: &[u8]) -> Vec<Variant<'_>> {
         }),
         Variant::new(SDK, move |n| {
             for _ in 0..n {
-                let value = op.parse(http::Response::new(page)).map_err(err)?;
+                let value = op.parse(http::Response::new(page), &limits).map_err(err)?;
                 black_box(value);
             }
             Ok(())
@@ -105,7 +108,12 @@ mod tests {
             (variant.calls)(2).unwrap_or_else(|e| panic!("{}: {e}", variant.name));
         }
         let op = ListLooks::new(ListLooksQuery::new().limit(50));
-        let decoded = op.parse(http::Response::new(page.as_slice())).unwrap();
+        let decoded = op
+            .parse(
+                http::Response::new(page.as_slice()),
+                &ResponseLimits::default(),
+            )
+            .unwrap();
         assert_eq!(decoded.data.len(), fixtures::LOOKS_PER_PAGE);
         assert!(
             decoded

@@ -5,8 +5,7 @@
 
 mod common;
 
-use heygen_core::redact::redact_url;
-use heygen_model::{CreateAvatarVideo, ListLooksQuery, Ownership};
+use heygen_blocking::model::{CreateAvatarVideo, ListLooksQuery, Ownership};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let common::Setup {
@@ -18,30 +17,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list(ListLooksQuery::new().ownership(Ownership::Public).limit(1))?;
     let look = page.data.into_iter().next().ok_or("no public look")?;
     println!("using look {} ({})", look.id, look.name);
+
     let request = CreateAvatarVideo::new(look.id)
         .script("Hello from heygen-rs, the blocking client.")
         .title("heygen-blocking example");
     let created = client.videos().create(request)?;
-    println!(
-        "video {} created ({})",
-        created.video_id,
-        created
-            .status
-            .as_ref()
-            .map_or("status not reported", |s| s.as_str())
-    );
+    println!("video {} created", created.video_id);
+
     let video = client.wait_for_video(&created.video_id)?;
-    println!(
-        "video {} is {}; duration {}; url {}",
-        video.id,
-        video.status.as_ref().map_or("?", |s| s.as_str()),
-        video
-            .duration
-            .map_or_else(|| "?".to_owned(), |d| d.to_string()),
-        video
-            .video_url
-            .as_ref()
-            .map_or_else(|| "none".to_owned(), |u| redact_url(u.as_str()))
-    );
+    let url = video.video_url.ok_or("the video has no url")?;
+    // A presigned URL prints without its query string (the signature).
+    println!("video {} rendered: {url}", video.id);
     Ok(())
 }

@@ -8,64 +8,44 @@
 
 mod common;
 
+use heygen_blocking::model::CreateConsentRequest;
 use heygen_blocking::{AvatarFileKind, Waited};
-use heygen_model::CreateConsentRequest;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let common::Setup { client, emulator } = common::setup()?;
     let path = common::sample("footage.mp4");
-    println!(
-        "creating a digital twin from {} ({} bytes)",
-        path.display(),
-        std::fs::metadata(&path)?.len()
-    );
     let created =
         client.create_avatar_from_file(AvatarFileKind::DigitalTwin, "Example Twin", &path)?;
-    let group = created
-        .avatar
-        .avatar_group
-        .ok_or("no avatar group in the response")?;
+    let group = created.output.group_id()?.clone();
     println!(
-        "created group {} (file sent as {:?})",
-        group.id, created.method
+        "created group {group} (footage sent as {:?})",
+        created.method
     );
 
-    let group = match client.wait_for_avatar(&group.id)? {
-        Waited::PendingConsent(g) => g,
-        Waited::Completed(g) => {
-            println!("training already completed for {}", g.id);
+    match client.wait_for_avatar(&group)? {
+        Waited::Completed(_) => {
+            println!("training already completed for {group}");
             return Ok(());
         }
-        _ => return Err("unknown wait state".into()),
-    };
-    println!("{} is pending consent; asking for it", group.id);
+        Waited::PendingConsent(_) => println!("{group} is pending consent; asking for it"),
+    }
     let consent = client
         .avatars()
-        .create_consent(&group.id, CreateConsentRequest::new())?;
+        .create_consent(&group, CreateConsentRequest::new())?;
     match &consent.url {
         Some(url) => println!("the person in the footage must open: {url}"),
         None => println!("consent requested (no url returned)"),
     }
     if let Some(emulator) = &emulator {
         println!("(emulator) approving the consent as the person would");
-        emulator.approve_consent(group.id.as_str());
+        emulator.approve_consent(group.as_str());
     }
-    let consented = client.wait_for_consent(&group.id)?;
-    println!(
-        "consent status: {}",
-        consented
-            .consent_status
-            .as_ref()
-            .map_or("none", |c| c.as_str())
-    );
-    match client.wait_for_avatar(&group.id)? {
-        Waited::Completed(g) => println!(
-            "training completed: {} is {}",
-            g.id,
-            g.status.as_ref().map_or("?", |s| s.as_str())
-        ),
+    client.wait_for_consent(&group)?;
+    println!("consent given");
+
+    match client.wait_for_avatar(&group)? {
+        Waited::Completed(g) => println!("training completed: {} ({})", g.id, g.name),
         Waited::PendingConsent(g) => println!("{} still waits for consent", g.id),
-        _ => println!("training ended in an unknown state"),
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use heygen_model::ListLooksQuery;
+use heygen_blocking::model::ListLooksQuery;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let common::Setup {
@@ -23,12 +23,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "  {:<36} {:<28} {}",
                 look.id.as_str(),
                 look.name,
-                look.avatar_type.as_str()
+                look.avatar_type
             );
         }
-        *by_type
-            .entry(look.avatar_type.as_str().to_owned())
-            .or_default() += 1;
+        *by_type.entry(look.avatar_type.to_string()).or_default() += 1;
         total += 1;
     }
     if total > 5 {

@@ -13,36 +13,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         emulator: _emulator,
     } = common::setup()?;
     let path = common::sample("portrait.png");
-    let size = std::fs::metadata(&path)?.len();
-    println!(
-        "creating a photo avatar from {} ({size} bytes)",
-        path.display()
-    );
     let created =
         client.create_avatar_from_file(AvatarFileKind::Photo, "Example Photo Avatar", &path)?;
-    let group = created
-        .avatar
-        .avatar_group
-        .ok_or("no avatar group in the response")?;
-    let look = created
-        .avatar
-        .avatar_item
-        .ok_or("no look in the response")?;
+    let group = created.output.group_id()?;
+    let look = created.output.look_id()?;
     println!(
-        "created group {} (look {}), sent as {:?}, asset {:?}",
-        group.id,
-        look.id,
-        created.method,
-        created.asset_id.as_ref().map(heygen_model::AssetId::as_str)
+        "created group {group} (look {look}), sent as {:?}",
+        created.method
     );
-    match client.wait_for_avatar(&group.id)? {
-        Waited::Completed(g) => println!(
-            "training completed: {} is {}",
-            g.id,
-            g.status.as_ref().map_or("?", |s| s.as_str())
-        ),
+
+    match client.wait_for_avatar(group)? {
+        Waited::Completed(g) => println!("training completed: {} ({})", g.id, g.name),
         Waited::PendingConsent(g) => println!("{} waits for consent", g.id),
-        _ => println!("training ended in an unknown state"),
     }
     Ok(())
 }

@@ -12,8 +12,8 @@ use bytes::Bytes;
 use heygen_core::body::{check_opened_len, source_error};
 use heygen_core::upload::SNIFF_BYTES;
 use heygen_core::{
-    BodyTap, Call, Config, Cx, Error, Event, FileHead, InlineFile, Next, Operation, Outgoing,
-    Sent, Source, StreamBody, Workflow,
+    BodyTap, Call, Config, Cx, Error, Event, FileHead, InlineFile, Next, Operation, Outgoing, Sent,
+    Source, StreamBody, Workflow,
 };
 use http::{Request, Response};
 
@@ -167,7 +167,8 @@ impl Client {
                     Ok((response, sent)) => {
                         let (parts, body) = response.into_parts();
                         let response = Response::from_parts(parts, &body[..]);
-                        workflow.handle(Event::Response { response, sent }, &driver.cx(&self.config));
+                        workflow
+                            .handle(Event::Response { response, sent }, &driver.cx(&self.config));
                     }
                     Err(event) => workflow.handle(event, &driver.cx(&self.config)),
                 },
@@ -181,6 +182,10 @@ impl Client {
     }
 
     /// One attempt: turns the body plan into bytes and sends it.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error is the event reported to the workflow"
+    )]
     fn exchange(
         &self,
         outgoing: Outgoing,
@@ -217,8 +222,8 @@ impl Client {
                     return Err(Event::Error(error));
                 }
                 let response = result?;
-                let sent = tapped.tap.take().map(BodyTap::finish).transpose();
-                Ok((response, sent.map_err(Event::Error)?))
+                let report = tapped.tap.take().map(BodyTap::finish).transpose();
+                Ok((response, report.map_err(Event::Error)?))
             }
             _ => Err(Event::Error(Error::invalid_request(
                 None,
@@ -258,6 +263,10 @@ impl<'r> Driver<'r> {
 
 /// Opens `len` bytes of a body's source for one attempt: a file re-opened from its start (and
 /// checked to still have `len` bytes), or the caller's reader if no byte of it was read yet.
+#[allow(
+    clippy::result_large_err,
+    reason = "the error is the event reported to the workflow"
+)]
 fn open<'a>(
     source: &Source,
     len: u64,

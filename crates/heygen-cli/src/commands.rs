@@ -1,9 +1,13 @@
-//! The API commands: each turns its arguments into SDK requests, sends them through the
-//! backend, and prints the SDK's values.
+//! The API commands: each turns its arguments into the core's workflows (a call, a wait, a
+//! walk, an upload), runs them through the backend, and prints the SDK's values.
 
-use std::time::Duration;
-
-use heygen_core::{Error, PollPolicy};
+use heygen_core::ops::{
+    CreateAvatar as CreateAvatarOp, CreateConsent, CreateVideo, DeleteAvatarGroup, DeleteLook,
+    DeleteVideo, GetAvatarGroup, GetCurrentUser, GetLook, GetVideo, ListAvatarGroups, ListLooks,
+    ListVideos, UpdateLook,
+};
+use heygen_core::upload::Uploaded;
+use heygen_core::{Call, Error, Operation, Paginate, Walk};
 use heygen_model::{
     AssetId, AvatarGroupId, AvatarType, CreateAvatarRequest, CreateAvatarVideo,
     CreateConsentRequest, CreateDigitalTwin, CreatePhotoAvatar, CreatePromptAvatar,
@@ -12,7 +16,7 @@ use heygen_model::{
 };
 use serde::Serialize;
 
-use crate::backend::{Backend, UploadSource};
+use crate::backend::Backend;
 use crate::cli::{
     AssetCommand, AvatarCommand, Command, ConsentCommand, CreateAvatar, CreateVideoArgs,
     FileAvatarArgs, LooksCommand, OwnershipArg, PageArgs, PromptAvatarArgs, UserCommand,
@@ -20,15 +24,13 @@ use crate::cli::{
 };
 use crate::failure::Failure;
 use crate::output::{ListOutput, Output};
-use crate::wait::{self, WaitError};
-use crate::{progress, source};
+use crate::source;
+use crate::wait::{self, Seen};
 
 /// Everything a command needs.
 pub(crate) struct Context<'a> {
     /// The SDK client.
-    pub(crate) backend: &'a dyn Backend,
-    /// Builds the client for the status checks of a wait that must end within a duration.
-    pub(crate) poll_backend: &'a dyn Fn(Duration) -> Result<Box<dyn Backend>, Failure>,
+    pub(crate) backend: &'a Backend,
     /// Where results go.
     pub(crate) out: &'a Output,
     /// `--poll-interval`, in seconds.
@@ -50,17 +52,27 @@ pub(crate) fn run(ctx: &Context<'_>, command: Command) -> Result<(), Failure> {
                     format!("{}: is empty", path.display()),
                 ));
             }
-            let (bar, callback) = progress::upload_bar("uploading", size);
-            let result = ctx.backend.upload(UploadSource::File(&path), callback);
-            if let Some(bar) = bar {
-                bar.finish_and_clear();
+            match source::upload(ctx.backend, &path, size)? {
+                Uploaded::Multipart(asset) => ctx.out.data(&asset),
+                Uploaded::Direct(done) => ctx.out.data(&done),
+                other => ctx
+                    .out
+                    .data(&serde_json::json!({ "asset_id": other.asset_id() })),
             }
-            ctx.out.data(&result?)
         }
         Command::Video(cmd) => video(ctx, cmd),
-        Command::User(UserCommand::Me) => ctx.out.data(&ctx.backend.me()?),
+        Command::User(UserCommand::Me) => ctx.out.data(&call(ctx, GetCurrentUser::new())?),
         Command::Demo | Command::Emulator(_) => Err(Failure::usage("not an api command")),
     }
+}
+
+/// Sends one operation.
+fn call<O>(ctx: &Context<'_>, op: O) -> Result<O::Output, Error>
+where
+    O: Operation + Send,
+    O::Output: Send,
+{
+    ctx.backend.run(Call::lazy(op))
 }
 
 fn group_id(text: &str) -> Result<AvatarGroupId, Failure> {
@@ -83,7 +95,6 @@ fn ownership(arg: OwnershipArg) -> Ownership {
 }
 
 fn avatar(ctx: &Context<'_>, command: AvatarCommand) -> Result<(), Failure> {
-    let backend = ctx.backend;
     match command {
         AvatarCommand::Create(create) => create_avatar(ctx, create),
         AvatarCommand::Consent(ConsentCommand::Create {
@@ -96,11 +107,11 @@ fn avatar(ctx: &Context<'_>, command: AvatarCommand) -> Result<(), Failure> {
                 request = request.reroute_url(url);
             }
             request.validate()?;
-            ctx.out.data(&backend.create_consent(&id, request)?)
+            ctx.out.data(&call(ctx, CreateConsent::new(id, request))?)
         }
-        AvatarCommand::Get { group_id: id } => {
-            ctx.out.data(&backend.avatar_group(&group_id(&id)?)?)
-        }
+        AvatarCommand::Get { group_id: id } => ctx
+            .out
+            .data(&call(ctx, GetAvatarGroup::new(group_id(&id)?))?),
         AvatarCommand::List { ownership: o, page } => {
             let mut query = ListAvatarGroupsQuery::new();
             if let Some(o) = o {
@@ -112,67 +123,30 @@ fn avatar(ctx: &Context<'_>, command: AvatarCommand) -> Result<(), Failure> {
                 ListAvatarGroupsQuery::token,
             );
             query.validate()?;
-            list(
-                ctx.out,
-                &page,
-                || backend.avatar_groups(query.clone()),
-                || backend.all_avatar_groups(query.clone()),
-            )
+            list(ctx, &page, ListAvatarGroups::new(query))
         }
-        AvatarCommand::Delete { group_id: id } => {
-            ctx.out.data(&backend.delete_avatar_group(&group_id(&id)?)?)
-        }
+        AvatarCommand::Delete { group_id: id } => ctx
+            .out
+            .data(&call(ctx, DeleteAvatarGroup::new(group_id(&id)?))?),
         AvatarCommand::Wait {
             group_id: id,
             timeout,
         } => {
             let id = group_id(&id)?;
             let policy = wait::policy(timeout, ctx.poll_interval);
-            let checks = (ctx.poll_backend)(policy.deadline)?;
-            let done = waited(
-                ctx.out,
-                "group_id",
+            let label = "waiting for avatar training";
+            let outcome = wait::wait_for(
+                ctx.backend,
+                GetAvatarGroup::new(id.clone()),
                 id.as_str(),
-                wait_group(
-                    checks.as_ref(),
-                    &id,
-                    &policy,
-                    "waiting for avatar training",
-                    &mut |_| {},
-                ),
-            )?;
+                policy,
+                label,
+            );
+            let done = waited(ctx.out, "group_id", id.as_str(), outcome)?;
             ctx.out.data(&done)
         }
         AvatarCommand::Looks(looks) => looks_command(ctx, looks),
     }
-}
-
-/// Waits for an avatar group to finish training.
-pub(crate) fn wait_group(
-    backend: &dyn Backend,
-    id: &AvatarGroupId,
-    policy: &PollPolicy,
-    label: &str,
-    on_status: &mut dyn FnMut(&str),
-) -> Result<heygen_model::AvatarGroup, WaitError<heygen_model::AvatarGroup>> {
-    wait::wait_for(
-        id.as_str(),
-        policy,
-        label,
-        || backend.avatar_group(id),
-        on_status,
-    )
-}
-
-/// Waits for a video to render.
-pub(crate) fn wait_video(
-    backend: &dyn Backend,
-    id: &VideoId,
-    policy: &PollPolicy,
-    label: &str,
-    on_status: &mut dyn FnMut(&str),
-) -> Result<heygen_model::Video, WaitError<heygen_model::Video>> {
-    wait::wait_for(id.as_str(), policy, label, || backend.video(id), on_status)
 }
 
 /// Turns a wait outcome into the value or the failure; a deadline prints the last state on
@@ -181,19 +155,16 @@ fn waited<T: Serialize>(
     out: &Output,
     key: &'static str,
     id: &str,
-    outcome: Result<T, WaitError<T>>,
+    (result, seen): (Result<T, Error>, Seen<T>),
 ) -> Result<T, Failure> {
-    match outcome {
-        Ok(value) => Ok(value),
-        Err(WaitError { error, last }) => {
-            if matches!(error, Error::WaitTimedOut(_))
-                && let Some(last) = &last
-            {
-                out.data(last)?;
-            }
-            Err(Failure::from(&error).with_id(key, id))
+    result.or_else(|error| {
+        if matches!(error, Error::WaitTimedOut(_))
+            && let Some(last) = &seen.last
+        {
+            out.data(last)?;
         }
-    }
+        Err(Failure::from(&error).with_id(key, id))
+    })
 }
 
 fn create_avatar(ctx: &Context<'_>, create: CreateAvatar) -> Result<(), Failure> {
@@ -231,9 +202,7 @@ fn create_avatar(ctx: &Context<'_>, create: CreateAvatar) -> Result<(), Failure>
     request
         .validate()
         .map_err(|e| with_asset(Failure::from(e), &uploaded))?;
-    let created = ctx
-        .backend
-        .create_avatar(request)
+    let created = call(ctx, CreateAvatarOp::new(request))
         .map_err(|e| with_asset(Failure::from(e), &uploaded))?;
     ctx.out.data(&created)
 }
@@ -278,7 +247,6 @@ fn prompt_request(
 }
 
 fn looks_command(ctx: &Context<'_>, command: LooksCommand) -> Result<(), Failure> {
-    let backend = ctx.backend;
     match command {
         LooksCommand::List {
             group_id: group,
@@ -298,46 +266,37 @@ fn looks_command(ctx: &Context<'_>, command: LooksCommand) -> Result<(), Failure
             }
             query = page.apply(query, ListLooksQuery::limit, ListLooksQuery::token);
             query.validate()?;
-            list(
-                ctx.out,
-                &page,
-                || backend.looks(query.clone()),
-                || backend.all_looks(query.clone()),
-            )
+            list(ctx, &page, ListLooks::new(query))
         }
-        LooksCommand::Get { look_id: id } => {
-            ctx.out.data(&backend.look(&look_id("look_id", &id)?)?)
-        }
+        LooksCommand::Get { look_id: id } => ctx
+            .out
+            .data(&call(ctx, GetLook::new(look_id("look_id", &id)?))?),
         LooksCommand::Update { look_id: id, name } => {
             let id = look_id("look_id", &id)?;
             let request = UpdateLookRequest::new().name(name);
             request.validate()?;
-            ctx.out.data(&backend.update_look(&id, request)?)
+            ctx.out.data(&call(ctx, UpdateLook::new(id, request))?)
         }
         LooksCommand::Delete { look_id: id } => ctx
             .out
-            .data(&backend.delete_look(&look_id("look_id", &id)?)?),
+            .data(&call(ctx, DeleteLook::new(look_id("look_id", &id)?))?),
     }
 }
 
 fn video(ctx: &Context<'_>, command: VideoCommand) -> Result<(), Failure> {
-    let backend = ctx.backend;
     match command {
         VideoCommand::Create(args) => create_video(ctx, args),
-        VideoCommand::Get { video_id: id } => ctx.out.data(&backend.video(&video_id(&id)?)?),
+        VideoCommand::Get { video_id: id } => {
+            ctx.out.data(&call(ctx, GetVideo::new(video_id(&id)?))?)
+        }
         VideoCommand::List { page } => {
             let mut query = ListVideosQuery::new();
             query = page.apply(query, ListVideosQuery::limit, ListVideosQuery::token);
             query.validate()?;
-            list(
-                ctx.out,
-                &page,
-                || backend.videos(query.clone()),
-                || backend.all_videos(query.clone()),
-            )
+            list(ctx, &page, ListVideos::new(query))
         }
         VideoCommand::Delete { video_id: id } => {
-            ctx.out.data(&backend.delete_video(&video_id(&id)?)?)
+            ctx.out.data(&call(ctx, DeleteVideo::new(video_id(&id)?))?)
         }
     }
 }
@@ -359,44 +318,39 @@ fn create_video(ctx: &Context<'_>, args: CreateVideoArgs) -> Result<(), Failure>
         request = request.title(title);
     }
     request.validate()?;
-    let created = ctx.backend.create_video(request.into())?;
+    let created = call(ctx, CreateVideo::new(request))?;
     if !args.wait {
         return ctx.out.data(&created);
     }
+    let id = created.video_id;
     let policy = wait::policy(args.timeout, ctx.poll_interval);
-    let checks = (ctx.poll_backend)(policy.deadline)
-        .map_err(|f| f.with_id("video_id", created.video_id.as_str()))?;
-    let done = waited(
-        ctx.out,
-        "video_id",
-        created.video_id.as_str(),
-        wait_video(
-            checks.as_ref(),
-            &created.video_id,
-            &policy,
-            "rendering video",
-            &mut |_| {},
-        ),
-    )?;
+    let outcome = wait::wait_for(
+        ctx.backend,
+        GetVideo::new(id.clone()),
+        id.as_str(),
+        policy,
+        "rendering video",
+    );
+    let done = waited(ctx.out, "video_id", id.as_str(), outcome)?;
     ctx.out.data(&done)
 }
 
-/// Prints one page, or every page with `--all`.
-fn list<T: Serialize>(
-    out: &Output,
-    page: &PageArgs,
-    one: impl FnOnce() -> Result<ListPage<T>, Error>,
-    all: impl FnOnce() -> Result<Vec<T>, Error>,
-) -> Result<(), Failure> {
+/// Prints the page `op` asks for, or with `--all` every item from that page on.
+fn list<O, T>(ctx: &Context<'_>, page: &PageArgs, op: O) -> Result<(), Failure>
+where
+    O: Paginate<Output = ListPage<T>> + Send + 'static,
+    T: Serialize + Send + 'static,
+{
+    let out = ctx.out;
     if page.all {
-        let data = all()?;
+        let data = ctx.backend.items(Walk::new(op))?;
         out.list(&ListOutput {
             data,
             has_more: false,
             next_token: None,
         })
     } else {
-        let page = one()?;
+        let page = call(ctx, op)?;
         let next_token = page.next_token().map(str::to_owned);
         out.list(&ListOutput {
             has_more: page.has_more,

@@ -6,21 +6,25 @@
 
 use std::time::{Duration, Instant};
 
-use heygen_core::{Config, PollPolicy, RetryPolicy};
+use heygen_core::ops::{
+    CreateAvatar, CreateConsent, CreateVideo, GetAvatarGroup, GetVideo, ListLooks,
+};
+use heygen_core::upload::MultipartUpload;
+use heygen_core::{Call, Config, PollPolicy, RetryPolicy, Walk};
 use heygen_emulator::{Emulator, EmulatorOptions};
 use heygen_model::{
-    AssetInput, AvatarStatus, CreateAvatarRequest, CreateAvatarVideo, CreateConsentRequest,
-    CreateDigitalTwin, CreatePhotoAvatar, ListLooksQuery, Ownership,
+    AssetInput, AvatarGroupId, AvatarStatus, CreateAvatarRequest, CreateAvatarVideo,
+    CreateConsentRequest, CreateDigitalTwin, CreatePhotoAvatar, ListLooksQuery, Ownership,
 };
 use serde::Serialize;
 
-use crate::backend::{self, Backend, UploadSource};
+use crate::backend::Backend;
 use crate::browser;
 use crate::cli::Transport;
-use crate::commands::{wait_group, wait_video};
 use crate::failure::{EXIT_API, Failure};
 use crate::output::Output;
 use crate::source::sniff;
+use crate::wait::wait_for;
 
 /// The bundled portrait (PNG) for the photo avatar.
 const PORTRAIT: &[u8] = include_bytes!("../samples/portrait.png");
@@ -109,18 +113,18 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
         .api_key(emulator.api_key())
         .retry_policy(RetryPolicy::new().base_delay(Duration::from_millis(50)))
         .build()?;
-    let backend = backend::connect(transport, config)?;
-    let backend = backend.as_ref();
+    let backend = &Backend::connect(transport, config)?;
     let poll = PollPolicy::new()
         .initial_interval(Duration::from_millis(50))
         .max_interval(Duration::from_millis(250))
         .deadline(Duration::from_mins(1));
 
-    let photo = photo_avatar(out, backend, &poll)?;
-    let (asset, twin) = digital_twin(out, backend, &poll)?;
+    let photo = photo_avatar(out, backend, poll)?;
+    let (asset, twin) = digital_twin(out, backend, poll)?;
 
     let step = Instant::now();
-    let looks = backend.all_looks(ListLooksQuery::new().ownership(Ownership::Private))?;
+    let private = ListLooksQuery::new().ownership(Ownership::Private);
+    let looks = backend.items(Walk::new(ListLooks::new(private)))?;
     out.log(&format!("[6/7] listed {} private looks:", looks.len()));
     for look in &looks {
         out.log(&format!(
@@ -141,7 +145,7 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
     let request = CreateAvatarVideo::new(look)
         .script("Hello! This video was made by the heygen-rs demo, from footage to render.")
         .title("heygen-rs demo");
-    let created = backend.create_video(request.into())?;
+    let created = backend.run(Call::lazy(CreateVideo::new(request)))?;
     out.log(&format!(
         "[7/7] video {} from the twin's look {} ({}); rendering",
         created.video_id,
@@ -151,16 +155,20 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
             .as_ref()
             .map_or("status not reported", |s| s.as_str())
     ));
-    let mut seen = Vec::new();
-    let video = wait_video(backend, &created.video_id, &poll, "rendering", &mut |s| {
-        seen.push(s.to_owned());
-    })
-    .map_err(|e| Failure::from(&e.error).with_id("video_id", created.video_id.as_str()))?;
+    let id = &created.video_id;
+    let (video, seen) = wait_for(
+        backend,
+        GetVideo::new(id.clone()),
+        id.as_str(),
+        poll,
+        "rendering",
+    );
+    let video = video.map_err(|e| Failure::from(&e).with_id("video_id", id.as_str()))?;
     let duration = video.duration.map(heygen_model::Seconds::as_f64);
     out.log(&format!(
         "      video {}: {}{}",
         video.id,
-        seen.join(" -> "),
+        seen.statuses.join(" -> "),
         duration.map_or_else(String::new, |d| format!(", {d} s long"))
     ));
     let video = VideoSummary {
@@ -190,16 +198,29 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
     out.data(&summary)
 }
 
+/// Waits for an avatar group to finish training; returns it and the statuses seen.
+fn train(
+    backend: &Backend,
+    group: &AvatarGroupId,
+    poll: PollPolicy,
+    label: &str,
+) -> Result<(heygen_model::AvatarGroup, Vec<String>), Failure> {
+    let op = GetAvatarGroup::new(group.clone());
+    let (done, seen) = wait_for(backend, op, group.as_str(), poll, label);
+    let done = done.map_err(|e| Failure::from(&e).with_id("group_id", group.as_str()))?;
+    Ok((done, seen.statuses))
+}
+
 fn photo_avatar(
     out: &Output,
-    backend: &dyn Backend,
-    poll: &PollPolicy,
+    backend: &Backend,
+    poll: PollPolicy,
 ) -> Result<AvatarSummary, Failure> {
     let step = Instant::now();
     let media_type = sniff(PORTRAIT).ok_or_else(|| missing("media type for the sample"))?;
     let input = AssetInput::base64_from_bytes(media_type, PORTRAIT)?;
     let request = CreateAvatarRequest::from(CreatePhotoAvatar::new("Demo Portrait", input));
-    let created = backend.create_avatar(request)?;
+    let created = backend.run(Call::lazy(CreateAvatar::new(request)))?;
     let group = created
         .avatar_group
         .ok_or_else(|| missing("avatar_group"))?;
@@ -210,17 +231,7 @@ fn photo_avatar(
         group.id,
         look.id
     ));
-    let mut seen = Vec::new();
-    let done = wait_group(
-        backend,
-        &group.id,
-        poll,
-        "training photo avatar",
-        &mut |s| {
-            seen.push(s.to_owned());
-        },
-    )
-    .map_err(|e| Failure::from(&e.error).with_id("group_id", group.id.as_str()))?;
+    let (done, seen) = train(backend, &group.id, poll, "training photo avatar")?;
     let status = done
         .status
         .as_ref()
@@ -238,18 +249,13 @@ fn photo_avatar(
 
 fn digital_twin(
     out: &Output,
-    backend: &dyn Backend,
-    poll: &PollPolicy,
+    backend: &Backend,
+    poll: PollPolicy,
 ) -> Result<(AssetSummary, AvatarSummary), Failure> {
     let step = Instant::now();
-    let uploaded = backend.upload(
-        UploadSource::Bytes {
-            filename: "footage.mp4",
-            bytes: FOOTAGE,
-        },
-        None,
-    )?;
-    let asset_id = uploaded.asset_id().clone();
+    let media_type = sniff(FOOTAGE).unwrap_or("application/octet-stream");
+    let upload = MultipartUpload::reader("footage.mp4", media_type, FOOTAGE.len() as u64);
+    let asset_id = backend.run_with_reader(upload, FOOTAGE)?.asset_id;
     out.log(&format!(
         "[2/7] uploaded samples/footage.mp4 ({} bytes): asset {asset_id}",
         FOOTAGE.len()
@@ -266,7 +272,7 @@ fn digital_twin(
         AssetInput::asset_id(asset_id.clone()),
     ));
     let created = backend
-        .create_avatar(request)
+        .run(Call::lazy(CreateAvatar::new(request)))
         .map_err(|e| Failure::from(e).with_id("asset_id", asset_id.as_str()))?;
     let group = created
         .avatar_group
@@ -283,7 +289,10 @@ fn digital_twin(
     ));
 
     let consent = backend
-        .create_consent(&group.id, CreateConsentRequest::new())
+        .run(Call::lazy(CreateConsent::new(
+            group.id.clone(),
+            CreateConsentRequest::new(),
+        )))
         .map_err(|e| Failure::from(e).with_id("group_id", group.id.as_str()))?;
     let url = consent.url.ok_or_else(|| missing("consent url"))?;
     out.log(&format!(
@@ -298,17 +307,7 @@ fn digital_twin(
     let page = browser::approve(&url).map_err(|f| f.with_id("group_id", group.id.as_str()))?;
     out.log(&format!("      submitted the approve form: \"{page}\""));
 
-    let mut seen = Vec::new();
-    let done = wait_group(
-        backend,
-        &group.id,
-        poll,
-        "training digital twin",
-        &mut |s| {
-            seen.push(s.to_owned());
-        },
-    )
-    .map_err(|e| Failure::from(&e.error).with_id("group_id", group.id.as_str()))?;
+    let (done, seen) = train(backend, &group.id, poll, "training digital twin")?;
     let status = done
         .status
         .as_ref()

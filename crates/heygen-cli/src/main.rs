@@ -164,17 +164,9 @@ fn execute(out: &Output, cli: Cli) -> Result<(), Failure> {
         Command::Demo => demo::run(out, global.transport),
         Command::Emulator(args) => emulator(out, &global, &args),
         command => {
-            let config = config(&global)?;
-            let backend = backend::connect(global.transport, config)?;
-            let poll_backend = |deadline: Duration| -> Result<Box<dyn backend::Backend>, Failure> {
-                Ok(backend::connect(
-                    global.transport,
-                    config_within(&global, Some(deadline))?,
-                )?)
-            };
+            let backend = backend::Backend::connect(global.transport, config(&global)?)?;
             let ctx = commands::Context {
-                backend: backend.as_ref(),
-                poll_backend: &poll_backend,
+                backend: &backend,
                 out,
                 poll_interval: global.poll_interval,
             };
@@ -183,15 +175,9 @@ fn execute(out: &Output, cli: Cli) -> Result<(), Failure> {
     }
 }
 
-/// The SDK configuration from the global flags and the environment.
+/// The SDK configuration from the global flags and the environment. A wait needs no
+/// configuration of its own: the core cuts each status check at the wait's deadline.
 fn config(global: &GlobalArgs) -> Result<Config, Failure> {
-    config_within(global, None)
-}
-
-/// The configuration for the status checks of a wait that must end `deadline` from now: no
-/// attempt may outlast the deadline and no retry starts after it, so a stalled check cannot
-/// hold the wait far past `--timeout`.
-fn config_within(global: &GlobalArgs, deadline: Option<Duration>) -> Result<Config, Failure> {
     let Some(key) = global.api_key.as_deref().filter(|k| !k.trim().is_empty()) else {
         return Err(Failure::missing_api_key());
     };
@@ -210,13 +196,6 @@ fn config_within(global: &GlobalArgs, deadline: Option<Duration>) -> Result<Conf
     let mut retry = RetryPolicy::new();
     if let Some(retries) = global.max_retries {
         retry = retry.max_retries(retries);
-    }
-    if let Some(deadline) = deadline {
-        let deadline = deadline.max(Duration::from_millis(100));
-        timeouts = timeouts
-            .read(timeouts.read.min(deadline))
-            .connect(timeouts.connect.min(deadline));
-        retry = retry.max_elapsed(Some(deadline));
     }
     Ok(builder.timeouts(timeouts).retry_policy(retry).build()?)
 }

@@ -15,8 +15,8 @@ fn enabled() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// A spinner line for a wait; a no-op when stderr is not a terminal.
-#[derive(Debug)]
+/// A spinner line for a wait; a no-op when stderr is not a terminal. Clones draw the same line.
+#[derive(Debug, Clone)]
 pub(crate) struct Spinner {
     bar: Option<ProgressBar>,
     label: String,

@@ -1,15 +1,18 @@
 //! `SRC` arguments: an `https://` URL, `asset:<id>`, or a local file.
 //!
 //! A local file is sent inline as base64 when it is small ([`INLINE_MAX_BYTES`]), with its
-//! media type detected from its first bytes; a larger one is uploaded first (multipart up to
-//! 32 MB, direct upload above) and referred to by its asset id; the CLI checks the file before anything is sent.
+//! media type detected from its first bytes; a larger one is uploaded first (the core picks
+//! multipart up to 32 MB, direct upload above) and referred to by its asset id; the CLI checks
+//! the file before anything is sent.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use heygen_core::Error;
+use heygen_core::upload::{UploadFile, Uploaded};
 use heygen_model::{AssetId, AssetInput};
 
-use crate::backend::{Backend, UploadSource};
+use crate::backend::Backend;
 use crate::failure::{EXIT_USAGE, Failure};
 use crate::progress;
 
@@ -149,7 +152,7 @@ fn file_error(param: &str, path: &Path, why: &str) -> Failure {
 /// # Errors
 /// Validation failures (exit 2) before anything is sent; upload failures from the SDK.
 pub(crate) fn resolve(
-    backend: &dyn Backend,
+    backend: &Backend,
     param: &str,
     text: &str,
 ) -> Result<(AssetInput, Option<AssetId>), Failure> {
@@ -189,15 +192,21 @@ pub(crate) fn resolve(
                     .map_err(|e| Failure::from(e.within(param)))?;
                 return Ok((input, None));
             }
-            let (bar, callback) = progress::upload_bar("uploading", size);
-            let result = backend.upload(UploadSource::File(&path), callback);
-            if let Some(bar) = bar {
-                bar.finish_and_clear();
-            }
-            let id = result?.asset_id().clone();
+            let id = upload(backend, &path, size)?.asset_id().clone();
             Ok((AssetInput::asset_id(id.clone()), Some(id)))
         }
     }
+}
+
+/// Uploads a local file of `size` bytes (multipart up to 32 MB, direct upload above, as the
+/// core decides), with a progress bar on a terminal.
+pub(crate) fn upload(backend: &Backend, path: &Path, size: u64) -> Result<Uploaded, Error> {
+    let (bar, callback) = progress::upload_bar("uploading", size);
+    let result = backend.with_progress(callback).run(UploadFile::path(path));
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    result
 }
 
 /// A small file, read whole for inline base64.

@@ -1,69 +1,64 @@
-//! Waits for avatar training and video rendering, driven by the core's [`Poller`] and its
-//! [`Pollable`] reading of each resource: the CLI only sends the status checks (through the
-//! chosen backend), sleeps, and shows the status.
-//!
-//! Unlike a plain SDK wait, this keeps the last state seen so a `--wait` that reaches its
-//! deadline can still print it on stdout.
+//! Waits for avatar training and video rendering: the core's [`Wait`] workflow, run through
+//! the chosen backend. The CLI only watches each status read (the spinner, the statuses seen,
+//! the last value) so a `--wait` that reaches its deadline can still print the last state seen.
 
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
-use heygen_core::{Error, Poll, PollPolicy, Pollable, Poller, WaitGoal};
+use heygen_core::{Error, Operation, PollPolicy, Pollable, Wait, WaitGoal};
 
+use crate::backend::Backend;
 use crate::progress::Spinner;
 
-/// How a wait ended without success.
+/// What a wait saw along the way, however it ended.
 #[derive(Debug)]
-pub(crate) struct WaitError<T> {
-    /// What went wrong (job failed, deadline, a check that failed for good).
-    pub(crate) error: Error,
-    /// The last state seen, if any check succeeded.
+pub(crate) struct Seen<T> {
+    /// Each status change, in order.
+    pub(crate) statuses: Vec<String>,
+    /// The last value read, if any check succeeded.
     pub(crate) last: Option<T>,
 }
 
-/// Polls `check` until the resource completes, fails, or the policy's deadline passes.
-/// `pending_consent` keeps the wait going (shown in the progress line); `on_status` sees every
-/// status change.
-pub(crate) fn wait_for<T, F>(
+/// Reads the resource `id` with `op` until it completes, fails, or the policy's deadline
+/// passes; `pending_consent` keeps the wait going (shown in the progress line).
+pub(crate) fn wait_for<O>(
+    backend: &Backend,
+    op: O,
     id: &str,
-    policy: &PollPolicy,
+    policy: PollPolicy,
     label: &str,
-    mut check: F,
-    mut on_status: impl FnMut(&str),
-) -> Result<T, WaitError<T>>
+) -> (Result<O::Output, Error>, Seen<O::Output>)
 where
-    T: Pollable + Clone,
-    F: FnMut() -> Result<T, Error>,
+    O: Operation + Clone + Send,
+    O::Output: Pollable + Clone + Send + 'static,
 {
-    let started = Instant::now();
-    let mut poller = Poller::new(T::RESOURCE, id, policy, Duration::ZERO)
-        .goal(WaitGoal::CompletionThroughConsent);
     let spinner = Spinner::start(label);
-    let mut last: Option<T> = None;
-    let mut last_status: Option<String> = None;
-    let outcome = loop {
-        let poll = match check() {
-            Ok(value) => {
-                let status = value.raw_status().map(str::to_owned);
-                if status != last_status {
-                    if let Some(text) = &status {
-                        spinner.status(text);
-                        on_status(text);
-                    }
-                    last_status.clone_from(&status);
-                }
-                last = Some(value.clone());
-                poller.on_status(value, started.elapsed())
+    let seen = Arc::new(Mutex::new(Seen {
+        statuses: Vec::new(),
+        last: None,
+    }));
+    let watch = Arc::clone(&seen);
+    let line = spinner.clone();
+    let wait = Wait::new(op, id, WaitGoal::CompletionThroughConsent)
+        .policy(policy)
+        .observe(move |value: &O::Output| {
+            let mut seen = watch.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(status) = value.raw_status()
+                && seen.statuses.last().map(String::as_str) != Some(status)
+            {
+                line.status(status);
+                seen.statuses.push(status.to_owned());
             }
-            Err(error) => poller.on_error(error, started.elapsed()),
-        };
-        match poll {
-            Poll::Wait(delay) => std::thread::sleep(delay),
-            Poll::Done(value) | Poll::PendingConsent(value) => break Ok(value),
-            Poll::Failed(error) => break Err(WaitError { error, last }),
-        }
-    };
+            seen.last = Some(value.clone());
+        });
+    let result = backend.run(wait).map(heygen_core::Waited::into_inner);
     spinner.finish();
-    outcome
+    let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
+    let seen = Seen {
+        statuses: std::mem::take(&mut seen.statuses),
+        last: seen.last.take(),
+    };
+    (result, seen)
 }
 
 /// The poll policy for a wait of at most `timeout` seconds, polling first every `interval`

@@ -234,9 +234,9 @@ pub enum UploadMode {
 
 /// One client call. Ids are plain strings; paths are local files the runner wrote.
 ///
-/// The `Ok` value each action must produce (use the [`crate::Outcome`] helpers):
+/// The `Ok` value each action produces ([`Action::run`], with the [`crate::Outcome`] helpers):
 /// - single resources and create/delete responses: [`crate::Outcome::value`] of the model value;
-/// - `…All` (every page): [`crate::Outcome::items`] of the iterator;
+/// - `…All` (every page): [`crate::Outcome::items`] of what the walk handed out;
 /// - waits: [`crate::Outcome::waited`] with the state `completed` or `pending_consent`;
 /// - [`Action::UploadFile`]: the value of [`crate::Outcome::value`] of the asset id (a string);
 /// - [`Action::CreateAvatarFromFile`]: the value of [`crate::Outcome::avatar_from_file`].

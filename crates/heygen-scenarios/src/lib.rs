@@ -6,13 +6,16 @@
 //! [`Observe`] checks on what the emulator saw (request counts, idempotency keys, headers that
 //! reached the storage host or the second origin).
 //!
-//! A transport implements [`ScenarioClient`] (the async side wraps its runtime with `block_on`)
-//! and calls [`run_all`] with a factory that builds its client from a [`heygen_core::Config`].
-//! Outcomes are normalized values ([`Outcome`]): the serialized model value for successes and an
-//! [`ErrorSummary`] for failures, built with the helpers on [`Outcome`] so both sides produce the
-//! same shapes.
+//! Each [`Action`] becomes its core workflow here, once ([`Action::run`]: a [`heygen_core::Call`],
+//! [`heygen_core::Wait`], [`heygen_core::Walk`] or an upload flow). A transport only implements
+//! [`ScenarioClient`], a generic dispatcher (run a workflow, collect a walk; the async side wraps
+//! its runtime with `block_on`), and calls [`run_all`] with a factory that builds its client from
+//! a [`heygen_core::Config`]. Outcomes are normalized values ([`Outcome`]): the serialized model
+//! value for successes and an [`ErrorSummary`] for failures, so both sides produce the same
+//! shapes.
 
 mod action;
+mod dispatch;
 mod outcome;
 mod run;
 mod table;
@@ -21,6 +24,7 @@ pub use action::{
     Action, AvatarKind, AvatarSpec, FileInput, ListSpec, PollSpec, UploadMode, asset_id, group_id,
     look_id, video_id,
 };
+pub use dispatch::ScenarioClient;
 pub use outcome::{ANY, ErrorExpect, ErrorSummary, Expect, Outcome};
-pub use run::{Report, ScenarioClient, ScenarioResult, run_all, run_one, scenario_config};
+pub use run::{FILTER_ENV, Report, ScenarioResult, run_all, run_one, scenario_config};
 pub use table::{Count, FileKind, Observe, Scenario, Setup, Tweaks, scenarios};

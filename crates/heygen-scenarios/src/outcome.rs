@@ -163,6 +163,10 @@ pub struct ErrorExpect {
     pub location_contains: Option<&'static str>,
     /// Whether an asset id must be named (upload failures).
     pub names_asset: Option<bool>,
+    /// Texts the `Display` message must contain (`${var}` substituted).
+    pub message_contains: Vec<String>,
+    /// Texts the `Display` message must not contain (`${var}` substituted).
+    pub message_lacks: Vec<String>,
 }
 
 impl ErrorExpect {
@@ -237,6 +241,20 @@ impl ErrorExpect {
         self
     }
 
+    /// Requires the message to contain `text` (variables such as `${dir}` allowed).
+    #[must_use]
+    pub fn message(mut self, text: &str) -> Self {
+        self.message_contains.push(text.to_owned());
+        self
+    }
+
+    /// Requires the message not to contain `text` (variables such as `${dir}` allowed).
+    #[must_use]
+    pub fn message_lacks(mut self, text: &str) -> Self {
+        self.message_lacks.push(text.to_owned());
+        self
+    }
+
     fn check(&self, got: &ErrorSummary, problems: &mut Vec<String>) {
         let mut check = |what: &str, ok: bool, want: String, have: String| {
             if !ok {
@@ -304,6 +322,22 @@ impl ErrorExpect {
                 got.location.as_deref().is_some_and(|l| l.contains(text)),
                 format!("containing {text:?}"),
                 format!("{:?}", got.location),
+            );
+        }
+        for text in &self.message_contains {
+            check(
+                "message",
+                got.message.contains(text.as_str()),
+                format!("containing {text:?}"),
+                format!("{:?}", got.message),
+            );
+        }
+        for text in &self.message_lacks {
+            check(
+                "message",
+                !got.message.contains(text.as_str()),
+                format!("without {text:?}"),
+                format!("{:?}", got.message),
             );
         }
         if let Some(named) = self.names_asset {

@@ -9,15 +9,13 @@ use heygen_core::{Config, Error, PollPolicy, RetryPolicy, Timeouts};
 use heygen_emulator::{Emulator, EmulatorHandle, EmulatorOptions, LoggedRequest};
 use serde_json::Value;
 
-use crate::action::Action;
+use crate::dispatch::ScenarioClient;
 use crate::outcome::{Expect, Outcome};
 use crate::table::{FileKind, Observe, Scenario, Setup, Tweaks, scenarios};
 
-/// A client the table can drive: one blocking call per action.
-pub trait ScenarioClient {
-    /// Runs one action and normalizes its result (see [`Action`] for the shapes).
-    fn run(&mut self, action: &Action) -> Outcome;
-}
+/// The environment variable the transports' table tests read: run only the scenarios whose
+/// name contains its value.
+pub const FILTER_ENV: &str = "HEYGEN_SCENARIO";
 
 /// The result of one scenario.
 #[derive(Debug, Clone)]
@@ -382,6 +380,14 @@ fn observe(
             elapsed.as_millis()
         ));
     }
+    if let Some(ms) = spec.max_elapsed_ms
+        && elapsed > Duration::from_millis(ms)
+    {
+        problems.push(format!(
+            "took {} ms, expected at most {ms} ms",
+            elapsed.as_millis()
+        ));
+    }
     // Every API request must carry the key, and no request may reach the second origin with it.
     for r in other {
         if r.credentials_rejected
@@ -453,7 +459,7 @@ where
             Setup::Call { action, save } => {
                 let mut action = action.clone();
                 action.map_strings(&mut |s| substitute(s, &vars));
-                match client.run(&action) {
+                match action.run(&mut client) {
                     Outcome::Ok(value) => {
                         for (var, pointer) in save {
                             let Some(v) = value_at(&value, pointer) else {
@@ -480,6 +486,21 @@ where
                     Box::new(move |e: &EmulatorHandle| e.advance(Duration::from_secs(secs))),
                 ));
             }
+            Setup::FileLater {
+                after_ms,
+                name,
+                kind,
+                size,
+            } => {
+                let (path, kind, size) = (dir.join(name), *kind, *size);
+                later.push((
+                    *after_ms,
+                    Box::new(move |_: &EmulatorHandle| {
+                        // A failed write shows as an unexpected outcome.
+                        let _ = write_file(&path, kind, size);
+                    }),
+                ));
+            }
             Setup::ApproveLater { after_ms, group_id } => {
                 let mut id = (*group_id).to_owned();
                 substitute(&mut id, &vars);
@@ -495,8 +516,13 @@ where
     let mut action = scenario.action.clone();
     action.map_strings(&mut |s| substitute(s, &vars));
     let mut expect = scenario.expect.clone();
-    if let Expect::Ok(v) = &mut expect {
-        substitute_value(v, &vars);
+    match &mut expect {
+        Expect::Ok(v) => substitute_value(v, &vars),
+        Expect::Err(e) => e
+            .message_contains
+            .iter_mut()
+            .chain(&mut e.message_lacks)
+            .for_each(|text| substitute(text, &vars)),
     }
     let log_start = emu.requests().len();
     let other_start = emu.other_origin_requests().len();
@@ -508,7 +534,7 @@ where
                 job(emu);
             });
         }
-        client.run(&action)
+        action.run(&mut client)
     });
     result.elapsed = started.elapsed();
     let log = emu.requests();

@@ -52,6 +52,18 @@ pub enum Setup {
         /// Emulated seconds.
         secs: u64,
     },
+    /// Rewrites `${dir}/<name>` with `size` bytes `after_ms` real milliseconds after the action
+    /// starts (a file that changes under an upload).
+    FileLater {
+        /// Real milliseconds to wait.
+        after_ms: u64,
+        /// File name.
+        name: &'static str,
+        /// Content.
+        kind: FileKind,
+        /// The new size, in bytes.
+        size: u64,
+    },
     /// Approves a group's consent `after_ms` real milliseconds after the action starts.
     ApproveLater {
         /// Real milliseconds to wait.
@@ -116,6 +128,8 @@ pub struct Observe {
     pub saw_status: Option<(&'static str, &'static str, u16)>,
     /// The action took at least this long, in milliseconds.
     pub min_elapsed_ms: Option<u64>,
+    /// The action took at most this long, in milliseconds.
+    pub max_elapsed_ms: Option<u64>,
 }
 
 /// Per-scenario changes to the client configuration (see [`crate::scenario_config`]).
@@ -136,7 +150,7 @@ pub struct Tweaks {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Scenario {
-    /// Unique name (`op/…`, `paginate/…`, `wait/…`, `fault/…`, `BR-xx/…`).
+    /// Unique name (`op/…`, `paginate/…`, `wait/…`, `fault/…`, `BR-xx/…`, `drift/…`).
     pub name: &'static str,
     /// What it shows.
     pub about: &'static str,
@@ -242,6 +256,14 @@ fn wait_video(deadline_ms: u64) -> Action {
         video_id: s("${video}"),
         poll: PollSpec::fast(deadline_ms),
     }
+}
+
+/// A validation error that names `file` but not the scratch directory it is in.
+fn unreadable(file: &str) -> Expect {
+    err(ErrorExpect::class(ErrorClass::Validation)
+        .kind("invalid_request")
+        .message(file)
+        .message_lacks("${dir}"))
 }
 
 fn status(status: u16) -> Fault {
@@ -1287,6 +1309,151 @@ pub fn scenarios() -> Vec<Scenario> {
     sc.observe.same_idempotency_key = Some(("POST", "/v3/videos"));
     sc.observe.saw_status = Some(("POST", "/v3/videos", 409));
     t.push(sc);
+
+    // ---- drift fixes of the workflow refactor (both clients now share one behavior) -----
+    // A status check is cut at the wait's deadline: the wait ends then, not at the GET
+    // timeout (5 s here), whether the server holds the headers or stalls in the body.
+    for (name, about, fault) in [
+        (
+            "drift/wait_check_abandoned_at_deadline",
+            "a status check held past the wait's deadline is abandoned at the deadline",
+            Fault::Delay { ms: 4_000 },
+        ),
+        (
+            "drift/wait_stalled_body_abandoned_at_deadline",
+            "a status check whose body stalls past the wait's deadline is abandoned at the deadline",
+            Fault::StallBody {
+                after_bytes: 16,
+                ms: 4_000,
+            },
+        ),
+    ] {
+        let mut sc = Scenario::new(
+            name,
+            about,
+            wait_video(600),
+            err(ErrorExpect::class(ErrorClass::Timeout)
+                .kind("wait_timed_out")
+                .timeout(true)),
+        )
+        .call(video("Held Check"), VIDEO_ID)
+        .fault(FaultRule::new("/v3/videos/*", fault).method("GET"))
+        .tweaks(Tweaks {
+            read_timeout_ms: Some(5_000),
+            ..Tweaks::default()
+        })
+        .count(Count::exactly("GET", "/v3/videos/*", 1));
+        sc.observe.min_elapsed_ms = Some(550);
+        sc.observe.max_elapsed_ms = Some(900);
+        t.push(sc);
+    }
+    // The file is inspected once; an attempt that finds another size refuses to send it.
+    let mut sc = Scenario::new(
+        "drift/multipart_file_changed_size",
+        "a file that changes size after its inspection is refused before the retry sends it",
+        Action::UploadFile {
+            path: s("${dir}/photo.png"),
+            mode: UploadMode::Multipart,
+        },
+        err(ErrorExpect::class(ErrorClass::Validation)
+            .kind("invalid_request")
+            .message("changed size")),
+    )
+    .setup(Setup::File {
+        name: "photo.png",
+        kind: FileKind::Png,
+        size: 200_000,
+    })
+    .setup(Setup::FileLater {
+        after_ms: 200,
+        name: "photo.png",
+        kind: FileKind::Png,
+        size: 150_000,
+    })
+    .fault(
+        FaultRule::new("/v3/assets", status(503))
+            .method("POST")
+            .times(1),
+    )
+    .tweaks(Tweaks {
+        base_delay_ms: Some(800),
+        ..Tweaks::default()
+    })
+    .count(Count::exactly("POST", "/v3/assets", 1));
+    sc.observe.min_elapsed_ms = Some(500);
+    t.push(sc);
+    t.push(
+        Scenario::new(
+            "drift/direct_file_changed_size",
+            "a file that changes size while its direct upload is created is refused before the PUT",
+            Action::UploadFile {
+                path: s("${dir}/clip.mp4"),
+                mode: UploadMode::Direct,
+            },
+            err(ErrorExpect::class(ErrorClass::Validation)
+                .kind("upload_failed")
+                .names_asset(true)
+                .message("changed size")),
+        )
+        .setup(Setup::File {
+            name: "clip.mp4",
+            kind: FileKind::Mp4,
+            size: 300_000,
+        })
+        .setup(Setup::FileLater {
+            after_ms: 200,
+            name: "clip.mp4",
+            kind: FileKind::Mp4,
+            size: 250_000,
+        })
+        .fault(
+            FaultRule::new("/v3/assets/direct-uploads", Fault::Delay { ms: 800 })
+                .method("POST")
+                .times(1),
+        )
+        .count(Count::exactly("POST", "/v3/assets/direct-uploads", 1))
+        .count(Count::exactly("PUT", "/_storage/**", 0))
+        .count(Count::exactly("POST", "/v3/assets/*/complete", 0)),
+    );
+    // A path that does not exist: a validation error naming the file, never its directory.
+    t.push(
+        Scenario::new(
+            "drift/missing_file_multipart",
+            "uploading a missing path is a validation error naming only the file",
+            Action::UploadFile {
+                path: s("${dir}/missing.png"),
+                mode: UploadMode::Multipart,
+            },
+            unreadable("missing.png"),
+        )
+        .count(Count::exactly("POST", "/v3/assets", 0)),
+    );
+    t.push(
+        Scenario::new(
+            "drift/missing_file_direct",
+            "a direct upload of a missing path is a validation error naming only the file",
+            Action::UploadFile {
+                path: s("${dir}/missing.mp4"),
+                mode: UploadMode::Direct,
+            },
+            unreadable("missing.mp4"),
+        )
+        .count(Count::exactly("POST", "/v3/assets/direct-uploads", 0)),
+    );
+    t.push(
+        Scenario::new(
+            "drift/missing_file_avatar",
+            "create_avatar_from_file of a missing path is a validation error naming only the file",
+            Action::CreateAvatarFromFile {
+                kind: AvatarKind::Photo,
+                name: s("Missing File"),
+                path: s("${dir}/missing-photo.png"),
+                inline_threshold: 1_000_000,
+            },
+            unreadable("missing-photo.png"),
+        )
+        .count(Count::exactly("POST", "/v3/avatars", 0)),
+    );
 
     t
 }

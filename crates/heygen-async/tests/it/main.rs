@@ -17,4 +17,5 @@
 mod announced;
 mod emulator;
 mod mock;
+mod reopen;
 mod scenarios;

@@ -12,5 +12,7 @@
 
 mod hygiene;
 mod late;
+mod reopen;
 mod scenarios;
 mod shaping;
+mod traced;

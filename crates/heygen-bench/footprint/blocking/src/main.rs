@@ -12,7 +12,7 @@
 use std::process::ExitCode;
 
 use heygen_blocking::Client;
-use heygen_model::AvatarGroupId;
+use heygen_blocking::model::AvatarGroupId;
 
 fn rss() -> u64 {
     std::fs::read_to_string("/proc/self/status")
