@@ -22,7 +22,7 @@ pub enum Error {
     /// The request failed validation; nothing was sent.
     InvalidRequest(Box<InvalidRequest>),
     /// No response was received (connect, TLS, timeout, I/O, connection closed).
-    Transport(Box<TransportError>),
+    Transport(Box<TransportFailure>),
     /// HeyGen answered with an error: a JSON error body, a `200` carrying an `error` object, or a
     /// JSON-less error status the status alone explains.
     Api(Box<ApiError>),
@@ -126,7 +126,7 @@ impl TransportErrorKind {
 /// Details of [`Error::Transport`].
 #[derive(Debug)]
 #[non_exhaustive]
-pub struct TransportError {
+pub struct TransportFailure {
     /// What happened.
     pub kind: TransportErrorKind,
     /// The operation's method, when known.
@@ -426,7 +426,7 @@ impl Error {
     /// A transport failure. Clients report [`crate::Event::Failed`] and let [`crate::Call`] call
     /// this; the source must not contain credentials.
     pub fn transport(kind: TransportErrorKind, source: Option<BoxError>) -> Self {
-        Self::Transport(Box::new(TransportError {
+        Self::Transport(Box::new(TransportFailure {
             kind,
             method: None,
             path: None,

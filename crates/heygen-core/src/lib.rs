@@ -111,7 +111,7 @@ pub use config::{
     AccessToken, ApiKey, Config, ConfigBuilder, Credentials, PollPolicy, RetryPolicy, TimeoutClass,
     Timeouts,
 };
-pub use error::{BoxError, Error, ErrorClass, TransportErrorKind};
+pub use error::{BoxError, Error, ErrorClass, TransportErrorKind, TransportFailure};
 pub use operation::Operation;
 pub use paginate::{PageCursor, Paginate, Paginator, Walk};
 pub use poll::{Observation, Pollable, Poller, Wait, WaitGoal, Waited};
