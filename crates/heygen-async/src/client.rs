@@ -377,6 +377,19 @@ fn stream_body(plan: &StreamBody, source: BoxReader, shared: Arc<Mutex<TapState>
                 },
                 Ok(_) => match state.tap.as_mut().map(|tap| tap.chunk(&chunk)) {
                     Some(Err(error)) => Err(state.fail(error)),
+                    // The last planned byte: report what was sent now, because the HTTP client
+                    // stops polling once it has the announced length.
+                    _ if state.tap.as_ref().is_some_and(|tap| tap.remaining() == 0) => {
+                        match state.tap.take().map(BodyTap::finish) {
+                            Some(Err(error)) => Err(state.fail(error)),
+                            Some(Ok(sent)) => {
+                                state.sent = Some(sent);
+                                drop(state);
+                                return Some((Ok(chunk.freeze()), (source, shared, true)));
+                            }
+                            None => Ok(chunk.freeze()),
+                        }
+                    }
                     _ => Ok(chunk.freeze()),
                 },
                 Err(error) => Err(error),

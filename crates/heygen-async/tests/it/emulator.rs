@@ -172,6 +172,46 @@ async fn a_failed_put_from_a_reader_names_the_asset_and_is_not_replayed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_upload_put_through_hyper_reports_the_digest_and_completes_with_it() {
+    let (emu, client) = start().await;
+    let bytes = vec![7u8; 200_000];
+    let upload = client
+        .assets()
+        .create_direct_upload(CreateDirectUploadRequest::new(
+            "a.mp4",
+            "video/mp4",
+            200_000,
+        ))
+        .await
+        .unwrap();
+    let digest = client
+        .assets()
+        .put_direct_upload(&upload, std::io::Cursor::new(bytes.clone()), 200_000)
+        .await
+        .unwrap();
+    assert_eq!(digest, heygen_core::upload::Sha256::hex_digest(&bytes));
+    // The whole flow from a path sends that checksum with the complete call.
+    let dir = std::env::temp_dir().join(format!("heygen-async-digest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("clip.mp4");
+    let mut clip = b"\x00\x00\x00\x18ftypmp42".to_vec();
+    clip.resize(300_000, 3);
+    std::fs::write(&path, &clip).unwrap();
+    client.assets().direct_upload(&path).await.unwrap();
+    let completes: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/complete"))
+        .collect();
+    assert_eq!(completes.len(), 1);
+    // `{"checksum_sha256":"<64 hex digits>"}`, not `{}`; the emulator verifies it.
+    assert_eq!(
+        completes[0].body_bytes, 86,
+        "the complete call carries the checksum"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_multipart_upload_streams_from_a_reader() {
     let (emu, client) = start().await;
     let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();

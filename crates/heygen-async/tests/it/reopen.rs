@@ -89,3 +89,29 @@ async fn an_unchanged_file_is_sent_again_after_a_503() {
     assert_eq!(asset.asset_id.as_str(), "ast_1");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
+
+/// The digest of a streamed `PUT` is reported even though the HTTP client stops polling the
+/// body once it has the announced length.
+#[tokio::test]
+async fn a_direct_upload_put_reports_the_digest_of_its_bytes() {
+    let transport = |_req: Request<Bytes>| async move {
+        Ok::<_, TransportError>(Response::builder().status(200).body(Bytes::new()).unwrap())
+    };
+    let config = Config::builder().api_key("hg_test_KEY").build().unwrap();
+    let client = Client::with_transport(config, transport);
+    let upload: heygen_async::model::DirectUpload = serde_json::from_value(serde_json::json!({
+        "asset_id": "ast_1",
+        "upload_url": "https://storage.example.com/k?X-Amz-Signature=s",
+        "upload_headers": {"Content-Type": "video/mp4"},
+    }))
+    .unwrap();
+    let digest = client
+        .assets()
+        .put_direct_upload(&upload, &b"0123456789"[..], 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        digest,
+        "84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882"
+    );
+}
