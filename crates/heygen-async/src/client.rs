@@ -2,7 +2,6 @@
 //! workflow.
 
 use core::convert::Infallible;
-use core::fmt;
 use core::pin::Pin;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -10,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use futures_util::StreamExt as _;
-use heygen_core::body::{check_opened_len, source_error};
+use heygen_core::body::{check_opened_len, missing_reader, source_error, unsupported};
 use heygen_core::upload::SNIFF_BYTES;
 use heygen_core::{
     Body, BodyTap, Call, Config, Cx, Error, Event, FileHead, InlineFile, Next, Operation, Outgoing,
@@ -35,31 +34,16 @@ pub type BoxReader = Box<dyn AsyncRead + Send + Unpin + 'static>;
 /// or after yielding one error (a failed page request or a stalled cursor).
 pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
 
-/// An async `HeyGen` client.
-///
-/// Cheap to clone (two `Arc`s inside) and `Send + Sync`: share it across tasks; clones share the
-/// connection pool. It runs the core's workflows: every request is built, validated and parsed,
-/// and every retry, wait, page walk and upload step decided, by `heygen-core`; this client sends
-/// bytes, reads files, sleeps and loops. Dropping any future mid-request leaves the client usable
-/// (a connection in the middle of an exchange is closed, not reused).
-///
-/// `Debug` never shows credentials.
-#[derive(Clone)]
-pub struct Client {
-    config: Arc<Config>,
-    transport: Arc<dyn Transport>,
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
-    }
-}
-
-fn entropy() -> [u8; 16] {
-    fastrand::u128(..).to_le_bytes()
+heygen_core::__client! {
+    /// An async `HeyGen` client.
+    ///
+    /// Cheap to clone (two `Arc`s inside) and `Send + Sync`: share it across tasks; clones share
+    /// the connection pool. It runs the core's workflows: every request is built, validated and
+    /// parsed, and every retry, wait, page walk and upload step decided, by `heygen-core`; this
+    /// client sends bytes, reads files, sleeps and loops. Dropping any future mid-request leaves
+    /// the client usable (a connection in the middle of an exchange is closed, not reused).
+    ///
+    /// `Debug` never shows credentials.
 }
 
 impl Client {
@@ -70,48 +54,6 @@ impl Client {
     pub fn new(config: Config) -> Result<Self, Error> {
         let transport = HyperTransport::new(&config)?;
         Ok(Self::with_transport(config, transport))
-    }
-
-    /// A client from the environment: `HEYGEN_API_KEY` (required) and `HEYGEN_API_BASE`
-    /// (optional base URL, `https://api.heygen.com` by default).
-    ///
-    /// # Errors
-    /// [`Error::InvalidConfig`] when `HEYGEN_API_KEY` is missing or empty, or a value is invalid.
-    pub fn from_env() -> Result<Self, Error> {
-        let var = |name| std::env::var(name).ok();
-        let config =
-            Config::from_env_values(var(API_KEY_ENV).as_deref(), var(API_BASE_ENV).as_deref())?;
-        Self::new(config)
-    }
-
-    /// A client over any transport (a mock in tests, another HTTP stack; async closures implement
-    /// [`Transport`]).
-    pub fn with_transport(config: Config, transport: impl Transport) -> Self {
-        Self {
-            config: Arc::new(config),
-            transport: Arc::new(transport),
-        }
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    /// This client with another inline-base64 threshold, in bytes (see
-    /// [`Config::with_inline_threshold`]).
-    #[must_use]
-    pub fn with_inline_threshold(mut self, bytes: u64) -> Self {
-        self.config = Arc::new((*self.config).clone().with_inline_threshold(bytes));
-        self
-    }
-
-    /// This client with a progress callback for streamed uploads (see
-    /// [`Config::with_progress`]): (bytes of the file sent so far, file size).
-    #[must_use]
-    pub fn with_progress(mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
-        self.config = Arc::new((*self.config).clone().with_progress(progress));
-        self
     }
 
     /// Sends any core operation: the escape hatch for endpoints without a method here (see
@@ -202,15 +144,10 @@ impl Client {
         loop {
             let next = workflow.next(&driver.cx(&self.config));
             match next {
-                Next::Send(outgoing) => match self.exchange(outgoing, driver).await {
-                    Ok((response, sent)) => {
-                        let (parts, body) = response.into_parts();
-                        let response = Response::from_parts(parts, &body[..]);
-                        workflow
-                            .handle(Event::Response { response, sent }, &driver.cx(&self.config));
-                    }
-                    Err(event) => workflow.handle(event, &driver.cx(&self.config)),
-                },
+                Next::Send(outgoing) => {
+                    let outcome = self.exchange(outgoing, driver).await;
+                    workflow.handle_exchange(outcome, &driver.cx(&self.config));
+                }
                 Next::Sleep(delay) => tokio::time::sleep(delay).await,
                 Next::Inspect(path) => {
                     let inspected = inspect(&path).await;
@@ -255,10 +192,7 @@ impl Client {
                 stream_body(&stream, source, shared)
             }
             _ => {
-                return Err(Event::Error(Error::invalid_request(
-                    None,
-                    "this client cannot send that kind of body",
-                )));
+                return Err(Event::Error(unsupported("body")));
             }
         };
         let request = Request::from_parts(parts, body);
@@ -343,15 +277,9 @@ async fn open(source: &Source, len: u64, driver: &mut Driver) -> Result<BoxReade
         Source::Reader => match driver.reader.take() {
             Some(reader) => Ok(Box::new(reader.take(len))),
             None if driver.had_reader => Err(Event::ReaderConsumed),
-            None => Err(Event::Error(Error::invalid_request(
-                Some("file"),
-                "this workflow streams a reader: run it with run_with_reader",
-            ))),
+            None => Err(Event::Error(missing_reader())),
         },
-        _ => Err(Event::Error(Error::invalid_request(
-            Some("file"),
-            "this client cannot read that kind of source",
-        ))),
+        _ => Err(Event::Error(unsupported("source"))),
     }
 }
 
@@ -412,16 +340,9 @@ fn stream_body(plan: &StreamBody, source: BoxReader, shared: Arc<Mutex<TapState>
 /// The inline body: the file's bytes read chunk by chunk straight into the core's encoder.
 async fn encode_inline(inline: &InlineFile, driver: &mut Driver) -> Result<Bytes, Error> {
     let mut encoder = inline.encoder()?;
-    let mut reader = match open(&inline.source, inline.len, driver).await {
-        Ok(reader) => reader,
-        Err(Event::Error(error)) => return Err(error),
-        Err(_) => {
-            return Err(Error::invalid_request(
-                Some("file"),
-                "the inline file could not be read again",
-            ));
-        }
-    };
+    let mut reader = open(&inline.source, inline.len, driver)
+        .await
+        .map_err(InlineFile::open_failed)?;
     let mut chunk = vec![0u8; 48 * 1024];
     loop {
         let n = reader

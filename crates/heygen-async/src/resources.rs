@@ -10,78 +10,23 @@ use tokio::io::AsyncRead;
 
 use crate::client::{Client, ItemStream};
 
-/// Turns the core's list into async methods.
+/// Turns each entry of the core's list into an async method (a stream for `list_all`).
 macro_rules! async_facade {
-    (
-        $(
-            handle $field:ident $handle:ident $doc:literal { $($methods:tt)* }
-        )*
-        client { $($client_methods:tt)* }
-    ) => {
-        $(
-            #[doc = $doc]
-            #[derive(Debug, Clone, Copy)]
-            pub struct $handle<'a> {
-                client: &'a Client,
-            }
-
-            impl $handle<'_> {
-                fn on(&self) -> &Client {
-                    self.client
-                }
-
-                async_facade!(@methods (self) self; $($methods)*);
-            }
-
-            impl Client {
-                #[doc = $doc]
-                pub fn $field(&self) -> $handle<'_> {
-                    $handle { client: self }
-                }
-            }
-        )*
-
-        impl Client {
-            fn on(&self) -> &Client {
-                self
-            }
-
-            async_facade!(@methods (&self) self; $($client_methods)*);
-        }
-    };
-    (@methods ($($recv:tt)*) $s:ident;) => {};
-    (@methods ($($recv:tt)*) $s:ident;
-        $(#[$meta:meta])*
-        fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> each $op:ty => $item:ty = $walk:expr;
-        $($rest:tt)*
-    ) => {
-        $(#[$meta])*
-        pub fn $name($($recv)*, $($arg: $ty),*) -> ItemStream<$item> {
-            $s.on().items($walk)
-        }
-        async_facade!(@methods ($($recv)*) $s; $($rest)*);
-    };
-    (@methods ($($recv:tt)*) $s:ident;
-        $(#[$meta:meta])*
-        fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty = $workflow:expr, map $map:expr;
-        $($rest:tt)*
+    (@run ($($recv:tt)*) $s:ident $(#[$meta:meta])*
+        fn $name:ident($($arg:ident: $ty:ty),*) -> $out:ty = $workflow:expr, map $map:expr
     ) => {
         $(#[$meta])*
         pub async fn $name($($recv)*, $($arg: $ty),*) -> Result<$out, Error> {
             $s.on().run($workflow).await.map($map)
         }
-        async_facade!(@methods ($($recv)*) $s; $($rest)*);
     };
-    (@methods ($($recv:tt)*) $s:ident;
-        $(#[$meta:meta])*
-        fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty = $workflow:expr;
-        $($rest:tt)*
+    (@each ($($recv:tt)*) $s:ident $(#[$meta:meta])*
+        fn $name:ident($($arg:ident: $ty:ty),*) -> $op:ty => $item:ty = $walk:expr
     ) => {
         $(#[$meta])*
-        pub async fn $name($($recv)*, $($arg: $ty),*) -> Result<$out, Error> {
-            $s.on().run($workflow).await
+        pub fn $name($($recv)*, $($arg: $ty),*) -> ItemStream<$item> {
+            $s.on().items($walk)
         }
-        async_facade!(@methods ($($recv)*) $s; $($rest)*);
     };
 }
 

@@ -5,11 +5,10 @@ use core::fmt;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use heygen_core::body::{check_opened_len, source_error};
+use heygen_core::body::{check_opened_len, missing_reader, source_error, unsupported};
 use heygen_core::upload::SNIFF_BYTES;
 use heygen_core::{
     BodyTap, Call, Config, Cx, Error, Event, FileHead, InlineFile, Next, Operation, Outgoing, Sent,
@@ -21,29 +20,15 @@ use crate::transport::{RequestBody, Transport, UreqTransport};
 
 pub use heygen_core::config::{API_BASE_ENV, API_KEY_ENV};
 
-/// A blocking HeyGen v3 client.
-///
-/// Cheap to clone (the configuration and the connection pool are shared). It runs the core's
-/// workflows: every request is built, validated and parsed, and every retry, wait, page walk and
-/// upload step decided, by `heygen-core`; this client sends bytes, reads files, sleeps and loops.
-///
-/// `Debug` never shows the credentials.
-#[derive(Clone)]
-pub struct Client {
-    config: Arc<Config>,
-    transport: Arc<dyn Transport>,
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
-    }
-}
-
-fn entropy() -> [u8; 16] {
-    fastrand::u128(..).to_le_bytes()
+heygen_core::__client! {
+    /// A blocking HeyGen v3 client.
+    ///
+    /// Cheap to clone (the configuration and the connection pool are shared). It runs the core's
+    /// workflows: every request is built, validated and parsed, and every retry, wait, page walk
+    /// and upload step decided, by `heygen-core`; this client sends bytes, reads files, sleeps and
+    /// loops.
+    ///
+    /// `Debug` never shows the credentials.
 }
 
 impl Client {
@@ -53,48 +38,6 @@ impl Client {
     /// Never today; kept fallible so a transport that needs setup can report it.
     pub fn new(config: Config) -> Result<Self, Error> {
         Ok(Self::with_transport(config, UreqTransport::new()))
-    }
-
-    /// A client over any transport (another HTTP client, or a closure in tests).
-    pub fn with_transport(config: Config, transport: impl Transport + 'static) -> Self {
-        Self {
-            config: Arc::new(config),
-            transport: Arc::new(transport),
-        }
-    }
-
-    /// A client from the environment: the key from `HEYGEN_API_KEY`, the base URL from
-    /// `HEYGEN_API_BASE` when set (`https://api.heygen.com` otherwise).
-    ///
-    /// # Errors
-    /// [`Error::InvalidConfig`] when `HEYGEN_API_KEY` is missing or empty, or the base URL is
-    /// refused.
-    pub fn from_env() -> Result<Self, Error> {
-        let var = |name| std::env::var(name).ok();
-        let config =
-            Config::from_env_values(var(API_KEY_ENV).as_deref(), var(API_BASE_ENV).as_deref())?;
-        Self::new(config)
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    /// This client with another inline-base64 threshold, in bytes (see
-    /// [`Config::with_inline_threshold`]).
-    #[must_use]
-    pub fn with_inline_threshold(mut self, bytes: u64) -> Self {
-        self.config = Arc::new((*self.config).clone().with_inline_threshold(bytes));
-        self
-    }
-
-    /// This client with a progress callback for streamed uploads (see
-    /// [`Config::with_progress`]): (bytes of the file sent so far, file size).
-    #[must_use]
-    pub fn with_progress(mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
-        self.config = Arc::new((*self.config).clone().with_progress(progress));
-        self
     }
 
     /// Sends any core operation: the escape hatch for endpoints without a method here (see
@@ -163,15 +106,10 @@ impl Client {
         loop {
             let next = workflow.next(&driver.cx(&self.config));
             match next {
-                Next::Send(outgoing) => match self.exchange(outgoing, driver) {
-                    Ok((response, sent)) => {
-                        let (parts, body) = response.into_parts();
-                        let response = Response::from_parts(parts, &body[..]);
-                        workflow
-                            .handle(Event::Response { response, sent }, &driver.cx(&self.config));
-                    }
-                    Err(event) => workflow.handle(event, &driver.cx(&self.config)),
-                },
+                Next::Send(outgoing) => {
+                    let outcome = self.exchange(outgoing, driver);
+                    workflow.handle_exchange(outcome, &driver.cx(&self.config));
+                }
                 Next::Sleep(delay) => std::thread::sleep(delay),
                 Next::Inspect(path) => {
                     workflow.handle(Event::Inspected(inspect(&path)), &driver.cx(&self.config));
@@ -225,10 +163,7 @@ impl Client {
                 let report = tapped.tap.take().map(BodyTap::finish).transpose();
                 Ok((response, report.map_err(Event::Error)?))
             }
-            _ => Err(Event::Error(Error::invalid_request(
-                None,
-                "this client cannot send that kind of body",
-            ))),
+            _ => Err(Event::Error(unsupported("body"))),
         }
     }
 }
@@ -285,15 +220,9 @@ fn open<'a>(
         Source::Reader => match &mut driver.reader {
             Some(consumable) if !consumable.used => Ok(Box::new(Tracked { consumable }.take(len))),
             Some(_) => Err(Event::ReaderConsumed),
-            None => Err(Event::Error(Error::invalid_request(
-                Some("file"),
-                "this workflow streams a reader: run it with run_with_reader",
-            ))),
+            None => Err(Event::Error(missing_reader())),
         },
-        _ => Err(Event::Error(Error::invalid_request(
-            Some("file"),
-            "this client cannot read that kind of source",
-        ))),
+        _ => Err(Event::Error(unsupported("source"))),
     }
 }
 
@@ -346,16 +275,7 @@ impl<R: Read> Read for Tapped<R> {
 /// The inline body: the file's bytes read chunk by chunk straight into the core's encoder.
 fn encode_inline(inline: &InlineFile, driver: &mut Driver<'_>) -> Result<Bytes, Error> {
     let mut encoder = inline.encoder()?;
-    let mut reader = match open(&inline.source, inline.len, driver) {
-        Ok(reader) => reader,
-        Err(Event::Error(error)) => return Err(error),
-        Err(_) => {
-            return Err(Error::invalid_request(
-                Some("file"),
-                "the inline file could not be read again",
-            ));
-        }
-    };
+    let mut reader = open(&inline.source, inline.len, driver).map_err(InlineFile::open_failed)?;
     let mut chunk = vec![0u8; 48 * 1024];
     loop {
         match reader.read(&mut chunk) {

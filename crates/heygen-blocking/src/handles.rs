@@ -11,78 +11,23 @@ use heygen_core::upload::{MultipartUpload, PutDirectUpload};
 
 use crate::client::{Client, Pages};
 
-/// Turns the core's list into blocking methods.
+/// Turns each entry of the core's list into a blocking method.
 macro_rules! blocking_facade {
-    (
-        $(
-            handle $field:ident $handle:ident $doc:literal { $($methods:tt)* }
-        )*
-        client { $($client_methods:tt)* }
-    ) => {
-        $(
-            #[doc = $doc]
-            #[derive(Debug, Clone, Copy)]
-            pub struct $handle<'a> {
-                pub(crate) client: &'a Client,
-            }
-
-            impl $handle<'_> {
-                fn on(&self) -> &Client {
-                    self.client
-                }
-
-                blocking_facade!(@methods $($methods)*);
-            }
-
-            impl Client {
-                #[doc = $doc]
-                pub fn $field(&self) -> $handle<'_> {
-                    $handle { client: self }
-                }
-            }
-        )*
-
-        impl Client {
-            fn on(&self) -> &Client {
-                self
-            }
-
-            blocking_facade!(@methods $($client_methods)*);
-        }
-    };
-    (@methods) => {};
-    (@methods
-        $(#[$meta:meta])*
-        fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> each $op:ty => $item:ty = $walk:expr;
-        $($rest:tt)*
+    (@run ($($recv:tt)*) $s:ident $(#[$meta:meta])*
+        fn $name:ident($($arg:ident: $ty:ty),*) -> $out:ty = $workflow:expr, map $map:expr
     ) => {
         $(#[$meta])*
-        pub fn $name(&self, $($arg: $ty),*) -> Pages<heygen_core::Walk<$op, $item>> {
-            self.on().items($walk)
+        pub fn $name($($recv)*, $($arg: $ty),*) -> Result<$out, Error> {
+            $s.on().run($workflow).map($map)
         }
-        blocking_facade!(@methods $($rest)*);
     };
-    (@methods
-        $(#[$meta:meta])*
-        fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty = $workflow:expr, map $map:expr;
-        $($rest:tt)*
+    (@each ($($recv:tt)*) $s:ident $(#[$meta:meta])*
+        fn $name:ident($($arg:ident: $ty:ty),*) -> $op:ty => $item:ty = $walk:expr
     ) => {
         $(#[$meta])*
-        pub fn $name(&self, $($arg: $ty),*) -> Result<$out, Error> {
-            self.on().run($workflow).map($map)
+        pub fn $name($($recv)*, $($arg: $ty),*) -> Pages<heygen_core::Walk<$op, $item>> {
+            $s.on().items($walk)
         }
-        blocking_facade!(@methods $($rest)*);
-    };
-    (@methods
-        $(#[$meta:meta])*
-        fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty = $workflow:expr;
-        $($rest:tt)*
-    ) => {
-        $(#[$meta])*
-        pub fn $name(&self, $($arg: $ty),*) -> Result<$out, Error> {
-            self.on().run($workflow)
-        }
-        blocking_facade!(@methods $($rest)*);
     };
 }
 

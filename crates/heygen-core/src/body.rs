@@ -14,6 +14,7 @@ use bytes::Bytes;
 
 use crate::error::Error;
 use crate::upload::{InlineBody, Sha256};
+use crate::workflow::Event;
 
 /// Where the bytes of a streamed body come from.
 #[derive(Clone, PartialEq, Eq)]
@@ -130,6 +131,16 @@ impl InlineFile {
     /// As [`InlineBody::new`].
     pub fn encoder(&self) -> Result<InlineBody, Error> {
         InlineBody::new(&self.template, self.len)
+    }
+
+    /// The error to give when the client could not open the source for the inline body:
+    /// the error it reported, or, for a reader an earlier attempt already read
+    /// ([`Event::ReaderConsumed`]), an [`Error::InvalidRequest`] (field `file`) saying so.
+    pub fn open_failed(event: Event<'_>) -> Error {
+        match event {
+            Event::Error(error) => error,
+            _ => Error::invalid_request(Some("file"), "the inline file could not be read again"),
+        }
     }
 }
 
@@ -307,6 +318,23 @@ impl FileHead {
     pub fn new(size: u64, head: Vec<u8>) -> Self {
         Self { size, head }
     }
+}
+
+/// The error for a [`Source::Reader`] body in a run that was given no reader.
+pub fn missing_reader() -> Error {
+    Error::invalid_request(
+        Some("file"),
+        "this workflow streams a reader: run it with run_with_reader",
+    )
+}
+
+/// The error for a body plan (`what`: "body" or "source") a client does not know: [`Body`] and
+/// [`Source`] are non-exhaustive, and a client older than the core refuses what it cannot send.
+pub fn unsupported(what: &'static str) -> Error {
+    Error::invalid_request(
+        (what == "source").then_some("file"),
+        format!("this client cannot send that kind of {what}"),
+    )
 }
 
 /// Turns an I/O error reading a source into the error a client reports for the attempt.

@@ -14,7 +14,7 @@ use crate::error::{Error, TransportErrorKind};
 use crate::operation::{
     IDEMPOTENCY_KEY_HEADER, Operation, idempotency_key_from_entropy, is_valid_idempotency_key,
 };
-use crate::response::{ResponseLimits, request_id};
+use crate::response::ResponseLimits;
 use crate::retry::{Decision, RequestFacts, decide};
 use crate::trace::CallSpan;
 use crate::transport::SendOptions;
@@ -305,10 +305,8 @@ impl<O: Operation> Workflow for Call<O> {
             Event::Response { response, sent } => {
                 self.attempts = self.attempts.saturating_add(1);
                 self.sent = sent;
-                self.span.response(
-                    response.status().as_u16(),
-                    request_id(response.headers()).as_deref(),
-                );
+                self.span
+                    .response(response.status().as_u16(), response.headers());
                 match self.op.parse(response, &self.limits) {
                     Ok(output) => self.finish(Ok(output), cx),
                     Err(error) => self.after_error(error, cx),

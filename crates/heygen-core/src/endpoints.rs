@@ -2,7 +2,8 @@
 //! `client.looks()`, `client.assets()`, `client.videos()`, `client.users()` and the client's own
 //! waits and file helpers, each as the workflow it runs.
 //!
-//! [`crate::endpoints!`] hands the list to a macro of the caller's: `heygen-blocking` turns each
+//! [`crate::endpoints!`] declares the handle types and their accessors on the caller's `Client`,
+//! then hands each block of entries to a macro of the caller's: `heygen-blocking` turns each
 //! entry into a method that runs the workflow in its loop, `heygen-async` into an `async fn`.
 //! Adding an endpoint to both clients is one entry here (plus the operation and model types).
 //! Methods that take the caller's reader (`Read` or `AsyncRead`) are written in each client.
@@ -13,13 +14,17 @@
 //! - `fn name(args) -> each Item = walk;` hands out every item of a list walk (an iterator or a
 //!   stream).
 
-/// Calls `$callback! { … }` with the list of every facade method (see the module docs of
-/// `heygen_core::endpoints`).
+/// Declares the handles on the caller's `Client` and calls `$callback!` once per entry, inside
+/// the handle's `impl` (receiver `self`, a copy of the handle) or `impl Client` (receiver
+/// `&self`), in one of two forms (see the module docs of `heygen_core::endpoints`):
+/// - `@run (receiver) self #[doc…] fn name(args) -> Output = workflow, map function`;
+/// - `@each (receiver) self #[doc…] fn name(args) -> Operation => Item = walk`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! endpoints {
     ($callback:ident) => {
-        $callback! {
+        $crate::__facade! {
+            $callback;
             handle avatars Avatars "Avatar groups: `/v3/avatars…`." {
                 /// `POST /v3/avatars`: creates a photo avatar, digital twin or prompt avatar.
                 /// The response holds the new look (`avatar_item`, whose id is the `avatar_id`
@@ -344,5 +349,167 @@ macro_rules! endpoints {
                     = $crate::upload::PromptFromFiles::new(name, prompt, paths);
             }
         }
+    };
+}
+
+/// The part of [`endpoints!`] that is the same for every client: each handle type (a copyable
+/// borrow of the `Client`), its accessor, and the `on` helper the generated methods call.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __facade {
+    (
+        $callback:ident;
+        $(
+            handle $field:ident $handle:ident $doc:literal { $($methods:tt)* }
+        )*
+        client { $($client_methods:tt)* }
+    ) => {
+        $(
+            #[doc = $doc]
+            #[derive(Debug, Clone, Copy)]
+            pub struct $handle<'a> {
+                client: &'a Client,
+            }
+
+            impl Client {
+                #[doc = $doc]
+                pub fn $field(&self) -> $handle<'_> {
+                    $handle { client: self }
+                }
+            }
+
+            impl $handle<'_> {
+                fn on(&self) -> &Client {
+                    self.client
+                }
+
+                $crate::__facade_methods! { $callback (self) self; $($methods)* }
+            }
+        )*
+
+        impl Client {
+            fn on(&self) -> &Client {
+                self
+            }
+
+            $crate::__facade_methods! { $callback (&self) self; $($client_methods)* }
+        }
+    };
+}
+
+/// What every client's `Client` has besides its transport glue and loop: the struct itself
+/// (a shared configuration and a shared `dyn Transport` of the caller's crate, documented by
+/// the attributes given), `Debug` without credentials, `with_transport`, `from_env` (through the
+/// caller's `Client::new`), the configuration accessors and the 16 bytes of entropy each run
+/// starts from.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __client {
+    ($(#[$meta:meta])*) => {
+        $(#[$meta])*
+        #[derive(Clone)]
+        pub struct Client {
+            config: ::std::sync::Arc<$crate::Config>,
+            transport: ::std::sync::Arc<dyn Transport>,
+        }
+
+        impl ::core::fmt::Debug for Client {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct("Client")
+                    .field("config", &self.config)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        /// 16 random bytes (idempotency keys, multipart boundaries, retry jitter).
+        fn entropy() -> [u8; 16] {
+            fastrand::u128(..).to_le_bytes()
+        }
+
+        impl Client {
+            /// A client over any transport (another HTTP client, or a mock in tests: closures
+            /// implement [`Transport`]).
+            pub fn with_transport(
+                config: $crate::Config,
+                transport: impl Transport + 'static,
+            ) -> Self {
+                Self {
+                    config: ::std::sync::Arc::new(config),
+                    transport: ::std::sync::Arc::new(transport),
+                }
+            }
+
+            /// A client from the environment: the key from `HEYGEN_API_KEY`, the base URL from
+            /// `HEYGEN_API_BASE` when set (`https://api.heygen.com` otherwise).
+            ///
+            /// # Errors
+            /// [`Error::InvalidConfig`] when `HEYGEN_API_KEY` is missing or empty, or the base
+            /// URL is refused; otherwise as [`Client::new`].
+            pub fn from_env() -> Result<Self, $crate::Error> {
+                let var = |name| ::std::env::var(name).ok();
+                let config = $crate::Config::from_env_values(
+                    var($crate::config::API_KEY_ENV).as_deref(),
+                    var($crate::config::API_BASE_ENV).as_deref(),
+                )?;
+                Self::new(config)
+            }
+
+            /// The configuration.
+            pub fn config(&self) -> &$crate::Config {
+                &self.config
+            }
+
+            /// This client with another inline-base64 threshold, in bytes (see
+            /// [`Config::with_inline_threshold`]).
+            #[must_use]
+            pub fn with_inline_threshold(mut self, bytes: u64) -> Self {
+                self.config =
+                    ::std::sync::Arc::new((*self.config).clone().with_inline_threshold(bytes));
+                self
+            }
+
+            /// This client with a progress callback for streamed uploads (see
+            /// [`Config::with_progress`]): (bytes of the file sent so far, file size).
+            #[must_use]
+            pub fn with_progress(
+                mut self,
+                progress: impl Fn(u64, u64) + Send + Sync + 'static,
+            ) -> Self {
+                self.config = ::std::sync::Arc::new((*self.config).clone().with_progress(progress));
+                self
+            }
+        }
+    };
+}
+
+/// Walks a block of entries for [`__facade!`], one `$callback!` call per entry; an entry without
+/// `map` is mapped with `identity`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __facade_methods {
+    ($callback:ident ($($recv:tt)*) $s:ident;) => {};
+    ($callback:ident ($($recv:tt)*) $s:ident;
+        $(#[$meta:meta])*
+        fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> each $op:ty => $item:ty = $walk:expr;
+        $($rest:tt)*
+    ) => {
+        $callback! { @each ($($recv)*) $s $(#[$meta])* fn $name($($arg: $ty),*) -> $op => $item = $walk }
+        $crate::__facade_methods! { $callback ($($recv)*) $s; $($rest)* }
+    };
+    ($callback:ident ($($recv:tt)*) $s:ident;
+        $(#[$meta:meta])*
+        fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty = $workflow:expr, map $map:expr;
+        $($rest:tt)*
+    ) => {
+        $callback! { @run ($($recv)*) $s $(#[$meta])* fn $name($($arg: $ty),*) -> $out = $workflow, map $map }
+        $crate::__facade_methods! { $callback ($($recv)*) $s; $($rest)* }
+    };
+    ($callback:ident ($($recv:tt)*) $s:ident;
+        $(#[$meta:meta])*
+        fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty = $workflow:expr;
+        $($rest:tt)*
+    ) => {
+        $callback! { @run ($($recv)*) $s $(#[$meta])* fn $name($($arg: $ty),*) -> $out = $workflow, map ::core::convert::identity }
+        $crate::__facade_methods! { $callback ($($recv)*) $s; $($rest)* }
     };
 }

@@ -32,6 +32,7 @@ use core::time::Duration;
 use std::io;
 use std::path::PathBuf;
 
+use bytes::Bytes;
 use http::{Request, Response};
 
 use crate::body::{Body, FileHead, Sent};
@@ -140,6 +141,23 @@ pub trait Workflow {
 
     /// Reports what happened to the last [`Next::Send`] or [`Next::Inspect`].
     fn handle(&mut self, event: Event<'_>, cx: &Cx<'_>);
+
+    /// Reports how a client's attempt at the last [`Next::Send`] ended: the response (with what
+    /// was streamed, if anything) or the event that ended it early.
+    fn handle_exchange(
+        &mut self,
+        outcome: Result<(Response<Bytes>, Option<Sent>), Event<'static>>,
+        cx: &Cx<'_>,
+    ) {
+        match outcome {
+            Ok((response, sent)) => {
+                let (parts, body) = response.into_parts();
+                let response = Response::from_parts(parts, &body[..]);
+                self.handle(Event::Response { response, sent }, cx);
+            }
+            Err(event) => self.handle(event, cx),
+        }
+    }
 }
 
 impl<W: Workflow + ?Sized> Workflow for Box<W> {

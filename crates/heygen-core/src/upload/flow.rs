@@ -18,8 +18,8 @@ use heygen_model::{
 };
 
 use super::plan::{
-    AvatarFileKind, FileFacts, UploadMethod, check_direct_upload_size, placeholder_input,
-    unreadable_file,
+    AvatarFileKind, FileFacts, InlineBody, UploadMethod, check_direct_upload_size,
+    placeholder_input, unreadable_file,
 };
 use crate::body::{Body, InlineFile, Source};
 use crate::call::Call;
@@ -814,8 +814,9 @@ impl<O: Operation> Call<O> {
             source,
             len,
         };
-        // Fails early, before anything is read, when the template has no slot.
-        inline.encoder()?;
+        // Fails early, before anything is read or the body's buffer is reserved, when the
+        // template has no slot or the file cannot be encoded in memory.
+        InlineBody::slot(&inline.template, len)?;
         *self.request_mut().body_mut() = Body::Inline(inline);
         self.set_replayable();
         Ok(())

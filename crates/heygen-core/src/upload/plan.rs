@@ -256,6 +256,23 @@ impl InlineBody {
     /// [`Error::InvalidRequest`] (field `file`) when `built` has no placeholder or the file is
     /// too large to encode in memory.
     pub fn new(built: &Bytes, size_bytes: u64) -> Result<Self, Error> {
+        let (pos, base64_len) = Self::slot(built, size_bytes)?;
+        let mut out = Vec::with_capacity(base64_len);
+        out.extend_from_slice(&built[..=pos]);
+        Ok(Self {
+            encoder: EncoderWriter::new(out, &base64::engine::general_purpose::STANDARD),
+            tail: built.slice(pos + 1 + INLINE_PLACEHOLDER.len()..),
+            size: size_bytes,
+            fed: 0,
+        })
+    }
+
+    /// Where the placeholder's opening quote stands in `built`, and the length of the whole
+    /// body once `size_bytes` bytes are spliced in as base64; allocates nothing.
+    ///
+    /// # Errors
+    /// As [`InlineBody::new`].
+    pub(crate) fn slot(built: &Bytes, size_bytes: u64) -> Result<(usize, usize), Error> {
         let needle = format!("\"{INLINE_PLACEHOLDER}\"");
         let pos = built
             .windows(needle.len())
@@ -269,14 +286,7 @@ impl InlineBody {
             .ok_or_else(|| {
                 Error::invalid_request(Some("file"), "the file is too large to send inline")
             })?;
-        let mut out = Vec::with_capacity(base64_len);
-        out.extend_from_slice(&built[..=pos]);
-        Ok(Self {
-            encoder: EncoderWriter::new(out, &base64::engine::general_purpose::STANDARD),
-            tail: built.slice(pos + 1 + INLINE_PLACEHOLDER.len()..),
-            size: size_bytes,
-            fed: 0,
-        })
+        Ok((pos, base64_len))
     }
 
     /// Bytes of the file still expected.
