@@ -131,8 +131,8 @@ impl AssetInput {
 pub struct Asset {
     /// Id to pass as an [`AssetInput::AssetId`].
     pub asset_id: AssetId,
-    /// Where the file can be fetched.
-    pub url: String,
+    /// Where the file can be fetched; `Debug` hides its query, which may be a signature.
+    pub url: PresignedUrl,
     /// MIME type HeyGen detected.
     pub mime_type: String,
     /// Size in bytes.
@@ -178,13 +178,11 @@ impl CreateDirectUploadRequest {
         self
     }
 
-    /// Checks the request.
+    /// Checks the request. The file name is metadata only and is not checked.
     ///
     /// # Errors
-    /// Empty `filename`, invalid `content_type`, zero `size_bytes`, or a checksum that is not
-    /// 64 hex characters.
+    /// Invalid `content_type`, zero `size_bytes`, or a checksum that is not 64 hex characters.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        validate::validate_name("filename", &self.filename)?;
         validate::validate_media_type("content_type", &self.content_type)?;
         if self.size_bytes == 0 {
             return Err(ValidationError::new(
@@ -293,7 +291,7 @@ impl<'de> Deserialize<'de> for UploadHeaders {
         impl<'de> Visitor<'de> for HeadersVisitor {
             type Value = UploadHeaders;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map of header names to string values, or null")
+                f.write_str("a map of header names to string, number or boolean values, or null")
             }
             fn visit_unit<E: serde::de::Error>(self) -> Result<UploadHeaders, E> {
                 Ok(UploadHeaders::default())
@@ -306,7 +304,13 @@ impl<'de> Deserialize<'de> for UploadHeaders {
                 mut access: A,
             ) -> Result<UploadHeaders, A::Error> {
                 let mut pairs: Vec<(String, String)> = Vec::new();
-                while let Some((k, v)) = access.next_entry::<String, String>()? {
+                while let Some(k) = access.next_key::<String>()? {
+                    let v = access
+                        .next_value::<HeaderValueText>()
+                        .map_err(|e| {
+                            serde::de::Error::custom(format_args!("upload header `{k}`: {e}"))
+                        })?
+                        .0;
                     // A later duplicate replaces the earlier value, as a JSON map would.
                     if let Some(slot) = pairs.iter_mut().find(|(name, _)| *name == k) {
                         slot.1 = v;
@@ -318,6 +322,46 @@ impl<'de> Deserialize<'de> for UploadHeaders {
             }
         }
         deserializer.deserialize_any(HeadersVisitor)
+    }
+}
+
+/// One `upload_headers` value as header text. The reference types the map's values as nothing
+/// more than "sent verbatim", so a JSON string is taken as is and a number or boolean as its
+/// JSON text (`5242880`, `true`); `null`, an array or an object has no header form and is a
+/// decode error naming the header, never a header silently dropped.
+struct HeaderValueText(String);
+
+impl<'de> Deserialize<'de> for HeaderValueText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ValueVisitor;
+        impl Visitor<'_> for ValueVisitor {
+            type Value = HeaderValueText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string, number or boolean header value")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<HeaderValueText, E> {
+                Ok(HeaderValueText(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<HeaderValueText, E> {
+                Ok(HeaderValueText(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<HeaderValueText, E> {
+                Ok(HeaderValueText(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<HeaderValueText, E> {
+                Ok(HeaderValueText(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<HeaderValueText, E> {
+                // serde_json's own text for the number (`1.5`, `100.0`), as HeyGen wrote it.
+                serde_json::to_string(&v)
+                    .map(HeaderValueText)
+                    .map_err(E::custom)
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<HeaderValueText, E> {
+                Ok(HeaderValueText(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(ValueVisitor)
     }
 }
 
@@ -359,9 +403,9 @@ pub struct DirectUpload {
 pub struct CompletedUpload {
     /// The asset id.
     pub asset_id: AssetId,
-    /// Where the file can be fetched.
+    /// Where the file can be fetched; `Debug` hides its query, which may be a signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<PresignedUrl>,
     /// MIME type of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,

@@ -12,6 +12,7 @@ use crate::enums::{AvatarStatus, AvatarType, ConsentStatus, Orientation, Ownersh
 use crate::error::ResourceError;
 use crate::ids::{AvatarGroupId, LookId, VoiceId};
 use crate::macros::{page_cursor_setters, request_union};
+use crate::secret::PresignedUrl;
 use crate::time::Timestamp;
 use crate::validate::{self, ValidationError};
 
@@ -74,12 +75,12 @@ macro_rules! file_avatar {
                 self
             }
 
-            /// Checks the name, the file and the group id.
+            /// Checks the file and the group id. The name is not checked: the reference sets
+            /// no rule for it beyond being a string, so the server decides.
             ///
             /// # Errors
             /// The first [`ValidationError`] found.
             pub fn validate(&self) -> Result<(), ValidationError> {
-                validate::validate_name("name", &self.name)?;
                 self.file.validate().map_err(|e| e.within("file"))?;
                 if let Some(group) = &self.avatar_group_id {
                     validate::validate_id("avatar_group_id", group.as_str())?;
@@ -157,12 +158,12 @@ impl CreatePromptAvatar {
         self
     }
 
-    /// Checks the name, the prompt length, the number of reference images and each image.
+    /// Checks the prompt length, the number of reference images and each image. The name is
+    /// not checked (the reference sets no rule for it).
     ///
     /// # Errors
     /// The first [`ValidationError`] found.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        validate::validate_name("name", &self.name)?;
         validate::validate_prompt(&self.prompt)?;
         validate::validate_reference_image_count(self.reference_images.len())?;
         for (i, image) in self.reference_images.iter().enumerate() {
@@ -248,7 +249,7 @@ impl CreateConsentRequest {
             video.validate().map_err(|e| e.within("consent_video"))?;
         }
         if let Some(url) = &self.reroute_url {
-            validate::validate_https_url("reroute_url", url)?;
+            validate::validate_http_url("reroute_url", url)?;
         }
         if let Some(text) = &self.consent_text {
             validate::validate_consent_text(text)?;
@@ -280,14 +281,13 @@ impl UpdateLookRequest {
         self
     }
 
-    /// Checks that a set name is not empty.
+    /// Checks the request. Nothing can be wrong today: the reference sets no rule for the name
+    /// beyond being a string (an empty name is left to the server); kept so every request has a
+    /// `validate`.
     ///
     /// # Errors
-    /// [`Rule::Empty`](validate::Rule::Empty) on `name`.
+    /// None today.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        if let Some(name) = &self.name {
-            validate::validate_name("name", name)?;
-        }
         Ok(())
     }
 }
@@ -491,12 +491,12 @@ pub struct Look {
     /// Preferred framing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_orientation: Option<Orientation>,
-    /// Preview image URL.
+    /// Preview image URL; `Debug` hides its query, which may be a signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview_image_url: Option<String>,
-    /// Preview video URL.
+    pub preview_image_url: Option<PresignedUrl>,
+    /// Preview video URL; `Debug` hides its query, which may be a signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview_video_url: Option<String>,
+    pub preview_video_url: Option<PresignedUrl>,
     /// Engines that can render this look.
     #[serde(default, deserialize_with = "null_as_default")]
     pub supported_api_engines: Vec<VideoEngine>,
@@ -544,12 +544,12 @@ pub struct AvatarGroup {
     /// Gender label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
-    /// Preview image URL.
+    /// Preview image URL; `Debug` hides its query, which may be a signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview_image_url: Option<String>,
-    /// Preview video URL.
+    pub preview_image_url: Option<PresignedUrl>,
+    /// Preview video URL; `Debug` hides its query, which may be a signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview_video_url: Option<String>,
+    pub preview_video_url: Option<PresignedUrl>,
 }
 
 /// `POST /v3/avatars` response (inside `data`).
@@ -610,7 +610,8 @@ impl std::error::Error for MissingField {}
 pub struct ConsentResponse {
     /// The group, with its updated consent state.
     pub avatar_group: AvatarGroup,
-    /// Page the person in the footage must visit; absent when a consent video was sent.
+    /// Page the person in the footage must visit; absent when a consent video was sent. `Debug`
+    /// hides its query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<PresignedUrl>,
 }

@@ -61,6 +61,10 @@ open_enum! {
 
 open_enum! {
     /// Status of a video.
+    ///
+    /// An unknown value (`Unknown`) is never success: a wait treats it as not final (as the
+    /// reference advises for values outside its list) and keeps polling until a known final
+    /// value or its deadline, whose error names the unknown value.
     pub enum VideoStatus {
         /// Accepted, not yet queued.
         Pending = "pending",
@@ -72,13 +76,20 @@ open_enum! {
         Completed = "completed",
         /// Rendering failed.
         Failed = "failed",
+        /// Rendering failed (the official CLI reads `error` as a failure too).
+        Error = "error",
     }
 }
 
 impl VideoStatus {
     /// Whether the video has finished, successfully or not. Unknown values are not terminal.
     pub fn is_terminal(&self) -> bool {
-        matches!(self, Self::Completed | Self::Failed)
+        matches!(self, Self::Completed | Self::Failed | Self::Error)
+    }
+
+    /// Whether rendering failed (`failed` or `error`).
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Self::Failed | Self::Error)
     }
 }
 

@@ -38,7 +38,7 @@
 //!     r#"{"data":[{"id":"look_0001","name":"A","avatar_type":"hologram","tags":null}]}"#,
 //! )?;
 //! assert_eq!(page.data[0].avatar_type.as_str(), "hologram");
-//! assert!(!page.has_more);
+//! assert!(!page.has_more());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

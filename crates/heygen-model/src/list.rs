@@ -1,26 +1,67 @@
 //! The list envelope shared by paginated endpoints, and the delete response.
 
-use serde::{Deserialize, Serialize};
-
-use crate::avatar::null_as_default;
+use serde::de;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// One page of a list endpoint: the whole JSON body, `data` included.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Decoding follows the reference, where `data`, `has_more` and `next_token` are all optional:
+///
+/// - `data` absent or `null` reads as an empty page, but only in a body that is recognizably a
+///   page (it has a `has_more` or `next_token` member). A body with none of the three (a proxy's
+///   `{}`, another API's `{"result": …}`) is a decode error naming `data`, not an empty list
+///   that would silently end a walk.
+/// - `has_more` absent or `null` is `None`: then a non-empty `next_token` alone says another
+///   page follows (see [`ListPage::has_more`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
 pub struct ListPage<T> {
-    /// Items on this page. The `data` member is required: a body without it (a proxy's `{}`,
-    /// another API's `{"result": …}`) is a decode error, not an empty list. `"data": null` reads
-    /// as an empty page.
-    #[serde(deserialize_with = "null_as_default")]
+    /// Items on this page.
     pub data: Vec<T>,
-    /// Whether another page follows (absent means `false`).
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub has_more: bool,
+    /// Whether another page follows, as sent; `None` when the member is absent or `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// Cursor for the next page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+/// A member that may be absent (`None`) or present, possibly `null` (`Some(None)`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+struct RawPage<T> {
+    #[serde(default, deserialize_with = "present")]
+    data: Option<Option<Vec<T>>>,
+    #[serde(default, deserialize_with = "present")]
+    has_more: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "present")]
+    next_token: Option<Option<String>>,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListPage<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = RawPage::<T>::deserialize(deserializer)?;
+        let is_page = raw.has_more.is_some() || raw.next_token.is_some();
+        let data = match raw.data {
+            Some(data) => data.unwrap_or_default(),
+            None if is_page => Vec::new(),
+            None => return Err(de::Error::missing_field("data")),
+        };
+        Ok(Self {
+            data,
+            has_more: raw.has_more.flatten(),
+            next_token: raw.next_token.flatten(),
+        })
+    }
 }
 
 impl<T> ListPage<T> {
@@ -28,15 +69,23 @@ impl<T> ListPage<T> {
     pub fn new(data: Vec<T>, has_more: bool, next_token: Option<String>) -> Self {
         Self {
             data,
-            has_more,
+            has_more: Some(has_more),
             next_token,
         }
+    }
+
+    /// Whether another page follows: `has_more` when the server sent it; when it did not, whether
+    /// there is a non-empty `next_token` (a cursor is only given for a page that exists). An
+    /// explicit `has_more: false` wins over a token.
+    pub fn has_more(&self) -> bool {
+        self.has_more
+            .unwrap_or_else(|| self.next_token.as_deref().is_some_and(|t| !t.is_empty()))
     }
 
     /// The cursor to request next, or `None` when this is the last page. A page that says
     /// `has_more` but gives no (or an empty) token is treated as the last page.
     pub fn next_token(&self) -> Option<&str> {
-        if self.has_more {
+        if self.has_more() {
             self.next_token.as_deref().filter(|t| !t.is_empty())
         } else {
             None

@@ -160,3 +160,24 @@ where
 {
     deserializer.deserialize_any(NumberVisitor(PhantomData))
 }
+
+/// Writes an optional float of a request, refusing NaN and infinity: `serde_json` would write
+/// them as `null`, which the API's schema does not allow for these fields and which would
+/// silently replace the caller's value with the server default. `validate()` reports the same
+/// fault first, naming the field; this is the guard for a request serialized without it.
+#[allow(
+    clippy::ref_option,
+    reason = "serde's serialize_with hands the field by reference"
+)]
+pub(crate) fn finite<S: serde::Serializer>(
+    value: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) if !v.is_finite() => Err(serde::ser::Error::custom(format_args!(
+            "{v} is not a finite number; JSON cannot carry it"
+        ))),
+        Some(v) => serializer.serialize_some(v),
+        None => serializer.serialize_none(),
+    }
+}

@@ -6,9 +6,12 @@ use core::fmt;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-/// A presigned storage URL. Its query string is a credential, so `Debug` and `Display` print
-/// only the scheme, host and path followed by `?<redacted>`. Use [`as_str`](Self::as_str) to send
-/// the URL byte-for-byte.
+/// A URL from a response: a presigned storage link (`upload_url`, `video_url`,
+/// `subtitle_url`, …) or any other URL HeyGen returns (previews, thumbnails, asset and consent
+/// pages), since each may carry a signature in its query. The query string is treated as a
+/// credential, so `Debug` and `Display` print only the scheme, host and path followed by
+/// `?<redacted>`. Use [`as_str`](Self::as_str) to send or show the URL byte-for-byte;
+/// serializing writes it whole.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PresignedUrl(String);

@@ -310,9 +310,10 @@ pub fn voice_engine_settings() -> BoxedStrategy<VoiceEngineSettings> {
 pub fn voice_settings() -> BoxedStrategy<VoiceSettings> {
     (
         option::of("[a-z]{2}-[A-Z]{2}"),
-        option::of(small_f64()),
-        option::of(small_f64()),
-        option::of(small_f64()),
+        // Within the documented ranges: pitch -50..=50, speed 0.5..=1.5, volume 0..=1.
+        option::of((-400i32..=400).prop_map(|q| f64::from(q) / 8.0)),
+        option::of((4i32..=12).prop_map(|q| f64::from(q) / 8.0)),
+        option::of((0i32..=8).prop_map(|q| f64::from(q) / 8.0)),
         option::of(voice_engine_settings()),
     )
         .prop_map(|(locale, pitch, speed, volume, engine)| {
@@ -523,8 +524,13 @@ pub fn resource_error() -> BoxedStrategy<ResourceError> {
         .boxed()
 }
 
-fn opt_url() -> BoxedStrategy<Option<String>> {
-    option::of(https_url()).boxed()
+/// A response URL: plain, or signed like a presigned link.
+fn opt_url() -> BoxedStrategy<Option<PresignedUrl>> {
+    option::of(prop_oneof![
+        https_url().prop_map(PresignedUrl::new),
+        presigned_url()
+    ])
+    .boxed()
 }
 
 /// A [`Look`].
@@ -646,7 +652,7 @@ pub fn asset() -> BoxedStrategy<Asset> {
     )
         .prop_map(|(asset_id, url, mime_type, size_bytes)| Asset {
             asset_id,
-            url,
+            url: PresignedUrl::new(url),
             mime_type,
             size_bytes,
         })
@@ -709,7 +715,7 @@ pub fn completed_upload(mode: Mode) -> BoxedStrategy<CompletedUpload> {
     )
         .prop_map(|(asset_id, url, mime, size, status)| CompletedUpload {
             asset_id,
-            url: Some(url),
+            url: Some(PresignedUrl::new(url)),
             mime_type: Some(mime),
             size_bytes: Some(size),
             status: Some(status),
@@ -910,7 +916,7 @@ pub fn api_error_body(mode: Mode) -> BoxedStrategy<ApiErrorBody> {
         option::of(code),
         option::of("[A-Za-z ]{1,40}"),
         option::of("[a-z_]{1,12}"),
-        opt_url(),
+        option::of(https_url()),
     )
         .prop_map(|(code, message, param, doc_url)| ApiErrorBody {
             code,

@@ -24,13 +24,31 @@ pub const MAX_VIDEO_PAGE_LIMIT: u32 = 100;
 pub const DEFAULT_VIDEO_PAGE_LIMIT: u32 = 10;
 /// Longest `Idempotency-Key`, in characters.
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
-/// Largest file `POST /v3/assets` (multipart) accepts, in bytes; use a direct upload above it.
-pub const MAX_MULTIPART_UPLOAD_BYTES: u64 = 32 * 1024 * 1024;
+/// Largest file `POST /v3/assets` (multipart) accepts, in bytes: 32 MB read as 32,000,000 bytes.
+/// Larger files go through a direct upload (`POST /v3/assets/direct-uploads`), which has no
+/// such limit.
+///
+/// Why decimal megabytes: the reference states the limit only as "32 MB", and MB is the SI unit
+/// (10^6 bytes); the binary reading would be written MiB. It is also the safe reading. The
+/// constant decides multipart versus direct upload, and the direct upload takes a file of any
+/// size, so if HeyGen meant 32 MiB the only cost is that a file between 32,000,000 and
+/// 33,554,432 bytes takes the (working) direct path. Reading it as 32 MiB would send such a file
+/// as multipart, where a decimal limit refuses it with 413. This one constant is used by the
+/// model, the core and the emulator.
+pub const MAX_MULTIPART_UPLOAD_BYTES: u64 = 32_000_000;
+/// Voice `speed` range: the reference gives 0.5 (half speed) to 1.5.
+pub const VOICE_SPEED_RANGE: (f64, f64) = (0.5, 1.5);
+/// Voice `pitch` range, in semitones: the reference gives -50 to +50.
+pub const VOICE_PITCH_RANGE: (f64, f64) = (-50.0, 50.0);
+/// Voice `volume` range: the reference gives 0.0 (silent) to 1.0 (full).
+pub const VOICE_VOLUME_RANGE: (f64, f64) = (0.0, 1.0);
+/// Watermark `opacity` range: the reference gives 0.0 (transparent) to 1.0 (opaque).
+pub const WATERMARK_OPACITY_RANGE: (f64, f64) = (0.0, 1.0);
 /// Length of a hex SHA-256 checksum, in characters.
 pub const SHA256_HEX_LEN: usize = 64;
 
 /// The rule a value breaks.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Rule {
     /// The value is empty (or only whitespace).
@@ -58,8 +76,21 @@ pub enum Rule {
         /// Actual value.
         actual: u64,
     },
+    /// A number is NaN or infinite, which JSON cannot carry (it would be sent as `null`).
+    NotFinite,
+    /// A number is outside its documented range.
+    OutOfRangeNumber {
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+        /// Actual value (always finite: a non-finite value is [`Rule::NotFinite`]).
+        actual: f64,
+    },
     /// The URL does not use `https`.
     NotHttps,
+    /// The URL does not use `http` or `https`.
+    NotHttp,
     /// The text is not an absolute URL with a host.
     InvalidUrl,
     /// The text is not standard, padded base64.
@@ -92,6 +123,10 @@ pub enum Rule {
     /// The text is not a lower- or upper-case hex SHA-256 digest (64 characters).
     InvalidChecksum,
 }
+
+// Every float a `Rule` holds is finite (range bounds are constants, and a non-finite value is
+// reported as `Rule::NotFinite`), so equality is reflexive.
+impl Eq for Rule {}
 
 /// A request value that breaks a documented rule; nothing was sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,7 +172,15 @@ impl fmt::Display for ValidationError {
             Rule::OutOfRange { min, max, actual } => {
                 write!(f, "`{field}` is {actual}; use a value from {min} to {max}")
             }
+            Rule::NotFinite => write!(
+                f,
+                "`{field}` is not a finite number; pass a real number (NaN and infinity cannot be sent)"
+            ),
+            Rule::OutOfRangeNumber { min, max, actual } => {
+                write!(f, "`{field}` is {actual}; use a value from {min} to {max}")
+            }
             Rule::NotHttps => write!(f, "`{field}` must be an https:// URL"),
+            Rule::NotHttp => write!(f, "`{field}` must be an http:// or https:// URL"),
             Rule::InvalidUrl => write!(f, "`{field}` is not an absolute URL with a host"),
             Rule::InvalidBase64 => write!(
                 f,
@@ -220,23 +263,14 @@ pub fn validate_idempotency_key(key: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// Checks a name: not empty and not only whitespace.
+/// Checks a prompt: at most [`MAX_PROMPT_CHARS`] characters (Unicode scalar values).
+///
+/// An empty or blank prompt is not refused here: the reference sets no lower bound, so the
+/// server decides.
 ///
 /// # Errors
-/// [`Rule::Empty`].
-pub fn validate_name(field: &'static str, name: &str) -> Result<(), ValidationError> {
-    if name.trim().is_empty() {
-        return Err(ValidationError::new(field, Rule::Empty));
-    }
-    Ok(())
-}
-
-/// Checks a prompt: 1..=[`MAX_PROMPT_CHARS`] characters (Unicode scalar values).
-///
-/// # Errors
-/// [`Rule::Empty`] or [`Rule::TooLong`].
+/// [`Rule::TooLong`].
 pub fn validate_prompt(prompt: &str) -> Result<(), ValidationError> {
-    validate_name("prompt", prompt)?;
     let actual = prompt.chars().count();
     if actual > MAX_PROMPT_CHARS {
         return Err(ValidationError::new(
@@ -267,7 +301,8 @@ pub fn validate_reference_image_count(count: usize) -> Result<(), ValidationErro
     Ok(())
 }
 
-/// Checks a URL HeyGen must fetch: absolute, `https`, with a host and no whitespace.
+/// Checks a URL HeyGen must fetch as an asset input: absolute, `https`, with a host and no
+/// whitespace. The reference describes asset inputs of type `url` as public HTTPS URLs.
 ///
 /// # Errors
 /// [`Rule::Empty`], [`Rule::NotHttps`], [`Rule::InvalidUrl`] or [`Rule::ForbiddenCharacter`].
@@ -275,7 +310,24 @@ pub fn validate_https_url(
     field: impl Into<Cow<'static, str>>,
     url: &str,
 ) -> Result<(), ValidationError> {
-    let field = field.into();
+    check_url(field.into(), url, true)
+}
+
+/// Checks a URL of a field the reference sets no scheme for (`callback_url`, `reroute_url`,
+/// `audio_url`, `background.url`): absolute, `http` or `https`, with a host and no whitespace.
+/// HeyGen reaches each of them over HTTP (a download, a webhook `POST`, a browser redirect), so
+/// other schemes cannot work; `https` is not required because the reference does not require it.
+///
+/// # Errors
+/// [`Rule::Empty`], [`Rule::NotHttp`], [`Rule::InvalidUrl`] or [`Rule::ForbiddenCharacter`].
+pub fn validate_http_url(
+    field: impl Into<Cow<'static, str>>,
+    url: &str,
+) -> Result<(), ValidationError> {
+    check_url(field.into(), url, false)
+}
+
+fn check_url(field: Cow<'static, str>, url: &str, https_only: bool) -> Result<(), ValidationError> {
     if url.is_empty() {
         return Err(ValidationError::new(field, Rule::Empty));
     }
@@ -285,13 +337,54 @@ pub fn validate_https_url(
     let Some((scheme, rest)) = url.split_once("://") else {
         return Err(ValidationError::new(field, Rule::InvalidUrl));
     };
-    if !scheme.eq_ignore_ascii_case("https") {
+    let https = scheme.eq_ignore_ascii_case("https");
+    if https_only && !https {
         return Err(ValidationError::new(field, Rule::NotHttps));
+    }
+    if !https && !scheme.eq_ignore_ascii_case("http") {
+        return Err(ValidationError::new(field, Rule::NotHttp));
     }
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = host.rsplit('@').next().unwrap_or_default();
     if host.is_empty() || host.starts_with(':') {
         return Err(ValidationError::new(field, Rule::InvalidUrl));
+    }
+    Ok(())
+}
+
+/// Checks a number the API takes as a JSON number with no documented range: it must be
+/// finite, since NaN and infinity would be sent as `null`.
+///
+/// # Errors
+/// [`Rule::NotFinite`].
+pub fn validate_finite(field: impl Into<Cow<'static, str>>, value: f64) -> Result<(), ValidationError> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(ValidationError::new(field, Rule::NotFinite))
+    }
+}
+
+/// Checks a number against its documented range `(min, max)`, both ends included.
+///
+/// # Errors
+/// [`Rule::NotFinite`] or [`Rule::OutOfRangeNumber`].
+pub fn validate_range(
+    field: impl Into<Cow<'static, str>>,
+    value: f64,
+    (min, max): (f64, f64),
+) -> Result<(), ValidationError> {
+    let field = field.into();
+    validate_finite(field.clone(), value)?;
+    if value < min || value > max {
+        return Err(ValidationError::new(
+            field,
+            Rule::OutOfRangeNumber {
+                min,
+                max,
+                actual: value,
+            },
+        ));
     }
     Ok(())
 }
@@ -357,12 +450,12 @@ pub fn validate_base64(
     Ok(())
 }
 
-/// Checks consent text: non-empty and free of `<` and `>`.
+/// Checks consent text: free of `<` and `>`, which the reference says HeyGen rejects. An empty
+/// text is not refused here (the reference sets no lower bound).
 ///
 /// # Errors
-/// [`Rule::Empty`] or [`Rule::ForbiddenCharacter`].
+/// [`Rule::ForbiddenCharacter`].
 pub fn validate_consent_text(text: &str) -> Result<(), ValidationError> {
-    validate_name("consent_text", text)?;
     if let Some(c) = text.chars().find(|c| matches!(c, '<' | '>')) {
         return Err(ValidationError::new(
             "consent_text",
@@ -445,33 +538,23 @@ pub fn canonical_media_type(media_type: &str) -> Option<&'static str> {
     }
 }
 
-/// Checks that `declared` matches the magic bytes of `bytes` for the types HeyGen accepts.
-///
-/// When the bytes are a known type, the declared type must name it; when the declared type is
-/// a known type, the bytes must be that type. Other pairs (for example `application/pdf` with
-/// PDF bytes) pass.
+/// Checks that `declared` agrees with the magic bytes of `bytes`: when the bytes are one of the
+/// formats [`detect_media_type`] knows, the declared type must name that format (a PNG declared
+/// as `image/jpeg` is refused). Bytes of no known format pass with any well-formed type: the SDK
+/// cannot tell what they are, so the server decides.
 ///
 /// # Errors
 /// [`Rule::InvalidMediaType`] or [`Rule::MediaTypeMismatch`] on the field `media_type`.
 pub fn validate_media_type_matches(declared: &str, bytes: &[u8]) -> Result<(), ValidationError> {
     validate_media_type("media_type", declared)?;
-    let detected = detect_media_type(bytes);
-    let canonical = canonical_media_type(declared);
-    match (canonical, detected) {
+    match (canonical_media_type(declared), detect_media_type(bytes)) {
         (Some(c), Some(d)) if c == d => Ok(()),
-        (None, None) => Ok(()),
+        (_, None) => Ok(()),
         (_, Some(d)) => Err(ValidationError::new(
             "media_type",
             Rule::MediaTypeMismatch {
                 declared: declared.to_owned(),
                 detected: d,
-            },
-        )),
-        (Some(_), None) => Err(ValidationError::new(
-            "media_type",
-            Rule::MediaTypeMismatch {
-                declared: declared.to_owned(),
-                detected: "unknown",
             },
         )),
     }

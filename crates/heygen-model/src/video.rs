@@ -37,14 +37,26 @@ pub struct VoiceSettings {
     /// Locale such as `en-US`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// Pitch shift (server default 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Pitch shift in semitones, -50 to 50 (server default 0).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::num::finite"
+    )]
     pub pitch: Option<f64>,
-    /// Speaking rate multiplier (server default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Speaking rate multiplier, 0.5 to 1.5 (server default 1).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::num::finite"
+    )]
     pub speed: Option<f64>,
-    /// Volume multiplier (server default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Volume, 0 (silent) to 1 (full; the server default).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::num::finite"
+    )]
     pub volume: Option<f64>,
     /// Provider-specific tuning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,19 +76,35 @@ pub struct VoiceEngineSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Voice stability.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::num::finite"
+    )]
     pub stability: Option<f64>,
     /// ElevenLabs: similarity boost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::num::finite"
+    )]
     pub similarity_boost: Option<f64>,
     /// ElevenLabs: style exaggeration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::num::finite"
+    )]
     pub style: Option<f64>,
     /// ElevenLabs: speaker boost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_speaker_boost: Option<bool>,
     /// Fish: similarity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::num::finite"
+    )]
     pub similarity: Option<f64>,
 }
 
@@ -135,6 +163,25 @@ impl VoiceEngineSettings {
         self.similarity = Some(value);
         self
     }
+
+    /// Checks that every tuning value is a finite number (the reference gives them no range).
+    ///
+    /// # Errors
+    /// [`Rule::NotFinite`] on the first non-finite value.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let values = [
+            ("stability", self.stability),
+            ("similarity_boost", self.similarity_boost),
+            ("style", self.style),
+            ("similarity", self.similarity),
+        ];
+        for (field, value) in values {
+            if let Some(value) = value {
+                validate::validate_finite(field, value)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Subtitles to burn in or deliver.
@@ -164,11 +211,19 @@ impl Caption {
 pub struct Watermark {
     /// The image.
     pub image: AssetInput,
-    /// Opacity from 0 to 1 (server default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Opacity from 0 (transparent) to 1 (opaque; the server default).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::num::finite"
+    )]
     pub opacity: Option<f64>,
-    /// Scale factor (server default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Scale factor, 1 for the image's own size (the server default).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::num::finite"
+    )]
     pub scale: Option<f64>,
     /// Where to put it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -185,6 +240,31 @@ impl Watermark {
             placement: None,
         }
     }
+
+    /// Checks the image, the opacity (0 to 1), and that the scale and offsets are finite
+    /// numbers (the reference gives them no range).
+    ///
+    /// # Errors
+    /// The first [`ValidationError`] found, its field relative to the watermark (`opacity`,
+    /// `placement.offset_x`, …).
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.image.validate().map_err(|e| e.within("image"))?;
+        if let Some(opacity) = self.opacity {
+            validate::validate_range("opacity", opacity, validate::WATERMARK_OPACITY_RANGE)?;
+        }
+        if let Some(scale) = self.scale {
+            validate::validate_finite("scale", scale)?;
+        }
+        if let Some(placement) = &self.placement {
+            if let Some(x) = placement.offset_x {
+                validate::validate_finite("placement.offset_x", x)?;
+            }
+            if let Some(y) = placement.offset_y {
+                validate::validate_finite("placement.offset_y", y)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Placement of a watermark.
@@ -196,10 +276,18 @@ pub struct WatermarkPlacement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<WatermarkPosition>,
     /// Horizontal offset from the anchor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::num::finite"
+    )]
     pub offset_x: Option<f64>,
     /// Vertical offset from the anchor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::num::finite"
+    )]
     pub offset_y: Option<f64>,
 }
 
@@ -243,6 +331,28 @@ impl VoiceSettings {
         self.engine_settings = Some(settings);
         self
     }
+
+    /// Checks the numbers against the reference's ranges: `speed` 0.5 to 1.5, `pitch` -50 to
+    /// 50, `volume` 0 to 1; the provider's tuning values must be finite.
+    ///
+    /// # Errors
+    /// The first [`ValidationError`] found, its field relative to the settings (`speed`,
+    /// `engine_settings.stability`, …).
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if let Some(speed) = self.speed {
+            validate::validate_range("speed", speed, validate::VOICE_SPEED_RANGE)?;
+        }
+        if let Some(pitch) = self.pitch {
+            validate::validate_range("pitch", pitch, validate::VOICE_PITCH_RANGE)?;
+        }
+        if let Some(volume) = self.volume {
+            validate::validate_range("volume", volume, validate::VOICE_VOLUME_RANGE)?;
+        }
+        if let Some(engine) = &self.engine_settings {
+            engine.validate().map_err(|e| e.within("engine_settings"))?;
+        }
+        Ok(())
+    }
 }
 
 /// A video background: a color or an image.
@@ -275,7 +385,7 @@ impl Background {
         }
     }
 
-    /// An image downloaded from an https URL.
+    /// An image downloaded from an `http(s)` URL.
     pub fn image_url(url: impl Into<String>) -> Self {
         Self {
             kind: BackgroundType::Image,
@@ -297,7 +407,7 @@ impl Background {
 
     fn validate(&self) -> Result<(), ValidationError> {
         if let Some(url) = &self.url {
-            validate::validate_https_url("background.url", url)?;
+            validate::validate_http_url("background.url", url)?;
         }
         Ok(())
     }
@@ -350,7 +460,7 @@ macro_rules! common_video_fields {
             /// Voice tuning.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub voice_settings: Option<VoiceSettings>,
-            /// Recorded audio to lip-sync to, from an https URL.
+            /// Recorded audio to lip-sync to, from an `http(s)` URL HeyGen downloads.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub audio_url: Option<String>,
             /// Recorded audio to lip-sync to, from an uploaded asset.
@@ -419,7 +529,7 @@ macro_rules! common_video_fields {
                 self
             }
 
-            /// Lip-syncs to audio at an https URL.
+            /// Lip-syncs to audio at an `http(s)` URL.
             #[must_use]
             pub fn audio_url(mut self, url: impl Into<String>) -> Self {
                 self.audio_url = Some(url.into());
@@ -574,11 +684,8 @@ macro_rules! common_video_fields {
                     }
                     _ => {}
                 }
-                if let Some(script) = &self.script {
-                    validate::validate_name("script", script)?;
-                }
                 if let Some(url) = &self.audio_url {
-                    validate::validate_https_url("audio_url", url)?;
+                    validate::validate_http_url("audio_url", url)?;
                 }
                 if let Some(asset) = &self.audio_asset_id {
                     validate::validate_id("audio_asset_id", asset.as_str())?;
@@ -590,10 +697,13 @@ macro_rules! common_video_fields {
                     background.validate()?;
                 }
                 if let Some(url) = &self.callback_url {
-                    validate::validate_https_url("callback_url", url)?;
+                    validate::validate_http_url("callback_url", url)?;
+                }
+                if let Some(settings) = &self.voice_settings {
+                    settings.validate().map_err(|e| e.within("voice_settings"))?;
                 }
                 if let Some(watermark) = &self.watermark {
-                    watermark.image.validate().map_err(|e| e.within("watermark.image"))?;
+                    watermark.validate().map_err(|e| e.within("watermark"))?;
                 }
                 Ok(())
             }
@@ -782,18 +892,18 @@ pub struct Video {
     /// Presigned download URL of the captioned video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub captioned_video_url: Option<PresignedUrl>,
-    /// Animated preview URL.
+    /// Animated preview URL; `Debug` hides its query, which may be a signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gif_url: Option<String>,
-    /// Thumbnail URL.
+    pub gif_url: Option<PresignedUrl>,
+    /// Thumbnail URL; `Debug` hides its query, which may be a signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbnail_url: Option<String>,
-    /// Subtitle file URL.
+    pub thumbnail_url: Option<PresignedUrl>,
+    /// Presigned download URL of the SRT subtitle file; it expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subtitle_url: Option<String>,
-    /// Share page URL.
+    pub subtitle_url: Option<PresignedUrl>,
+    /// Share page URL; `Debug` hides its query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_page_url: Option<String>,
+    pub video_page_url: Option<PresignedUrl>,
     /// Folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<FolderId>,

@@ -168,7 +168,7 @@ fn br_13_video_takes_look_id_on_the_wire() {
 fn br_14_null_optional_fields_in_list_items() {
     let page: ListPage<Look> = serde_json::from_str(r#"{"data":[{"id":"look_0001","name":"A","avatar_type":"photo_avatar","preview_image_url":null,"preview_video_url":null,"default_voice_id":null},{"id":"look_0002","name":"B","avatar_type":"studio_avatar"}],"has_more":false,"next_token":null}"#).unwrap();
     assert_eq!(page.data.len(), 2);
-    assert!(!page.has_more);
+    assert!(!page.has_more());
     assert_eq!(page.next_token, None);
     for look in &page.data {
         assert_eq!(look.preview_image_url, None);
@@ -199,7 +199,7 @@ fn br_14_null_consent_status_means_not_required() {
 #[test]
 fn br_14_missing_has_more_is_false() {
     let page: ListPage<Look> = serde_json::from_str(r#"{"data":[]}"#).unwrap();
-    assert!(!page.has_more);
+    assert!(!page.has_more());
     assert_eq!(page.next_token(), None);
 }
 

@@ -12,6 +12,7 @@
 mod cases;
 mod compile_fail;
 mod corpus;
+mod redaction;
 mod roundtrip;
 mod schema;
 mod validation;

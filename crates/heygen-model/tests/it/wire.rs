@@ -176,6 +176,47 @@ fn video_status_terminality() {
     assert!(VideoStatus::Failed.is_terminal());
     assert!(!VideoStatus::Waiting.is_terminal());
     assert!(!VideoStatus::Unknown("archived".into()).is_terminal());
+    // The official CLI reads `error` as a failure; so does the model.
+    let error: VideoStatus = serde_json::from_str(r#""error""#).unwrap();
+    assert_eq!(error, VideoStatus::Error);
+    assert!(error.is_terminal() && error.is_failure());
+    assert_eq!(serde_json::to_string(&error).unwrap(), r#""error""#);
+    assert!(!VideoStatus::Completed.is_failure());
+    for unknown in ["succeeded", "done", "cancelled"] {
+        let status: VideoStatus = serde_json::from_str(&format!("{unknown:?}")).unwrap();
+        assert!(!status.is_terminal() && !status.is_failure(), "{unknown}");
+    }
+}
+
+/// `upload_headers` values are "sent verbatim": a number or a boolean is kept as its JSON text;
+/// a value with no header form is a decode error that names the header.
+#[test]
+fn upload_header_values_that_are_not_strings() {
+    let upload = |headers: &str| {
+        serde_json::from_str::<DirectUpload>(&format!(
+            r#"{{"asset_id":"asset_0001","upload_url":"https://s.example.com/k","upload_headers":{headers}}}"#
+        ))
+    };
+    let ok = upload(r#"{"Content-Type":"video/mp4","Content-Length":5242880,"x-amz-meta-n":-3,"x-amz-meta-r":1.5,"x-amz-meta-f":true}"#)
+        .unwrap();
+    assert_eq!(
+        ok.upload_headers.as_slice(),
+        &[
+            ("Content-Type".to_owned(), "video/mp4".to_owned()),
+            ("Content-Length".to_owned(), "5242880".to_owned()),
+            ("x-amz-meta-n".to_owned(), "-3".to_owned()),
+            ("x-amz-meta-r".to_owned(), "1.5".to_owned()),
+            ("x-amz-meta-f".to_owned(), "true".to_owned()),
+        ]
+    );
+    for (headers, name) in [
+        (r#"{"Content-Type":null}"#, "Content-Type"),
+        (r#"{"A":"b","X-List":["a","b"]}"#, "X-List"),
+        (r#"{"X-Obj":{"k":"v"}}"#, "X-Obj"),
+    ] {
+        let error = upload(headers).unwrap_err().to_string();
+        assert!(error.contains(name), "{headers}: {error}");
+    }
 }
 
 #[test]
@@ -190,17 +231,51 @@ fn list_page_stops_on_missing_or_empty_token() {
 }
 
 #[test]
+/// The reference makes `data` optional, so a page without it is an empty page; a body with none
+/// of a page's members (a proxy's `{}`, another API's shape) is still an error naming `data`.
 fn list_page_requires_data() {
-    for body in [
-        "{}",
-        r#"{"result":[{"id":"vid_0001"}]}"#,
-        r#"{"has_more":false}"#,
-    ] {
+    for body in ["{}", r#"{"result":[{"id":"vid_0001"}]}"#] {
         let err = serde_json::from_str::<ListPage<Video>>(body).unwrap_err();
         assert!(err.to_string().contains("data"), "{body}: {err}");
     }
-    let page: ListPage<Video> = serde_json::from_str(r#"{"data":null,"has_more":false}"#).unwrap();
-    assert!(page.data.is_empty());
+    for body in [
+        r#"{"data":null,"has_more":false}"#,
+        r#"{"has_more":false}"#,
+        r#"{"has_more":false,"next_token":null}"#,
+        r#"{"next_token":null}"#,
+    ] {
+        let page: ListPage<Video> = serde_json::from_str(body).unwrap();
+        assert!(page.data.is_empty(), "{body}");
+        assert!(!page.has_more(), "{body}");
+        assert_eq!(page.next_token(), None, "{body}");
+    }
+}
+
+/// A page that gives a cursor but no `has_more` has a next page (the cursor names it); an
+/// explicit `has_more: false` still ends the walk, as BR-17 says.
+#[test]
+fn list_page_with_a_token_and_no_has_more_continues() {
+    let page: ListPage<Video> =
+        serde_json::from_str(r#"{"data":[{"id":"vid_0001"}],"next_token":"tok_2"}"#).unwrap();
+    assert_eq!(page.has_more, None);
+    assert!(page.has_more());
+    assert_eq!(page.next_token(), Some("tok_2"));
+    for body in [
+        r#"{"data":[],"has_more":null,"next_token":"tok_2"}"#,
+        r#"{"data":[],"next_token":"tok_2"}"#,
+    ] {
+        let page: ListPage<Video> = serde_json::from_str(body).unwrap();
+        assert_eq!(page.next_token(), Some("tok_2"), "{body}");
+    }
+    for body in [
+        r#"{"data":[],"has_more":false,"next_token":"tok_2"}"#,
+        r#"{"data":[],"next_token":""}"#,
+        r#"{"data":[],"next_token":null}"#,
+        r#"{"data":[]}"#,
+    ] {
+        let page: ListPage<Video> = serde_json::from_str(body).unwrap();
+        assert_eq!(page.next_token(), None, "{body}");
+    }
 }
 
 #[test]
