@@ -3,8 +3,12 @@
 //! The copy in `schemas/v3-endpoints.json` uses `OpenAPI` conventions that a plain JSON Schema
 //! validator does not understand. On load this module rewrites them:
 //! `nullable: true` becomes a `null` alternative, and every `oneOf` that carries a
-//! `discriminator` gets an `enum` on the discriminating property of each variant so that a value
-//! matches exactly one variant (`video` is accepted as the old name of `digital_twin`).
+//! `discriminator` is checked to pair each mapping key with the one variant that states it (a
+//! one-value `enum` on the discriminating property), then the `discriminator` is dropped, so a
+//! value matches exactly one variant (`video` is accepted as the old name of `digital_twin`).
+//!
+//! It also checks the emulator's own replies: a 2xx body against the endpoint's response
+//! schema, any other against HeyGen's error envelope.
 
 use std::sync::OnceLock;
 
@@ -33,9 +37,10 @@ pub(crate) struct Endpoint {
     response: jsonschema::Validator,
 }
 
-/// All endpoints of the bundled schema file.
+/// All endpoints of the bundled schema file, plus HeyGen's error envelope.
 pub(crate) struct Schemas {
     endpoints: Vec<Endpoint>,
+    envelope: jsonschema::Validator,
 }
 
 /// A request body that breaks the schema: the offending parameter and a short message.
@@ -88,14 +93,15 @@ impl Schemas {
                 Value::Null => None,
                 s => {
                     let mut n = s.clone();
-                    normalize(&mut n);
+                    normalize(&mut n, &format!("{method} {path} request"))?;
                     let v = jsonschema::validator_for(&n)
                         .map_err(|m| format!("{method} {path} request: {m}"))?;
                     Some((n, v))
                 }
             };
-            let response = compile(&e["response_schema"])
-                .map_err(|m| format!("{method} {path} response: {m}"))?;
+            let at = format!("{method} {path} response");
+            let response =
+                compile(&e["response_schema"], &at).map_err(|m| format!("{at}: {m}"))?;
             endpoints.push(Endpoint {
                 json_body: e["body_encoding"].as_str() == Some("json"),
                 method,
@@ -105,44 +111,84 @@ impl Schemas {
                 response,
             });
         }
-        Ok(Self { endpoints })
+        let envelope = jsonschema::validator_for(&envelope_schema())
+            .map_err(|e| format!("error envelope: {e}"))?;
+        Ok(Self {
+            endpoints,
+            envelope,
+        })
     }
 
     /// The endpoint for a method and a concrete (or template) path; literal segments win over
     /// `{placeholders}`.
     pub(crate) fn find(&self, method: &str, path: &str) -> Option<&Endpoint> {
-        let segs: Vec<&str> = path.trim_end_matches('/').split('/').collect();
         let mut best: Option<(&Endpoint, usize)> = None;
         for ep in &self.endpoints {
             if !ep.method.eq_ignore_ascii_case(method) {
                 continue;
             }
-            let tsegs: Vec<&str> = ep.path.split('/').collect();
-            if tsegs.len() != segs.len() {
-                continue;
-            }
-            let mut literal = 0;
-            let mut ok = true;
-            for (t, s) in tsegs.iter().zip(&segs) {
-                if t.starts_with('{') {
-                    continue;
-                }
-                if t == s {
-                    literal += 1;
-                } else {
-                    ok = false;
-                    break;
-                }
-            }
-            if ok && best.is_none_or(|(_, l)| literal > l) {
+            if let Some(literal) = ep.matches(path)
+                && best.is_none_or(|(_, l)| literal > l)
+            {
                 best = Some((ep, literal));
             }
         }
         best.map(|(e, _)| e)
     }
+
+    /// The methods some endpoint serves at this path, sorted and without repeats (the `Allow`
+    /// header of a 405). Empty when the path is unknown.
+    pub(crate) fn methods_at(&self, path: &str) -> Vec<&str> {
+        let mut methods: Vec<&str> = self
+            .endpoints
+            .iter()
+            .filter(|ep| ep.matches(path).is_some())
+            .map(|ep| ep.method.as_str())
+            .collect();
+        methods.sort_unstable();
+        methods.dedup();
+        methods
+    }
+
+    /// Checks a reply the emulator is about to send: a 2xx body against the response schema of
+    /// its endpoint, any other status against HeyGen's error envelope.
+    ///
+    /// # Errors
+    /// Every problem found, or one message when no endpoint has a schema for it.
+    pub(crate) fn check_reply(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+        body: &Value,
+    ) -> Result<(), Vec<String>> {
+        if (200..300).contains(&status) {
+            let ep = self
+                .find(method, path)
+                .ok_or_else(|| vec![format!("no response schema for {method} {path}")])?;
+            ep.check_response(body)
+        } else {
+            errors_of(&self.envelope, body)
+        }
+    }
 }
 
 impl Endpoint {
+    /// `Some(number of literal segments)` when `path` fits this endpoint's template.
+    fn matches(&self, path: &str) -> Option<usize> {
+        let path = path.trim_end_matches('/');
+        let (mut segs, mut tsegs) = (path.split('/'), self.path.split('/'));
+        let mut literal = 0;
+        loop {
+            match (tsegs.next(), segs.next()) {
+                (None, None) => return Some(literal),
+                (Some(t), Some(_)) if t.starts_with('{') => {}
+                (Some(t), Some(s)) if t == s => literal += 1,
+                _ => return None,
+            }
+        }
+    }
+
     /// Checks a request body against the request schema.
     pub(crate) fn check_request(&self, body: &Value) -> Result<(), SchemaViolation> {
         let Some((schema, v)) = &self.request else {
@@ -156,13 +202,43 @@ impl Endpoint {
 
     /// Checks a response body against the response schema; returns every problem found.
     pub(crate) fn check_response(&self, body: &Value) -> Result<(), Vec<String>> {
-        let errs: Vec<String> = self
-            .response
-            .iter_errors(body)
-            .map(|e| format!("{}: {}", e.instance_path().as_str(), short(&e.to_string())))
-            .collect();
-        if errs.is_empty() { Ok(()) } else { Err(errs) }
+        errors_of(&self.response, body)
     }
+}
+
+fn errors_of(v: &jsonschema::Validator, body: &Value) -> Result<(), Vec<String>> {
+    let errs: Vec<String> = v
+        .iter_errors(body)
+        .map(|e| {
+            let at = e.instance_path().as_str();
+            format!(
+                "{}: {}",
+                if at.is_empty() { "(root)" } else { at },
+                short(&e.to_string())
+            )
+        })
+        .collect();
+    if errs.is_empty() { Ok(()) } else { Err(errs) }
+}
+
+/// HeyGen's error envelope: `{"error": {"code", "message", "param"?, "doc_url"?}}`.
+fn envelope_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "minLength": 1},
+                    "message": {"type": "string", "minLength": 1},
+                    "param": {"type": ["string", "null"]},
+                    "doc_url": {"type": ["string", "null"]},
+                },
+            },
+        },
+    })
 }
 
 /// Validates a response body against the response schema of `method path`.
@@ -303,21 +379,29 @@ fn describe(err: &jsonschema::ValidationError<'_>, body: &Value) -> SchemaViolat
     }
 }
 
-fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {
+fn compile(schema: &Value, at: &str) -> Result<jsonschema::Validator, String> {
     let mut s = schema.clone();
-    normalize(&mut s);
+    normalize(&mut s, at)?;
     jsonschema::validator_for(&s).map_err(|e| e.to_string())
 }
 
-/// Rewrites OpenAPI-only keywords into plain JSON Schema, children first.
-pub(crate) fn normalize(v: &mut Value) {
+/// Rewrites OpenAPI-only keywords into plain JSON Schema, children first. `at` names the spot
+/// (for errors).
+///
+/// # Errors
+/// When a discriminated `oneOf` does not pin each of its mapping's values on exactly one variant.
+pub(crate) fn normalize(v: &mut Value, at: &str) -> Result<(), String> {
     match v {
-        Value::Array(a) => a.iter_mut().for_each(normalize),
-        Value::Object(m) => {
-            for (_, child) in m.iter_mut() {
-                normalize(child);
+        Value::Array(a) => {
+            for (i, child) in a.iter_mut().enumerate() {
+                normalize(child, &format!("{at}/{i}"))?;
             }
-            pin_discriminator(m);
+        }
+        Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                normalize(child, &format!("{at}/{k}"))?;
+            }
+            pin_discriminator(m, at)?;
             if m.remove("nullable") == Some(Value::Bool(true)) {
                 if let Some(Value::String(t)) = m.get("type").cloned() {
                     m.insert("type".into(), json!([t, "null"]));
@@ -332,90 +416,83 @@ pub(crate) fn normalize(v: &mut Value) {
         }
         _ => {}
     }
+    Ok(())
 }
 
-/// The field that tells a discriminated variant apart from its siblings, by schema name.
-fn hint_for(schema_name: &str) -> Option<&'static str> {
-    Some(match schema_name {
-        "CreatePromptAvatarRequest" | "CreateVideoFromCinematicAvatar" => "prompt",
-        "AssetUrl" => "url",
-        "AssetId" => "asset_id",
-        "AssetBase64" => "data",
-        "CreateVideoFromImage" | "StudioImageInput" => "image",
-        "CreateVideoFromStudio" => "scenes",
-        "AvatarIIIEngineConfig" => "reference_look_id",
-        "ElevenLabsEngineSettings" => "similarity_boost",
-        "FishEngineSettings" => "similarity",
-        "AvatarVideoScene" => "input",
-        "ImageScene" => "duration",
-        "VideoScene" => "playback",
-        "StudioAvatarInput" => "avatar_id",
-        _ => return None,
-    })
-}
+/// Older names a discriminator value is also accepted under: `video` was the digital twin's
+/// `type` before HeyGen renamed it (April 2026).
+const OLD_NAMES: [(&str, &str); 1] = [("digital_twin", "video")];
 
-fn has_field(variant: &Value, field: &str, in_required: bool) -> bool {
-    if in_required {
-        variant["required"]
-            .as_array()
-            .is_some_and(|r| r.iter().any(|x| x.as_str() == Some(field)))
-    } else {
-        variant["properties"].get(field).is_some()
-    }
-}
-
-fn pin_discriminator(m: &mut Map<String, Value>) {
-    let Some(Value::Object(d)) = m.remove("discriminator") else {
-        return;
+/// Turns a `oneOf` + `discriminator` into a plain `oneOf` in which every value selects exactly
+/// one variant.
+///
+/// The `CLI` code generator inlines each variant and drops its schema name, so the mapping's
+/// `#/components/schemas/...` targets cannot be followed. Instead each variant states its own
+/// value as a one-value `enum` on the discriminating property (the bundled file carries it),
+/// and this function checks that the variants and the mapping's keys pair up one to one. A
+/// variant without a value, a value the mapping does not list, two variants with one value, or
+/// a key no variant takes is an error, so the emulator refuses to start rather than pin a
+/// variant by guesswork.
+fn pin_discriminator(m: &mut Map<String, Value>, at: &str) -> Result<(), String> {
+    let Some(d) = m.remove("discriminator") else {
+        return Ok(());
     };
-    let Some(prop) = d.get("propertyName").and_then(Value::as_str) else {
-        return;
-    };
-    let mapping: Vec<(String, String)> = d
+    let prop = d
+        .get("propertyName")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{at}: discriminator without propertyName"))?;
+    let keys: Vec<&str> = d
         .get("mapping")
         .and_then(Value::as_object)
-        .map(|mm| {
-            mm.iter()
-                .map(|(k, r)| {
-                    let name = r.as_str().unwrap_or_default();
-                    let name = name.rsplit('/').next().unwrap_or(name).to_owned();
-                    (k.clone(), name)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let Some(Value::Array(variants)) = m.get_mut("oneOf") else {
-        return;
-    };
-    let mut assigned: Vec<Option<String>> = vec![None; variants.len()];
-    for (key, name) in &mapping {
-        let Some(hint) = hint_for(name) else { continue };
-        let pick = |req: bool, assigned: &[Option<String>]| {
-            (0..variants.len())
-                .find(|&i| assigned[i].is_none() && has_field(&variants[i], hint, req))
+        .ok_or_else(|| format!("{at}: discriminator without mapping"))?
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let variants = m
+        .get_mut("oneOf")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| format!("{at}: discriminator without oneOf"))?;
+    let mut taken: Vec<String> = Vec::new();
+    for (i, variant) in variants.iter_mut().enumerate() {
+        let values = variant
+            .get_mut("properties")
+            .and_then(|p| p.get_mut(prop))
+            .and_then(|p| p.get_mut("enum"))
+            .and_then(Value::as_array_mut)
+            .ok_or_else(|| {
+                format!("{at}/oneOf/{i}: the variant does not state its `{prop}` value (enum)")
+            })?;
+        let value = match values.as_slice() {
+            [Value::String(v)] => v.clone(),
+            _ => {
+                return Err(format!(
+                    "{at}/oneOf/{i}: `{prop}` must be pinned to exactly one string value"
+                ));
+            }
         };
-        if let Some(i) = pick(true, &assigned).or_else(|| pick(false, &assigned)) {
-            assigned[i] = Some(key.clone());
+        if !keys.contains(&value.as_str()) {
+            return Err(format!(
+                "{at}/oneOf/{i}: `{prop}` value `{value}` is not in the discriminator mapping {keys:?}"
+            ));
         }
+        if taken.contains(&value) {
+            return Err(format!(
+                "{at}: two variants take the `{prop}` value `{value}`"
+            ));
+        }
+        for (new, old) in OLD_NAMES {
+            if value == new {
+                values.push(Value::String(old.to_owned()));
+            }
+        }
+        taken.push(value);
     }
-    for (key, _) in &mapping {
-        if assigned.iter().any(|a| a.as_deref() == Some(key)) {
-            continue;
-        }
-        if let Some(i) = assigned.iter().position(Option::is_none) {
-            assigned[i] = Some(key.clone());
-        }
+    if let Some(missing) = keys.iter().find(|k| !taken.iter().any(|t| t == *k)) {
+        return Err(format!(
+            "{at}: no variant takes the discriminator value `{missing}`"
+        ));
     }
-    for (variant, key) in variants.iter_mut().zip(assigned) {
-        let Some(key) = key else { continue };
-        let mut allowed = vec![Value::String(key.clone())];
-        if key == "digital_twin" {
-            allowed.push(Value::String("video".into()));
-        }
-        if let Some(props) = variant.get_mut("properties").and_then(Value::as_object_mut) {
-            props.insert(prop.to_owned(), json!({"type": "string", "enum": allowed}));
-        }
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -452,5 +529,119 @@ mod tests {
         );
         assert!(s.find("GET", "/v3/avatars/looks").unwrap().path == "/v3/avatars/looks");
         assert!(s.find("GET", "/v3/avatars/abc").unwrap().path == "/v3/avatars/{group_id}");
+    }
+
+    fn engine_union(v_tag: &str, iv_tag: &str, iii_tag: &str) -> Value {
+        json!({
+            "discriminator": {"propertyName": "type", "mapping": {
+                "avatar_iii": "#/components/schemas/AvatarIIIEngineConfig",
+                "avatar_iv": "#/components/schemas/AvatarIVEngineConfig",
+                "avatar_v": "#/components/schemas/AvatarVEngineConfig",
+            }},
+            "oneOf": [
+                {"type": "object", "required": ["type"], "properties": {
+                    "type": {"type": "string", "enum": [v_tag]},
+                    "reference_look_id": {"type": "string", "nullable": true}}},
+                {"type": "object", "required": ["type"], "properties": {
+                    "type": {"type": "string", "enum": [iv_tag]}}},
+                {"type": "object", "required": ["type"], "properties": {
+                    "type": {"type": "string", "enum": [iii_tag]}}},
+            ],
+        })
+    }
+
+    #[test]
+    fn pinning_follows_the_values_the_variants_state() {
+        let mut u = engine_union("avatar_v", "avatar_iv", "avatar_iii");
+        normalize(&mut u, "engine").unwrap();
+        assert!(u.get("discriminator").is_none());
+        let v = jsonschema::validator_for(&u).unwrap();
+        assert!(v.is_valid(&json!({"type": "avatar_iii", "reference_look_id": 5})));
+        assert!(v.is_valid(&json!({"type": "avatar_v", "reference_look_id": "x"})));
+        assert!(!v.is_valid(&json!({"type": "avatar_v", "reference_look_id": 5})));
+        assert!(!v.is_valid(&json!({"type": "avatar_vi"})));
+    }
+
+    #[test]
+    fn a_union_that_does_not_pair_up_refuses_to_load() {
+        let cases = [
+            (engine_union("avatar_v", "avatar_iv", "avatar_iv"), "two variants"),
+            (engine_union("avatar_v", "avatar_iv", "avatar_x"), "not in the discriminator"),
+            (
+                {
+                    let mut u = engine_union("avatar_v", "avatar_iv", "avatar_iii");
+                    u["oneOf"][2]["properties"]["type"]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("enum");
+                    u
+                },
+                "does not state",
+            ),
+            (
+                {
+                    let mut u = engine_union("avatar_v", "avatar_iv", "avatar_iii");
+                    u["oneOf"].as_array_mut().unwrap().pop();
+                    u
+                },
+                "no variant takes the discriminator value `avatar_iii`",
+            ),
+        ];
+        for (mut u, want) in cases {
+            let e = normalize(&mut u, "/engine").unwrap_err();
+            assert!(e.contains(want) && e.starts_with("/engine"), "{e}");
+        }
+    }
+
+    /// Every discriminated union of the bundled file pairs its mapping with its variants (the
+    /// loader would refuse it otherwise); this names the spot if the file is regenerated
+    /// without the variants' values.
+    #[test]
+    fn every_bundled_union_pairs_up() {
+        let root: Value = serde_json::from_str(RAW).unwrap();
+        let mut unions = 0;
+        fn count(v: &Value, n: &mut usize) {
+            match v {
+                Value::Object(m) => {
+                    *n += usize::from(m.contains_key("discriminator"));
+                    m.values().for_each(|c| count(c, n));
+                }
+                Value::Array(a) => a.iter().for_each(|c| count(c, n)),
+                _ => {}
+            }
+        }
+        count(&root, &mut unions);
+        assert!(unions >= 20, "{unions}");
+        let mut all = root["endpoints"].clone();
+        normalize(&mut all, "").unwrap();
+        let mut left = 0;
+        count(&all, &mut left);
+        assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn replies_are_checked_by_status() {
+        let s = schemas().unwrap();
+        let video = json!({"data": {"id": "v1", "status": "completed"}});
+        assert!(s.check_reply("GET", "/v3/videos/v1", 200, &video).is_ok());
+        let bad = json!({"data": {"id": 5, "status": "done"}});
+        let errs = s.check_reply("GET", "/v3/videos/v1", 200, &bad).unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs.iter().any(|e| e.starts_with("/data/id")), "{errs:?}");
+        let envelope = json!({"error": {"code": "not_found", "message": "gone"}});
+        assert!(s.check_reply("GET", "/v3/videos/v1", 404, &envelope).is_ok());
+        assert!(s.check_reply("GET", "/v3/videos/v1", 404, &video).is_err());
+        let blank = json!({"error": {"code": "not_found", "message": ""}});
+        assert!(s.check_reply("PUT", "/v3/videos", 405, &blank).is_err());
+        assert!(s.check_reply("PUT", "/v3/videos", 200, &video).is_err());
+    }
+
+    #[test]
+    fn methods_at_a_path() {
+        let s = schemas().unwrap();
+        assert_eq!(s.methods_at("/v3/videos"), ["GET", "POST"]);
+        assert_eq!(s.methods_at("/v3/avatars/looks/x/"), ["DELETE", "GET", "PATCH"]);
+        assert_eq!(s.methods_at("/v3/avatars/looks"), ["DELETE", "GET"]);
+        assert!(s.methods_at("/v3/nothing/here").is_empty());
     }
 }
