@@ -249,10 +249,15 @@ pub(crate) async fn handle(sh: &Arc<Shared>, req: Request) -> Reply {
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     match (method.as_str(), segs.as_slice()) {
         ("GET", ["health"]) => {
+            let violations = sh.lock_violations().len();
             let st = sh.lock();
             Reply::json(
                 200,
-                json!({"status": "ok", "base_url": st.base_url, "now": st.now(), "seed": st.seed}),
+                json!({
+                    "status": "ok", "base_url": st.base_url, "now": st.now(), "seed": st.seed,
+                    "strict": sh.strict, "check_responses": sh.check_responses,
+                    "schema_violations": violations,
+                }),
             )
         }
         ("GET", ["clock"]) => {

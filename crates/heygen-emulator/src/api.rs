@@ -306,6 +306,8 @@ pub(crate) fn handle(
         ("POST", "/v3/videos") => create_video(st, body),
         ("GET", "/v3/videos") => {
             let title = q.get("title").map(|t| t.to_lowercase());
+            // An empty `folder_id` means the root: videos filed in no folder.
+            let folder = q.get("folder_id").map(String::as_str);
             let items = st
                 .videos
                 .values()
@@ -316,6 +318,7 @@ pub(crate) fn handle(
                             .is_some_and(|vt| vt.to_lowercase().contains(t.as_str()))
                     })
                 })
+                .filter(|v| folder.is_none_or(|f| v.folder_id.as_deref().unwrap_or("") == f))
                 .map(|v| (v.seq, st.video_json(v)))
                 .collect();
             Ok(Reply::json(200, page("videos", items, q)?))
@@ -348,7 +351,12 @@ fn create_avatar(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
         Some("digital_twin" | "video") => Kind::DigitalTwin,
         _ => Kind::Photo,
     };
-    let gid = if let Some(gid) = body.get("avatar_group_id").and_then(Value::as_str) {
+    let named_group = body.get("avatar_group_id").and_then(Value::as_str);
+    let reference_group = match (kind, body.get("avatar_id").and_then(Value::as_str)) {
+        (Kind::Prompt, Some(lid)) => reference_look_group(st, lid, named_group)?,
+        _ => None,
+    };
+    let gid = if let Some(gid) = named_group {
         let g = st
             .groups
             .get(gid)
@@ -366,6 +374,8 @@ fn create_avatar(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
             ));
         }
         gid.to_owned()
+    } else if let Some(gid) = reference_group {
+        gid
     } else {
         let gid = st.new_id();
         let seq = st.seq();
@@ -428,6 +438,43 @@ fn create_avatar(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
         .get(&gid)
         .map_or(Value::Null, |g| st.group_json(g));
     Ok(ok(json!({ "avatar_item": item, "avatar_group": group })))
+}
+
+/// A prompt avatar's `avatar_id`: a look that exists and has a usable image (public or
+/// completed), inside `avatar_group_id` when that is given. Returns the group the new look joins
+/// when none is named: the look's own group, unless the look is public.
+fn reference_look_group(
+    st: &State,
+    lid: &str,
+    named_group: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    let Some(l) = st.looks.get(lid) else {
+        if st.groups.contains_key(lid) {
+            return Err(ApiError::invalid(
+                "avatar_id",
+                format!("`{lid}` is an avatar group id; pass a look id"),
+            ));
+        }
+        return Err(look_not_found(lid).param("avatar_id"));
+    };
+    if !matches!(l.training, Training::Public | Training::Completed) {
+        return Err(ApiError::invalid(
+            "avatar_id",
+            format!(
+                "look `{lid}` has no usable image yet (status {})",
+                st.look_json(l)["status"].as_str().unwrap_or("?")
+            ),
+        ));
+    }
+    if let Some(gid) = named_group
+        && l.group_id != gid
+    {
+        return Err(ApiError::invalid(
+            "avatar_id",
+            format!("look `{lid}` does not belong to avatar group `{gid}`"),
+        ));
+    }
+    Ok((!l.public).then(|| l.group_id.clone()))
 }
 
 fn create_consent(st: &mut State, gid: &str, body: &Value) -> Result<Reply, ApiError> {
@@ -529,7 +576,7 @@ fn complete_upload(st: &mut State, id: &str, body: &Value) -> Result<Reply, ApiE
         .get_mut(id)
         .ok_or_else(|| ApiError::new(404, "not_found", format!("asset `{id}` not found")))?;
     if let AssetState::Pending { received, .. } = &a.state {
-        let Some(hash) = received.clone() else {
+        let Some(got) = received.clone() else {
             return Err(ApiError::new(
                 409,
                 "conflict",
@@ -537,11 +584,23 @@ fn complete_upload(st: &mut State, id: &str, body: &Value) -> Result<Reply, ApiE
             ));
         };
         if let Some(c) = body.get("checksum_sha256").and_then(Value::as_str)
-            && !c.eq_ignore_ascii_case(&hash)
+            && !c.eq_ignore_ascii_case(&got.sha256)
         {
             return Err(ApiError::invalid(
                 "checksum_sha256",
                 "checksum_sha256 does not match the uploaded bytes",
+            ));
+        }
+        // HeyGen checks the declared content_type against the stored bytes here.
+        if let Some(found) = got.detected
+            && !rules::same_media(found, &a.mime)
+        {
+            return Err(ApiError::invalid(
+                "content_type",
+                format!(
+                    "the uploaded bytes are {found}, but the upload was created with content_type {}",
+                    a.mime
+                ),
             ));
         }
         a.state = AssetState::Complete;
@@ -614,6 +673,7 @@ fn create_video(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
             created_at: st.now(),
             fail,
             output_format: output_format.clone(),
+            folder_id: None,
         },
     );
     let _ = ty;

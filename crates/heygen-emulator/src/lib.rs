@@ -46,9 +46,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use fault::{Fault, FaultRule, RetryAfter};
-pub use rules::{
-    MAX_DIRECT_UPLOAD_BYTES, MAX_MULTIPART_BYTES, MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES,
-};
+pub use rules::{MAX_DIRECT_UPLOAD_BYTES, MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES};
 pub use schema::validate_response;
 pub use state::{FAIL_MARKER, LoggedRequest};
 
@@ -73,6 +71,16 @@ pub struct EmulatorOptions {
     pub seed: u64,
     /// Port on 127.0.0.1 (0 = ephemeral).
     pub port: u16,
+    /// Extra checks beyond what HeyGen's reference states (off by default): https for every URL
+    /// field, no blank names or prompts, only the multipart upload types for base64 inputs and
+    /// direct uploads, direct uploads of 1 byte to [`MAX_DIRECT_UPLOAD_BYTES`]. See
+    /// `docs/emulator.md`.
+    pub strict: bool,
+    /// Check every `/v3/` reply against the bundled schema for its endpoint and status before
+    /// sending it (default: on in builds with debug assertions, so in tests). A reply that breaks
+    /// it becomes a 500 `emulator_schema_violation`, is printed to stderr, and makes dropping
+    /// the [`EmulatorHandle`] panic.
+    pub check_responses: bool,
 }
 
 impl Default for EmulatorOptions {
@@ -83,6 +91,8 @@ impl Default for EmulatorOptions {
             speed: 1.0,
             seed: 0,
             port: 0,
+            strict: false,
+            check_responses: cfg!(debug_assertions),
         }
     }
 }
@@ -113,6 +123,21 @@ impl EmulatorOptions {
     #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
+        self
+    }
+
+    /// Turns the checks beyond HeyGen's reference on or off (see [`EmulatorOptions::strict`]).
+    #[must_use]
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Turns the check of the emulator's own replies on or off (see
+    /// [`EmulatorOptions::check_responses`]).
+    #[must_use]
+    pub fn check_responses(mut self, check: bool) -> Self {
+        self.check_responses = check;
         self
     }
 
@@ -171,6 +196,9 @@ async fn bind(opts: &EmulatorOptions) -> Result<Bound, StartError> {
         api_key: opts.api_key.clone(),
         access_token: opts.access_token.clone(),
         other_origin_port: other_addr.port(),
+        strict: opts.strict,
+        check_responses: opts.check_responses,
+        violations: Mutex::new(Vec::new()),
     });
     Ok(Bound {
         shared,
@@ -348,6 +376,12 @@ impl EmulatorHandle {
         self.shared.lock_faults().clear();
     }
 
+    /// Replies so far that broke their schema (emulator bugs; see
+    /// [`EmulatorOptions::check_responses`]), oldest first.
+    pub fn schema_violations(&self) -> Vec<String> {
+        self.shared.lock_violations().clone()
+    }
+
     /// Forgets all state, logs and faults, as if freshly started with the same options.
     pub fn reset(&self) {
         self.shared.lock().reset();
@@ -356,10 +390,81 @@ impl EmulatorHandle {
 }
 
 impl Drop for EmulatorHandle {
+    /// Stops the server. Panics (unless the thread is already panicking) when a reply broke its
+    /// schema, so a test that ignored the 500 still fails.
     fn drop(&mut self) {
         let _ = self.stop.send(true);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        let violations = std::mem::take(&mut *self.shared.lock_violations());
+        assert!(
+            violations.is_empty() || std::thread::panicking(),
+            "heygen-emulator sent {} replies that break the v3 schemas (emulator bugs):\n{}",
+            violations.len(),
+            violations.join("\n")
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::reply::{Payload, Reply};
+
+    fn body(r: &Reply) -> &Value {
+        match &r.payload {
+            Payload::Json(v) => v,
+            _ => panic!("not JSON"),
+        }
+    }
+
+    #[test]
+    fn replies_are_checked_in_debug_builds_by_default() {
+        assert_eq!(
+            EmulatorOptions::default().check_responses,
+            cfg!(debug_assertions)
+        );
+        assert!(!EmulatorOptions::default().strict);
+    }
+
+    /// A reply that breaks its schema becomes a 500 naming the problem, is recorded, and makes
+    /// dropping the handle panic, so a test that never looked at the status still fails.
+    #[test]
+    fn a_reply_that_breaks_its_schema_is_a_500_and_fails_the_drop() {
+        let emu = Emulator::start(EmulatorOptions::default().check_responses(true)).unwrap();
+        let good = Reply::json(200, json!({"data": {"id": "v1", "status": "completed"}}));
+        let kept = server::self_check(&emu.shared, "GET", "/v3/videos/v1", good);
+        assert_eq!(kept.status, 200);
+        assert!(emu.schema_violations().is_empty());
+
+        let broken = Reply::json(200, json!({"data": {"id": 5, "status": "completed"}}));
+        let r = server::self_check(&emu.shared, "GET", "/v3/videos/v1", broken);
+        assert_eq!(r.status, 500);
+        assert_eq!(body(&r)["error"]["code"], "emulator_schema_violation");
+        let message = body(&r)["error"]["message"].as_str().unwrap().to_owned();
+        assert!(
+            message.contains("GET /v3/videos/v1") && message.contains("/data/id"),
+            "{message}"
+        );
+        let envelope = Reply::json(404, json!({"detail": "Not Found"}));
+        assert_eq!(
+            server::self_check(&emu.shared, "GET", "/v3/videos/v1", envelope).status,
+            500
+        );
+        assert_eq!(emu.schema_violations().len(), 2);
+
+        let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(emu)));
+        let payload = dropped.unwrap_err();
+        let text = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            text.contains("2 replies that break the v3 schemas") && text.contains("/data/id"),
+            "{text}"
+        );
     }
 }

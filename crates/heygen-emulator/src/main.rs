@@ -26,6 +26,14 @@ struct Args {
     /// Seed for ids and tokens.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Add checks beyond HeyGen's reference (https for every URL, no blank names, only the
+    /// multipart upload types for base64 inputs and direct uploads, direct uploads up to 5 GiB).
+    #[arg(long)]
+    strict: bool,
+    /// Check every API reply against its schema before sending it; a reply that breaks it
+    /// becomes a 500 and is printed to stderr (default: on in debug builds).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    check_responses: Option<bool>,
 }
 
 #[allow(
@@ -35,12 +43,16 @@ struct Args {
 )]
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let opts = EmulatorOptions::default()
+    let mut opts = EmulatorOptions::default()
         .port(args.port)
         .api_key(args.api_key)
         .access_token(args.access_token)
         .speed(args.speed)
-        .seed(args.seed);
+        .seed(args.seed)
+        .strict(args.strict);
+    if let Some(check) = args.check_responses {
+        opts = opts.check_responses(check);
+    }
     let emu = match Emulator::start(opts) {
         Ok(e) => e,
         Err(e) => {
@@ -50,6 +62,9 @@ fn main() -> std::process::ExitCode {
     };
     println!("heygen-emulator listening on {}", emu.base_url());
     println!("API key: {}", emu.api_key());
+    if args.strict {
+        println!("strict mode: checks beyond HeyGen's reference are on");
+    }
     println!(
         "admin API: {}/_emulator/health (loopback only, no key)",
         emu.base_url()

@@ -1,4 +1,9 @@
 //! Request rules that the JSON Schemas do not carry (limits, formats, combinations).
+//!
+//! Every rule here is one that HeyGen's reference states (`api-notes`, a field's description, or
+//! a documented failure case), unless it is marked strict: those run only with
+//! [`EmulatorOptions::strict`](crate::EmulatorOptions::strict) and are listed in
+//! `docs/emulator.md`.
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -10,12 +15,12 @@ use crate::state::State;
 pub const MAX_PROMPT_CHARS: usize = 1000;
 /// Most reference images of a prompt avatar.
 pub const MAX_REFERENCE_IMAGES: usize = 3;
-/// Largest multipart upload, in bytes.
-pub const MAX_MULTIPART_BYTES: u64 = 32 * 1024 * 1024;
-/// Largest direct upload, in bytes.
+/// Largest direct upload in strict mode, in bytes (the most one presigned `PUT` to object storage
+/// takes; HeyGen's reference names no limit).
 pub const MAX_DIRECT_UPLOAD_BYTES: u64 = 5 * 1024 * 1024 * 1024;
 
-/// MIME types the emulator accepts for assets.
+/// The file types `POST /v3/assets` takes (png, jpeg, mp4, webm, mp3, wav, pdf, srt); in strict
+/// mode also the only types of base64 inputs and direct uploads.
 pub(crate) const SUPPORTED_MIME: [&str; 9] = [
     "image/png",
     "image/jpeg",
@@ -34,6 +39,10 @@ pub(crate) fn sniff(b: &[u8]) -> Option<&'static str> {
         Some("image/png")
     } else if b.starts_with(&[0xff, 0xd8, 0xff]) {
         Some("image/jpeg")
+    } else if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if b.starts_with(b"PK\x03\x04") {
+        Some("application/zip")
     } else if b.starts_with(b"%PDF-") {
         Some("application/pdf")
     } else if b.len() >= 8 && &b[4..8] == b"ftyp" {
@@ -62,6 +71,21 @@ pub(crate) fn sniff(b: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether bytes recognised as `found` fit a declared (canonical) `declared` type. Every ISO
+/// base media file (`ftyp`) is recognised as `video/mp4`, so it also fits the other types of
+/// that family.
+pub(crate) fn same_media(found: &str, declared: &str) -> bool {
+    const ISO_BMFF: [&str; 6] = [
+        "video/mp4",
+        "video/quicktime",
+        "video/x-m4v",
+        "audio/mp4",
+        "audio/x-m4a",
+        "audio/m4a",
+    ];
+    found == declared || (found == "video/mp4" && ISO_BMFF.contains(&declared))
+}
+
 /// Normalizes MIME aliases (`audio/x-wav` → `audio/wav`).
 pub(crate) fn canonical_mime(m: &str) -> String {
     let m = m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase();
@@ -88,18 +112,69 @@ fn join(base: &str, f: &str) -> String {
 
 /// An absolute `https://host/...` URL.
 pub(crate) fn is_https_url(u: &str) -> bool {
-    u.strip_prefix("https://").is_some_and(|rest| {
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        !host.is_empty() && !u.chars().any(char::is_whitespace)
-    })
+    has_host_after(u, "https://")
 }
 
+/// An absolute `http://` or `https://` URL.
 fn is_http_url(u: &str) -> bool {
-    is_https_url(u)
-        || u.strip_prefix("http://").is_some_and(|rest| {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !u.chars().any(char::is_whitespace)
-        })
+    is_https_url(u) || has_host_after(u, "http://")
+}
+
+fn has_host_after(u: &str, scheme: &str) -> bool {
+    u.get(..scheme.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+        && u[scheme.len()..]
+            .split(['/', '?', '#'])
+            .next()
+            .is_some_and(|host| !host.is_empty())
+        && !u.chars().any(char::is_whitespace)
+}
+
+/// A URL field the reference calls a URL without asking for https (`audio_url`, `callback_url`,
+/// `background.url`, `reroute_url`): an absolute http(s) URL; https only in strict mode.
+fn check_url(u: &str, param: &str, strict: bool) -> Result<(), ApiError> {
+    if strict && !is_https_url(u) {
+        return Err(bad(
+            param,
+            format!("`{param}` must be an absolute https:// URL (strict mode)"),
+        ));
+    }
+    if !is_http_url(u) {
+        return Err(bad(
+            param,
+            format!("`{param}` must be an absolute http(s) URL"),
+        ));
+    }
+    Ok(())
+}
+
+/// `type/subtype`, each a non-empty token (parameters after `;` allowed).
+fn is_mime_type(m: &str) -> bool {
+    let essence = m.split(';').next().unwrap_or_default().trim();
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    essence
+        .split_once('/')
+        .is_some_and(|(t, s)| token(t) && token(s))
+}
+
+/// A declared media type: a MIME type; in strict mode one of [`SUPPORTED_MIME`].
+fn check_media_type(m: &str, param: &str, strict: bool) -> Result<(), ApiError> {
+    if !is_mime_type(m) {
+        return Err(bad(param, format!("`{m}` is not a MIME type")));
+    }
+    if strict && !SUPPORTED_MIME.contains(&canonical_mime(m).as_str()) {
+        return Err(bad(
+            param,
+            format!(
+                "unsupported {param} `{m}` (strict mode: png, jpeg, mp4, webm, mp3, wav, pdf, srt)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn is_hex64(s: &str) -> bool {
@@ -132,7 +207,13 @@ impl Want {
 }
 
 /// Checks one `AssetInput` object (`url`, `asset_id` or `base64`).
-fn check_asset_input(v: &Value, path: &str, want: Want, state: &State) -> Result<(), ApiError> {
+fn check_asset_input(
+    v: &Value,
+    path: &str,
+    want: Want,
+    state: &State,
+    strict: bool,
+) -> Result<(), ApiError> {
     let Some(t) = v.get("type").and_then(Value::as_str) else {
         return Ok(());
     };
@@ -179,9 +260,7 @@ fn check_asset_input(v: &Value, path: &str, want: Want, state: &State) -> Result
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(data)
                 .map_err(|_| bad(&dp, "data is not valid standard base64 (with padding)"))?;
-            if !SUPPORTED_MIME.contains(&mt) {
-                return Err(bad(&mp, format!("unsupported media_type `{mt}`")));
-            }
+            check_media_type(mt, &mp, strict)?;
             let declared = canonical_mime(mt);
             if let Some(real) = sniff(&bytes)
                 && real != declared
@@ -223,8 +302,8 @@ fn check_asset_id(id: &str, param: &str, want: Want, state: &State) -> Result<()
     Ok(())
 }
 
-/// Walks a body and checks every asset input and `*_asset_id` / `*_url` audio field.
-fn walk_assets(v: &Value, path: &str, state: &State) -> Result<(), ApiError> {
+/// Walks a body and checks every asset input, `*_asset_id` and URL field.
+fn walk_assets(v: &Value, path: &str, state: &State, strict: bool) -> Result<(), ApiError> {
     match v {
         Value::Object(m) => {
             if matches!(
@@ -232,24 +311,24 @@ fn walk_assets(v: &Value, path: &str, state: &State) -> Result<(), ApiError> {
                 Some("url" | "asset_id" | "base64")
             ) && (m.contains_key("url") || m.contains_key("asset_id") || m.contains_key("data"))
             {
-                check_asset_input(v, path, Want::Any, state)?;
+                check_asset_input(v, path, Want::Any, state, strict)?;
             }
+            let in_background = path == "background" || path.ends_with(".background");
             for (k, child) in m {
                 let p = join(path, k);
                 match (k.as_str(), child) {
                     ("audio_asset_id", Value::String(id)) => {
                         check_asset_id(id, &p, Want::Any, state)?;
                     }
-                    ("audio_url", Value::String(u)) if !is_https_url(u) => {
-                        return Err(bad(&p, "audio_url must be an absolute https:// URL"));
-                    }
-                    _ => walk_assets(child, &p, state)?,
+                    ("audio_url" | "callback_url", Value::String(u)) => check_url(u, &p, strict)?,
+                    ("url", Value::String(u)) if in_background => check_url(u, &p, strict)?,
+                    _ => walk_assets(child, &p, state, strict)?,
                 }
             }
         }
         Value::Array(a) => {
             for (i, child) in a.iter().enumerate() {
-                walk_assets(child, &format!("{path}[{i}]"), state)?;
+                walk_assets(child, &format!("{path}[{i}]"), state, strict)?;
             }
         }
         _ => {}
@@ -257,12 +336,13 @@ fn walk_assets(v: &Value, path: &str, state: &State) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn non_empty_name(body: &Value, field: &str, required: bool) -> Result<(), ApiError> {
+/// Strict mode: a name must not be empty or blank (the schemas only require it to be present).
+fn non_blank(body: &Value, field: &str, strict: bool) -> Result<(), ApiError> {
     match body.get(field) {
-        Some(Value::String(s)) if s.trim().is_empty() => {
-            Err(bad(field, format!("`{field}` must not be empty")))
-        }
-        None | Some(Value::Null) if required => Err(bad(field, format!("`{field}` is required"))),
+        Some(Value::String(s)) if strict && s.trim().is_empty() => Err(bad(
+            field,
+            format!("`{field}` must not be empty or blank (strict mode)"),
+        )),
         _ => Ok(()),
     }
 }
@@ -271,24 +351,29 @@ fn non_empty_name(body: &Value, field: &str, required: bool) -> Result<(), ApiEr
     clippy::too_many_lines,
     reason = "one flat match over the endpoints reads best"
 )]
-/// Checks the rules of one endpoint (`template` is the schema path) after the schema passed.
+/// Checks the rules of one endpoint (`template` is the schema path) after the schema passed;
+/// `strict` adds the checks HeyGen's reference does not state.
 pub(crate) fn check(
     method: &str,
     template: &str,
     body: &Value,
     state: &State,
+    strict: bool,
 ) -> Result<(), ApiError> {
     match (method, template) {
         ("POST", "/v3/avatars") => {
-            non_empty_name(body, "name", true)?;
+            non_blank(body, "name", strict)?;
             let ty = body.get("type").and_then(Value::as_str).unwrap_or_default();
             if ty == "prompt" {
                 let prompt = body
                     .get("prompt")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
-                if prompt.trim().is_empty() {
-                    return Err(bad("prompt", "`prompt` must not be empty"));
+                if strict && prompt.trim().is_empty() {
+                    return Err(bad(
+                        "prompt",
+                        "`prompt` must not be empty or blank (strict mode)",
+                    ));
                 }
                 let n = prompt.chars().count();
                 if n > MAX_PROMPT_CHARS {
@@ -313,6 +398,7 @@ pub(crate) fn check(
                             &format!("reference_images[{i}]"),
                             Want::Image,
                             state,
+                            strict,
                         )?;
                     }
                 }
@@ -322,7 +408,7 @@ pub(crate) fn check(
                 } else {
                     Want::Video
                 };
-                check_asset_input(file, "file", want, state)?;
+                check_asset_input(file, "file", want, state, strict)?;
             }
             Ok(())
         }
@@ -344,44 +430,41 @@ pub(crate) fn check(
                     "consent_video cannot be combined with reroute_url or consent_text",
                 ));
             }
-            if let Some(u) = reroute
-                && !is_http_url(u)
-            {
-                return Err(bad(
-                    "reroute_url",
-                    "reroute_url must be an absolute http(s) URL",
-                ));
+            if let Some(u) = reroute {
+                check_url(u, "reroute_url", false)?;
             }
             if let Some(v) = video {
-                check_asset_input(v, "consent_video", Want::Video, state)?;
+                check_asset_input(v, "consent_video", Want::Video, state, strict)?;
             }
             Ok(())
         }
-        ("PATCH", "/v3/avatars/looks/{look_id}") => non_empty_name(body, "name", false),
+        ("PATCH", "/v3/avatars/looks/{look_id}") => non_blank(body, "name", strict),
         ("POST", "/v3/assets/direct-uploads") => {
-            non_empty_name(body, "filename", true)?;
+            non_blank(body, "filename", strict)?;
+            // HeyGen checks the declared type against the bytes when the upload completes.
             let ct = body
                 .get("content_type")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            if !SUPPORTED_MIME.contains(&ct) {
-                return Err(bad(
-                    "content_type",
-                    format!("unsupported content_type `{ct}`"),
-                ));
-            }
+            check_media_type(ct, "content_type", strict)?;
             let size = body.get("size_bytes").and_then(Value::as_i64).unwrap_or(0);
-            if size <= 0 {
+            if size < 0 || (strict && size == 0) {
                 return Err(bad(
                     "size_bytes",
-                    "size_bytes must be the exact size, at least 1",
+                    if strict {
+                        "size_bytes must be the exact size, at least 1 (strict mode)"
+                    } else {
+                        "size_bytes must be the exact size in bytes, not negative"
+                    },
                 ));
             }
-            if u64::try_from(size).unwrap_or(u64::MAX) > MAX_DIRECT_UPLOAD_BYTES {
+            if strict && u64::try_from(size).unwrap_or(u64::MAX) > MAX_DIRECT_UPLOAD_BYTES {
                 return Err(ApiError::new(
                     413,
                     "payload_too_large",
-                    format!("size_bytes exceeds the {MAX_DIRECT_UPLOAD_BYTES}-byte limit"),
+                    format!(
+                        "size_bytes exceeds the {MAX_DIRECT_UPLOAD_BYTES}-byte limit of one upload (strict mode)"
+                    ),
                 )
                 .param("size_bytes"));
             }
@@ -407,7 +490,7 @@ pub(crate) fn check(
             Ok(())
         }
         ("POST", "/v3/videos") => {
-            walk_assets(body, "", state)?;
+            walk_assets(body, "", state, strict)?;
             if body.get("type").and_then(Value::as_str) == Some("avatar") {
                 let has_audio = ["script", "audio_url", "audio_asset_id"].iter().any(|k| {
                     body.get(*k)
@@ -455,5 +538,14 @@ mod tests {
         assert!(is_https_url("https://example.com/a.png"));
         assert!(!is_https_url("http://example.com/a.png"));
         assert!(!is_https_url("https:///a.png"));
+        assert!(is_http_url("HTTP://example.com"));
+        assert!(!is_http_url("ftp://example.com/a"));
+        assert_eq!(sniff(b"PK\x03\x04rest"), Some("application/zip"));
+        assert_eq!(sniff(b"GIF89a\x01\x00"), Some("image/gif"));
+        assert!(is_mime_type("application/zip"));
+        assert!(is_mime_type("text/plain; charset=utf-8"));
+        assert!(!is_mime_type("zip"));
+        assert!(!is_mime_type("/zip"));
+        assert!(!is_mime_type("a/b/c"));
     }
 }

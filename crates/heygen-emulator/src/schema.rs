@@ -100,8 +100,7 @@ impl Schemas {
                 }
             };
             let at = format!("{method} {path} response");
-            let response =
-                compile(&e["response_schema"], &at).map_err(|m| format!("{at}: {m}"))?;
+            let response = compile(&e["response_schema"], &at).map_err(|m| format!("{at}: {m}"))?;
             endpoints.push(Endpoint {
                 json_body: e["body_encoding"].as_str() == Some("json"),
                 method,
@@ -565,8 +564,14 @@ mod tests {
     #[test]
     fn a_union_that_does_not_pair_up_refuses_to_load() {
         let cases = [
-            (engine_union("avatar_v", "avatar_iv", "avatar_iv"), "two variants"),
-            (engine_union("avatar_v", "avatar_iv", "avatar_x"), "not in the discriminator"),
+            (
+                engine_union("avatar_v", "avatar_iv", "avatar_iv"),
+                "two variants",
+            ),
+            (
+                engine_union("avatar_v", "avatar_iv", "avatar_x"),
+                "not in the discriminator",
+            ),
             (
                 {
                     let mut u = engine_union("avatar_v", "avatar_iv", "avatar_iii");
@@ -596,26 +601,27 @@ mod tests {
     /// Every discriminated union of the bundled file pairs its mapping with its variants (the
     /// loader would refuse it otherwise); this names the spot if the file is regenerated
     /// without the variants' values.
+    fn count_unions(v: &Value, n: &mut usize) {
+        match v {
+            Value::Object(m) => {
+                *n += usize::from(m.contains_key("discriminator"));
+                m.values().for_each(|c| count_unions(c, n));
+            }
+            Value::Array(a) => a.iter().for_each(|c| count_unions(c, n)),
+            _ => {}
+        }
+    }
+
     #[test]
     fn every_bundled_union_pairs_up() {
         let root: Value = serde_json::from_str(RAW).unwrap();
         let mut unions = 0;
-        fn count(v: &Value, n: &mut usize) {
-            match v {
-                Value::Object(m) => {
-                    *n += usize::from(m.contains_key("discriminator"));
-                    m.values().for_each(|c| count(c, n));
-                }
-                Value::Array(a) => a.iter().for_each(|c| count(c, n)),
-                _ => {}
-            }
-        }
-        count(&root, &mut unions);
+        count_unions(&root, &mut unions);
         assert!(unions >= 20, "{unions}");
         let mut all = root["endpoints"].clone();
         normalize(&mut all, "").unwrap();
         let mut left = 0;
-        count(&all, &mut left);
+        count_unions(&all, &mut left);
         assert_eq!(left, 0);
     }
 
@@ -625,11 +631,16 @@ mod tests {
         let video = json!({"data": {"id": "v1", "status": "completed"}});
         assert!(s.check_reply("GET", "/v3/videos/v1", 200, &video).is_ok());
         let bad = json!({"data": {"id": 5, "status": "done"}});
-        let errs = s.check_reply("GET", "/v3/videos/v1", 200, &bad).unwrap_err();
+        let errs = s
+            .check_reply("GET", "/v3/videos/v1", 200, &bad)
+            .unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(errs.iter().any(|e| e.starts_with("/data/id")), "{errs:?}");
         let envelope = json!({"error": {"code": "not_found", "message": "gone"}});
-        assert!(s.check_reply("GET", "/v3/videos/v1", 404, &envelope).is_ok());
+        assert!(
+            s.check_reply("GET", "/v3/videos/v1", 404, &envelope)
+                .is_ok()
+        );
         assert!(s.check_reply("GET", "/v3/videos/v1", 404, &video).is_err());
         let blank = json!({"error": {"code": "not_found", "message": ""}});
         assert!(s.check_reply("PUT", "/v3/videos", 405, &blank).is_err());
@@ -640,7 +651,10 @@ mod tests {
     fn methods_at_a_path() {
         let s = schemas().unwrap();
         assert_eq!(s.methods_at("/v3/videos"), ["GET", "POST"]);
-        assert_eq!(s.methods_at("/v3/avatars/looks/x/"), ["DELETE", "GET", "PATCH"]);
+        assert_eq!(
+            s.methods_at("/v3/avatars/looks/x/"),
+            ["DELETE", "GET", "PATCH"]
+        );
         assert_eq!(s.methods_at("/v3/avatars/looks"), ["DELETE", "GET"]);
         assert!(s.methods_at("/v3/nothing/here").is_empty());
     }

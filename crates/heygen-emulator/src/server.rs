@@ -227,6 +227,12 @@ async fn main_handler(AxState(sh): AxState<Arc<Shared>>, req: Request) -> Respon
         };
         route(&sh, req, &mut meta, delay).await
     };
+    let reply = if sh.check_responses && path.starts_with("/v3/") && body_untouched(fault.as_ref())
+    {
+        self_check(&sh, &method, &path, reply)
+    } else {
+        reply
+    };
     let status = reply.status;
     {
         let mut st = sh.lock();
@@ -237,6 +243,47 @@ async fn main_handler(AxState(sh): AxState<Arc<Shared>>, req: Request) -> Respon
         }
     }
     render(reply, &request_id, fault.as_ref(), ctl.as_ref())
+}
+
+/// Whether a fault leaves the reply's JSON as the emulator made it (only then is it checked).
+fn body_untouched(fault: Option<&Fault>) -> bool {
+    matches!(
+        fault,
+        None | Some(
+            Fault::Delay { .. } | Fault::Gzip | Fault::Truncate { .. } | Fault::StallBody { .. }
+        )
+    )
+}
+
+/// Checks a `/v3/` JSON reply against the schema for its endpoint and status. A reply that
+/// breaks it is an emulator bug: it is logged to stderr, recorded (the handle's `Drop` panics on
+/// it) and replaced by a 500 `emulator_schema_violation` envelope that names the problem.
+pub(crate) fn self_check(sh: &Shared, method: &str, path: &str, reply: Reply) -> Reply {
+    let Payload::Json(body) = &reply.payload else {
+        return reply;
+    };
+    let Ok(schemas) = schema::schemas() else {
+        return reply;
+    };
+    let Err(errs) = schemas.check_reply(method, path, reply.status, body) else {
+        return reply;
+    };
+    let message = format!(
+        "emulator bug: its {} reply to {method} {path} breaks the schema: {}",
+        reply.status,
+        errs.join("; ")
+    );
+    report_violation(&message);
+    sh.lock_violations().push(message.clone());
+    ApiError::new(500, "emulator_schema_violation", message).into_reply()
+}
+
+#[allow(
+    clippy::print_stderr,
+    reason = "a schema violation is an emulator bug that must be seen even where no test reads the reply"
+)]
+fn report_violation(message: &str) {
+    eprintln!("heygen-emulator: {message}");
 }
 
 fn default_code(status: u16) -> &'static str {
@@ -452,9 +499,23 @@ async fn v3(
     check_auth(sh, req.headers()).map_err(err)?;
     let schemas =
         schema::schemas().map_err(|e| ApiError::new(500, "internal_error", e).into_reply())?;
-    let ep = schemas.find(&method, &path).ok_or_else(|| {
-        ApiError::new(404, "not_found", format!("no route for {method} {path}")).into_reply()
-    })?;
+    let Some(ep) = schemas.find(&method, &path) else {
+        let allowed = schemas.methods_at(&path);
+        if allowed.is_empty() {
+            return Err(
+                ApiError::new(404, "not_found", format!("no route for {method} {path}"))
+                    .into_reply(),
+            );
+        }
+        let allow = allowed.join(", ");
+        return Err(ApiError::new(
+            405,
+            "method_not_allowed",
+            format!("{method} is not allowed on {path}; use {allow}"),
+        )
+        .into_reply()
+        .header("Allow", allow));
+    };
     let template = ep.path.clone();
     let q = api::check_query(ep, &api::parse_query(req.uri().query())).map_err(err)?;
     let params = path_params(&template, &path);
@@ -590,7 +651,7 @@ async fn v3(
             .map_err(|v| ApiError::invalid(&v.param, v.message))
             .and_then(|()| {
                 if ep.json_body {
-                    rules::check(&method, &template, &body_value, &st)
+                    rules::check(&method, &template, &body_value, &st, sh.strict)
                 } else {
                     Ok(())
                 }

@@ -15,12 +15,26 @@ pub(crate) struct Shared {
     pub(crate) api_key: String,
     pub(crate) access_token: String,
     pub(crate) other_origin_port: u16,
+    /// Extra checks beyond HeyGen's reference ([`EmulatorOptions::strict`]).
+    ///
+    /// [`EmulatorOptions::strict`]: crate::EmulatorOptions::strict
+    pub(crate) strict: bool,
+    /// Whether every `/v3/` reply is checked against its schema before it is sent.
+    pub(crate) check_responses: bool,
+    /// Replies that broke their schema (emulator bugs), as messages.
+    pub(crate) violations: Mutex<Vec<String>>,
 }
 
 impl Shared {
     /// Locks the account state (a poisoned lock is taken over: the state stays usable).
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn lock_violations(&self) -> MutexGuard<'_, Vec<String>> {
+        self.violations
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }

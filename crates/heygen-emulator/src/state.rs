@@ -176,11 +176,18 @@ pub(crate) enum AssetState {
         signature: String,
         expires_at_ms: i64,
         checksum: Option<String>,
-        received: Option<String>,
+        received: Option<Received>,
         content_type: String,
     },
     /// Usable.
     Complete,
+}
+
+/// What the presigned `PUT` stored: the bytes' SHA-256 (hex) and the type their first bytes show.
+#[derive(Debug, Clone)]
+pub(crate) struct Received {
+    pub(crate) sha256: String,
+    pub(crate) detected: Option<&'static str>,
 }
 
 /// An uploaded file; only its size and hash are kept, never its bytes.
@@ -209,6 +216,8 @@ pub(crate) struct Video {
     pub(crate) created_at: i64,
     pub(crate) fail: bool,
     pub(crate) output_format: String,
+    /// The folder the video is filed in (`None`: the root; the emulator files none).
+    pub(crate) folder_id: Option<String>,
 }
 
 /// The stored outcome of a request made with an `Idempotency-Key`.
@@ -560,7 +569,7 @@ impl State {
             "captioned_video_url": Value::Null,
             "subtitle_url": Value::Null,
             "video_page_url": format!("{}/_files/videos/{}/page", self.base_url, v.id),
-            "folder_id": Value::Null,
+            "folder_id": v.folder_id,
             "output_language": Value::Null,
             "failure_code": if status == "failed" { Value::from("video_render_failed") } else { Value::Null },
             "failure_message": if status == "failed" { Value::from("The emulator failed this video on purpose (title marker)") } else { Value::Null },

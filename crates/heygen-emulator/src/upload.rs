@@ -8,9 +8,11 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::reply::{ApiError, Payload, Reply};
-use crate::rules::{MAX_MULTIPART_BYTES, SUPPORTED_MIME, canonical_mime, sniff};
+use heygen_model::validate::MAX_MULTIPART_UPLOAD_BYTES;
+
+use crate::rules::{SUPPORTED_MIME, canonical_mime, sniff};
 use crate::shared::{Meta, Shared};
-use crate::state::{Asset, AssetState};
+use crate::state::{Asset, AssetState, Received};
 
 fn hex(d: &[u8]) -> String {
     use std::fmt::Write as _;
@@ -37,7 +39,8 @@ fn by_extension(name: &str) -> Option<&'static str> {
 }
 
 #[allow(clippy::too_many_lines, reason = "one streaming loop with its checks")]
-/// `POST /v3/assets`: one multipart part named `file`, at most 32 MB.
+/// `POST /v3/assets`: one multipart part named `file`, at most
+/// [`MAX_MULTIPART_UPLOAD_BYTES`] (HeyGen's "32 MB", the number the SDK model uses too).
 pub(crate) async fn multipart(
     sh: &Shared,
     req: Request,
@@ -83,7 +86,7 @@ pub(crate) async fn multipart(
             if !is_file {
                 continue;
             }
-            if size > MAX_MULTIPART_BYTES {
+            if size > MAX_MULTIPART_UPLOAD_BYTES {
                 too_big = true;
                 continue;
             }
@@ -101,7 +104,7 @@ pub(crate) async fn multipart(
         return Err(ApiError::new(
             413,
             "payload_too_large",
-            format!("file exceeds the {MAX_MULTIPART_BYTES}-byte limit for multipart uploads; use a direct upload"),
+            format!("file exceeds the {MAX_MULTIPART_UPLOAD_BYTES}-byte limit for multipart uploads; use a direct upload"),
         )
         .param("file"));
     }
@@ -111,22 +114,25 @@ pub(crate) async fn multipart(
             "the multipart body needs a part named `file`",
         ));
     };
-    if size == 0 {
-        return Err(ApiError::invalid("file", "the file is empty"));
+    if sh.strict && size == 0 {
+        return Err(ApiError::invalid("file", "the file is empty (strict mode)"));
     }
-    let declared = part_ct
-        .map(|c| canonical_mime(&c))
-        .filter(|c| SUPPORTED_MIME.contains(&c.as_str()));
-    let mime = sniff(&head)
-        .map(str::to_owned)
-        .or(declared)
-        .or_else(|| by_extension(&filename).map(str::to_owned))
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "file",
-                "unsupported file type (png, jpeg, mp4, webm, mp3, wav, pdf, srt)",
-            )
-        })?;
+    let unsupported = || {
+        ApiError::invalid(
+            "file",
+            "unsupported file type (png, jpeg, mp4, webm, mp3, wav, pdf, srt)",
+        )
+    };
+    // The bytes decide when they are recognisable; then the part's type, then the name.
+    let mime = match sniff(&head) {
+        Some(found) if SUPPORTED_MIME.contains(&found) => found.to_owned(),
+        Some(_) => return Err(unsupported()),
+        None => part_ct
+            .map(|c| canonical_mime(&c))
+            .filter(|c| SUPPORTED_MIME.contains(&c.as_str()))
+            .or_else(|| by_extension(&filename).map(str::to_owned))
+            .ok_or_else(unsupported)?,
+    };
     let mut st = sh.lock();
     let id = st.new_id();
     let now = st.now();
@@ -258,6 +264,7 @@ pub(crate) async fn put(sh: &Shared, req: Request, meta: &mut Meta) -> Reply {
     }
     let mut hasher = Sha256::new();
     let mut n = 0u64;
+    let mut head = Vec::new();
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         let Ok(chunk) = chunk else {
@@ -267,6 +274,10 @@ pub(crate) async fn put(sh: &Shared, req: Request, meta: &mut Meta) -> Reply {
         n += chunk.len() as u64;
         if n <= size {
             hasher.update(&chunk);
+        }
+        if head.len() < 512 {
+            let take = (512 - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..take]);
         }
     }
     meta.body_bytes = n;
@@ -295,7 +306,10 @@ pub(crate) async fn put(sh: &Shared, req: Request, meta: &mut Meta) -> Reply {
         ..
     }) = st.assets.get_mut(&id)
     {
-        *received = Some(digest.clone());
+        *received = Some(Received {
+            sha256: digest.clone(),
+            detected: sniff(&head),
+        });
     }
     Reply {
         status: 200,

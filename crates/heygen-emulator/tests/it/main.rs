@@ -14,6 +14,7 @@
 
 mod admin;
 mod auth;
+mod conformance;
 mod faults;
 mod flows;
 mod idempotency;

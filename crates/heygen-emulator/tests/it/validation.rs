@@ -1,4 +1,5 @@
-//! Requests that break the API's rules get 4xx envelopes naming the parameter.
+//! Requests that break the API's rules get 4xx envelopes naming the parameter. These rules hold
+//! in every mode; the strict-only ones are in `conformance`.
 
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -36,14 +37,6 @@ fn json_body_rules_table() {
             "POST",
             "/v3/avatars",
             json!({"type": "prompt", "name": "P", "prompt": long_prompt}),
-            400,
-            "invalid_parameter",
-            "prompt",
-        ),
-        (
-            "POST",
-            "/v3/avatars",
-            json!({"type": "prompt", "name": "P", "prompt": "  "}),
             400,
             "invalid_parameter",
             "prompt",
@@ -153,22 +146,6 @@ fn json_body_rules_table() {
         (
             "POST",
             "/v3/avatars",
-            json!({"type": "photo", "name": "", "file": img}),
-            400,
-            "invalid_parameter",
-            "name",
-        ),
-        (
-            "POST",
-            "/v3/avatars",
-            json!({"type": "photo", "name": "   ", "file": img}),
-            400,
-            "invalid_parameter",
-            "name",
-        ),
-        (
-            "POST",
-            "/v3/avatars",
             json!({"type": "photo", "file": img}),
             400,
             "invalid_parameter",
@@ -233,14 +210,6 @@ fn json_body_rules_table() {
         (
             "PATCH",
             &look,
-            json!({"name": ""}),
-            400,
-            "invalid_parameter",
-            "name",
-        ),
-        (
-            "PATCH",
-            &look,
             json!({"name": 5}),
             400,
             "invalid_parameter",
@@ -249,34 +218,10 @@ fn json_body_rules_table() {
         (
             "POST",
             "/v3/assets/direct-uploads",
-            json!({"filename": "a.mp4", "content_type": "video/mp4", "size_bytes": 0}),
-            400,
-            "invalid_parameter",
-            "size_bytes",
-        ),
-        (
-            "POST",
-            "/v3/assets/direct-uploads",
             json!({"filename": "a.mp4", "content_type": "video/mp4", "size_bytes": 10, "checksum_sha256": "abc"}),
             400,
             "invalid_parameter",
             "checksum_sha256",
-        ),
-        (
-            "POST",
-            "/v3/assets/direct-uploads",
-            json!({"filename": "a.exe", "content_type": "application/x-msdownload", "size_bytes": 10}),
-            400,
-            "invalid_parameter",
-            "content_type",
-        ),
-        (
-            "POST",
-            "/v3/assets/direct-uploads",
-            json!({"filename": "", "content_type": "video/mp4", "size_bytes": 10}),
-            400,
-            "invalid_parameter",
-            "filename",
         ),
         (
             "POST",
@@ -293,14 +238,6 @@ fn json_body_rules_table() {
             400,
             "invalid_parameter",
             "script",
-        ),
-        (
-            "POST",
-            "/v3/videos",
-            json!({"type": "avatar", "avatar_id": "Abigail_office_front_public", "audio_url": "http://example.com/a.mp3"}),
-            400,
-            "invalid_parameter",
-            "audio_url",
         ),
         (
             "POST",
