@@ -103,6 +103,7 @@ pub mod retry;
 mod trace;
 pub mod transport;
 pub mod upload;
+pub mod webhook;
 pub mod workflow;
 
 pub use body::{Body, BodyTap, FileHead, InlineFile, Sent, Source, StreamBody};

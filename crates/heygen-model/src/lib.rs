@@ -59,6 +59,7 @@ pub mod time;
 pub mod user;
 pub mod validate;
 pub mod video;
+pub mod webhook;
 
 pub use asset::{
     Asset, AssetInput, CompleteUploadRequest, CompletedUpload, CreateDirectUploadRequest,
