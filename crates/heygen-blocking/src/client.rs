@@ -196,8 +196,10 @@ impl<'r> Driver<'r> {
     }
 }
 
-/// Opens `len` bytes of a body's source for one attempt: a file re-opened from its start (and
-/// checked to still have `len` bytes), or the caller's reader if no byte of it was read yet.
+/// Opens a body's source for one attempt: a file re-opened from its start (and checked to still
+/// have `len` bytes), or the caller's reader if no byte of it was read yet. Neither is cut at
+/// `len`: the core's [`BodyTap`] (or inline encoder) decides how much to read and refuses a
+/// source that gives more than planned, instead of it being silently truncated.
 #[allow(
     clippy::result_large_err,
     reason = "the error is the event reported to the workflow"
@@ -215,10 +217,10 @@ fn open<'a>(
                 .map_err(|e| Event::Error(source_error(source, &e)))?
                 .len();
             check_opened_len(len, actual).map_err(Event::Error)?;
-            Ok(Box::new(file.take(len)))
+            Ok(Box::new(file))
         }
         Source::Reader => match &mut driver.reader {
-            Some(consumable) if !consumable.used => Ok(Box::new(Tracked { consumable }.take(len))),
+            Some(consumable) if !consumable.used => Ok(Box::new(Tracked { consumable })),
             Some(_) => Err(Event::ReaderConsumed),
             None => Err(Event::Error(missing_reader())),
         },
@@ -254,13 +256,30 @@ impl<R: Read> Read for Tapped<R> {
         let Some(tap) = &mut self.tap else {
             return Ok(0);
         };
-        let n = self.inner.read(buf)?;
-        let checked = if n == 0 && tap.remaining() > 0 {
-            // Ends early: the tap's own check names the fault.
-            self.tap.take().map(BodyTap::finish).transpose().map(|_| ())
+        if !tap.needs_end() && tap.remaining() == 0 {
+            return Ok(0);
+        }
+        let want = tap.read_len(buf.len());
+        let n = self.inner.read(&mut buf[..want])?;
+        let mut checked = if n == 0 {
+            // The end of the source: too early, or (after the planned bytes) as planned.
+            tap.end()
         } else {
             tap.chunk(&buf[..n])
         };
+        if checked.is_ok() && n > 0 && tap.needs_end() {
+            // The last planned byte: look for one more now, because the transport stops asking
+            // once it has the announced length, and a longer source must not be cut silently.
+            let mut probe = [0u8; 1];
+            checked = loop {
+                match self.inner.read(&mut probe) {
+                    Ok(0) => break tap.end(),
+                    Ok(m) => break tap.chunk(&probe[..m]),
+                    Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                    Err(error) => return Err(error),
+                }
+            };
+        }
         match checked {
             Ok(()) => Ok(n),
             Err(error) => {

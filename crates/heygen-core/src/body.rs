@@ -69,6 +69,9 @@ pub struct StreamBody {
     /// Whether the client computes the SHA-256 of the source's bytes as they stream (reported
     /// back in [`Sent::sha256`]).
     pub sha256: bool,
+    /// The file's name for errors (a multipart part's file name); `None` when there is none
+    /// (a direct-upload `PUT` of a reader). A [`Source::File`] is named by its path's file name.
+    pub name: Option<String>,
 }
 
 impl fmt::Debug for StreamBody {
@@ -79,6 +82,7 @@ impl fmt::Debug for StreamBody {
             .field("len", &self.len)
             .field("suffix_len", &self.suffix.len())
             .field("sha256", &self.sha256)
+            .field("name", &self.name)
             .finish()
     }
 }
@@ -93,9 +97,17 @@ impl StreamBody {
 
     /// A fresh tap for one attempt: counts (and hashes, when asked) the source's bytes.
     pub fn tap(&self) -> BodyTap {
+        let name = match &self.source {
+            Source::File(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            Source::Reader => None,
+        }
+        .or_else(|| self.name.clone());
         BodyTap {
             len: self.len,
             seen: 0,
+            ended: false,
+            file: self.source.is_replayable(),
+            name,
             hasher: self.sha256.then(Sha256::new),
             progress: None,
         }
@@ -216,10 +228,27 @@ pub struct Sent {
 }
 
 /// Counts, hashes and reports the source's bytes of one attempt as the client streams them, and
-/// refuses a source that gives more or fewer bytes than planned (a file that changed size).
+/// refuses a source that gives more or fewer bytes than planned (a file that changed size, a
+/// reader longer or shorter than the declared `size_bytes`).
+///
+/// The client's part of the contract:
+/// 1. read at most [`BodyTap::read_len`] bytes at a time, and report each chunk with
+///    [`BodyTap::chunk`];
+/// 2. as soon as the planned bytes are all in ([`BodyTap::needs_end`]), read the source once
+///    more before handing the last chunk on (the HTTP client stops asking once it has the
+///    announced length): report any byte it gives with [`BodyTap::chunk`] (refused: the source is
+///    longer than planned), or its end with [`BodyTap::end`];
+/// 3. report a source that ends early with [`BodyTap::end`] (refused: shorter than planned).
+///
+/// [`BodyTap::finish`] refuses a tap whose end of source was never reported, so a client that
+/// cut the source at the planned length (and would upload a truncated file without noticing) fails
+/// instead.
 pub struct BodyTap {
     len: u64,
     seen: u64,
+    ended: bool,
+    file: bool,
+    name: Option<String>,
     hasher: Option<Sha256>,
     progress: Option<Progress>,
 }
@@ -229,6 +258,7 @@ impl fmt::Debug for BodyTap {
         f.debug_struct("BodyTap")
             .field("len", &self.len)
             .field("seen", &self.seen)
+            .field("ended", &self.ended)
             .field("sha256", &self.hasher.is_some())
             .finish_non_exhaustive()
     }
@@ -247,14 +277,31 @@ impl BodyTap {
         self.len.saturating_sub(self.seen)
     }
 
+    /// How many bytes to ask the source for next, with a buffer of `buf` bytes: at most the
+    /// planned bytes left, and once they are all in, 1 (the read that finds the end of the
+    /// source).
+    pub fn read_len(&self, buf: usize) -> usize {
+        match self.remaining() {
+            0 => buf.min(1),
+            left => usize::try_from(left).map_or(buf, |left| left.min(buf)),
+        }
+    }
+
+    /// Whether every planned byte came and the end of the source is not reported yet: the
+    /// client must read the source once more now (step 2 of the contract).
+    pub fn needs_end(&self) -> bool {
+        self.remaining() == 0 && !self.ended
+    }
+
     /// Records the next chunk read from the source.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] (field `file`) when the chunks add up to more than planned.
+    /// [`Error::InvalidRequest`] (field `file`, naming the file) when the chunks add up to more
+    /// than planned.
     pub fn chunk(&mut self, chunk: &[u8]) -> Result<(), Error> {
         let n = chunk.len() as u64;
-        if n > self.remaining() {
-            return Err(changed_size());
+        if n > self.remaining() || (n > 0 && self.ended) {
+            return Err(self.wrong_size(true));
         }
         self.seen += n;
         if let Some(hasher) = &mut self.hasher {
@@ -268,18 +315,73 @@ impl BodyTap {
         Ok(())
     }
 
+    /// Records the end of the source (a read that gave no bytes).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] (field `file`, naming the file) when fewer bytes than planned
+    /// came.
+    pub fn end(&mut self) -> Result<(), Error> {
+        if self.seen != self.len {
+            return Err(self.wrong_size(false));
+        }
+        self.ended = true;
+        Ok(())
+    }
+
     /// Ends the source's bytes: what was sent.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] (field `file`) when fewer bytes than planned came.
-    pub fn finish(self) -> Result<Sent, Error> {
-        if self.seen != self.len {
-            return Err(changed_size());
+    /// [`Error::InvalidRequest`] (field `file`, naming the file) when fewer bytes than planned
+    /// came, or when the end of the source was never reported ([`BodyTap::end`]): a client that
+    /// stopped reading at the planned length cannot tell a longer source from an exact one.
+    pub fn finish(mut self) -> Result<Sent, Error> {
+        if !self.ended {
+            if self.seen != self.len {
+                return Err(self.wrong_size(false));
+            }
+            return Err(Error::invalid_request(
+                Some("file"),
+                format!(
+                    "{} was not read to its end, so a source longer than the declared {} bytes would go unnoticed (a client bug: see BodyTap)",
+                    self.label(),
+                    self.len
+                ),
+            ));
         }
+        self.end()?;
         Ok(Sent {
             bytes: self.seen,
             sha256: self.hasher.map(Sha256::finalize_hex),
         })
+    }
+}
+
+impl BodyTap {
+    /// The source as errors name it.
+    fn label(&self) -> String {
+        match (&self.name, self.file) {
+            (Some(name), true) => name.clone(),
+            (Some(name), false) => format!("the reader for {name}"),
+            (None, true) => "the file".to_owned(),
+            (None, false) => "the reader".to_owned(),
+        }
+    }
+
+    /// The error for a source that gave more (`longer`) or fewer bytes than planned.
+    fn wrong_size(&self, longer: bool) -> Error {
+        let label = self.label();
+        let message = match (self.file, longer) {
+            (true, _) => format!("{label} changed size while it was read"),
+            (false, true) => format!(
+                "{label} gives more bytes than the declared {} (size_bytes); nothing past them is sent",
+                self.len
+            ),
+            (false, false) => format!(
+                "{label} ended after {} of the declared {} bytes (size_bytes)",
+                self.seen, self.len
+            ),
+        };
+        Error::invalid_request(Some("file"), message)
     }
 }
 
@@ -360,11 +462,18 @@ mod tests {
             len: 3,
             suffix: Bytes::from_static(b"c"),
             sha256: true,
+            name: Some("clip.mp4".to_owned()),
         };
         assert_eq!(plan.content_length(), 6);
         let mut tap = plan.tap();
+        assert_eq!(tap.read_len(64), 3);
         tap.chunk(b"ab").unwrap();
+        assert_eq!(tap.read_len(64), 1);
         tap.chunk(b"c").unwrap();
+        assert!(tap.needs_end());
+        assert_eq!(tap.read_len(64), 1, "the probe for the end of the source");
+        tap.end().unwrap();
+        assert!(!tap.needs_end());
         let sent = tap.finish().unwrap();
         assert_eq!(sent.bytes, 3);
         assert_eq!(
@@ -373,9 +482,33 @@ mod tests {
         );
         let mut long = plan.tap();
         assert!(long.chunk(b"abcd").is_err());
+        // A reader with one byte past the declared size, found by the probe after the last
+        // planned byte: refused, and the error names the file.
+        let mut longer = plan.tap();
+        longer.chunk(b"abc").unwrap();
+        let error = longer.chunk(b"d").unwrap_err().to_string();
+        assert!(
+            error.contains("clip.mp4") && error.contains("more bytes than the declared 3"),
+            "{error}"
+        );
+        let mut short = plan.tap();
+        short.chunk(b"a").unwrap();
+        assert!(
+            short
+                .end()
+                .unwrap_err()
+                .to_string()
+                .contains("ended after 1 of the declared 3")
+        );
         let mut short = plan.tap();
         short.chunk(b"a").unwrap();
         assert!(short.finish().is_err());
+        // A client that never reports the end of the source cannot finish: it would not notice
+        // a longer source.
+        let mut unchecked = plan.tap();
+        unchecked.chunk(b"abc").unwrap();
+        let error = unchecked.finish().unwrap_err().to_string();
+        assert!(error.contains("not read to its end"), "{error}");
         assert!(check_opened_len(3, 4).is_err());
         assert!(check_opened_len(3, 3).is_ok());
     }

@@ -109,7 +109,7 @@ impl<O: Operation> Call<O> {
         let path = op.path_template();
         let mut request = op
             .build(config)
-            .map_err(|e| e.with_operation(&method, path))?;
+            .map_err(|e| config.scrub(e.with_operation(&method, path)))?;
         let key = match op.idempotency_key() {
             Some(key) => Some(caller_key(key).map_err(|e| e.with_operation(&method, path))?),
             None if op.accepts_idempotency_key() && op.sends_credentials() => {
@@ -218,7 +218,10 @@ impl<O: Operation> Call<O> {
     }
 
     fn after_error(&mut self, error: Error, cx: &Cx<'_>) {
-        let error = error.with_operation(&self.facts.method, self.op.path_template());
+        // Scrubbed before anything sees it (the trace span, the retry decision, the caller).
+        let error = cx
+            .config
+            .scrub(error.with_operation(&self.facts.method, self.op.path_template()));
         let elapsed = self.elapsed(cx);
         let decision = decide(
             self.attempts,

@@ -320,6 +320,8 @@ impl PollPolicy {
 pub struct Config {
     base_url: String,
     credentials: Credentials,
+    /// The forms of the credential scrubbed from every error (see [`Config::scrub`]).
+    secret_forms: Vec<String>,
     auth_header: (HeaderName, HeaderValue),
     user_agent: HeaderValue,
     timeouts: Timeouts,
@@ -386,6 +388,16 @@ impl Config {
     /// The credentials.
     pub fn credentials(&self) -> &Credentials {
         &self.credentials
+    }
+
+    /// `error` with the configured API key or access token replaced by `<redacted>` wherever it
+    /// appears (as written, JSON-escaped or percent-encoded): in messages, snippets, parameters
+    /// and a transport's source. The core applies it to every error a call or a wait returns, so
+    /// a server that echoes the credential cannot leak it through `Display` or `Debug`.
+    /// Credentials shorter than 6 characters are not looked for.
+    #[must_use]
+    pub fn scrub(&self, error: Error) -> Error {
+        error.scrub(&self.secret_forms)
     }
 
     /// The authentication header (name, value); the value is marked sensitive.
@@ -608,8 +620,13 @@ impl ConfigBuilder {
             Some(value) => HeaderValue::from_str(&value)
                 .map_err(|_| Error::invalid_config("the user agent is not a valid header value"))?,
         };
+        let secret_forms = secret_forms(match &credentials {
+            Credentials::ApiKey(key) => key.expose_secret(),
+            Credentials::AccessToken(token) => token.expose_secret(),
+        });
         Ok(Config {
             base_url,
+            secret_forms,
             credentials,
             auth_header,
             user_agent,
@@ -622,6 +639,41 @@ impl ConfigBuilder {
             uploads: UploadOptions::default(),
         })
     }
+}
+
+/// Shortest credential scrubbed from errors: a shorter text cannot be told apart from ordinary
+/// words (HeyGen's keys and tokens are far longer).
+const MIN_SCRUBBED_SECRET: usize = 6;
+
+/// The texts under which a credential can come back in a server's answer: as written, as inside
+/// a JSON string, and percent-encoded (as in a query or a form body).
+fn secret_forms(secret: &str) -> Vec<String> {
+    let secret = secret.trim();
+    if secret.chars().count() < MIN_SCRUBBED_SECRET {
+        return Vec::new();
+    }
+    let mut forms = vec![secret.to_owned()];
+    if let Ok(quoted) = serde_json::to_string(secret)
+        && let Some(inner) = quoted.get(1..quoted.len().saturating_sub(1))
+    {
+        forms.push(inner.to_owned());
+    }
+    let encoded: String = secret
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    forms.push(encoded);
+    forms.sort();
+    forms.dedup();
+    // Longest first, so a form that contains another is replaced whole.
+    forms.sort_by_key(|form| core::cmp::Reverse(form.len()));
+    forms
 }
 
 fn secret_header_value(text: &str, what: &str) -> Result<HeaderValue, Error> {

@@ -258,8 +258,13 @@ pub struct WaitTimedOut {
     pub resource: &'static str,
     /// The resource id.
     pub id: String,
-    /// The last raw status seen, when any check succeeded.
+    /// The last raw status seen, when any check succeeded with a status.
     pub last_status: Option<String>,
+    /// What the last check's failure said (a 503, a timeout, …), when the last check failed;
+    /// at most 160 characters.
+    pub last_error: Option<String>,
+    /// Status checks made (successful or not).
+    pub checks: u32,
     /// How long the wait lasted.
     pub elapsed: Duration,
 }
@@ -586,6 +591,108 @@ impl Error {
     }
 }
 
+/// A transport's error whose text held a secret, kept as its scrubbed text.
+#[derive(Debug)]
+struct Scrubbed(String);
+
+impl fmt::Display for Scrubbed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for Scrubbed {}
+
+/// Replaces every `form` in `text` with `<redacted>`.
+fn scrub_text(text: &mut String, forms: &[String]) {
+    for form in forms {
+        if text.contains(form.as_str()) {
+            *text = text.replace(form.as_str(), "<redacted>");
+        }
+    }
+}
+
+fn scrub_opt(text: &mut Option<String>, forms: &[String]) {
+    if let Some(text) = text {
+        scrub_text(text, forms);
+    }
+}
+
+fn scrub_source(source: &mut Option<BoxError>, forms: &[String]) {
+    if let Some(inner) = source {
+        let text = inner.to_string();
+        if forms.iter().any(|form| text.contains(form.as_str())) {
+            let mut text = text;
+            scrub_text(&mut text, forms);
+            *source = Some(Box::new(Scrubbed(text)));
+        }
+    }
+}
+
+impl Error {
+    /// The same error with every one of `forms` (the texts of a credential) replaced by
+    /// `<redacted>` in every text it carries: messages, snippets, parameters, locations, and a
+    /// transport's source (then kept as its scrubbed text only). A server that echoes the API key
+    /// in an error message can thus never put it in `Display` or `Debug`.
+    #[must_use]
+    pub(crate) fn scrub(mut self, forms: &[String]) -> Self {
+        if forms.is_empty() {
+            return self;
+        }
+        if let Self::UploadFailed(mut e) = self {
+            scrub_text(&mut e.asset_id, forms);
+            e.source = e.source.scrub(forms);
+            return Self::UploadFailed(e);
+        }
+        match &mut self {
+            Self::InvalidConfig(e) => scrub_text(&mut e.message, forms),
+            Self::InvalidRequest(e) => {
+                scrub_text(&mut e.message, forms);
+                scrub_opt(&mut e.field, forms);
+                scrub_source(&mut e.source, forms);
+            }
+            Self::Transport(e) => scrub_source(&mut e.source, forms),
+            Self::Api(e) => {
+                scrub_opt(&mut e.code, forms);
+                scrub_opt(&mut e.message, forms);
+                scrub_opt(&mut e.param, forms);
+                scrub_opt(&mut e.doc_url, forms);
+                scrub_opt(&mut e.request_id, forms);
+            }
+            Self::UnexpectedResponse(e) => {
+                scrub_text(&mut e.snippet, forms);
+                scrub_opt(&mut e.content_type, forms);
+                scrub_opt(&mut e.request_id, forms);
+            }
+            Self::UnexpectedRedirect(e) => {
+                scrub_opt(&mut e.location, forms);
+                scrub_opt(&mut e.request_id, forms);
+            }
+            Self::BodyTooLarge(e) => scrub_opt(&mut e.request_id, forms),
+            Self::Decode(e) => {
+                scrub_text(&mut e.json_path, forms);
+                scrub_text(&mut e.message, forms);
+                scrub_text(&mut e.snippet, forms);
+                scrub_opt(&mut e.request_id, forms);
+            }
+            Self::JobFailed(e) => {
+                scrub_text(&mut e.id, forms);
+                scrub_opt(&mut e.code, forms);
+                scrub_opt(&mut e.message, forms);
+            }
+            Self::WaitTimedOut(e) => {
+                scrub_text(&mut e.id, forms);
+                scrub_opt(&mut e.last_status, forms);
+                scrub_opt(&mut e.last_error, forms);
+            }
+            Self::PaginationStalled(_) => {}
+            // Handled above.
+            Self::UploadFailed(_) => {}
+        }
+        self
+    }
+}
+
 fn write_op(
     f: &mut fmt::Formatter<'_>,
     method: Option<&Method>,
@@ -716,9 +823,20 @@ impl fmt::Display for Error {
                     e.resource,
                     e.id
                 )?;
-                match &e.last_status {
-                    Some(status) => write!(f, " (last status {status})"),
-                    None => f.write_str(" (no status seen)"),
+                match (&e.last_status, &e.last_error) {
+                    (Some(status), None) => write!(f, " (last status {status})"),
+                    (Some(status), Some(error)) => {
+                        write!(f, " (last status {status}; last check failed: {error})")
+                    }
+                    (None, Some(error)) => write!(
+                        f,
+                        " (no status seen in {} checks; last check failed: {error})",
+                        e.checks
+                    ),
+                    (None, None) if e.checks > 0 => {
+                        write!(f, " (none of {} responses carried a status)", e.checks)
+                    }
+                    (None, None) => f.write_str(" (no check finished)"),
                 }
             }
             Self::PaginationStalled(e) => {

@@ -15,12 +15,19 @@ use crate::ops::{GetAvatarGroup, GetLook, GetVideo};
 use crate::workflow::{Cx, Event, Next, Workflow, delegate, over};
 
 /// What one status check says about a job.
+///
+/// Only a known success value (`completed`) is ever [`Observation::Completed`]. A status the
+/// SDK does not know, or one that is missing (`null` or absent), is [`Observation::Unknown`]:
+/// never success and never failure, so a wait keeps polling and, at its deadline, its
+/// [`Error::WaitTimedOut`] names the last status seen. This follows the reference, which says to
+/// treat values outside its list as not final; a value that only looks final (`cancelled`,
+/// `succeeded`) is thus never taken for a finished job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Observation {
     /// `completed`.
     Completed,
-    /// `failed`, with HeyGen's error when given.
+    /// `failed` (or, for videos, `error`), with HeyGen's error when given.
     Failed {
         /// HeyGen's error code.
         code: Option<String>,
@@ -29,8 +36,10 @@ pub enum Observation {
     },
     /// `pending_consent`: the person in the footage has not consented yet.
     PendingConsent,
-    /// Any other status (`pending`, `processing`, `waiting`, unknown values): not final.
+    /// A known status that is not final (`pending`, `waiting`, `processing`).
     InProgress,
+    /// A status the SDK does not know, or none at all: not final, and never success.
+    Unknown,
 }
 
 /// A resource whose status can be polled.
@@ -45,9 +54,13 @@ pub trait Pollable {
     fn raw_status(&self) -> Option<&str>;
 
     /// Whether consent has been given (or is not needed); used by [`WaitGoal::Consent`]. The
-    /// default treats any status other than `pending_consent` as consent given.
+    /// default needs a known status past consent (in progress or completed); an unknown or
+    /// missing status is not taken as consent.
     fn consent_given(&self) -> bool {
-        !matches!(self.observe(), Observation::PendingConsent)
+        matches!(
+            self.observe(),
+            Observation::InProgress | Observation::Completed
+        )
     }
 }
 
@@ -95,7 +108,10 @@ impl<T> Waited<T> {
 /// `now` is monotonic time on any fixed origin, the same for every call. The first check
 /// happens at once; intervals grow from the policy's initial interval by half each time up to
 /// its maximum, and never run past the deadline. A 404 or any other non-transient error ends the
-/// wait at once; 5xx, 429 and transport failures keep polling within the deadline.
+/// wait at once; 5xx, 429 and transport failures keep polling within the deadline. An unknown or
+/// missing status keeps polling too (see [`Observation::Unknown`]). At the deadline the
+/// [`Error::WaitTimedOut`] says what the wait saw: the last status, or when no check succeeded,
+/// the last failure.
 #[derive(Debug, Clone)]
 pub struct Poller {
     resource: &'static str,
@@ -105,6 +121,7 @@ pub struct Poller {
     started: Duration,
     next_interval: Duration,
     last_status: Option<String>,
+    last_error: Option<String>,
     checks: u32,
     finished: bool,
 }
@@ -125,6 +142,7 @@ impl Poller {
             started: now,
             next_interval: policy.initial_interval,
             last_status: None,
+            last_error: None,
             checks: 0,
             finished: false,
         }
@@ -156,6 +174,11 @@ impl Poller {
         self.last_status.as_deref()
     }
 
+    /// What the last check's failure said, when the last check failed.
+    pub fn last_error(&self) -> Option<&str> {
+        self.last_error.as_deref()
+    }
+
     /// When the wait ends, on the clock of the `now` values it is given.
     pub fn deadline_at(&self) -> Duration {
         self.started.saturating_add(self.policy.deadline)
@@ -164,6 +187,7 @@ impl Poller {
     /// Handles a successful status check.
     pub fn on_status<T: Pollable>(&mut self, value: T, now: Duration) -> Next<Waited<T>> {
         self.checks = self.checks.saturating_add(1);
+        self.last_error = None;
         if let Some(raw) = value.raw_status() {
             self.last_status = Some(raw.chars().take(64).collect());
         }
@@ -191,6 +215,16 @@ impl Poller {
 
     /// Handles a failed status check (after the call's own retries).
     pub fn on_error<T>(&mut self, error: Error, now: Duration) -> Next<Waited<T>> {
+        self.handle_error(error, now, true)
+    }
+
+    /// As [`Poller::on_error`]; `sent` says whether the check sent a request at all (a check
+    /// cut at the deadline before its first attempt did not, and is neither counted nor
+    /// remembered as the last failure).
+    fn handle_error<T>(&mut self, error: Error, now: Duration, sent: bool) -> Next<Waited<T>> {
+        if !sent {
+            return self.wait(now, None);
+        }
         self.checks = self.checks.saturating_add(1);
         let transient = match error.class() {
             ErrorClass::Server | ErrorClass::RateLimited | ErrorClass::RequestInProgress => true,
@@ -200,6 +234,7 @@ impl Poller {
         };
         if transient {
             let hint = error.retry_after();
+            self.last_error = Some(brief(&error));
             self.wait(now, hint)
         } else {
             self.finish(Err(error))
@@ -220,6 +255,8 @@ impl Poller {
                 resource: self.resource,
                 id: self.id.clone(),
                 last_status: self.last_status.clone(),
+                last_error: self.last_error.clone(),
+                checks: self.checks,
                 elapsed,
             }))));
         }
@@ -236,14 +273,27 @@ impl Poller {
     }
 }
 
+/// At most 160 characters of an error's text, for a timeout that reports the last failure.
+fn brief(error: &Error) -> String {
+    let text = error.to_string();
+    match text.char_indices().nth(160) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
+/// What an avatar group's or look's status says. A missing status is [`Observation::Unknown`]:
+/// the reference sends a status for private avatars only, and a private avatar being trained can
+/// briefly answer with `null`, so a wait never reads a missing status as completed. (Public
+/// avatars have nothing to train; a wait on one ends at its deadline, naming no status.)
 fn avatar_observation(
     status: Option<&heygen_model::AvatarStatus>,
     error: Option<&heygen_model::ResourceError>,
 ) -> Observation {
     use heygen_model::AvatarStatus;
     match status {
-        // Public avatars carry no status: nothing to wait for.
-        None | Some(AvatarStatus::Completed) => Observation::Completed,
+        None | Some(AvatarStatus::Unknown(_)) => Observation::Unknown,
+        Some(AvatarStatus::Completed) => Observation::Completed,
         Some(AvatarStatus::Failed) => Observation::Failed {
             code: error.map(|e| e.code.clone()).filter(|c| !c.is_empty()),
             message: error.map(|e| e.message.clone()).filter(|m| !m.is_empty()),
@@ -253,8 +303,8 @@ fn avatar_observation(
     }
 }
 
-/// Training of an avatar group; a group without a status (public avatars) counts as
-/// completed.
+/// Training of an avatar group; a group without a status is not taken as completed (see
+/// [`Observation::Unknown`]).
 impl Pollable for heygen_model::AvatarGroup {
     const RESOURCE: &'static str = "avatar group";
 
@@ -266,18 +316,25 @@ impl Pollable for heygen_model::AvatarGroup {
         self.status.as_ref().map(heygen_model::AvatarStatus::as_str)
     }
 
+    /// Consent is given when `consent_status` says `approved` (and the status is not
+    /// `pending_consent`), or when it is `null` (consent not required) and the status is a known
+    /// one past consent (`processing`, `completed`). A pending, declined or unknown consent
+    /// status, or a `null` one with an unknown or missing training status, is not consent.
     fn consent_given(&self) -> bool {
         use heygen_model::ConsentStatus;
-        let pending_status = matches!(self.observe(), Observation::PendingConsent);
-        let pending_consent = matches!(
-            self.consent_status,
-            Some(ConsentStatus::Pending | ConsentStatus::Declined)
-        );
-        !pending_status && !pending_consent
+        let observation = self.observe();
+        match &self.consent_status {
+            Some(ConsentStatus::Approved) => observation != Observation::PendingConsent,
+            None => matches!(
+                observation,
+                Observation::InProgress | Observation::Completed
+            ),
+            Some(_) => false,
+        }
     }
 }
 
-/// Training of a look; a look without a status counts as completed.
+/// Training of a look; a look without a status is not taken as completed.
 impl Pollable for heygen_model::Look {
     const RESOURCE: &'static str = "look";
 
@@ -290,7 +347,7 @@ impl Pollable for heygen_model::Look {
     }
 }
 
-/// Rendering of a video: `completed` and `failed` are final; `pending`, `waiting`,
+/// Rendering of a video: `completed`, `failed` and `error` are final; `pending`, `waiting`,
 /// `processing`, unknown and missing (`null`) values keep the wait going.
 impl Pollable for heygen_model::Video {
     const RESOURCE: &'static str = "video";
@@ -299,7 +356,7 @@ impl Pollable for heygen_model::Video {
         use heygen_model::VideoStatus;
         match self.status {
             Some(VideoStatus::Completed) => Observation::Completed,
-            Some(VideoStatus::Failed) => {
+            Some(VideoStatus::Failed | VideoStatus::Error) => {
                 let error = self.error.as_ref();
                 Observation::Failed {
                     code: self
@@ -314,7 +371,10 @@ impl Pollable for heygen_model::Video {
                         .filter(|m| !m.is_empty()),
                 }
             }
-            _ => Observation::InProgress,
+            Some(VideoStatus::Pending | VideoStatus::Waiting | VideoStatus::Processing) => {
+                Observation::InProgress
+            }
+            _ => Observation::Unknown,
         }
     }
 
@@ -481,13 +541,19 @@ where
                 }
                 poller.on_status(value, cx.now)
             }
-            Err(Err(error)) => poller.on_error(error, cx.now),
+            // A check cut at the deadline before it sent anything says nothing about the
+            // resource: the timeout keeps what the last real check said.
+            Err(Err(error)) => poller.handle_error(error, cx.now, check.attempts() > 0),
         };
         self.check = None;
-        if matches!(next, Next::Done(_)) {
-            self.over = true;
+        match next {
+            Next::Done(result) => {
+                self.over = true;
+                // A failure's message comes from the resource's own fields.
+                Next::Done(result.map_err(|error| cx.config.scrub(error)))
+            }
+            next => next,
         }
-        next
     }
 
     fn handle(&mut self, event: Event<'_>, cx: &Cx<'_>) {

@@ -6,7 +6,7 @@ pub const MAX_SNIPPET_BYTES: usize = 512;
 /// How much of a body is scanned for secrets before the snippet is cut.
 const SCAN_BYTES: usize = 4096;
 
-/// Query parameter names whose values are secrets (compared case-insensitively).
+/// Parameter and field names whose values are secrets (compared case-insensitively).
 const SECRET_PARAMS: &[&str] = &[
     "x-amz-signature",
     "x-amz-credential",
@@ -19,7 +19,10 @@ const SECRET_PARAMS: &[&str] = &[
     "policy",
     "api_key",
     "apikey",
+    "x-api-key",
     "access_token",
+    "refresh_token",
+    "authorization",
     "token",
 ];
 
@@ -33,43 +36,184 @@ fn is_value_end(c: char) -> bool {
         || c.is_control()
 }
 
-fn is_name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')
 }
 
-/// Replaces the values of secret query parameters (`X-Amz-Signature`, `X-Amz-Credential`,
-/// `Signature`, …) anywhere in `text` with `<redacted>`.
-pub fn redact_secrets(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(eq) = rest.find('=') {
-        let (before, after_eq) = rest.split_at(eq);
-        // The parameter name: the name characters right before `=`.
-        let name_start = before
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| is_name_char(*c))
-            .last()
-            .map_or(before.len(), |(i, _)| i);
-        let name = &before[name_start..];
-        out.push_str(before);
-        out.push('=');
-        let value_part = &after_eq[1..];
-        let secret = SECRET_PARAMS.iter().any(|p| name.eq_ignore_ascii_case(p));
-        if secret {
-            let end = value_part
-                .char_indices()
-                .find(|(_, c)| is_value_end(*c))
-                .map_or(value_part.len(), |(i, _)| i);
-            if end > 0 {
-                out.push_str(REDACTED);
-            }
-            rest = &value_part[end..];
+/// Whether `text[at..]` starts with `prefix`, ASCII case-insensitively.
+fn starts_with_ci(text: &str, at: usize, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(at..at + prefix.len())
+        .is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Whether the two bytes are hex digits.
+fn is_hex_pair(bytes: &[u8]) -> bool {
+    bytes.len() == 2 && bytes.iter().all(u8::is_ascii_hexdigit)
+}
+
+/// Whether a parameter name may start at `at`: the start of the text, after a character that
+/// cannot be part of a name, or after a percent-escape (`%26` in an encoded query, `%2526`
+/// when it is encoded twice).
+fn name_starts_at(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    if at == 0 || !is_name_byte(bytes[at - 1]) {
+        return true;
+    }
+    let escaped =
+        |len: usize| at >= len && bytes[at - len] == b'%' && is_hex_pair(&bytes[at - 2..at]);
+    escaped(3) || (escaped(5) && starts_with_ci(text, at - 5, "%25"))
+}
+
+/// How a secret's value is written after its name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// `name=value`, `name: value`: the value ends at a delimiter.
+    Plain,
+    /// `name%3Dvalue`: inside a percent-encoded URL, so an encoded `&`, `#` or quote ends it too.
+    Encoded,
+    /// `"name": "value"` or `name="value"`: the value ends at the closing quote.
+    Quoted,
+    /// `\"name\": \"value\"`: a JSON document inside a JSON string.
+    EscapedQuoted,
+}
+
+fn skip_spaces(text: &str, mut at: usize) -> usize {
+    while text
+        .as_bytes()
+        .get(at)
+        .is_some_and(|b| *b == b' ' || *b == b'\t')
+    {
+        at += 1;
+    }
+    at
+}
+
+/// The separator after a secret's name at `at`: its length and the form of the value.
+fn separator(text: &str, at: usize) -> Option<(usize, Form)> {
+    let bytes = text.as_bytes();
+    // A value in quotes after `=` or `:`, or the value as is.
+    let value_form = |after: usize, plain: Form| -> (usize, Form) {
+        if bytes.get(after) == Some(&b'"') {
+            (after + 1 - at, Form::Quoted)
+        } else if starts_with_ci(text, after, "\\\"") {
+            (after + 2 - at, Form::EscapedQuoted)
         } else {
-            rest = value_part;
+            (after - at, plain)
+        }
+    };
+    if bytes.get(at) == Some(&b'=') {
+        return Some(value_form(at + 1, Form::Plain));
+    }
+    for encoded in ["%3D", "%253D"] {
+        if starts_with_ci(text, at, encoded) {
+            return Some((encoded.len(), Form::Encoded));
         }
     }
-    out.push_str(rest);
+    // `name: value`, or a JSON key `"name": "value"` (its closing quote right after the name),
+    // or the same escaped inside a JSON string.
+    let after_name = if bytes.get(at) == Some(&b'"') {
+        at + 1
+    } else if starts_with_ci(text, at, "\\\"") {
+        at + 2
+    } else {
+        at
+    };
+    let colon = skip_spaces(text, after_name);
+    if bytes.get(colon) != Some(&b':') {
+        return None;
+    }
+    Some(value_form(skip_spaces(text, colon + 1), Form::Plain))
+}
+
+/// Where the value starting at `at` ends.
+fn value_end(text: &str, at: usize, form: Form) -> usize {
+    let rest = &text[at..];
+    let end = match form {
+        Form::Quoted => rest
+            .char_indices()
+            .find(|&(i, c)| (c == '"' && !rest[..i].ends_with('\\')) || c == '\n')
+            .map(|(i, _)| i),
+        Form::EscapedQuoted => rest.find("\\\""),
+        Form::Plain | Form::Encoded => {
+            let mut found = None;
+            for (i, c) in rest.char_indices() {
+                if is_value_end(c) {
+                    found = Some(i);
+                    break;
+                }
+                if c == '%'
+                    && ["%26", "%2526", "%23", "%22", "%2522"]
+                        .iter()
+                        .any(|e| starts_with_ci(rest, i, e))
+                {
+                    found = Some(i);
+                    break;
+                }
+            }
+            found
+        }
+    };
+    at + end.unwrap_or(rest.len())
+}
+
+/// A header-style value that starts with an auth scheme (`Bearer abc`): skip the scheme so the
+/// credential after it is the value.
+fn skip_scheme(text: &str, at: usize) -> usize {
+    for scheme in ["Bearer ", "Basic "] {
+        if starts_with_ci(text, at, scheme) {
+            return skip_spaces(text, at + scheme.len());
+        }
+    }
+    at
+}
+
+/// Replaces the values of secret parameters (`X-Amz-Signature`, `X-Amz-Credential`,
+/// `X-Amz-Security-Token`, `Signature`, `sig`, `token`, `X-Api-Key`, …) anywhere in `text` with
+/// `<redacted>`, in every form they are written in: a query (`name=value`), a percent-encoded
+/// URL inside another URL (`name%3Dvalue`, also encoded twice), a header or log line
+/// (`name: value`, `Authorization: Bearer value`), and JSON (`"name": "value"`, also escaped
+/// inside a JSON string).
+pub fn redact_secrets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while at < text.len() {
+        if !text.is_char_boundary(at) {
+            at += 1;
+            continue;
+        }
+        let found = name_starts_at(text, at)
+            .then(|| {
+                SECRET_PARAMS.iter().find(|name| {
+                    starts_with_ci(text, at, name)
+                        && !text
+                            .as_bytes()
+                            .get(at + name.len())
+                            .copied()
+                            .is_some_and(is_name_byte)
+                })
+            })
+            .flatten();
+        if let Some(name) = found {
+            let name_end = at + name.len();
+            if let Some((len, form)) = separator(text, name_end) {
+                let value_start = skip_scheme(text, name_end + len);
+                let end = value_end(text, value_start, form);
+                if end > value_start {
+                    out.push_str(&text[copied..value_start]);
+                    out.push_str(REDACTED);
+                    copied = end;
+                    at = end;
+                    continue;
+                }
+            }
+            at = name_end;
+            continue;
+        }
+        at += 1;
+    }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -108,6 +252,62 @@ pub fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redacts_every_form_of_a_secret() {
+        let cases = [
+            // JSON, as a storage error body or a debug dump writes it.
+            (
+                r#"{"X-Amz-Security-Token": "FwoGZXIvYXdzEJr//token", "ok": 1}"#,
+                r#"{"X-Amz-Security-Token": "<redacted>", "ok": 1}"#,
+            ),
+            (
+                r#"{"signature":"abc\"def","n":2}"#,
+                r#"{"signature":"<redacted>","n":2}"#,
+            ),
+            // A JSON document escaped inside a JSON string.
+            (
+                r#"{"message":"{\"X-Amz-Signature\": \"SECRETSIG\"}"}"#,
+                r#"{"message":"{\"X-Amz-Signature\": \"<redacted>\"}"}"#,
+            ),
+            // A presigned URL percent-encoded inside another URL, once and twice.
+            (
+                "https://a.example/r?next=https%3A%2F%2Fs.example%2Fk%3FX-Amz-Signature%3DSECRETSIG%26X-Amz-Expires%3D900",
+                "https://a.example/r?next=https%3A%2F%2Fs.example%2Fk%3FX-Amz-Signature%3D<redacted>%26X-Amz-Expires%3D900",
+            ),
+            (
+                "u=https%253A%252F%252Fs%252Fk%253FX-Amz-Credential%253DCRED%2526b%253D1",
+                "u=https%253A%252F%252Fs%252Fk%253FX-Amz-Credential%253D<redacted>%2526b%253D1",
+            ),
+            // Header and log forms.
+            (
+                "sig: SECRETSIG
+next",
+                "sig: <redacted>
+next",
+            ),
+            ("Sig=SECRETSIG", "Sig=<redacted>"),
+            (
+                "Authorization: Bearer tok_SECRET rest",
+                "Authorization: Bearer <redacted> rest",
+            ),
+            ("x-api-key: hg_live_SECRET", "x-api-key: <redacted>"),
+            ("policy=\"abc\" x", "policy=\"<redacted>\" x"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(redact_secrets(input), expected, "{input}");
+        }
+        // Names inside longer words, and ordinary text, are left alone.
+        for kept in [
+            "next_token=abc",
+            "design: fine",
+            "signatures: 3",
+            "the token",
+            "mytoken=1",
+        ] {
+            assert_eq!(redact_secrets(kept), kept);
+        }
+    }
 
     #[test]
     fn redacts_presigned_queries() {

@@ -14,6 +14,8 @@ use http::header::{CONTENT_LENGTH, HeaderName, HeaderValue};
 use http::{Method, Request, Response};
 use sha2::Digest as _;
 
+use heygen_model::validate::MAX_MULTIPART_UPLOAD_BYTES;
+
 use crate::body::{Body, Source, StreamBody};
 use crate::config::{Config, TimeoutClass, is_loopback_host};
 use crate::error::Error;
@@ -34,13 +36,10 @@ pub use plan::{
     placeholder_input, unreadable_file,
 };
 
-/// The largest file `POST /v3/assets` accepts, in bytes (32 MB); larger files go through direct
-/// upload.
-pub const MAX_MULTIPART_FILE_BYTES: u64 = 32_000_000;
-
 /// The multipart framing of one file: what goes before and after its bytes.
 #[derive(Clone, PartialEq, Eq)]
 pub struct MultipartFraming {
+    file_name: String,
     boundary: String,
     content_type: String,
     prefix: Bytes,
@@ -96,7 +95,7 @@ impl MultipartFraming {
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when the file is empty or larger than
-    /// [`MAX_MULTIPART_FILE_BYTES`] (use direct upload), the file name is empty, or the content
+    /// [`MAX_MULTIPART_UPLOAD_BYTES`] (use direct upload), the file name is empty, or the content
     /// type is not a valid media type.
     pub fn new(
         file_name: &str,
@@ -104,11 +103,11 @@ impl MultipartFraming {
         file_len: u64,
         entropy: [u8; 16],
     ) -> Result<Self, Error> {
-        if file_len > MAX_MULTIPART_FILE_BYTES {
+        if file_len > MAX_MULTIPART_UPLOAD_BYTES {
             return Err(Error::invalid_request(
                 Some("file"),
                 format!(
-                    "{file_len} bytes is over the {MAX_MULTIPART_FILE_BYTES}-byte limit of POST /v3/assets; use a direct upload (POST /v3/assets/direct-uploads) instead"
+                    "{file_len} bytes is over the {MAX_MULTIPART_UPLOAD_BYTES}-byte limit of POST /v3/assets; use a direct upload (POST /v3/assets/direct-uploads) instead"
                 ),
             ));
         }
@@ -134,6 +133,7 @@ impl MultipartFraming {
         );
         let suffix = format!("\r\n--{boundary}--\r\n");
         Ok(Self {
+            file_name: file_name.to_owned(),
             content_type: format!("multipart/form-data; boundary={boundary}"),
             boundary,
             prefix: Bytes::from(prefix),
@@ -182,6 +182,7 @@ impl MultipartFraming {
             len: self.file_len,
             suffix: self.suffix,
             sha256: false,
+            name: Some(self.file_name),
         }
     }
 }
@@ -451,6 +452,7 @@ impl Operation for DirectUploadPut {
                 len: self.size_bytes,
                 suffix: Bytes::new(),
                 sha256: true,
+                name: None,
             }))
             .map_err(|_| Error::invalid_request(None, "the upload request could not be built"))
     }
@@ -485,7 +487,8 @@ mod tests {
             f.prefix().len() as u64 + 10 + f.suffix().len() as u64
         );
         assert!(
-            MultipartFraming::new("x", "image/png", MAX_MULTIPART_FILE_BYTES + 1, [0; 16]).is_err()
+            MultipartFraming::new("x", "image/png", MAX_MULTIPART_UPLOAD_BYTES + 1, [0; 16])
+                .is_err()
         );
         assert!(MultipartFraming::new("x", "image\r\n/png", 1, [0; 16]).is_err());
     }

@@ -18,7 +18,7 @@ use crate::response::ResponseLimits;
 use crate::upload::{DirectUploadPut, MultipartFraming};
 
 /// `POST /v3/assets`: uploads one file (at most
-/// [`MAX_MULTIPART_FILE_BYTES`](crate::upload::MAX_MULTIPART_FILE_BYTES)) as
+/// [`MAX_MULTIPART_UPLOAD_BYTES`](heygen_model::validate::MAX_MULTIPART_UPLOAD_BYTES)) as
 /// `multipart/form-data`.
 ///
 /// The core frames the body; the built request's body is a [`Body::Stream`] plan: the part

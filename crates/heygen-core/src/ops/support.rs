@@ -52,7 +52,7 @@ pub(crate) fn key_str(key: Option<&IdempotencyKey>) -> Option<&str> {
 
 impl<T> PageCursor for ListPage<T> {
     fn has_more(&self) -> bool {
-        self.has_more
+        ListPage::has_more(self)
     }
 
     fn next_token(&self) -> Option<&str> {

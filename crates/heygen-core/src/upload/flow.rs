@@ -95,9 +95,10 @@ fn call<O: Operation, T, I>(op: O, cx: &Cx<'_>) -> Result<Call<O>, Next<T, I>> {
     Call::new(op, cx.config, cx.entropy).map_err(|e| Next::Done(Err(e)))
 }
 
-/// `POST /v3/assets` of one file (at most [`super::MAX_MULTIPART_FILE_BYTES`]) streamed from a
-/// path (re-opened for a retry) or from the reader handed to the client (read once). The media
-/// type of a path is detected from its first bytes, then its extension.
+/// `POST /v3/assets` of one file (at most
+/// [`MAX_MULTIPART_UPLOAD_BYTES`](heygen_model::validate::MAX_MULTIPART_UPLOAD_BYTES) bytes)
+/// streamed from a path (re-opened for a retry) or from the reader handed to the client (read
+/// once). The media type of a path is detected from its first bytes, then its extension.
 pub struct MultipartUpload {
     source: Source,
     facts: Facts,
@@ -436,7 +437,8 @@ enum FileStage {
 }
 
 /// Uploads a local file of any size as an asset: multipart up to
-/// [`super::MAX_MULTIPART_FILE_BYTES`], direct upload above.
+/// [`MAX_MULTIPART_UPLOAD_BYTES`](heygen_model::validate::MAX_MULTIPART_UPLOAD_BYTES) bytes,
+/// direct upload above.
 pub struct UploadFile {
     facts: Facts,
     stage: Option<FileStage>,

@@ -14,7 +14,9 @@ use base64::write::EncoderWriter;
 use bytes::Bytes;
 use heygen_model::{AssetInput, Base64Data, CreateDigitalTwin, CreatePhotoAvatar, DirectUpload};
 
-use super::{MAX_MULTIPART_FILE_BYTES, sniff_media_type};
+use heygen_model::validate::MAX_MULTIPART_UPLOAD_BYTES;
+
+use super::sniff_media_type;
 use crate::error::Error;
 use crate::ops::CreateAvatar;
 
@@ -89,9 +91,9 @@ pub enum UploadMethod {
 
 impl UploadMethod {
     /// How a file of `size_bytes` bytes is uploaded as an asset: multipart up to
-    /// [`MAX_MULTIPART_FILE_BYTES`], direct upload above (never inline).
+    /// [`MAX_MULTIPART_UPLOAD_BYTES`], direct upload above (never inline).
     pub fn for_asset(size_bytes: u64) -> Self {
-        if size_bytes <= MAX_MULTIPART_FILE_BYTES {
+        if size_bytes <= MAX_MULTIPART_UPLOAD_BYTES {
             Self::Multipart
         } else {
             Self::Direct
@@ -365,11 +367,11 @@ mod tests {
         assert_eq!(UploadMethod::for_file(10, 10), UploadMethod::Inline);
         assert_eq!(UploadMethod::for_file(11, 10), UploadMethod::Multipart);
         assert_eq!(
-            UploadMethod::for_file(MAX_MULTIPART_FILE_BYTES + 1, 10),
+            UploadMethod::for_file(MAX_MULTIPART_UPLOAD_BYTES + 1, 10),
             UploadMethod::Direct
         );
         assert_eq!(
-            UploadMethod::for_asset(MAX_MULTIPART_FILE_BYTES),
+            UploadMethod::for_asset(MAX_MULTIPART_UPLOAD_BYTES),
             UploadMethod::Multipart
         );
     }

@@ -17,6 +17,7 @@ mod poll;
 mod props;
 mod redaction;
 mod retry;
+mod review;
 mod support;
 mod upload;
 mod workflows;

@@ -1,9 +1,10 @@
 //! Multipart framing, the direct-upload PUT, SHA-256 and sniffing.
 
 use heygen_core::ops::{CreateDirectUpload, UploadAsset};
-use heygen_core::upload::{DirectUploadPut, MAX_MULTIPART_FILE_BYTES, MultipartFraming, Sha256};
+use heygen_core::upload::{DirectUploadPut, MultipartFraming, Sha256};
 use heygen_core::{Body, Call, Error, Operation, ResponseLimits, Source};
 use heygen_model::CreateDirectUploadRequest;
+use heygen_model::validate::MAX_MULTIPART_UPLOAD_BYTES;
 
 use crate::support::{config, json_resp, resp};
 
@@ -35,7 +36,7 @@ fn files_over_32_mb_point_to_direct_upload() {
         Source::Reader,
         "big.mp4",
         "video/mp4",
-        MAX_MULTIPART_FILE_BYTES + 1,
+        MAX_MULTIPART_UPLOAD_BYTES + 1,
         [0; 16],
     );
     let err = Call::new(op, &config(), [0; 16]).unwrap_err();
@@ -46,7 +47,7 @@ fn files_over_32_mb_point_to_direct_upload() {
             Source::File("ok.mp4".into()),
             "ok.mp4",
             "video/mp4",
-            MAX_MULTIPART_FILE_BYTES,
+            MAX_MULTIPART_UPLOAD_BYTES,
             [0; 16],
         )
         .build(&config())

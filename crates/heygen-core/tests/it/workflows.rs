@@ -10,15 +10,15 @@ use std::time::Duration;
 use heygen_core::error::StallReason;
 use heygen_core::ops::{CreateVideo, GetVideo, ListLooks, RawJson};
 use heygen_core::upload::{
-    AvatarFileKind, INLINE_PLACEHOLDER, MAX_MULTIPART_FILE_BYTES, MultipartFraming,
-    MultipartUpload, PromptFromFiles, PutDirectUpload, Sha256, UploadDirect, UploadFile,
-    UploadMethod, Uploaded, WithFile,
+    AvatarFileKind, INLINE_PLACEHOLDER, MultipartFraming, MultipartUpload, PromptFromFiles,
+    PutDirectUpload, Sha256, UploadDirect, UploadFile, UploadMethod, Uploaded, WithFile,
 };
 use heygen_core::workflow::{Scripted, script_items};
 use heygen_core::{
     Body, Call, Config, Cx, Error, ErrorClass, Next, Operation, Outgoing, PollPolicy,
     ResponseLimits, Sent, Source, TransportErrorKind, Wait, Waited, Workflow,
 };
+use heygen_model::validate::MAX_MULTIPART_UPLOAD_BYTES;
 use heygen_model::{CreateAvatarVideo, DirectUpload, ListLooksQuery, Ownership, Video};
 use http::{Method, Request, Response};
 use serde_json::{Value, json};
@@ -60,6 +60,7 @@ fn stream(outgoing: &Outgoing, file: &[u8]) -> Sent {
     for chunk in file.chunks(64 * 1024) {
         tap.chunk(chunk).unwrap();
     }
+    tap.end().unwrap();
     tap.finish().unwrap()
 }
 
@@ -76,6 +77,7 @@ fn stream_large(outgoing: &Outgoing, head: &[u8], len: u64) -> Sent {
         tap.chunk(&zeros[..n]).unwrap();
     }
     assert_eq!(plan.len, len);
+    tap.end().unwrap();
     tap.finish().unwrap()
 }
 
@@ -1228,8 +1230,8 @@ fn upload_file_takes_multipart_up_to_32_mb() {
         UploadFile::path("/media/clip.mp4"),
         &config(),
         [
-            Scripted::file(MAX_MULTIPART_FILE_BYTES, MP4),
-            Scripted::json(200, &asset_json("asset_0001", MAX_MULTIPART_FILE_BYTES)),
+            Scripted::file(MAX_MULTIPART_UPLOAD_BYTES, MP4),
+            Scripted::json(200, &asset_json("asset_0001", MAX_MULTIPART_UPLOAD_BYTES)),
         ],
     );
     assert_eq!(
@@ -1243,12 +1245,12 @@ fn upload_file_takes_multipart_up_to_32_mb() {
     let Body::Stream(plan) = run.sent[0].request.body() else {
         panic!()
     };
-    assert_eq!(plan.len, MAX_MULTIPART_FILE_BYTES);
+    assert_eq!(plan.len, MAX_MULTIPART_UPLOAD_BYTES);
 }
 
 #[test]
 fn upload_file_takes_direct_upload_above_32_mb() {
-    let size = MAX_MULTIPART_FILE_BYTES + 1;
+    let size = MAX_MULTIPART_UPLOAD_BYTES + 1;
     let mut digest = None;
     let run = play_with(
         UploadFile::path("/media/long.mp4"),
@@ -1284,7 +1286,7 @@ fn upload_file_takes_direct_upload_above_32_mb() {
     assert_eq!(uploaded.asset_id().as_str(), "asset_0001");
     assert_eq!(
         json_of(&run.sent[0].request)["size_bytes"],
-        json!(MAX_MULTIPART_FILE_BYTES + 1)
+        json!(MAX_MULTIPART_UPLOAD_BYTES + 1)
     );
     assert_eq!(
         json_of(&run.sent[2].request),
@@ -1522,7 +1524,12 @@ fn prompt_from_files_refuses_an_invalid_request_before_uploading() {
     };
     assert_eq!(invalid.field.as_deref(), Some("reference_images"));
     assert_eq!(invalid.path, Some("/v3/avatars"));
-    let run = play(PromptFromFiles::new("P", "", &["/r/1.png"]), &config(), []);
+    let long = "p".repeat(1001);
+    let run = play(
+        PromptFromFiles::new("P", &long, &["/r/1.png"]),
+        &config(),
+        [],
+    );
     assert!(run.steps.is_empty(), "{:?}", run.steps);
     assert_eq!(run.result.unwrap_err().class(), ErrorClass::Validation);
 }
