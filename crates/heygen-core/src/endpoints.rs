@@ -228,6 +228,88 @@ macro_rules! endpoints {
                     = $crate::Call::lazy($crate::ops::GetCurrentUser::new());
             }
 
+            handle webhooks Webhooks "Webhook endpoints and events: `/v3/webhooks/…`. Verify deliveries with `heygen_core::webhook`." {
+                /// `GET /v3/webhooks/endpoints`: one page of endpoints (`limit` 1 to 100).
+                ///
+                /// # Errors
+                /// Validation errors, API and transport errors.
+                fn list_endpoints(query: $crate::model::webhook::ListWebhookEndpointsQuery)
+                    -> $crate::model::ListPage<$crate::model::webhook::WebhookEndpoint>
+                    = $crate::Call::lazy($crate::ops::ListWebhookEndpoints::new(query));
+
+                /// `GET /v3/webhooks/endpoints`, every page. Ends after one error.
+                fn list_all_endpoints(query: $crate::model::webhook::ListWebhookEndpointsQuery)
+                    -> each $crate::ops::ListWebhookEndpoints
+                        => $crate::model::webhook::WebhookEndpoint
+                    = $crate::Walk::new($crate::ops::ListWebhookEndpoints::new(query));
+
+                /// `POST /v3/webhooks/endpoints`: registers an endpoint; the response's `secret`
+                /// (shown only here and by `rotate_secret`) signs its deliveries.
+                ///
+                /// # Errors
+                /// Validation errors (nothing sent), API and transport errors.
+                fn create_endpoint(request: $crate::model::webhook::CreateWebhookEndpointRequest)
+                    -> $crate::model::webhook::WebhookEndpoint
+                    = $crate::Call::lazy($crate::ops::CreateWebhookEndpoint::new(request));
+
+                /// `PATCH /v3/webhooks/endpoints/{endpoint_id}`: a new URL and/or event list
+                /// (the list is replaced, not merged).
+                ///
+                /// # Errors
+                /// Validation errors, a not-found API error, API and transport errors.
+                fn update_endpoint(
+                    endpoint_id: &$crate::model::webhook::WebhookEndpointId,
+                    request: $crate::model::webhook::UpdateWebhookEndpointRequest,
+                ) -> $crate::model::webhook::WebhookEndpoint
+                    = $crate::Call::lazy($crate::ops::UpdateWebhookEndpoint::new(
+                        endpoint_id.clone(),
+                        request,
+                    ));
+
+                /// `DELETE /v3/webhooks/endpoints/{endpoint_id}`: removes an endpoint.
+                ///
+                /// # Errors
+                /// A not-found API error, API and transport errors.
+                fn delete_endpoint(endpoint_id: &$crate::model::webhook::WebhookEndpointId)
+                    -> $crate::model::DeletedResource
+                    = $crate::Call::lazy($crate::ops::DeleteWebhookEndpoint::new(
+                        endpoint_id.clone(),
+                    ));
+
+                /// `POST /v3/webhooks/endpoints/{endpoint_id}/rotate-secret`: a new signing
+                /// secret; the old one stops working at once.
+                ///
+                /// # Errors
+                /// A not-found API error, API and transport errors.
+                fn rotate_secret(endpoint_id: &$crate::model::webhook::WebhookEndpointId)
+                    -> $crate::model::webhook::RotatedWebhookSecret
+                    = $crate::Call::lazy($crate::ops::RotateWebhookSecret::new(
+                        endpoint_id.clone(),
+                    ));
+
+                /// `GET /v3/webhooks/event-types`: the event types an endpoint can subscribe to.
+                ///
+                /// # Errors
+                /// API and transport errors.
+                fn event_types()
+                    -> $crate::model::ListPage<$crate::model::webhook::WebhookEventType>
+                    = $crate::Call::lazy($crate::ops::ListWebhookEventTypes::new());
+
+                /// `GET /v3/webhooks/events`: one page of delivered events (`limit` 1 to 100).
+                ///
+                /// # Errors
+                /// Validation errors, API and transport errors.
+                fn list_events(query: $crate::model::webhook::ListWebhookEventsQuery)
+                    -> $crate::model::ListPage<$crate::model::webhook::WebhookEventRecord>
+                    = $crate::Call::lazy($crate::ops::ListWebhookEvents::new(query));
+
+                /// `GET /v3/webhooks/events`, every page. Ends after one error.
+                fn list_all_events(query: $crate::model::webhook::ListWebhookEventsQuery)
+                    -> each $crate::ops::ListWebhookEvents
+                        => $crate::model::webhook::WebhookEventRecord
+                    = $crate::Walk::new($crate::ops::ListWebhookEvents::new(query));
+            }
+
             client {
                 /// Polls `GET /v3/avatars/{group_id}` until training completes or fails, with
                 /// the configured poll policy; `pending_consent` ends the wait as

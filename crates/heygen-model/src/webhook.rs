@@ -362,6 +362,74 @@ pub struct WebhookDelivery {
     pub event: WebhookEvent,
 }
 
+impl Serialize for WebhookDelivery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let fields =
+            2 + usize::from(self.event_id.is_some()) + usize::from(self.created_at.is_some());
+        let mut out = serializer.serialize_struct("WebhookDelivery", fields)?;
+        if let Some(id) = &self.event_id {
+            out.serialize_field("event_id", id)?;
+        }
+        out.serialize_field("event_type", self.event.event_type())?;
+        out.serialize_field("event_data", &EventData(&self.event))?;
+        if let Some(created_at) = &self.created_at {
+            out.serialize_field("created_at", created_at)?;
+        }
+        out.end()
+    }
+}
+
+/// The `event_data` of an event, as the typed variant serializes it.
+struct EventData<'a>(&'a WebhookEvent);
+
+impl Serialize for EventData<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            WebhookEvent::VideoSucceeded(data) | WebhookEvent::VideoGifSucceeded(data) => {
+                data.serialize(serializer)
+            }
+            WebhookEvent::VideoFailed(data) | WebhookEvent::VideoGifFailed(data) => {
+                data.serialize(serializer)
+            }
+            WebhookEvent::PhotoAvatarTrainSucceeded(data)
+            | WebhookEvent::PhotoAvatarTrainFailed(data)
+            | WebhookEvent::PhotoAvatarGenerationSucceeded(data)
+            | WebhookEvent::PhotoAvatarGenerationFailed(data)
+            | WebhookEvent::InstantAvatarSucceeded(data)
+            | WebhookEvent::InstantAvatarFailed(data) => data.serialize(serializer),
+            WebhookEvent::Unknown { raw, .. } => raw.serialize(serializer),
+        }
+    }
+}
+
+/// An item of `GET /v3/webhooks/events`: a delivered event as HeyGen stored it. Its data stays
+/// raw so one odd item never fails the page; [`WebhookEventRecord::event`] types it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookEventRecord {
+    /// The event id.
+    pub event_id: String,
+    /// The event type.
+    pub event_type: String,
+    /// The payload as sent.
+    #[serde(default)]
+    pub event_data: Value,
+    /// When it was created, ISO 8601.
+    #[serde(default)]
+    pub created_at: String,
+}
+
+impl WebhookEventRecord {
+    /// The typed event.
+    ///
+    /// # Errors
+    /// As [`WebhookEvent::from_parts`].
+    pub fn event(&self) -> Result<WebhookEvent, String> {
+        WebhookEvent::from_parts(&self.event_type, self.event_data.clone())
+    }
+}
+
 impl<'de> Deserialize<'de> for WebhookDelivery {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -620,6 +688,22 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("avatar_video.success"), "{err}");
+    }
+
+    #[test]
+    fn a_delivery_serializes_back_to_the_wire_shape() {
+        let text = r#"{"event_id":"evt_1","event_type":"avatar_video.fail","event_data":{"video_id":"vid_0001","message":"Render failed","callback_id":null,"extra":1},"created_at":1764400000}"#;
+        let delivery: WebhookDelivery = serde_json::from_str(text).unwrap();
+        let back: Value = serde_json::to_value(&delivery).unwrap();
+        assert_eq!(back, serde_json::from_str::<Value>(text).unwrap());
+        let record: WebhookEventRecord = serde_json::from_str(
+            r#"{"event_id":"e","event_type":"avatar_video.success","event_data":{},"created_at":"2026-01-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        assert!(
+            record.event().is_err(),
+            "a success without video_id is reported, not hidden"
+        );
     }
 
     #[test]

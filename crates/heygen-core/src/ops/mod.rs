@@ -12,6 +12,7 @@ mod raw;
 mod support;
 mod users;
 mod videos;
+mod webhooks;
 
 pub use crate::upload::DirectUploadPut;
 pub use assets::{CompleteUpload, CreateDirectUpload, UploadAsset};
@@ -22,3 +23,7 @@ pub use looks::{DeleteLook, GetLook, ListLooks, UpdateLook};
 pub use raw::RawJson;
 pub use users::GetCurrentUser;
 pub use videos::{CreateVideo, DeleteVideo, GetVideo, ListVideos};
+pub use webhooks::{
+    CreateWebhookEndpoint, DeleteWebhookEndpoint, ListWebhookEndpoints, ListWebhookEventTypes,
+    ListWebhookEvents, RotateWebhookSecret, UpdateWebhookEndpoint,
+};

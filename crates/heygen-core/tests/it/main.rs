@@ -20,4 +20,5 @@ mod retry;
 mod review;
 mod support;
 mod upload;
+mod webhook;
 mod workflows;

@@ -279,3 +279,182 @@ proptest! {
         }
     }
 }
+
+mod endpoints {
+    //! The seven `/v3/webhooks` operations: golden requests and parsed fixtures in the
+    //! reference's response shapes.
+
+    use heygen_core::model::webhook::{
+        CreateWebhookEndpointRequest, ListWebhookEndpointsQuery, ListWebhookEventsQuery,
+        UpdateWebhookEndpointRequest, WebhookEndpointId,
+    };
+    use heygen_core::ops::{
+        CreateWebhookEndpoint, DeleteWebhookEndpoint, ListWebhookEndpoints, ListWebhookEventTypes,
+        ListWebhookEvents, RotateWebhookSecret, UpdateWebhookEndpoint,
+    };
+    use heygen_core::{Body, Call, Error, Operation, ResponseLimits};
+    use serde_json::json;
+
+    use crate::support::{body_json, config, json_resp};
+
+    fn built<O: Operation>(op: O) -> http::Request<Body> {
+        Call::new(op, &config(), [7; 16]).unwrap().request().clone()
+    }
+
+    fn endpoint_id() -> WebhookEndpointId {
+        WebhookEndpointId::new("ep_0001").unwrap()
+    }
+
+    const ENDPOINT: &str = r#"{"data":{"endpoint_id":"ep_0001","url":"https://example.com/hook","status":"enabled","events":["avatar_video.success"],"secret":"whsec_CANARY","created_at":"2026-12-06T10:00:00Z"}}"#;
+
+    #[test]
+    fn requests_have_the_reference_methods_paths_and_bodies() {
+        let create = built(CreateWebhookEndpoint::new(
+            CreateWebhookEndpointRequest::new("https://example.com/hook")
+                .events(["avatar_video.success", "avatar_video.fail"]),
+        ));
+        assert_eq!(create.method(), "POST");
+        assert_eq!(create.uri(), "https://api.heygen.com/v3/webhooks/endpoints");
+        assert_eq!(
+            body_json(&create),
+            json!({"url":"https://example.com/hook","events":["avatar_video.success","avatar_video.fail"]})
+        );
+        assert!(create.headers().contains_key("idempotency-key"));
+
+        let update = built(UpdateWebhookEndpoint::new(
+            WebhookEndpointId::new("ep/../x").unwrap(),
+            UpdateWebhookEndpointRequest::new().events(["batch.finished"]),
+        ));
+        assert_eq!(update.method(), "PATCH");
+        assert_eq!(
+            update.uri(),
+            "https://api.heygen.com/v3/webhooks/endpoints/ep%2F..%2Fx"
+        );
+        assert_eq!(body_json(&update), json!({"events":["batch.finished"]}));
+
+        let delete = built(DeleteWebhookEndpoint::new(endpoint_id()));
+        assert_eq!(
+            (delete.method().as_str(), delete.uri().to_string()),
+            (
+                "DELETE",
+                "https://api.heygen.com/v3/webhooks/endpoints/ep_0001".to_owned()
+            )
+        );
+        let rotate = built(RotateWebhookSecret::new(endpoint_id()));
+        assert_eq!(
+            (rotate.method().as_str(), rotate.uri().to_string()),
+            (
+                "POST",
+                "https://api.heygen.com/v3/webhooks/endpoints/ep_0001/rotate-secret".to_owned()
+            )
+        );
+        let types = built(ListWebhookEventTypes::new());
+        assert_eq!(
+            types.uri(),
+            "https://api.heygen.com/v3/webhooks/event-types"
+        );
+        let events = built(ListWebhookEvents::new(
+            ListWebhookEventsQuery::new()
+                .event_type("avatar_video.success")
+                .limit(20)
+                .token("t/1"),
+        ));
+        assert_eq!(
+            events.uri(),
+            "https://api.heygen.com/v3/webhooks/events?event_type=avatar_video.success&limit=20&token=t%2F1"
+        );
+        let list = built(ListWebhookEndpoints::new(
+            ListWebhookEndpointsQuery::new().limit(5),
+        ));
+        assert_eq!(
+            list.uri(),
+            "https://api.heygen.com/v3/webhooks/endpoints?limit=5"
+        );
+    }
+
+    #[test]
+    fn bad_input_is_refused_before_sending() {
+        let bad_url = Call::new(
+            CreateWebhookEndpoint::new(CreateWebhookEndpointRequest::new("not a url")),
+            &config(),
+            [0; 16],
+        );
+        assert!(
+            matches!(bad_url, Err(Error::InvalidRequest(_))),
+            "{bad_url:?}"
+        );
+        let bad_limit = Call::new(
+            ListWebhookEvents::new(ListWebhookEventsQuery::new().limit(0)),
+            &config(),
+            [0; 16],
+        );
+        assert!(
+            matches!(bad_limit, Err(Error::InvalidRequest(_))),
+            "{bad_limit:?}"
+        );
+    }
+
+    #[test]
+    fn responses_parse_and_the_secret_stays_hidden() {
+        let limits = ResponseLimits::default();
+        let created = CreateWebhookEndpoint::new(CreateWebhookEndpointRequest::new(
+            "https://example.com/hook",
+        ))
+        .parse(json_resp(200, ENDPOINT), &limits)
+        .unwrap();
+        assert_eq!(created.secret.as_ref().unwrap().expose(), "whsec_CANARY");
+        assert!(!format!("{created:?}").contains("CANARY"));
+
+        let rotated = RotateWebhookSecret::new(endpoint_id())
+            .parse(
+                json_resp(
+                    200,
+                    r#"{"data":{"endpoint_id":"ep_0001","secret":"whsec_NEW"}}"#,
+                ),
+                &limits,
+            )
+            .unwrap();
+        assert_eq!(rotated.secret.expose(), "whsec_NEW");
+
+        let deleted = DeleteWebhookEndpoint::new(endpoint_id())
+            .parse(json_resp(200, r#"{"data":{},"error":null}"#), &limits)
+            .unwrap();
+        assert_eq!(deleted.id, "ep_0001");
+        let missing = DeleteWebhookEndpoint::new(endpoint_id()).parse(
+            json_resp(
+                404,
+                r#"{"error":{"code":"not_found","message":"Endpoint not found"}}"#,
+            ),
+            &limits,
+        );
+        assert_eq!(missing.unwrap_err().status().map(|s| s.as_u16()), Some(404));
+
+        let types = ListWebhookEventTypes::new()
+            .parse(
+                json_resp(
+                    200,
+                    r#"{"data":[{"event_type":"avatar_video.success","description":"A video finished."}],"has_more":false,"next_token":null}"#,
+                ),
+                &limits,
+            )
+            .unwrap();
+        assert_eq!(types.data[0].event_type, "avatar_video.success");
+
+        let events = ListWebhookEvents::new(ListWebhookEventsQuery::new())
+            .parse(
+                json_resp(
+                    200,
+                    r#"{"data":[{"event_id":"evt_1","event_type":"avatar_video.success","event_data":{"video_id":"vid_0001","url":"https://files.example.com/v.mp4?X-Amz-Signature=abc"},"created_at":"2026-12-06T10:00:00Z"},{"event_id":"evt_2","event_type":"brand_new.event","event_data":{"foo":1},"created_at":"2026-12-06T10:00:01Z"}],"has_more":true,"next_token":"n1"}"#,
+                ),
+                &limits,
+            )
+            .unwrap();
+        assert_eq!(events.data.len(), 2);
+        assert_eq!(events.data[0].event().unwrap().video_id(), Some("vid_0001"));
+        assert_eq!(
+            events.data[1].event().unwrap().event_type(),
+            "brand_new.event"
+        );
+        assert_eq!(events.next_token(), Some("n1"));
+    }
+}
