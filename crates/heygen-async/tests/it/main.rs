@@ -18,4 +18,5 @@ mod announced;
 mod emulator;
 mod mock;
 mod reopen;
+mod review;
 mod scenarios;

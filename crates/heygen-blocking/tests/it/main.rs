@@ -13,6 +13,7 @@
 mod hygiene;
 mod late;
 mod reopen;
+mod review;
 mod scenarios;
 mod shaping;
 mod traced;
