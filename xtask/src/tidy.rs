@@ -224,11 +224,17 @@ fn public_functions(dir: &Path) -> Vec<String> {
             continue;
         };
         for line in text.lines() {
-            let line = line.trim_start();
-            let rest = line
-                .strip_prefix("pub async fn ")
-                .or_else(|| line.strip_prefix("pub fn "));
-            if let Some(rest) = rest {
+            let Some(mut rest) = line.trim_start().strip_prefix("pub ") else {
+                continue;
+            };
+            // Qualifiers may come in any order a signature allows: `pub const unsafe fn`, …
+            while let Some(after) = ["const ", "async ", "unsafe ", "extern \"C\" "]
+                .iter()
+                .find_map(|q| rest.strip_prefix(q))
+            {
+                rest = after;
+            }
+            if let Some(rest) = rest.strip_prefix("fn ") {
                 let ident: String = rest
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -244,22 +250,92 @@ fn public_functions(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Both clients declare the same public functions: a method on one facade and not the other
-/// is a problem.
+/// The names a client re-exports at its root (`pub use …;` in `lib.rs`, braces expanded; the
+/// core's shared list counts as one name), transport types aside.
+fn root_exports(dir: &Path) -> Vec<String> {
+    let Ok(text) = fs::read_to_string(dir.join("lib.rs")) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    let mut statement = String::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("heygen_core::__client_exports!") {
+            names.push("heygen_core::__client_exports!".to_owned());
+            continue;
+        }
+        if statement.is_empty() && !line.starts_with("pub use ") {
+            continue;
+        }
+        statement.push_str(line);
+        if !line.ends_with(';') {
+            continue;
+        }
+        let body = statement
+            .trim_start_matches("pub use ")
+            .trim_end_matches(';');
+        let list = body.find('{').map_or(body, |open| &body[open + 1..]);
+        for item in list.trim_end_matches('}').split(',') {
+            let name = item.split(" as ").last().unwrap_or(item);
+            let name = name.rsplit("::").next().unwrap_or(name).trim();
+            if !name.is_empty() && !TRANSPORT_EXPORTS.contains(&name) {
+                names.push(name.to_owned());
+            }
+        }
+        statement.clear();
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Root exports that name a client's own transport or runtime types, allowed to differ.
+const TRANSPORT_EXPORTS: &[&str] = &[
+    "UreqTransport",
+    "HyperTransport",
+    "BodyStream",
+    "BoxReader",
+    "ItemStream",
+    "Pages",
+];
+
+/// Both clients declare the same public functions and re-export the same names at their root:
+/// a method or a type on one side and not the other is a problem.
 fn facade_parity(blocking: &Path, asynchronous: &Path) -> Vec<String> {
-    let left = public_functions(blocking);
-    let right = public_functions(asynchronous);
+    let mut problems = parity(
+        &root_exports(blocking),
+        &root_exports(asynchronous),
+        blocking,
+        asynchronous,
+        "re-exported at the root",
+    );
+    problems.extend(parity(
+        &public_functions(blocking),
+        &public_functions(asynchronous),
+        blocking,
+        asynchronous,
+        "public",
+    ));
+    problems
+}
+
+fn parity(
+    left: &[String],
+    right: &[String],
+    blocking: &Path,
+    asynchronous: &Path,
+    what: &str,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for name in left.iter().filter(|n| !right.contains(n)) {
         problems.push(format!(
-            "`{name}` is public in {} but not in {}",
+            "`{name}` is {what} in {} but not in {}",
             blocking.display(),
             asynchronous.display()
         ));
     }
     for name in right.iter().filter(|n| !left.contains(n)) {
         problems.push(format!(
-            "`{name}` is public in {} but not in {}",
+            "`{name}` is {what} in {} but not in {}",
             asynchronous.display(),
             blocking.display()
         ));
@@ -327,15 +403,26 @@ mod tests {
         fs::create_dir_all(&b).unwrap();
         fs::write(
             a.join("lib.rs"),
-            "//! a\npub fn run() {}\npub fn extra() {}\n",
+            "//! a\npub use x::{Shared, OnlyA};\npub fn run() {}\npub fn extra() {}\n\
+             pub const fn konst() {}\npub unsafe fn danger() {}\n",
         )
         .unwrap();
-        fs::write(b.join("lib.rs"), "//! b\npub async fn run() {}\n").unwrap();
+        fs::write(
+            b.join("lib.rs"),
+            "//! b\npub use x::{\n    Shared,\n    HyperTransport,\n};\npub async fn run() {}\n\
+             pub const unsafe fn danger() {}\n",
+        )
+        .unwrap();
         fs::write(b.join("transport.rs"), "//! glue\npub fn only_here() {}\n").unwrap();
         let problems = facade_parity(&a, &b);
         fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].contains("`extra`"));
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems[0].contains("`OnlyA` is re-exported at the root"),
+            "{problems:?}"
+        );
+        assert!(problems[1].contains("`extra`"), "{problems:?}");
+        assert!(problems[2].contains("`konst`"), "{problems:?}");
     }
 
     #[test]

@@ -22,8 +22,6 @@ use tokio::time::Instant;
 use crate::hyper_transport::HyperTransport;
 use crate::transport::{BodyStream, RequestBody, Transport, TransportError};
 
-pub use heygen_core::config::{API_BASE_ENV, API_KEY_ENV};
-
 /// Bytes read from a file per chunk (64 KiB).
 const CHUNK_BYTES: u64 = 64 * 1024;
 

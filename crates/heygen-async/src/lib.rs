@@ -42,17 +42,10 @@ mod hyper_transport;
 mod resources;
 mod transport;
 
-pub use client::{API_BASE_ENV, API_KEY_ENV, BoxReader, Client, ItemStream};
-pub use heygen_core::upload::{
-    AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, FromFile, Progress,
-    PromptAvatarFromFiles, UploadMethod, Uploaded,
-};
-pub use heygen_core::{
-    ApiKey, Config, ConfigBuilder, Credentials, Error, ErrorClass, Operation, PollPolicy,
-    RetryPolicy, Timeouts, TransportErrorKind, Waited,
-};
+pub use client::{BoxReader, Client, ItemStream};
+heygen_core::__client_exports!();
 pub use hyper_transport::HyperTransport;
-pub use resources::{Assets, Avatars, Looks, Users, Videos};
+pub use resources::{Assets, Avatars, Looks, Users, Videos, Webhooks};
 pub use transport::{BodyStream, RequestBody, SendOptions, Transport, TransportError};
 
 /// The request and response types (`heygen-model`).

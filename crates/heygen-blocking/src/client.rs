@@ -18,8 +18,6 @@ use http::{Request, Response};
 
 use crate::transport::{RequestBody, Transport, UreqTransport};
 
-pub use heygen_core::config::{API_BASE_ENV, API_KEY_ENV};
-
 heygen_core::__client! {
     /// A blocking HeyGen v3 client.
     ///

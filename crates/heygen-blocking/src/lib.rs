@@ -50,13 +50,9 @@ mod client;
 mod handles;
 mod transport;
 
-pub use client::{API_BASE_ENV, API_KEY_ENV, Client, Pages};
-pub use handles::{Assets, Avatars, Looks, Users, Videos};
-pub use heygen_core::upload::{
-    AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, FromFile, Progress,
-    PromptAvatarFromFiles, UploadMethod, Uploaded,
-};
-pub use heygen_core::{Config, Error, PollPolicy, RetryPolicy, Waited};
+pub use client::{Client, Pages};
+pub use handles::{Assets, Avatars, Looks, Users, Videos, Webhooks};
+heygen_core::__client_exports!();
 pub use transport::{RequestBody, SendOptions, Transport, TransportError, UreqTransport};
 
 /// The request and response types (`heygen-model`).

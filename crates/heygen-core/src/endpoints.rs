@@ -595,3 +595,21 @@ macro_rules! __facade_methods {
         $crate::__facade_methods! { $callback ($($recv)*) $s; $($rest)* }
     };
 }
+
+/// The core types every client re-exports at its root, so `heygen_blocking::X` and
+/// `heygen_async::X` name the same things.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __client_exports {
+    () => {
+        pub use $crate::config::{API_BASE_ENV, API_KEY_ENV};
+        pub use $crate::upload::{
+            AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, FromFile, Progress,
+            PromptAvatarFromFiles, UploadMethod, Uploaded,
+        };
+        pub use $crate::{
+            ApiKey, Config, ConfigBuilder, Credentials, Error, ErrorClass, Operation, PollPolicy,
+            RetryPolicy, Timeouts, TransportErrorKind, Waited,
+        };
+    };
+}
