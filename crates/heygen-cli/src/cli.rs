@@ -184,7 +184,8 @@ pub(crate) struct FileAvatarArgs {
     /// Display name.
     #[arg(long)]
     pub(crate) name: String,
-    /// The file: an https:// URL, asset:<id>, or a local path.
+    /// The file: an https:// URL (http:// is refused for every host, loopback included: HeyGen
+    /// downloads it from its servers), asset:<id>, a data: URI, or a local path.
     #[arg(long, value_name = "SRC")]
     pub(crate) file: String,
     /// Add the look to this existing avatar group.
@@ -201,7 +202,8 @@ pub(crate) struct PromptAvatarArgs {
     /// What the avatar looks like (at most 1000 characters).
     #[arg(long)]
     pub(crate) prompt: String,
-    /// A reference image (https:// URL, asset:<id> or local path); repeat up to 3 times.
+    /// A reference image (https:// URL, never http://; asset:<id>, data: URI or local path);
+    /// repeat up to 3 times.
     #[arg(long = "reference-image", value_name = "SRC")]
     pub(crate) reference_images: Vec<String>,
     /// Add the look to this existing avatar group.
@@ -220,7 +222,7 @@ pub(crate) enum ConsentCommand {
     Create {
         /// Avatar group id.
         group_id: String,
-        /// Where to send the person after they decide (https).
+        /// Where to send the person after they decide (an http:// or https:// URL).
         #[arg(long, value_name = "URL")]
         reroute_url: Option<String>,
     },
@@ -349,7 +351,7 @@ pub(crate) struct CreateVideoArgs {
     /// Voice for the script (default: the look's voice).
     #[arg(long, value_name = "V", requires = "script")]
     pub(crate) voice_id: Option<String>,
-    /// Audio the avatar lip-syncs to (https).
+    /// Audio the avatar lip-syncs to (an http:// or https:// URL HeyGen downloads).
     #[arg(long, value_name = "URL")]
     pub(crate) audio_url: Option<String>,
     /// Video title.

@@ -46,12 +46,6 @@ pub(crate) fn run(ctx: &Context<'_>, command: Command) -> Result<(), Failure> {
         Command::Avatar(cmd) => avatar(ctx, cmd),
         Command::Asset(AssetCommand::Upload { path }) => {
             let size = source::file_size("path", &path)?;
-            if size == 0 {
-                return Err(Failure::validation(
-                    Some("path"),
-                    format!("{}: is empty", path.display()),
-                ));
-            }
             match source::upload(ctx.backend, &path, size)? {
                 Uploaded::Multipart(asset) => ctx.out.data(&asset),
                 Uploaded::Direct(done) => ctx.out.data(&done),
@@ -353,7 +347,7 @@ where
         let page = call(ctx, op)?;
         let next_token = page.next_token().map(str::to_owned);
         out.list(&ListOutput {
-            has_more: page.has_more,
+            has_more: page.has_more(),
             next_token,
             data: page.data,
         })

@@ -302,9 +302,10 @@ fn digital_twin(
             .consent_status
             .as_ref()
             .map_or("not required", |s| s.as_str()),
-        redact_query(&url)
+        redact_query(url.as_str())
     ));
-    let page = browser::approve(&url).map_err(|f| f.with_id("group_id", group.id.as_str()))?;
+    let page =
+        browser::approve(url.as_str()).map_err(|f| f.with_id("group_id", group.id.as_str()))?;
     out.log(&format!("      submitted the approve form: \"{page}\""));
 
     let (done, seen) = train(backend, &group.id, poll, "training digital twin")?;

@@ -54,9 +54,13 @@ pub(crate) fn is_loopback_url(url: &str) -> bool {
 
 /// Parses a `SRC` argument given for `param`.
 ///
+/// A URL must pass the model's own rule for asset inputs (`https`, absolute, with a host), so
+/// the CLI and the SDK agree: HeyGen downloads the file from its servers, where `http://` and
+/// loopback hosts mean nothing, so `http://` is refused for every host, loopback included.
+///
 /// # Errors
-/// A validation failure for an empty value, an `asset:` without an id, or a plain `http://`
-/// URL to a host that is not loopback.
+/// A validation failure for an empty value, an `asset:` without an id, or a URL the model
+/// refuses (`http://` among them).
 pub(crate) fn parse(param: &str, text: &str) -> Result<Source, Failure> {
     if text.trim().is_empty() {
         return Err(Failure::validation(
@@ -79,14 +83,9 @@ pub(crate) fn parse(param: &str, text: &str) -> Result<Source, Failure> {
     {
         return Ok(Source::DataUri(text.to_owned()));
     }
-    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
-    if lower.starts_with("http://") && !is_loopback_url(text) {
-        return Err(Failure::validation(
-            Some(param),
-            format!("`{param}`: http:// urls are accepted only for loopback hosts; use https://"),
-        ));
-    }
     if text.contains("://") {
+        heygen_model::validate::validate_https_url(format!("{param}.url"), text)
+            .map_err(Failure::from)?;
         return Ok(Source::Url(text.to_owned()));
     }
     Ok(Source::File(PathBuf::from(text)))
@@ -124,12 +123,15 @@ pub(crate) fn sniff(head: &[u8]) -> Option<&'static str> {
     heygen_core::upload::sniff_media_type(head)
 }
 
-/// Checks that a local file exists and is a regular file; returns its size in bytes.
+/// Checks that a local file exists, is a regular file and is not empty; returns its size in
+/// bytes. Every command that takes a local file checks it here, so each fault of the file
+/// (missing, not a file, empty) is the same `cli_file_error` everywhere.
 ///
 /// # Errors
 /// A `cli_file_error` failure (exit 2) naming the path.
 pub(crate) fn file_size(param: &str, path: &Path) -> Result<u64, Failure> {
     match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == 0 => Err(file_error(param, path, "is empty")),
         Ok(meta) if meta.is_file() => Ok(meta.len()),
         Ok(_) => Err(file_error(param, path, "is not a regular file")),
         Err(error) => Err(file_error(param, path, &error.to_string().to_lowercase())),
@@ -174,16 +176,18 @@ pub(crate) fn resolve(
         }
         Source::File(path) => {
             let size = file_size(param, &path)?;
-            if size == 0 {
-                return Err(file_error(param, &path, "is empty"));
-            }
             if size <= INLINE_MAX_BYTES {
                 let bytes = read_small(param, &path)?;
-                let Some(media_type) = sniff(&bytes) else {
+                // From the bytes, then the extension, as the SDK's uploads do; the CLI does not
+                // guess beyond that, and it does not limit the types (HeyGen decides).
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                let Some(media_type) = sniff(&bytes).or_else(|| {
+                    heygen_core::upload::media_type_by_extension(name.as_deref().unwrap_or(""))
+                }) else {
                     return Err(Failure::validation(
                         Some(param),
                         format!(
-                            "{}: unknown media type (png, jpeg, mp4, webm, mp3 or wav expected)",
+                            "{}: the media type could not be detected from the file's bytes or extension",
                             path.display()
                         ),
                     ));
@@ -236,23 +240,40 @@ mod tests {
             parse("file", "./a.png").unwrap(),
             Source::File("./a.png".into())
         );
-        assert_eq!(
-            parse("file", "http://127.0.0.1:8080/a.png").unwrap(),
-            Source::Url("http://127.0.0.1:8080/a.png".into())
-        );
+
         assert_eq!(
             parse("file", "data:image/png;base64,iVBORw0KGgo=").unwrap(),
             Source::DataUri("data:image/png;base64,iVBORw0KGgo=".into())
         );
     }
 
+    /// The CLI refuses what the model refuses: `http://` for any host, loopback included, so
+    /// an http source never passes the parse only to fail later.
     #[test]
-    fn rejects_plain_http_to_other_hosts_and_empty_asset_ids() {
-        let failure = parse("file", "http://example.com/a.png").unwrap_err();
-        assert_eq!(
-            (failure.exit, failure.code.as_str()),
-            (2, "cli_validation_error")
-        );
+    fn rejects_plain_http_for_every_host_as_the_model_does() {
+        for url in [
+            "http://example.com/a.png",
+            "http://127.0.0.1:8080/a.png",
+            "http://localhost/a.png",
+            "http://[::1]/a.png",
+            "ftp://example.com/a.png",
+        ] {
+            let failure = parse("file", url).unwrap_err();
+            assert_eq!(
+                (failure.exit, failure.code.as_str(), failure.param.as_deref()),
+                (2, "cli_validation_error", Some("file.url")),
+                "{url}"
+            );
+            assert!(
+                AssetInput::url(url).validate().is_err(),
+                "the model refuses {url} too"
+            );
+        }
+        assert!(parse("file", "HTTPS://example.com/a.png").is_ok());
+    }
+
+    #[test]
+    fn rejects_empty_asset_ids_and_blank_sources() {
         assert!(parse("file", "asset:").is_err());
         assert!(parse("file", "  ").is_err());
     }

@@ -94,6 +94,8 @@ fn client_side_validation_exits_2_and_sends_nothing() {
     let unknown = unknown.to_str().unwrap();
     let missing = dir.join("missing.png");
     let missing = missing.to_str().unwrap();
+    let empty = write_file(&dir, "empty.png", b"");
+    let empty = empty.to_str().unwrap();
     let long_prompt = "x".repeat(1001);
     for transport in TRANSPORTS {
         let error = api(&emu, transport, &["avatar", "list", "--limit", "500"])
@@ -167,7 +169,8 @@ fn client_side_validation_exits_2_and_sends_nothing() {
             ],
         )
         .failed(2, "cli_validation_error");
-        api(
+        // An http:// source is refused for a loopback host too, as the model refuses it.
+        let error = api(
             &emu,
             transport,
             &[
@@ -175,12 +178,34 @@ fn client_side_validation_exits_2_and_sends_nothing() {
                 "create",
                 "photo",
                 "--name",
-                "",
+                "A",
                 "--file",
-                "asset:asset_1",
+                "http://127.0.0.1:9/a.png",
             ],
         )
         .failed(2, "cli_validation_error");
+        assert_eq!(error["param"], "file.url");
+        // An empty file is the same file error in every command that takes a local file.
+        for args in [
+            &["avatar", "create", "photo", "--name", "A", "--file", empty][..],
+            &[
+                "avatar",
+                "create",
+                "digital-twin",
+                "--name",
+                "A",
+                "--file",
+                empty,
+            ][..],
+            &["asset", "upload", empty][..],
+        ] {
+            let error = api(&emu, transport, args).failed(2, "cli_file_error");
+            assert!(
+                error["message"].as_str().unwrap().contains("is empty"),
+                "{error}"
+            );
+            assert!(error["param"].is_string(), "{error}");
+        }
         api(&emu, transport, &["avatar", "get", ".."]).failed(2, "cli_validation_error");
         api(
             &emu,
@@ -191,7 +216,7 @@ fn client_side_validation_exits_2_and_sends_nothing() {
                 "create",
                 "grp_1",
                 "--reroute-url",
-                "http://example.com/",
+                "ftp://example.com/",
             ],
         )
         .failed(2, "cli_validation_error");
@@ -269,6 +294,23 @@ fn help_and_version_print_to_stdout_with_exit_0() {
     let run = heygen(&["--version"], &[]);
     assert_eq!(run.code, 0);
     assert!(run.stdout.starts_with("heygen "));
+}
+
+/// `--help` says which URLs a file source takes: https only, http refused even for loopback.
+#[test]
+fn help_says_a_file_source_url_must_be_https() {
+    for command in [
+        &["avatar", "create", "photo", "--help"][..],
+        &["avatar", "create", "digital-twin", "--help"][..],
+    ] {
+        let run = heygen(command, &[]);
+        assert_eq!(run.code, 0, "{run:?}");
+        let text = run.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains("https:// URL (http:// is refused for every host, loopback included"),
+            "{text}"
+        );
+    }
 }
 
 #[test]

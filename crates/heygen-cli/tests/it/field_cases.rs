@@ -235,15 +235,20 @@ fn br_01_variants_malformed_success_bodies() {
     }
 }
 
-/// A 200 list page that has no `data` member (a proxy's `{}`, another API's `{"result": …}`) is
-/// a malformed response, not an empty list.
+/// A 200 body with none of a page's members (a proxy's `{}`, another API's `{"result": …}`) is
+/// a malformed response, not an empty list; a page that says `has_more` but leaves out `data`
+/// (optional in the reference) is an empty page.
 #[test]
 fn br_01_variants_list_page_without_data() {
-    for body in [
-        "{}",
-        r#"{"result":[{"id":"vid_0001"}]}"#,
-        r#"{"has_more":false}"#,
-    ] {
+    for (run, requests) in both_always(
+        &Reply::json(200, r#"{"has_more":false}"#),
+        &["video", "list"],
+    ) {
+        assert_eq!(run.code, 0, "{run:?}");
+        assert_eq!(run.json()["data"], json!([]), "{run:?}");
+        assert_eq!(requests.len(), 1);
+    }
+    for body in ["{}", r#"{"result":[{"id":"vid_0001"}]}"#] {
         for args in [
             &["video", "list"][..],
             &["avatar", "list"][..],
@@ -556,21 +561,51 @@ fn br_05_data_uri_is_never_sent_as_is() {
     }
 }
 
-/// Bytes that are not a known media type are refused before anything is sent.
+/// A file whose media type neither its bytes nor its extension tell is refused before anything
+/// is sent (the CLI does not guess a label). Bytes of no known format in a file whose extension
+/// names a type are labelled by the extension, as the SDK's uploads do: the SDK has no rule to
+/// refuse them (only bytes of a known format under another label are refused), so HeyGen
+/// decides.
 #[test]
 fn br_05_unknown_bytes_are_refused_client_side() {
     let dir = tempdir("br05u");
-    let path = dir.join("fake.png");
-    std::fs::write(&path, b"hello, this is not an image at all").unwrap();
-    let path = path.to_str().unwrap().to_owned();
+    let unknown = dir.join("fake.bin");
+    std::fs::write(&unknown, b"hello, this is not an image at all").unwrap();
+    let unknown = unknown.to_str().unwrap().to_owned();
     for (run, requests) in both_always(
         &avatar_created(),
         &[
-            "avatar", "create", "photo", "--name", "Photo A", "--file", &path,
+            "avatar", "create", "photo", "--name", "Photo A", "--file", &unknown,
         ],
     ) {
         assert_eq!(run.code, 2, "{run:?}");
+        assert_eq!(run.error()["code"], "cli_validation_error", "{run:?}");
         assert!(requests.is_empty(), "{requests:?}");
+    }
+    let named = dir.join("fake.png");
+    std::fs::write(&named, b"hello, this is not an image at all").unwrap();
+    let named = named.to_str().unwrap().to_owned();
+    for (run, requests) in both_always(
+        &avatar_created(),
+        &[
+            "avatar", "create", "photo", "--name", "Photo A", "--file", &named,
+        ],
+    ) {
+        assert_eq!(run.code, 0, "{run:?}");
+        assert_eq!(requests[0].json()["file"]["media_type"], "image/png");
+    }
+    // A PNG under a JPEG name is labelled by its bytes, never by the name.
+    let png = dir.join("photo.jpg");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let png = png.to_str().unwrap().to_owned();
+    for (run, requests) in both_always(
+        &avatar_created(),
+        &[
+            "avatar", "create", "photo", "--name", "Photo A", "--file", &png,
+        ],
+    ) {
+        assert_eq!(run.code, 0, "{run:?}");
+        assert_eq!(requests[0].json()["file"]["media_type"], "image/png");
     }
 }
 
