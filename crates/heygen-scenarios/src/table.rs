@@ -658,6 +658,21 @@ pub fn scenarios() -> Vec<Scenario> {
     );
     t.push(
         Scenario::new(
+            "wait/video_deadline_after_only_503s",
+            "a wait whose every check got a 503 says so at its deadline, not \"no status seen\"",
+            wait_video(400),
+            err(ErrorExpect::class(ErrorClass::Timeout)
+                .kind("wait_timed_out")
+                .message("no status seen in")
+                .message("503")
+                .message_lacks("(no status seen)")),
+        )
+        .call(video("Wait 503"), VIDEO_ID)
+        .fault(FaultRule::new("/v3/videos/*", status(503)).method("GET"))
+        .count(Count::at_least("GET", "/v3/videos/*", 2)),
+    );
+    t.push(
+        Scenario::new(
             "wait/avatar_completed",
             "wait_for_avatar polls until training completes",
             Action::WaitForAvatar { group_id: s("${group}"), poll: PollSpec::fast(5_000) },
@@ -1008,6 +1023,44 @@ pub fn scenarios() -> Vec<Scenario> {
             me_ok(),
         )
         .fault(FaultRule::new("/v3/users/me", Fault::Gzip)),
+    );
+    t.push(
+        Scenario::new(
+            "fault/api_key_echoed_in_an_error",
+            "a server that echoes the API key in its error message: the SDK's error never shows it",
+            me(),
+            err(ErrorExpect::class(ErrorClass::Unauthorized)
+                .status(Some(401))
+                .message("<redacted>")
+                .message_lacks(heygen_emulator::DEFAULT_API_KEY)),
+        )
+        .fault(FaultRule::new(
+            "/v3/users/me",
+            Fault::Status {
+                status: 401,
+                code: Some(s("unauthorized")),
+                message: Some(format!(
+                    "api key {} is not valid",
+                    heygen_emulator::DEFAULT_API_KEY
+                )),
+                retry_after: None,
+            },
+        ))
+        .count(Count::exactly("GET", "/v3/users/me", 1)),
+    );
+    t.push(
+        Scenario::new(
+            "validation/http_loopback_file_url",
+            "an http:// file URL is refused for a loopback host too (HeyGen downloads it); nothing is sent",
+            Action::CreateAvatar(AvatarSpec::Photo {
+                name: s("Photo H"),
+                file: FileInput::Url(s("http://127.0.0.1:9/photo.png")),
+            }),
+            err(ErrorExpect::class(ErrorClass::Validation)
+                .kind("invalid_request")
+                .message("file.url")),
+        )
+        .count(Count::exactly("POST", "/v3/avatars", 0)),
     );
     let mut sc = Scenario::new(
         "fault/redirect_307_post",
