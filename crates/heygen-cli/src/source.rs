@@ -260,7 +260,11 @@ mod tests {
         ] {
             let failure = parse("file", url).unwrap_err();
             assert_eq!(
-                (failure.exit, failure.code.as_str(), failure.param.as_deref()),
+                (
+                    failure.exit,
+                    failure.code.as_str(),
+                    failure.param.as_deref()
+                ),
                 (2, "cli_validation_error", Some("file.url")),
                 "{url}"
             );

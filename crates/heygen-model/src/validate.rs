@@ -357,7 +357,10 @@ fn check_url(field: Cow<'static, str>, url: &str, https_only: bool) -> Result<()
 ///
 /// # Errors
 /// [`Rule::NotFinite`].
-pub fn validate_finite(field: impl Into<Cow<'static, str>>, value: f64) -> Result<(), ValidationError> {
+pub fn validate_finite(
+    field: impl Into<Cow<'static, str>>,
+    value: f64,
+) -> Result<(), ValidationError> {
     if value.is_finite() {
         Ok(())
     } else {

@@ -8,7 +8,8 @@ use heygen_model::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-const SIGNED: &str = "https://files.example.com/k.bin?X-Amz-Signature=SECRETSIG&Expires=1&Key-Pair-Id=KPID";
+const SIGNED: &str =
+    "https://files.example.com/k.bin?X-Amz-Signature=SECRETSIG&Expires=1&Key-Pair-Id=KPID";
 
 /// Parses `body` (with `{url}` standing for a signed URL), then checks that `Debug` shows none
 /// of the signatures and that every one of the `urls` fields survived a round trip.
@@ -17,7 +18,11 @@ fn check<T: DeserializeOwned + Serialize + Debug>(body: &str, urls: usize) {
     let value: T = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{body}: {e}"));
     let debug = format!("{value:?}");
     for secret in ["SECRETSIG", "KPID"] {
-        assert!(!debug.contains(secret), "{} leaks: {debug}", std::any::type_name::<T>());
+        assert!(
+            !debug.contains(secret),
+            "{} leaks: {debug}",
+            std::any::type_name::<T>()
+        );
     }
     let back = serde_json::to_string(&value).unwrap();
     assert_eq!(
@@ -36,7 +41,8 @@ fn every_response_url_is_hidden_in_debug() {
     let look = r#"{"id":"look_0001","name":"A","avatar_type":"photo_avatar","preview_image_url":"{url}","preview_video_url":"{url}"}"#;
     check::<Look>(look, 2);
     check::<ListPage<Look>>(&format!(r#"{{"data":[{look}]}}"#), 2);
-    let group = r#"{"id":"grp_0001","name":"G","preview_image_url":"{url}","preview_video_url":"{url}"}"#;
+    let group =
+        r#"{"id":"grp_0001","name":"G","preview_image_url":"{url}","preview_video_url":"{url}"}"#;
     check::<AvatarGroup>(group, 2);
     check::<ListPage<AvatarGroup>>(&format!(r#"{{"data":[{group}]}}"#), 2);
     check::<CreateAvatarResponse>(
@@ -57,11 +63,12 @@ fn every_response_url_is_hidden_in_debug() {
 
 #[test]
 fn subtitle_url_is_a_redacting_url() {
-    let video: Video = serde_json::from_str(&format!(
-        r#"{{"id":"vid_0001","subtitle_url":"{SIGNED}"}}"#
-    ))
-    .unwrap();
+    let video: Video =
+        serde_json::from_str(&format!(r#"{{"id":"vid_0001","subtitle_url":"{SIGNED}"}}"#)).unwrap();
     let subtitle = video.subtitle_url.as_ref().unwrap();
     assert_eq!(subtitle.as_str(), SIGNED);
-    assert_eq!(subtitle.to_string(), "https://files.example.com/k.bin?<redacted>");
+    assert_eq!(
+        subtitle.to_string(),
+        "https://files.example.com/k.bin?<redacted>"
+    );
 }

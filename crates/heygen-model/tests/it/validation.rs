@@ -525,8 +525,14 @@ fn table_video_numbers() {
         err(field, Rule::OutOfRangeNumber { min, max, actual })
     };
     let rows = [
-        (VoiceSettings::new().speed(0.5).pitch(-50.0).volume(0.0), Ok(())),
-        (VoiceSettings::new().speed(1.5).pitch(50.0).volume(1.0), Ok(())),
+        (
+            VoiceSettings::new().speed(0.5).pitch(-50.0).volume(0.0),
+            Ok(()),
+        ),
+        (
+            VoiceSettings::new().speed(1.5).pitch(50.0).volume(1.0),
+            Ok(()),
+        ),
         (
             VoiceSettings::new().speed(f64::NAN),
             err("voice_settings.speed", Rule::NotFinite),
@@ -556,8 +562,9 @@ fn table_video_numbers() {
             out("voice_settings.volume", 0.0, 1.0, 1.01),
         ),
         (
-            VoiceSettings::new()
-                .engine_settings(VoiceEngineSettings::new(VoiceEngineType::Fish).similarity(f64::NAN)),
+            VoiceSettings::new().engine_settings(
+                VoiceEngineSettings::new(VoiceEngineType::Fish).similarity(f64::NAN),
+            ),
             err("voice_settings.engine_settings.similarity", Rule::NotFinite),
         ),
         (
@@ -597,7 +604,10 @@ fn table_video_numbers() {
         err("watermark.placement.offset_y", Rule::NotFinite)
     );
     let text = ValidationError::new("voice_settings.speed", Rule::NotFinite).to_string();
-    assert!(text.contains("`voice_settings.speed`") && text.contains("finite"), "{text}");
+    assert!(
+        text.contains("`voice_settings.speed`") && text.contains("finite"),
+        "{text}"
+    );
 }
 
 /// A request serialized without `validate()` still never carries `null` for a NaN: the
