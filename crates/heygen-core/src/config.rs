@@ -343,7 +343,7 @@ impl fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("poll", &self.poll)
             .field("uploads", &self.uploads)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

@@ -685,9 +685,8 @@ impl Error {
                 scrub_opt(&mut e.last_status, forms);
                 scrub_opt(&mut e.last_error, forms);
             }
-            Self::PaginationStalled(_) => {}
-            // Handled above.
-            Self::UploadFailed(_) => {}
+            // Nothing to scrub; an upload failure was handled above.
+            Self::PaginationStalled(_) | Self::UploadFailed(_) => {}
         }
         self
     }

@@ -50,6 +50,7 @@ pub struct MultipartFraming {
 impl fmt::Debug for MultipartFraming {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MultipartFraming")
+            .field("file_name", &self.file_name)
             .field("boundary", &self.boundary)
             .field("content_type", &self.content_type)
             .field("prefix_len", &self.prefix.len())

@@ -27,39 +27,57 @@ pub struct ListPage<T> {
     pub next_token: Option<String>,
 }
 
-/// A member that may be absent (`None`) or present, possibly `null` (`Some(None)`).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
+/// A member of a JSON object: absent, or present (possibly `null`).
+#[derive(Default)]
+enum Member<T> {
+    #[default]
+    Absent,
+    Present(Option<T>),
+}
+
+impl<T> Member<T> {
+    fn is_present(&self) -> bool {
+        matches!(self, Self::Present(_))
+    }
+
+    fn value(self) -> Option<T> {
+        match self {
+            Self::Absent => None,
+            Self::Present(value) => value,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Member<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Self::Present)
+    }
 }
 
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 struct RawPage<T> {
-    #[serde(default, deserialize_with = "present")]
-    data: Option<Option<Vec<T>>>,
-    #[serde(default, deserialize_with = "present")]
-    has_more: Option<Option<bool>>,
-    #[serde(default, deserialize_with = "present")]
-    next_token: Option<Option<String>>,
+    #[serde(default)]
+    data: Member<Vec<T>>,
+    #[serde(default)]
+    has_more: Member<bool>,
+    #[serde(default)]
+    next_token: Member<String>,
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListPage<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = RawPage::<T>::deserialize(deserializer)?;
-        let is_page = raw.has_more.is_some() || raw.next_token.is_some();
+        let is_page = raw.has_more.is_present() || raw.next_token.is_present();
         let data = match raw.data {
-            Some(data) => data.unwrap_or_default(),
-            None if is_page => Vec::new(),
-            None => return Err(de::Error::missing_field("data")),
+            Member::Present(data) => data.unwrap_or_default(),
+            Member::Absent if is_page => Vec::new(),
+            Member::Absent => return Err(de::Error::missing_field("data")),
         };
         Ok(Self {
             data,
-            has_more: raw.has_more.flatten(),
-            next_token: raw.next_token.flatten(),
+            has_more: raw.has_more.value(),
+            next_token: raw.next_token.value(),
         })
     }
 }
