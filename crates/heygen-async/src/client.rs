@@ -3,6 +3,7 @@
 
 use core::convert::Infallible;
 use core::pin::Pin;
+use std::io::Read as _;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -17,13 +18,16 @@ use heygen_core::{
 };
 use http::{Request, Response};
 use tokio::io::{AsyncRead, AsyncReadExt as _};
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use crate::hyper_transport::HyperTransport;
 use crate::transport::{BodyStream, RequestBody, Transport, TransportError};
 
-/// Bytes read from a file per chunk (64 KiB).
-const CHUNK_BYTES: u64 = 64 * 1024;
+/// Bytes of a streamed body's source read per chunk (512 KiB): few hand-offs to the blocking
+/// pool per upload, and at most three chunks alive at once (one being read and hashed, one
+/// being written, one queued in the HTTP client), so memory stays bounded whatever the size.
+const CHUNK_BYTES: usize = 512 * 1024;
 
 /// A reader the caller hands the client for a [`Source::Reader`] body.
 pub type BoxReader = Box<dyn AsyncRead + Send + Unpin + 'static>;
@@ -176,18 +180,13 @@ impl Client {
                 RequestBody::Bytes(encode_inline(&inline, driver).await.map_err(Event::Error)?)
             }
             Body::Stream(stream) => {
-                let shared = Arc::new(Mutex::new(TapState {
-                    tap: Some(
-                        stream
-                            .tap()
-                            .with_progress(self.config.uploads().progress.clone()),
-                    ),
-                    error: None,
-                    sent: None,
-                }));
+                let tap_of_attempt = stream
+                    .tap()
+                    .with_progress(self.config.uploads().progress.clone());
                 let source = open(&stream.source, stream.len, driver).await?;
-                tap = Some(shared.clone());
-                stream_body(&stream, source, shared)
+                let slot = TapSlot::default();
+                tap = Some(slot.clone());
+                stream_body(&stream, source, tap_of_attempt, slot)
             }
             _ => {
                 return Err(Event::Error(unsupported("body")));
@@ -196,15 +195,13 @@ impl Client {
         let request = Request::from_parts(parts, body);
         let sent =
             tokio::time::timeout(options.timeout, self.transport.send(request, &options)).await;
-        let tapped = tap.map(|shared| {
-            let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
-            (state.error.take(), state.sent.take())
-        });
-        if let Some((Some(error), _)) = tapped {
-            return Err(Event::Error(error));
-        }
+        let tapped = match tap.and_then(|slot| slot.take()) {
+            Some(Err(error)) => return Err(Event::Error(error)),
+            Some(Ok(sent)) => Some(sent),
+            None => None,
+        };
         match sent {
-            Ok(Ok(response)) => Ok((response, tapped.and_then(|(_, sent)| sent))),
+            Ok(Ok(response)) => Ok((response, tapped)),
             Ok(Err(error)) => Err(Event::Failed(error)),
             Err(_elapsed) => Err(Event::Failed(TransportError::new(
                 TransportErrorKind::Timeout,
@@ -236,44 +233,114 @@ impl Driver {
     }
 }
 
-/// What a streamed body's tap saw, shared between the stream hyper polls and the loop.
-struct TapState {
-    tap: Option<BodyTap>,
-    error: Option<Error>,
-    sent: Option<Sent>,
-}
+/// Where a streamed body's tap leaves its outcome for the loop: written once, by the last
+/// planned byte (what was sent, with its digest) or at the first failure, and read once after
+/// the exchange. The tap itself travels with the stream, so no chunk takes a lock.
+#[derive(Clone, Default)]
+struct TapSlot(Arc<Mutex<Option<Result<Sent, Error>>>>);
 
-impl TapState {
+impl TapSlot {
+    fn put(&self, outcome: Result<Sent, Error>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
+    }
+
     /// Records a tap error; the stream fails with its text.
-    fn fail(&mut self, error: Error) -> std::io::Error {
+    fn fail(&self, error: Error) -> std::io::Error {
         let io = std::io::Error::other(error.to_string());
-        self.error = Some(error);
+        self.put(Err(error));
         io
+    }
+
+    fn take(&self) -> Option<Result<Sent, Error>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
 }
 
-/// Opens `len` bytes of a body's source for one attempt: a file re-opened from its start (and
-/// checked to still have `len` bytes), or the caller's reader if no attempt took it yet.
+/// Whether a chunk of `n` bytes just read carries the last planned byte, so the source must be
+/// read once more before the chunk goes out (the HTTP client stops polling the body once it has
+/// the announced length, and a longer source must not be cut silently).
+fn needs_probe(tap: &BodyTap, n: usize) -> bool {
+    n > 0 && tap.remaining() == n as u64
+}
+
+/// Reports one read of the source to the tap, following the [`BodyTap`] contract: `chunk` (empty
+/// when the source ended) and, when it carried the last planned byte, what one more read gave
+/// (`probe`: empty at the end of the source). Returns the tap while more is expected; once the
+/// end of the source is in, finishes the tap and leaves what was sent in `slot`, before the
+/// chunk is handed on.
+fn report(
+    mut tap: BodyTap,
+    chunk: &[u8],
+    probe: Option<&[u8]>,
+    slot: &TapSlot,
+) -> std::io::Result<Option<BodyTap>> {
+    let ended = if chunk.is_empty() {
+        tap.end().map(|()| true)
+    } else {
+        tap.chunk(chunk).and_then(|()| match probe {
+            Some([]) => tap.end().map(|()| true),
+            // Refused by the tap: the source is longer than planned.
+            Some(more) => tap.chunk(more).map(|()| false),
+            None => Ok(false),
+        })
+    };
+    match ended {
+        Ok(false) => Ok(Some(tap)),
+        Ok(true) => match tap.finish() {
+            Ok(sent) => {
+                slot.put(Ok(sent));
+                Ok(None)
+            }
+            Err(error) => Err(slot.fail(error)),
+        },
+        Err(error) => Err(slot.fail(error)),
+    }
+}
+
+/// A body's source, opened for one attempt.
+enum Opened {
+    /// A file checked to have the planned length, read on the blocking pool.
+    File(std::fs::File),
+    /// The caller's reader.
+    Reader(BoxReader),
+}
+
+impl Opened {
+    /// The source as an async reader.
+    fn into_reader(self) -> BoxReader {
+        match self {
+            Self::File(file) => Box::new(tokio::fs::File::from_std(file)),
+            Self::Reader(reader) => reader,
+        }
+    }
+}
+
+/// Opens a body's source for one attempt: a file re-opened from its start (and checked to still
+/// have `len` bytes), or the caller's reader if no attempt took it yet. Neither is cut at `len`:
+/// the tap (or the inline encoder) refuses a source that gives more than planned, instead of it
+/// being silently truncated.
 #[allow(
     clippy::result_large_err,
     reason = "the error is the event reported to the workflow"
 )]
-async fn open(source: &Source, len: u64, driver: &mut Driver) -> Result<BoxReader, Event<'static>> {
+async fn open(source: &Source, len: u64, driver: &mut Driver) -> Result<Opened, Event<'static>> {
     match source {
         Source::File(path) => {
-            let file = tokio::fs::File::open(path)
-                .await
-                .map_err(|e| Event::Error(source_error(source, &e)))?;
-            let actual = file
-                .metadata()
-                .await
-                .map_err(|e| Event::Error(source_error(source, &e)))?
-                .len();
+            // Open and measure in one trip to the blocking pool.
+            let path = path.clone();
+            let opened = tokio::task::spawn_blocking(move || {
+                let file = std::fs::File::open(path)?;
+                let actual = file.metadata()?.len();
+                Ok::<_, std::io::Error>((file, actual))
+            })
+            .await
+            .unwrap_or_else(|join| Err(std::io::Error::other(join)));
+            let (file, actual) = opened.map_err(|e| Event::Error(source_error(source, &e)))?;
             check_opened_len(len, actual).map_err(Event::Error)?;
-            Ok(Box::new(file.take(len)))
+            Ok(Opened::File(file))
         }
         Source::Reader => match driver.reader.take() {
-            Some(reader) => Ok(Box::new(reader.take(len))),
+            Some(reader) => Ok(Opened::Reader(reader)),
             None if driver.had_reader => Err(Event::ReaderConsumed),
             None => Err(Event::Error(missing_reader())),
         },
@@ -281,50 +348,140 @@ async fn open(source: &Source, len: u64, driver: &mut Driver) -> Result<BoxReade
     }
 }
 
-/// The streamed body: prefix, the source's bytes through the core's [`BodyTap`], suffix.
-fn stream_body(plan: &StreamBody, source: BoxReader, shared: Arc<Mutex<TapState>>) -> RequestBody {
-    let chunks = futures_util::stream::unfold(
-        (source, shared, false),
-        |(mut source, shared, over)| async move {
-            if over {
-                return None;
-            }
-            let mut chunk = BytesMut::with_capacity(64 * 1024);
-            let read = (&mut source).take(CHUNK_BYTES).read_buf(&mut chunk).await;
-            let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
-            let item = match read {
-                Ok(0) => match state.tap.take().map(BodyTap::finish) {
-                    Some(Err(error)) => Err(state.fail(error)),
-                    Some(Ok(sent)) => {
-                        state.sent = Some(sent);
-                        return None;
-                    }
-                    None => return None,
-                },
-                Ok(_) => match state.tap.as_mut().map(|tap| tap.chunk(&chunk)) {
-                    Some(Err(error)) => Err(state.fail(error)),
-                    // The last planned byte: report what was sent now, because the HTTP client
-                    // stops polling once it has the announced length.
-                    _ if state.tap.as_ref().is_some_and(|tap| tap.remaining() == 0) => {
-                        match state.tap.take().map(BodyTap::finish) {
-                            Some(Err(error)) => Err(state.fail(error)),
-                            Some(Ok(sent)) => {
-                                state.sent = Some(sent);
-                                drop(state);
-                                return Some((Ok(chunk.freeze()), (source, shared, true)));
-                            }
-                            None => Ok(chunk.freeze()),
-                        }
-                    }
-                    _ => Ok(chunk.freeze()),
-                },
-                Err(error) => Err(error),
-            };
-            drop(state);
-            let over = item.is_err();
-            Some((item, (source, shared, over)))
+/// One chunk of a file, read and reported to the tap on the blocking pool, with the file and
+/// the tap when more is expected.
+struct FileChunk {
+    chunk: std::io::Result<Bytes>,
+    rest: Option<(std::fs::File, BodyTap)>,
+}
+
+/// Reads into `buf` until it is full or the source ends; the bytes read.
+fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Reads the next chunk of a file into `chunk` (as many bytes as the tap asks for) and reports
+/// it to the tap, with the probe for the end of the file after the last planned byte.
+fn read_file_chunk(
+    mut file: std::fs::File,
+    tap: BodyTap,
+    mut chunk: Vec<u8>,
+    slot: &TapSlot,
+) -> FileChunk {
+    let failed = |e| FileChunk {
+        chunk: Err(e),
+        rest: None,
+    };
+    chunk.resize(tap.read_len(CHUNK_BYTES), 0);
+    match read_full(&mut file, &mut chunk) {
+        Ok(n) => chunk.truncate(n),
+        Err(e) => return failed(e),
+    }
+    let mut probe = [0u8; 1];
+    let probe = if needs_probe(&tap, chunk.len()) {
+        match read_full(&mut file, &mut probe) {
+            Ok(n) => Some(&probe[..n]),
+            Err(e) => return failed(e),
+        }
+    } else {
+        None
+    };
+    match report(tap, &chunk, probe, slot) {
+        Ok(rest) => FileChunk {
+            chunk: Ok(Bytes::from(chunk)),
+            rest: rest.map(|tap| (file, tap)),
         },
-    );
+        Err(e) => failed(e),
+    }
+}
+
+/// Starts reading the next chunk of a file and reporting it to the tap on the blocking pool.
+fn read_ahead(file: std::fs::File, tap: BodyTap, slot: &TapSlot) -> JoinHandle<FileChunk> {
+    let slot = slot.clone();
+    // Allocated here, on the thread that also frees the chunks once they are written: they come
+    // from and go back to one allocator arena, so freed chunks are reused and memory stays flat
+    // (each thread of the blocking pool would grow an arena of its own).
+    let chunk = Vec::with_capacity(tap.read_len(CHUNK_BYTES));
+    tokio::task::spawn_blocking(move || read_file_chunk(file, tap, chunk, &slot))
+}
+
+/// The next chunk of the caller's reader, reported to the tap (with the probe for its end after
+/// the last planned byte); the tap while more is expected.
+async fn read_reader_chunk(
+    reader: &mut BoxReader,
+    tap: BodyTap,
+    slot: &TapSlot,
+) -> (std::io::Result<Bytes>, Option<BodyTap>) {
+    let want = tap.read_len(CHUNK_BYTES);
+    let mut chunk = BytesMut::with_capacity(want);
+    if let Err(e) = (&mut *reader).take(want as u64).read_buf(&mut chunk).await {
+        return (Err(e), None);
+    }
+    let mut probe = [0u8; 1];
+    let probe = if needs_probe(&tap, chunk.len()) {
+        loop {
+            match reader.read(&mut probe).await {
+                Ok(n) => break Some(&probe[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return (Err(e), None),
+            }
+        }
+    } else {
+        None
+    };
+    match report(tap, &chunk, probe, slot) {
+        Ok(rest) => (Ok(chunk.freeze()), rest),
+        Err(e) => (Err(e), None),
+    }
+}
+
+/// The streamed body: prefix, the source's bytes through the core's [`BodyTap`], suffix.
+///
+/// A file is read and hashed on the blocking pool one chunk ahead of the sender: while the HTTP
+/// client writes chunk k, chunk k + 1 is read and reported to the tap. A caller's reader is read
+/// and reported in the stream itself. Chunks are at most [`CHUNK_BYTES`].
+fn stream_body(plan: &StreamBody, source: Opened, tap: BodyTap, slot: TapSlot) -> RequestBody {
+    let chunks: BodyStream = match source {
+        Opened::File(file) => {
+            let first = read_ahead(file, tap, &slot);
+            Box::pin(futures_util::stream::unfold(
+                (Some(first), slot),
+                |(ahead, slot)| async move {
+                    let step = match ahead?.await {
+                        Ok(step) => step,
+                        Err(join) => {
+                            return Some((Err(std::io::Error::other(join)), (None, slot)));
+                        }
+                    };
+                    let next = step.rest.map(|(file, tap)| read_ahead(file, tap, &slot));
+                    match step.chunk {
+                        // The end of the source, as planned: nothing more to send.
+                        Ok(chunk) if chunk.is_empty() && next.is_none() => None,
+                        item => Some((item, (next, slot))),
+                    }
+                },
+            ))
+        }
+        Opened::Reader(reader) => Box::pin(futures_util::stream::unfold(
+            (reader, Some(tap), slot),
+            |(mut reader, tap, slot)| async move {
+                let (item, rest) = read_reader_chunk(&mut reader, tap?, &slot).await;
+                match item {
+                    Ok(chunk) if chunk.is_empty() && rest.is_none() => None,
+                    item => Some((item, (reader, rest, slot))),
+                }
+            },
+        )),
+    };
     let framed = [plan.prefix.clone(), plan.suffix.clone()];
     let [prefix, suffix] =
         framed.map(|bytes| futures_util::stream::iter((!bytes.is_empty()).then_some(Ok(bytes))));
@@ -340,7 +497,8 @@ async fn encode_inline(inline: &InlineFile, driver: &mut Driver) -> Result<Bytes
     let mut encoder = inline.encoder()?;
     let mut reader = open(&inline.source, inline.len, driver)
         .await
-        .map_err(InlineFile::open_failed)?;
+        .map_err(InlineFile::open_failed)?
+        .into_reader();
     let mut chunk = vec![0u8; 48 * 1024];
     loop {
         let n = reader
@@ -362,4 +520,241 @@ async fn inspect(path: &Path) -> std::io::Result<FileHead> {
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     file.take(SNIFF_BYTES as u64).read_to_end(&mut head).await?;
     Ok(FileHead::new(size, head))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
+mod tests {
+    use std::path::PathBuf;
+
+    use futures_util::StreamExt as _;
+    use heygen_core::upload::Sha256;
+
+    use super::*;
+
+    fn plan(source: Source, len: u64) -> StreamBody {
+        StreamBody {
+            prefix: Bytes::from_static(b"--head--"),
+            source,
+            len,
+            suffix: Bytes::from_static(b"--tail--"),
+            sha256: true,
+            name: Some("clip.mp4".to_owned()),
+        }
+    }
+
+    fn pattern(len: usize) -> Vec<u8> {
+        #[allow(clippy::cast_possible_truncation, reason = "a byte pattern")]
+        (0..len).map(|i| (i * 31 % 251) as u8).collect()
+    }
+
+    fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("heygen-async-stream-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// What a streamed body gave: every item, and whether the tap had reported before the item
+    /// that carried the last planned byte was handed out.
+    struct Streamed {
+        bytes: Vec<u8>,
+        error: Option<std::io::Error>,
+        reported_by_last_byte: bool,
+    }
+
+    async fn stream(plan: &StreamBody, driver: &mut Driver) -> (Streamed, TapSlot) {
+        let source = open(&plan.source, plan.len, driver).await.ok().unwrap();
+        let slot = TapSlot::default();
+        let RequestBody::Stream { mut stream, length } =
+            stream_body(plan, source, plan.tap(), slot.clone())
+        else {
+            panic!("a stream plan gives a streamed body");
+        };
+        assert_eq!(length, plan.content_length());
+        let mut out = Streamed {
+            bytes: Vec::new(),
+            error: None,
+            reported_by_last_byte: false,
+        };
+        let last = usize::try_from(plan.prefix.len() as u64 + plan.len).unwrap();
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(chunk) => {
+                    let before = out.bytes.len();
+                    out.bytes.extend_from_slice(&chunk);
+                    if before < last && out.bytes.len() >= last {
+                        out.reported_by_last_byte = slot.0.lock().unwrap().is_some();
+                    }
+                }
+                Err(error) => {
+                    out.error = Some(error);
+                    break;
+                }
+            }
+        }
+        (out, slot)
+    }
+
+    fn framed(plan: &StreamBody, source: &[u8]) -> Vec<u8> {
+        [&plan.prefix[..], source, &plan.suffix[..]].concat()
+    }
+
+    #[tokio::test]
+    async fn a_file_of_several_chunks_streams_whole_and_reports_its_digest_by_its_last_byte() {
+        let len = 2 * CHUNK_BYTES + 12_345;
+        let bytes = pattern(len);
+        let plan = plan(Source::File(temp_file("several.bin", &bytes)), len as u64);
+        let (streamed, slot) = stream(&plan, &mut Driver::new(None)).await;
+        assert!(streamed.error.is_none(), "{:?}", streamed.error);
+        assert!(streamed.bytes == framed(&plan, &bytes), "bytes differ");
+        assert!(streamed.reported_by_last_byte);
+        let sent = slot.take().unwrap().unwrap();
+        assert_eq!(sent.bytes, len as u64);
+        assert_eq!(sent.sha256, Some(Sha256::hex_digest(&bytes)));
+    }
+
+    #[tokio::test]
+    async fn a_file_that_shrinks_while_it_streams_fails_the_body_and_says_so() {
+        let bytes = pattern(CHUNK_BYTES + 1000);
+        let path = temp_file("shrinks.bin", &bytes);
+        let plan = plan(Source::File(path.clone()), bytes.len() as u64);
+        let mut driver = Driver::new(None);
+        let source = open(&plan.source, plan.len, &mut driver)
+            .await
+            .ok()
+            .unwrap();
+        // Opened with the planned length; cut before a byte is read.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(600)
+            .unwrap();
+        let slot = TapSlot::default();
+        let RequestBody::Stream { mut stream, .. } =
+            stream_body(&plan, source, plan.tap(), slot.clone())
+        else {
+            panic!("a stream plan gives a streamed body");
+        };
+        let mut sent = Vec::new();
+        let error = loop {
+            match stream.next().await {
+                Some(Ok(chunk)) => sent.extend_from_slice(&chunk),
+                Some(Err(error)) => break error,
+                None => panic!("the stream ended without an error"),
+            }
+        };
+        assert!(error.to_string().contains("changed size"), "{error}");
+        assert_eq!(sent, framed(&plan, &bytes[..600])[..8 + 600]);
+        let Some(Err(reported)) = slot.take() else {
+            panic!("the tap's error is left for the loop");
+        };
+        assert!(reported.to_string().contains("changed size"), "{reported}");
+    }
+
+    #[tokio::test]
+    async fn a_reader_streams_whole_and_reports_its_digest_by_its_last_byte() {
+        let bytes = pattern(CHUNK_BYTES + 7);
+        let plan = plan(Source::Reader, bytes.len() as u64);
+        let mut driver = Driver::new(Some(Box::new(std::io::Cursor::new(bytes.clone()))));
+        let (streamed, slot) = stream(&plan, &mut driver).await;
+        assert!(streamed.error.is_none(), "{:?}", streamed.error);
+        assert!(streamed.bytes == framed(&plan, &bytes), "bytes differ");
+        assert!(streamed.reported_by_last_byte);
+        let sent = slot.take().unwrap().unwrap();
+        assert_eq!(sent.sha256, Some(Sha256::hex_digest(&bytes)));
+    }
+
+    #[tokio::test]
+    async fn a_reader_shorter_than_planned_fails_the_body() {
+        let plan = plan(Source::Reader, 100);
+        let mut driver = Driver::new(Some(Box::new(std::io::Cursor::new(vec![1u8; 60]))));
+        let (streamed, slot) = stream(&plan, &mut driver).await;
+        let error = streamed.error.unwrap();
+        assert!(
+            error
+                .to_string()
+                .contains("ended after 60 of the declared 100"),
+            "{error}"
+        );
+        assert!(matches!(slot.take(), Some(Err(_))));
+    }
+
+    /// The byte past the planned length is found before the last planned chunk goes out: the
+    /// body fails instead of a truncated upload completing.
+    #[tokio::test]
+    async fn a_reader_longer_than_planned_fails_before_its_last_chunk_goes_out() {
+        for extra in [1, CHUNK_BYTES] {
+            let bytes = pattern(CHUNK_BYTES + 7 + extra);
+            let plan = plan(Source::Reader, CHUNK_BYTES as u64 + 7);
+            let mut driver = Driver::new(Some(Box::new(std::io::Cursor::new(bytes))));
+            let (streamed, slot) = stream(&plan, &mut driver).await;
+            let error = streamed.error.unwrap();
+            assert!(
+                error.to_string().contains("more bytes than the declared"),
+                "{error}"
+            );
+            assert_eq!(
+                streamed.bytes.len(),
+                8 + CHUNK_BYTES,
+                "the last chunk stays"
+            );
+            assert!(matches!(slot.take(), Some(Err(_))));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_file_that_grows_after_it_was_opened_fails_the_body() {
+        let bytes = pattern(1000);
+        let path = temp_file("grows.bin", &bytes);
+        let plan = plan(Source::File(path.clone()), 1000);
+        let mut driver = Driver::new(None);
+        let source = open(&plan.source, plan.len, &mut driver)
+            .await
+            .ok()
+            .unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .set_len(1001)
+            .unwrap();
+        let slot = TapSlot::default();
+        let RequestBody::Stream { mut stream, .. } =
+            stream_body(&plan, source, plan.tap(), slot.clone())
+        else {
+            panic!("a stream plan gives a streamed body");
+        };
+        let mut error = None;
+        while let Some(item) = stream.next().await {
+            if let Err(e) = item {
+                error = Some(e);
+                break;
+            }
+        }
+        let error = error.unwrap();
+        assert!(error.to_string().contains("changed size"), "{error}");
+        assert!(matches!(slot.take(), Some(Err(_))));
+    }
+
+    #[tokio::test]
+    async fn an_empty_source_sends_the_framing_and_the_digest_of_nothing() {
+        for (source, mut driver) in [
+            (Source::File(temp_file("empty.bin", b"")), Driver::new(None)),
+            (
+                Source::Reader,
+                Driver::new(Some(Box::new(std::io::Cursor::new(Vec::new())))),
+            ),
+        ] {
+            let plan = plan(source, 0);
+            let (streamed, slot) = stream(&plan, &mut driver).await;
+            assert!(streamed.error.is_none(), "{:?}", streamed.error);
+            assert_eq!(streamed.bytes, framed(&plan, b""));
+            let sent = slot.take().unwrap().unwrap();
+            assert_eq!(sent.bytes, 0);
+            assert_eq!(sent.sha256, Some(Sha256::hex_digest(b"")));
+        }
+    }
 }

@@ -4,8 +4,9 @@
 //! footprint probes with the `release-small` profile and passes their directory. Modes:
 //!
 //! - `heygen-bench [--quick] [--out PATH] [--footprint-dir DIR] [--skip-requests]
-//!   [--skip-upload] [--upload-mib N]`: run the benchmarks, print the Markdown report and write
-//!   it to `--out` (default `target/bench/report.md`; the upload test files go beside it).
+//!   [--skip-instructions] [--skip-upload] [--upload-mib N]`: run the benchmarks, print the
+//!   Markdown report and write it to `--out` (default `target/bench/report.md`; the upload test
+//!   files go beside it). Instruction counts need `valgrind` on `PATH`.
 //! - `heygen-bench serve-fixed` / `serve-emulator`: the servers, run as child processes.
 //! - `heygen-bench upload-child …`: one upload in a fresh process, for its peak RSS.
 //! - `heygen-bench profile VARIANT WORKLOAD CALLS`: one client alone, for a profiler.
@@ -23,6 +24,7 @@ mod child;
 mod decode;
 mod fixtures;
 mod footprint;
+mod instructions;
 mod plain;
 mod profile;
 mod raw;
@@ -45,11 +47,13 @@ use sdk::{SdkAsync, SdkBlocking};
 
 /// Parsed command line of a benchmark run.
 #[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools, reason = "one switch per option")]
 struct Options {
     quick: bool,
     out: PathBuf,
     footprint_dir: Option<PathBuf>,
     requests: bool,
+    instructions: bool,
     upload: bool,
     upload_mib: Option<u64>,
 }
@@ -60,6 +64,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         out: PathBuf::from("target/bench/report.md"),
         footprint_dir: None,
         requests: true,
+        instructions: true,
         upload: true,
         upload_mib: None,
     };
@@ -68,6 +73,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         match arg.as_str() {
             "--quick" => options.quick = true,
             "--skip-requests" => options.requests = false,
+            "--skip-instructions" => options.instructions = false,
             "--skip-upload" => options.upload = false,
             "--out" => options.out = PathBuf::from(args.next().ok_or("--out needs a path")?),
             "--footprint-dir" => {
@@ -157,6 +163,16 @@ fn bench(options: &Options) -> Result<(), String> {
         requests(&fixed.base_url, &plan(options.quick), &mut report)?;
         eprintln!("requests done in {:.0?}", started.elapsed());
     }
+    let out_dir = options
+        .out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| std::path::Path::new("."));
+    if options.instructions {
+        std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+        instructions::run(options.quick, out_dir, &mut report);
+        eprintln!("instruction counts done in {:.0?}", started.elapsed());
+    }
     decode_only(&plan(options.quick), &mut report);
     eprintln!("decode done in {:.0?}", started.elapsed());
     if let Some(dir) = &options.footprint_dir {
@@ -170,13 +186,8 @@ fn bench(options: &Options) -> Result<(), String> {
         let mib = options
             .upload_mib
             .unwrap_or(if options.quick { 64 } else { 512 });
-        let dir = options
-            .out
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or_else(|| std::path::Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        upload::run(&emulator.base_url, dir, mib, options.quick, &mut report)?;
+        std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+        upload::run(&emulator.base_url, out_dir, mib, options.quick, &mut report)?;
         eprintln!("uploads done in {:.0?}", started.elapsed());
     }
 
@@ -439,7 +450,12 @@ mod tests {
             "8".to_owned(),
         ])
         .unwrap();
-        assert!(o.quick && o.upload && o.requests);
+        assert!(o.quick && o.upload && o.requests && o.instructions);
+        assert!(
+            !parse_options(&["--skip-instructions".to_owned()])
+                .unwrap()
+                .instructions
+        );
         assert_eq!(o.upload_mib, Some(8));
         assert!(parse_options(&["--nope".to_owned()]).is_err());
         assert!(parse_options(&["--out".to_owned()]).is_err());

@@ -43,6 +43,16 @@ impl Report {
         });
     }
 
+    /// Records a "lower is better" ratio target.
+    pub(crate) fn max_ratio_target(&mut self, what: String, ratio: Option<f64>, at_most: f64) {
+        self.targets.push(Target {
+            what,
+            value: ratio.map_or_else(|| "n/a".to_owned(), |r| format!("{r:.3} ×")),
+            threshold: format!("≤ {at_most:.2} ×"),
+            met: ratio.map(|r| r <= at_most),
+        });
+    }
+
     /// Records an "at most" target.
     pub(crate) fn max_target(
         &mut self,
@@ -224,6 +234,7 @@ mod tests {
         report.ratio_target("x".to_owned(), Some(r), 0.95);
         report.max_target("size".to_owned(), Some(3.0), 3.5, "MiB");
         report.ratio_target("y".to_owned(), None, 1.0);
+        report.max_ratio_target("z".to_owned(), Some(1.0456), 1.05);
         let text = report.render("# t\n");
         assert!(
             text.contains("| x | 0.900 | ≥ 0.95 | **missed** |"),
@@ -237,6 +248,7 @@ mod tests {
             text.contains("| y | n/a | ≥ 1.00 | not measured |"),
             "{text}"
         );
+        assert!(text.contains("| z | 1.046 × | ≤ 1.05 × | met |"), "{text}");
     }
 
     #[test]

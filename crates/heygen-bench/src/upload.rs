@@ -36,7 +36,7 @@ pub(crate) const MULTIPART_BYTES: u64 = 32_000_000;
 /// Size of the inline-base64 file (below the SDKs' default inline threshold), in bytes.
 pub(crate) const INLINE_BYTES: u64 = 2 * 1024 * 1024;
 
-/// Bytes read from the file per chunk by the raw baselines (the SDKs use 64 KiB too).
+/// Bytes read from the file per chunk by the raw hyper-util baselines.
 const CHUNK: usize = 64 * 1024;
 
 /// Peak-RSS target above idle, in MiB.
@@ -49,9 +49,12 @@ pub(crate) enum Kind {
     RawUreq,
     /// Raw hyper-util: the same flow.
     RawHyper,
-    /// Diagnostic: raw ureq, hashing the bytes with SHA-256 while streaming (as the SDK must)
-    /// and sending the checksum on completion.
+    /// Raw ureq, hashing the bytes with SHA-256 while streaming (as the SDK must) and sending
+    /// the checksum on completion: the like-for-like baseline of `heygen-blocking`.
     RawUreqSha256,
+    /// Raw hyper-util, hashing each chunk with SHA-256 as it is read and sending the checksum
+    /// on completion: the like-for-like baseline of `heygen-async`.
+    RawHyperSha256,
     /// `heygen-blocking` direct upload.
     SdkBlockingDirect,
     /// `heygen-async` direct upload.
@@ -63,11 +66,12 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    const ALL: [Self; 7] = [
+    const ALL: [Self; 8] = [
         Self::RawUreq,
         Self::RawUreqSha256,
         Self::SdkBlockingDirect,
         Self::RawHyper,
+        Self::RawHyperSha256,
         Self::SdkAsyncDirect,
         Self::SdkBlockingMultipart,
         Self::SdkAsyncMultipart,
@@ -78,6 +82,7 @@ impl Kind {
             Self::RawUreq => "raw-ureq",
             Self::RawHyper => "raw-hyper",
             Self::RawUreqSha256 => "raw-ureq-sha256",
+            Self::RawHyperSha256 => "raw-hyper-sha256",
             Self::SdkBlockingDirect => "sdk-blocking-direct",
             Self::SdkAsyncDirect => "sdk-async-direct",
             Self::SdkBlockingMultipart => "sdk-blocking-multipart",
@@ -89,7 +94,8 @@ impl Kind {
         match self {
             Self::RawUreq => "raw ureq PUT (create, PUT, complete)",
             Self::RawHyper => "raw hyper-util PUT (create, PUT, complete)",
-            Self::RawUreqSha256 => "(diag) raw ureq PUT + SHA-256 while streaming",
+            Self::RawUreqSha256 => "raw ureq PUT + SHA-256 while streaming",
+            Self::RawHyperSha256 => "raw hyper-util PUT + SHA-256 while streaming",
             Self::SdkBlockingDirect => "heygen-blocking direct upload",
             Self::SdkAsyncDirect => "heygen-async direct upload",
             Self::SdkBlockingMultipart => "heygen-blocking multipart",
@@ -103,6 +109,13 @@ impl Kind {
 
     fn multipart(self) -> bool {
         matches!(self, Self::SdkBlockingMultipart | Self::SdkAsyncMultipart)
+    }
+
+    fn raw(self) -> bool {
+        matches!(
+            self,
+            Self::RawUreq | Self::RawUreqSha256 | Self::RawHyper | Self::RawHyperSha256
+        )
     }
 }
 
@@ -240,6 +253,19 @@ impl<R: std::io::Read> std::io::Read for Hashing<R> {
     }
 }
 
+/// Lower-case hex digits of `digest`.
+fn hex(digest: &[u8]) -> String {
+    digest.iter().fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
+}
+
+/// The body of the complete call carrying a checksum.
+fn checksum_body(hex: &str) -> Result<Vec<u8>, String> {
+    serde_json::to_vec(&json!({ "checksum_sha256": hex })).map_err(err)
+}
+
 /// The raw ureq flow; with `hash`, the bytes go through SHA-256 on the way out and the checksum
 /// is sent on completion.
 fn raw_ureq(base: &str, path: &Path, size: u64, hash: bool) -> Result<(), String> {
@@ -270,12 +296,7 @@ fn raw_ureq(base: &str, path: &Path, size: u64, hash: bool) -> Result<(), String
     let complete = if hash {
         put.send(ureq::SendBody::from_reader(&mut file))
             .map_err(err)?;
-        let digest = sha2::Digest::finalize(file.hasher);
-        let hex = digest.iter().fold(String::new(), |mut hex, b| {
-            let _ = write!(hex, "{b:02x}");
-            hex
-        });
-        serde_json::to_vec(&json!({ "checksum_sha256": hex })).map_err(err)?
+        checksum_body(&hex(sha2::Digest::finalize(file.hasher).as_slice()))?
     } else {
         put.send(ureq::SendBody::from_reader(&mut file.inner))
             .map_err(err)?;
@@ -323,8 +344,10 @@ async fn send(
     }
 }
 
-/// The raw hyper-util flow, the file streamed in 64 KiB chunks.
-async fn raw_hyper(base: &str, path: &Path, size: u64) -> Result<(), String> {
+/// The raw hyper-util flow, the file streamed in 64 KiB chunks; with `hash`, each chunk goes
+/// through SHA-256 as it is read, the digest is taken at the last byte of the file (hyper stops
+/// polling the body once it has `Content-Length` bytes) and sent on completion.
+async fn raw_hyper(base: &str, path: &Path, size: u64, hash: bool) -> Result<(), String> {
     let client: Client<HttpConnector, Body> = Client::builder(TokioExecutor::new()).build_http();
     let request = http::Request::post(format!("{base}/v3/assets/direct-uploads"))
         .header("x-api-key", API_KEY)
@@ -333,17 +356,34 @@ async fn raw_hyper(base: &str, path: &Path, size: u64) -> Result<(), String> {
         .map_err(err)?;
     let created: Created = serde_json::from_slice(&send(&client, request).await?).map_err(err)?;
     let file = tokio::fs::File::open(path).await.map_err(err)?;
-    let stream = futures_util::stream::unfold(file, |mut file| async move {
-        let mut buf = vec![0u8; CHUNK];
-        match tokio::io::AsyncReadExt::read(&mut file, &mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((Ok(Frame::data(Bytes::from(buf))), file))
+    let (digest_tx, digest_rx) = std::sync::mpsc::sync_channel::<String>(1);
+    let hasher = hash.then(<sha2::Sha256 as sha2::Digest>::new);
+    let stream = futures_util::stream::unfold(
+        (file, hasher, 0_u64, digest_tx),
+        move |(mut file, mut hasher, mut read, digest_tx)| async move {
+            let mut buf = vec![0u8; CHUNK];
+            match tokio::io::AsyncReadExt::read(&mut file, &mut buf).await {
+                Ok(0) => None,
+                Ok(n) => {
+                    buf.truncate(n);
+                    read += n as u64;
+                    if let Some(h) = &mut hasher {
+                        sha2::Digest::update(h, &buf);
+                    }
+                    if read == size
+                        && let Some(h) = hasher.take()
+                    {
+                        let _ = digest_tx.send(hex(sha2::Digest::finalize(h).as_slice()));
+                    }
+                    Some((
+                        Ok(Frame::data(Bytes::from(buf))),
+                        (file, hasher, read, digest_tx),
+                    ))
+                }
+                Err(e) => Some((Err(e), (file, hasher, read, digest_tx))),
             }
-            Err(e) => Some((Err(e), file)),
-        }
-    });
+        },
+    );
     let body: Pin<Box<dyn futures_util::Stream<Item = _> + Send>> = Box::pin(stream);
     let mut put = http::Request::put(created.data.upload_url.as_str())
         .header("content-length", size.to_string());
@@ -358,13 +398,21 @@ async fn raw_hyper(base: &str, path: &Path, size: u64) -> Result<(), String> {
             .map_err(err)?,
     )
     .await?;
+    let complete = if hash {
+        let digest = digest_rx
+            .try_recv()
+            .map_err(|_| "the PUT ended before the last byte was hashed".to_owned())?;
+        checksum_body(&digest)?
+    } else {
+        b"{}".to_vec()
+    };
     let complete = http::Request::post(format!(
         "{base}/v3/assets/{}/complete",
         created.data.asset_id
     ))
     .header("x-api-key", API_KEY)
     .header("content-type", "application/json")
-    .body(full(&b"{}"[..]))
+    .body(full(complete))
     .map_err(err)?;
     send(&client, complete).await?;
     Ok(())
@@ -394,7 +442,8 @@ pub(crate) fn child_main(args: &[String]) -> Result<(), String> {
     match kind {
         Kind::RawUreq => raw_ureq(base, &path, size, false)?,
         Kind::RawUreqSha256 => raw_ureq(base, &path, size, true)?,
-        Kind::RawHyper => rt.block_on(raw_hyper(base, &path, size))?,
+        Kind::RawHyper => rt.block_on(raw_hyper(base, &path, size, false))?,
+        Kind::RawHyperSha256 => rt.block_on(raw_hyper(base, &path, size, true))?,
         Kind::SdkBlockingDirect => sdk_upload::blocking_direct(&blocking?, &path)?,
         Kind::SdkBlockingMultipart => sdk_upload::blocking_multipart(&blocking?, &path)?,
         Kind::SdkAsyncDirect => {
@@ -520,7 +569,7 @@ pub(crate) fn run(
             bytes(peak),
             bytes(idle)
         );
-        if !matches!(kind, Kind::RawUreq | Kind::RawHyper | Kind::RawUreqSha256) {
+        if !kind.raw() {
             report.max_target(
                 format!("upload: {} peak RSS above idle", kind.label()),
                 outcomes.iter().map(Outcome::above_idle).max().map(mib),
@@ -530,36 +579,42 @@ pub(crate) fn run(
         }
     }
     out.push('\n');
-    if let (Some(s), Some(r)) = (
-        medians.get(&Kind::RawUreqSha256),
-        medians.get(&Kind::RawUreq),
-    ) {
+    let ratio = |sdk: Kind, raw: Kind| match (medians.get(&sdk), medians.get(&raw)) {
+        (Some(s), Some(r)) => Some(r / s),
+        _ => None,
+    };
+    let shown = |r: Option<f64>| r.map_or_else(|| "n/a".to_owned(), |r| format!("{r:.3}"));
+    for (hashed, plain) in [
+        (Kind::RawUreqSha256, Kind::RawUreq),
+        (Kind::RawHyperSha256, Kind::RawHyper),
+    ] {
         let _ = writeln!(
             out,
-            "- {} / {}: **{:.3}** × throughput (the cost of hashing alone)",
-            Kind::RawUreqSha256.label(),
-            Kind::RawUreq.label(),
-            r / s
+            "- {} / {}: **{}** × throughput (the cost of hashing alone)",
+            hashed.label(),
+            plain.label(),
+            shown(ratio(hashed, plain))
         );
     }
+    // Like for like first (both sides hash, as the checksum contract requires), then against a
+    // raw `PUT` that skips the hash.
     for (sdk, raw) in [
+        (Kind::SdkBlockingDirect, Kind::RawUreqSha256),
+        (Kind::SdkAsyncDirect, Kind::RawHyperSha256),
         (Kind::SdkBlockingDirect, Kind::RawUreq),
         (Kind::SdkAsyncDirect, Kind::RawHyper),
     ] {
-        let ratio = match (medians.get(&sdk), medians.get(&raw)) {
-            (Some(s), Some(r)) => Some(r / s),
-            _ => None,
-        };
+        let r = ratio(sdk, raw);
         let _ = writeln!(
             out,
             "- {} / {}: **{}** × throughput",
             sdk.label(),
             raw.label(),
-            ratio.map_or_else(|| "n/a".to_owned(), |r| format!("{r:.3}"))
+            shown(r)
         );
         report.ratio_target(
             format!("upload throughput: {} / {}", sdk.label(), raw.label()),
-            ratio,
+            r,
             0.9,
         );
     }
