@@ -355,22 +355,9 @@ struct FileChunk {
     rest: Option<(std::fs::File, BodyTap)>,
 }
 
-/// Reads into `buf` until it is full or the source ends; the bytes read.
-fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match file.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
-}
-
-/// Reads the next chunk of a file into `chunk` (as many bytes as the tap asks for) and reports
-/// it to the tap, with the probe for the end of the file after the last planned byte.
+/// Reads the next chunk of a file into `chunk` (as many bytes as the tap asks for; fewer only
+/// at the end of the file) and reports it to the tap, with the probe for the end of the file
+/// after the last planned byte.
 fn read_file_chunk(
     mut file: std::fs::File,
     tap: BodyTap,
@@ -381,17 +368,17 @@ fn read_file_chunk(
         chunk: Err(e),
         rest: None,
     };
-    chunk.resize(tap.read_len(CHUNK_BYTES), 0);
-    match read_full(&mut file, &mut chunk) {
-        Ok(n) => chunk.truncate(n),
-        Err(e) => return failed(e),
+    // `read_to_end` fills the spare capacity without zeroing it first.
+    let want = tap.read_len(CHUNK_BYTES) as u64;
+    if let Err(e) = (&mut file).take(want).read_to_end(&mut chunk) {
+        return failed(e);
     }
-    let mut probe = [0u8; 1];
+    let mut probed = Vec::new();
     let probe = if needs_probe(&tap, chunk.len()) {
-        match read_full(&mut file, &mut probe) {
-            Ok(n) => Some(&probe[..n]),
-            Err(e) => return failed(e),
+        if let Err(e) = (&mut file).take(1).read_to_end(&mut probed) {
+            return failed(e);
         }
+        Some(probed.as_slice())
     } else {
         None
     };
