@@ -44,7 +44,7 @@ pub const TIMESTAMP_HEADER: &str = "heygen-timestamp";
 /// The header with the event id, the key for dropping redeliveries.
 pub const EVENT_ID_HEADER: &str = "heygen-event-id";
 /// The default tolerance between a delivery's timestamp and the receiver's clock (300 s).
-pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_mins(5);
 
 /// Why a delivery was refused. Messages name what failed; none contains a secret, the body or the
 /// expected signature.
@@ -184,7 +184,10 @@ impl Verifier {
     /// new secret while a receiver is being switched over). `None` when `secrets` is empty.
     pub fn with_secrets(secrets: impl IntoIterator<Item = WebhookSecret>) -> Option<Self> {
         let secrets: Vec<_> = secrets.into_iter().collect();
-        (!secrets.is_empty()).then(|| Self {
+        if secrets.is_empty() {
+            return None;
+        }
+        Some(Self {
             secrets,
             tolerance: DEFAULT_TOLERANCE,
             require_timestamp: false,
