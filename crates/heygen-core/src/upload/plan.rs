@@ -361,6 +361,23 @@ mod tests {
         assert!(InlineBody::new(&Bytes::from_static(b"{}"), 1).is_err());
     }
 
+    /// HeyGen's "32 MB" is read as 32,000,000 bytes (see the model's constant): the first byte
+    /// over goes through a direct upload, whatever a 32 MiB reading would say.
+    #[test]
+    fn the_multipart_limit_is_32_000_000_bytes() {
+        assert_eq!(MAX_MULTIPART_UPLOAD_BYTES, 32_000_000);
+        assert_eq!(UploadMethod::for_asset(32_000_000), UploadMethod::Multipart);
+        assert_eq!(UploadMethod::for_asset(32_000_001), UploadMethod::Direct);
+        assert_eq!(
+            UploadMethod::for_asset(32 * 1024 * 1024),
+            UploadMethod::Direct
+        );
+        assert!(
+            crate::upload::MultipartFraming::new("a.mp4", "video/mp4", 32_000_001, [0; 16])
+                .is_err()
+        );
+    }
+
     #[test]
     fn methods_by_size() {
         assert_eq!(UploadMethod::for_file(0, 10), UploadMethod::Multipart);
