@@ -256,35 +256,26 @@ impl TapSlot {
     }
 }
 
-/// Whether a chunk of `n` bytes just read carries the last planned byte, so the source must be
-/// read once more before the chunk goes out (the HTTP client stops polling the body once it has
-/// the announced length, and a longer source must not be cut silently).
-fn needs_probe(tap: &BodyTap, n: usize) -> bool {
-    n > 0 && tap.remaining() == n as u64
-}
-
-/// Reports one read of the source to the tap, following the [`BodyTap`] contract: `chunk` (empty
-/// when the source ended) and, when it carried the last planned byte, what one more read gave
-/// (`probe`: empty at the end of the source). Returns the tap while more is expected; once the
-/// end of the source is in, finishes the tap and leaves what was sent in `slot`, before the
-/// chunk is handed on.
-fn report(
-    mut tap: BodyTap,
-    chunk: &[u8],
-    probe: Option<&[u8]>,
-    slot: &TapSlot,
-) -> std::io::Result<Option<BodyTap>> {
-    let ended = if chunk.is_empty() {
+/// Reports one read of the source to the tap: a chunk, or (empty) the end of the source.
+/// `Ok(true)` once the end is in.
+fn feed(tap: &mut BodyTap, chunk: &[u8]) -> Result<bool, Error> {
+    if chunk.is_empty() {
         tap.end().map(|()| true)
     } else {
-        tap.chunk(chunk).and_then(|()| match probe {
-            Some([]) => tap.end().map(|()| true),
-            // Refused by the tap: the source is longer than planned.
-            Some(more) => tap.chunk(more).map(|()| false),
-            None => Ok(false),
-        })
-    };
-    match ended {
+        tap.chunk(chunk).map(|()| false)
+    }
+}
+
+/// After the reads of one chunk ([`feed`]): the tap while more is expected. Once the end of the
+/// source is in, finishes the tap and leaves what was sent in `slot`, before the chunk is handed
+/// on (the HTTP client stops polling the body once it has the announced length). A refusal is
+/// left in `slot` too, and fails the stream with its text.
+fn settle(
+    tap: BodyTap,
+    fed: Result<bool, Error>,
+    slot: &TapSlot,
+) -> std::io::Result<Option<BodyTap>> {
+    match fed {
         Ok(false) => Ok(Some(tap)),
         Ok(true) => match tap.finish() {
             Ok(sent) => {
@@ -360,7 +351,7 @@ struct FileChunk {
 /// after the last planned byte.
 fn read_file_chunk(
     mut file: std::fs::File,
-    tap: BodyTap,
+    mut tap: BodyTap,
     mut chunk: Vec<u8>,
     slot: &TapSlot,
 ) -> FileChunk {
@@ -373,16 +364,16 @@ fn read_file_chunk(
     if let Err(e) = (&mut file).take(want).read_to_end(&mut chunk) {
         return failed(e);
     }
-    let mut probed = Vec::new();
-    let probe = if needs_probe(&tap, chunk.len()) {
-        if let Err(e) = (&mut file).take(1).read_to_end(&mut probed) {
+    let mut fed = feed(&mut tap, &chunk);
+    if matches!(fed, Ok(false)) && tap.needs_end() {
+        // The last planned byte: read once more, so a file that grew is refused, not cut.
+        let mut probe = Vec::new();
+        if let Err(e) = (&mut file).take(1).read_to_end(&mut probe) {
             return failed(e);
         }
-        Some(probed.as_slice())
-    } else {
-        None
-    };
-    match report(tap, &chunk, probe, slot) {
+        fed = feed(&mut tap, &probe);
+    }
+    match settle(tap, fed, slot) {
         Ok(rest) => FileChunk {
             chunk: Ok(Bytes::from(chunk)),
             rest: rest.map(|tap| (file, tap)),
@@ -405,7 +396,7 @@ fn read_ahead(file: std::fs::File, tap: BodyTap, slot: &TapSlot) -> JoinHandle<F
 /// the last planned byte); the tap while more is expected.
 async fn read_reader_chunk(
     reader: &mut BoxReader,
-    tap: BodyTap,
+    mut tap: BodyTap,
     slot: &TapSlot,
 ) -> (std::io::Result<Bytes>, Option<BodyTap>) {
     let want = tap.read_len(CHUNK_BYTES);
@@ -413,19 +404,20 @@ async fn read_reader_chunk(
     if let Err(e) = (&mut *reader).take(want as u64).read_buf(&mut chunk).await {
         return (Err(e), None);
     }
-    let mut probe = [0u8; 1];
-    let probe = if needs_probe(&tap, chunk.len()) {
-        loop {
+    let mut fed = feed(&mut tap, &chunk);
+    if matches!(fed, Ok(false)) && tap.needs_end() {
+        // The last planned byte: read once more, so a longer reader is refused, not cut.
+        let mut probe = [0u8; 1];
+        let n = loop {
             match reader.read(&mut probe).await {
-                Ok(n) => break Some(&probe[..n]),
+                Ok(n) => break n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return (Err(e), None),
             }
-        }
-    } else {
-        None
-    };
-    match report(tap, &chunk, probe, slot) {
+        };
+        fed = feed(&mut tap, &probe[..n]);
+    }
+    match settle(tap, fed, slot) {
         Ok(rest) => (Ok(chunk.freeze()), rest),
         Err(e) => (Err(e), None),
     }
