@@ -212,19 +212,22 @@ impl Client {
 }
 
 /// The state of one run: the start of its clock and the caller's reader, until an attempt
-/// takes it.
+/// reads a byte of it.
 struct Driver {
     started: Instant,
-    reader: Option<BoxReader>,
+    reader: ReaderSlot,
     had_reader: bool,
 }
+
+/// Where the caller's reader waits between attempts.
+type ReaderSlot = Arc<Mutex<Option<BoxReader>>>;
 
 impl Driver {
     fn new(reader: Option<BoxReader>) -> Self {
         Self {
             started: Instant::now(),
             had_reader: reader.is_some(),
-            reader,
+            reader: Arc::new(Mutex::new(reader)),
         }
     }
 
@@ -330,12 +333,59 @@ async fn open(source: &Source, len: u64, driver: &mut Driver) -> Result<Opened, 
             check_opened_len(len, actual).map_err(Event::Error)?;
             Ok(Opened::File(file))
         }
-        Source::Reader => match driver.reader.take() {
-            Some(reader) => Ok(Opened::Reader(reader)),
+        Source::Reader => match driver
+            .reader
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            Some(reader) => Ok(Opened::Reader(Box::new(Lease {
+                reader: Some(reader),
+                home: Arc::clone(&driver.reader),
+                read: false,
+            }))),
             None if driver.had_reader => Err(Event::ReaderConsumed),
             None => Err(Event::Error(missing_reader())),
         },
         _ => Err(Event::Error(unsupported("source"))),
+    }
+}
+
+/// The caller's reader lent to one attempt. An attempt that ends before a byte of it was read
+/// (a refused connection, say) puts it back, so a retry can still send it, as the blocking
+/// client does; once a byte was read it is spent, and a retry reports it consumed.
+struct Lease {
+    reader: Option<BoxReader>,
+    home: ReaderSlot,
+    read: bool,
+}
+
+impl AsyncRead for Lease {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let this = &mut *self;
+        let Some(reader) = this.reader.as_mut() else {
+            return std::task::Poll::Ready(Ok(()));
+        };
+        let polled = Pin::new(reader).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            this.read = true;
+        }
+        polled
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if !self.read {
+            if let Some(reader) = self.reader.take() {
+                *self.home.lock().unwrap_or_else(PoisonError::into_inner) = Some(reader);
+            }
+        }
     }
 }
 

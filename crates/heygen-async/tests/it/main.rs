@@ -16,6 +16,7 @@
 
 mod announced;
 mod emulator;
+mod lease;
 mod mock;
 mod reopen;
 mod review;
