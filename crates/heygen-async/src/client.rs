@@ -381,10 +381,10 @@ impl AsyncRead for Lease {
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        if !self.read {
-            if let Some(reader) = self.reader.take() {
-                *self.home.lock().unwrap_or_else(PoisonError::into_inner) = Some(reader);
-            }
+        if !self.read
+            && let Some(reader) = self.reader.take()
+        {
+            *self.home.lock().unwrap_or_else(PoisonError::into_inner) = Some(reader);
         }
     }
 }
