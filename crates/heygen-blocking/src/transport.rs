@@ -61,6 +61,11 @@ impl RequestBody<'_> {
 /// Rules every implementation follows: never follow redirects (return the 3xx as it is), never
 /// decompress, add no credentials, apply the timeouts, and stop reading the body at the limit.
 ///
+/// A blocking call cannot be cut from outside, so the attempt timeout
+/// ([`SendOptions::timeout`], already shortened to what is left of a wait's deadline) is the
+/// transport's to enforce: a transport that ignores it lets an attempt, and the wait around it,
+/// overrun (the async client wraps every attempt in a timer itself).
+///
 /// Closures `Fn(http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError>`
 /// implement it (streamed bodies are read into memory first), which is how tests mock the API
 /// and how another HTTP client can be plugged in.
