@@ -180,17 +180,16 @@ fn not_found(path: &str) -> Reply {
     ApiError::new(404, "not_found", format!("no admin route {path}")).into_reply()
 }
 
-async fn json_body(req: Request) -> Result<Value, Reply> {
-    let bytes = axum::body::to_bytes(req.into_body(), 1024 * 1024)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                413,
-                "payload_too_large",
-                "admin bodies are limited to 1 MiB",
-            )
-            .into_reply()
-        })?;
+/// The admin body as JSON (`{}` when empty). `bytes` is the body as read (at most 1 MiB).
+fn json_body(bytes: Result<bytes::Bytes, axum::Error>) -> Result<Value, Reply> {
+    let bytes = bytes.map_err(|_| {
+        ApiError::new(
+            413,
+            "payload_too_large",
+            "admin bodies are limited to 1 MiB",
+        )
+        .into_reply()
+    })?;
     if bytes.is_empty() {
         return Ok(json!({}));
     }
@@ -238,6 +237,43 @@ pub(crate) fn decide(sh: &Shared, group_id: &str, approve: bool) -> Result<Value
     Ok(json!({"group_id": group_id, "consent_status": g["consent_status"], "avatar_group": g}))
 }
 
+/// Enables or disables a webhook endpoint; false when it is unknown.
+pub(crate) fn set_endpoint_enabled(sh: &Shared, endpoint_id: &str, enabled: bool) -> bool {
+    let mut st = sh.lock();
+    match st.endpoints.get_mut(endpoint_id) {
+        Some(e) => {
+            e.enabled = enabled;
+            true
+        }
+        None => false,
+    }
+}
+
+/// `/_emulator/webhooks/…`: the delivery log, and enabling or disabling an endpoint.
+fn webhooks(sh: &Shared, method: &str, segs: &[&str]) -> Reply {
+    match (method, segs) {
+        ("GET", ["deliveries"]) => {
+            let st = sh.lock();
+            Reply::json(200, json!({"deliveries": st.deliveries}))
+        }
+        ("POST", ["endpoints", id, action @ ("enable" | "disable")]) => {
+            if set_endpoint_enabled(sh, id, *action == "enable") {
+                let st = sh.lock();
+                let e = st.endpoints.get(*id).map_or(Value::Null, |e| e.json(false));
+                Reply::json(200, json!({"endpoint": e}))
+            } else {
+                ApiError::new(
+                    404,
+                    "not_found",
+                    format!("webhook endpoint `{id}` not found"),
+                )
+                .into_reply()
+            }
+        }
+        _ => not_found(&format!("/_emulator/webhooks/{}", segs.join("/"))),
+    }
+}
+
 /// Handles `/_emulator/…`.
 pub(crate) async fn handle(sh: &Arc<Shared>, req: Request) -> Reply {
     let method = req.method().as_str().to_owned();
@@ -247,6 +283,9 @@ pub(crate) async fn handle(sh: &Arc<Shared>, req: Request) -> Reply {
         .trim_end_matches('/')
         .to_owned();
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    // Every call reads its whole body first (even the ones that ignore it), so the connection
+    // stays usable: a reply before the body makes the server close it, racing a client's reuse.
+    let body = axum::body::to_bytes(req.into_body(), 1024 * 1024).await;
     match (method.as_str(), segs.as_slice()) {
         ("GET", ["health"]) => {
             let violations = sh.lock_violations().len();
@@ -268,7 +307,7 @@ pub(crate) async fn handle(sh: &Arc<Shared>, req: Request) -> Reply {
             )
         }
         ("POST", ["clock", "advance"]) => {
-            let body = match json_body(req).await {
+            let body = match json_body(body) {
                 Ok(b) => b,
                 Err(r) => return r,
             };
@@ -293,6 +332,7 @@ pub(crate) async fn handle(sh: &Arc<Shared>, req: Request) -> Reply {
             sh.lock().log.clear();
             Reply::json(200, json!({"requests": []}))
         }
+        (m, ["webhooks", rest @ ..]) => webhooks(sh, m, rest),
         ("GET", ["other-origin", "requests"]) => {
             let st = sh.lock();
             Reply::json(200, json!({"requests": st.other_origin_log}))
@@ -307,7 +347,7 @@ pub(crate) async fn handle(sh: &Arc<Shared>, req: Request) -> Reply {
             Reply::json(200, json!({"rules": *f}))
         }
         ("POST", ["faults"]) => {
-            let body = match json_body(req).await {
+            let body = match json_body(body) {
                 Ok(b) => b,
                 Err(r) => return r,
             };

@@ -12,6 +12,7 @@ use crate::state::{
     Asset, AssetState, CONSENT_VIDEO_REVIEW_SECS, Consent, FAIL_MARKER, Group, Kind, Look,
     PHOTO_SECS, PROMPT_SECS, State, Training, Video,
 };
+use crate::webhook::{EVENT_TYPES, WebhookEndpoint};
 
 /// Upload URLs stay valid this many emulated seconds.
 pub(crate) const UPLOAD_EXPIRES_SECS: i64 = 3600;
@@ -331,12 +332,114 @@ pub(crate) fn handle(
             st.videos.remove(p0).ok_or_else(|| video_not_found(p0))?;
             Ok(ok(json!({ "id": p0, "deleted": true })))
         }
+        ("POST", "/v3/webhooks/endpoints") => Ok(create_endpoint(st, body)),
+        ("GET", "/v3/webhooks/endpoints") => {
+            let items = st
+                .endpoints
+                .values()
+                .map(|e| (e.seq, e.json(false)))
+                .collect();
+            Ok(Reply::json(200, page("webhook_endpoints", items, q)?))
+        }
+        ("PATCH", "/v3/webhooks/endpoints/{endpoint_id}") => {
+            let e = st
+                .endpoints
+                .get_mut(p0)
+                .ok_or_else(|| endpoint_not_found(p0))?;
+            if let Some(url) = body.get("url").and_then(Value::as_str) {
+                url.clone_into(&mut e.url);
+            }
+            if let Some(events) = body.get("events") {
+                e.events = event_list(events);
+            }
+            Ok(ok(e.json(false)))
+        }
+        ("DELETE", "/v3/webhooks/endpoints/{endpoint_id}") => {
+            st.endpoints
+                .remove(p0)
+                .ok_or_else(|| endpoint_not_found(p0))?;
+            Ok(ok(json!({})))
+        }
+        ("POST", "/v3/webhooks/endpoints/{endpoint_id}/rotate-secret") => {
+            if !st.endpoints.contains_key(p0) {
+                return Err(endpoint_not_found(p0));
+            }
+            let secret = st.new_secret();
+            if let Some(e) = st.endpoints.get_mut(p0) {
+                e.secret.clone_from(&secret);
+            }
+            Ok(ok(json!({ "endpoint_id": p0, "secret": secret })))
+        }
+        ("GET", "/v3/webhooks/event-types") => {
+            let types: Vec<Value> = EVENT_TYPES
+                .iter()
+                .map(|(t, d)| json!({ "event_type": t, "description": d }))
+                .collect();
+            Ok(Reply::json(
+                200,
+                json!({ "data": types, "has_more": false, "next_token": null }),
+            ))
+        }
+        ("GET", "/v3/webhooks/events") => {
+            let ty = q.get("event_type");
+            let entity = q.get("entity_id").filter(|e| !e.is_empty());
+            let items = st
+                .events
+                .iter()
+                .filter(|e| ty.is_none_or(|t| e.kind == t))
+                .filter(|e| entity.is_none_or(|id| e.is_about(id)))
+                .map(|e| (e.seq, e.json()))
+                .collect();
+            Ok(Reply::json(200, page("webhook_events", items, q)?))
+        }
         _ => Err(ApiError::new(
             404,
             "not_found",
             format!("no route for {method} {template}"),
         )),
     }
+}
+
+fn endpoint_not_found(id: &str) -> ApiError {
+    ApiError::new(
+        404,
+        "not_found",
+        format!("webhook endpoint `{id}` not found"),
+    )
+}
+
+/// `events` of an endpoint request: `null` means every event type.
+fn event_list(v: &Value) -> Option<Vec<String>> {
+    v.as_array().map(|a| {
+        a.iter()
+            .filter_map(|t| t.as_str().map(str::to_owned))
+            .collect()
+    })
+}
+
+/// `POST /v3/webhooks/endpoints` (the URL passed the loopback rule): the only reply that shows
+/// the secret besides rotate-secret.
+fn create_endpoint(st: &mut State, body: &Value) -> Reply {
+    let id = st.new_id();
+    let seq = st.seq();
+    let secret = st.new_secret();
+    let e = WebhookEndpoint {
+        id: id.clone(),
+        seq,
+        url: body["url"].as_str().unwrap_or_default().to_owned(),
+        events: body.get("events").and_then(event_list),
+        entity_id: body
+            .get("entity_id")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+        enabled: true,
+        secret,
+        created_at: st.now(),
+    };
+    let v = e.json(true);
+    st.endpoints.insert(id, e);
+    ok(v)
 }
 
 fn video_not_found(id: &str) -> ApiError {
@@ -674,6 +777,15 @@ fn create_video(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
             fail,
             output_format: output_format.clone(),
             folder_id: None,
+            callback_id: body
+                .get("callback_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            callback_url: body
+                .get("callback_url")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            notified: false,
         },
     );
     let _ = ty;

@@ -21,14 +21,19 @@
 //! A name (avatars) or title/script (videos) that contains [`FAIL_MARKER`] makes the job fail.
 //! See `docs/emulator.md` for the HTTP walk-through, the admin API and the fault format.
 //!
+//! State changes (a video or an avatar finishing) emit webhook events, which are posted to the
+//! registered loopback endpoints, signed, with retries (see `docs/emulator.md`).
+//!
 //! Internal layers (a module uses only modules in the layers before it, never the other way):
-//! `reply`, `state`, `fault`, `schema` (depend on nothing in the crate) → `rules` (reply, state),
-//! `shared` (state, fault) → `api` (reply, rules, schema, state), `upload` (reply, rules,
-//! shared, state), `admin` (reply, fault, shared, state) → `server` (all of the above) →
-//! this crate root.
+//! `reply`, `fault`, `schema`, `webhook` (depend on nothing in the crate) → `state` (webhook) →
+//! `rules` (reply, state, webhook), `shared` (state, fault) → `api` (reply, rules, schema,
+//! state, webhook), `upload` (reply, rules, shared, state), `admin` (reply, fault, shared,
+//! state), `deliver` (shared, state, webhook) → `server` (all of the above) → this crate
+//! root.
 
 mod admin;
 mod api;
+mod deliver;
 mod fault;
 mod reply;
 mod rules;
@@ -37,6 +42,7 @@ mod server;
 mod shared;
 mod state;
 mod upload;
+mod webhook;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -49,6 +55,9 @@ pub use fault::{Fault, FaultRule, RetryAfter};
 pub use rules::{MAX_DIRECT_UPLOAD_BYTES, MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES};
 pub use schema::validate_response;
 pub use state::{FAIL_MARKER, LoggedRequest};
+pub use webhook::{
+    DELIVERY_TIMEOUT_SECS, DeliveryAttempt, FIRST_RETRY_SECS, MAX_DELIVERY_ATTEMPTS,
+};
 
 use shared::Shared;
 
@@ -199,6 +208,7 @@ async fn bind(opts: &EmulatorOptions) -> Result<Bound, StartError> {
         strict: opts.strict,
         check_responses: opts.check_responses,
         violations: Mutex::new(Vec::new()),
+        wake: tokio::sync::Notify::new(),
     });
     Ok(Bound {
         shared,
@@ -215,8 +225,13 @@ async fn serve(b: Bound, shutdown: watch::Receiver<bool>) {
         server::main_router(b.shared.clone()),
         shutdown.clone(),
     );
-    let other = server::accept_loop(b.other, server::other_router(b.shared), shutdown);
-    tokio::join!(main, other);
+    let other = server::accept_loop(
+        b.other,
+        server::other_router(b.shared.clone()),
+        shutdown.clone(),
+    );
+    let webhooks = deliver::run(b.shared, shutdown);
+    tokio::join!(main, other, webhooks);
 }
 
 impl Emulator {
@@ -253,6 +268,8 @@ impl Emulator {
                         }
                     }
                 });
+                // A webhook attempt still waiting for a slow receiver must not hold up the stop.
+                rt.shutdown_timeout(Duration::from_millis(100));
             })
             .map_err(|e| StartError(format!("spawn thread: {e}")))?;
         let (shared, addr, other_addr) = rx
@@ -332,12 +349,28 @@ impl EmulatorHandle {
     /// Approves the consent of a digital-twin group, as the person in the footage would.
     /// Returns false when the group is unknown or is not a digital twin.
     pub fn approve_consent(&self, group_id: &str) -> bool {
-        admin::decide(&self.shared, group_id, true).is_ok()
+        let done = admin::decide(&self.shared, group_id, true).is_ok();
+        self.shared.wake.notify_one();
+        done
     }
 
     /// Declines the consent of a digital-twin group. Returns false when it is not one.
     pub fn decline_consent(&self, group_id: &str) -> bool {
-        admin::decide(&self.shared, group_id, false).is_ok()
+        let done = admin::decide(&self.shared, group_id, false).is_ok();
+        self.shared.wake.notify_one();
+        done
+    }
+
+    /// Enables or disables a webhook endpoint (HeyGen's API has no call for it; a disabled
+    /// endpoint gets no deliveries, and its queued retries are dropped). Returns false when the
+    /// endpoint is unknown.
+    pub fn set_webhook_endpoint_enabled(&self, endpoint_id: &str, enabled: bool) -> bool {
+        admin::set_endpoint_enabled(&self.shared, endpoint_id, enabled)
+    }
+
+    /// Every webhook delivery attempt so far (endpoints and `callback_url`s), oldest first.
+    pub fn webhook_deliveries(&self) -> Vec<DeliveryAttempt> {
+        self.shared.lock().deliveries.clone()
     }
 
     /// Moves the emulated clock forward.
@@ -349,6 +382,8 @@ impl EmulatorHandle {
         let mut st = self.shared.lock();
         st.clock.advance_ms(by.as_millis() as i64);
         st.refresh();
+        drop(st);
+        self.shared.wake.notify_one();
     }
 
     /// Emulated Unix time in seconds.
@@ -386,6 +421,7 @@ impl EmulatorHandle {
     pub fn reset(&self) {
         self.shared.lock().reset();
         self.shared.lock_faults().clear();
+        self.shared.wake.notify_one();
     }
 }
 

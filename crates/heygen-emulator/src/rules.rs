@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::reply::ApiError;
 use crate::state::State;
+use crate::webhook;
 
 /// Longest prompt of a prompt avatar, in characters.
 pub const MAX_PROMPT_CHARS: usize = 1000;
@@ -486,6 +487,14 @@ pub(crate) fn check(
                     "checksum_sha256",
                     "checksum_sha256 must be 64 hex digits",
                 ));
+            }
+            Ok(())
+        }
+        ("POST", "/v3/webhooks/endpoints") | ("PATCH", "/v3/webhooks/endpoints/{endpoint_id}") => {
+            // HeyGen asks for a public https URL; the emulator never leaves the machine, so it
+            // takes loopback URLs only (http or https).
+            if let Some(u) = body.get("url").and_then(Value::as_str) {
+                webhook::parse_loopback_url(u).map_err(|m| bad("url", format!("`url`: {m}")))?;
             }
             Ok(())
         }

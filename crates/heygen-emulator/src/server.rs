@@ -171,7 +171,10 @@ async fn main_handler(AxState(sh): AxState<Arc<Shared>>, req: Request) -> Respon
         let loopback = ctl.as_ref().is_none_or(|c| c.peer.ip().is_loopback());
         let request_id = sh.lock().next_request_id();
         let reply = if loopback {
-            admin::handle(&sh, req).await
+            let r = admin::handle(&sh, req).await;
+            // The clock, consent or state may have moved: the webhook ticker looks again.
+            sh.wake.notify_one();
+            r
         } else {
             ApiError::new(
                 403,
@@ -227,6 +230,10 @@ async fn main_handler(AxState(sh): AxState<Arc<Shared>>, req: Request) -> Respon
         };
         route(&sh, req, &mut meta, delay).await
     };
+    if method != "GET" {
+        // A new video, avatar, consent or endpoint may change what the webhook ticker waits for.
+        sh.wake.notify_one();
+    }
     let reply = if sh.check_responses && path.starts_with("/v3/") && body_untouched(fault.as_ref())
     {
         self_check(&sh, &method, &path, reply)
@@ -417,13 +424,20 @@ async fn route(sh: &Arc<Shared>, req: Request, meta: &mut Meta, delay: Option<Du
     {
         tokio::time::sleep(d).await;
     }
+    if path.starts_with("/_storage/") && method == "PUT" {
+        return upload::put(sh, req, meta).await;
+    }
+    if path.starts_with("/v3/") {
+        return match v3(sh, req, meta, delay).await {
+            Ok(r) | Err(r) => r,
+        };
+    }
+    // The routes below take no body: read whatever came, so the connection stays usable.
+    drain_request(req).await;
     if path.starts_with("/consent/") {
         return admin::consent_page(sh, &method, &path);
     }
     if path.starts_with("/_storage/") {
-        if method == "PUT" {
-            return upload::put(sh, req, meta).await;
-        }
         return Reply::raw(
             405,
             "application/xml",
@@ -432,11 +446,6 @@ async fn route(sh: &Arc<Shared>, req: Request, meta: &mut Meta, delay: Option<Du
     }
     if path.starts_with("/_files/") {
         return admin::files(sh, &path);
-    }
-    if path.starts_with("/v3/") {
-        return match v3(sh, req, meta, delay).await {
-            Ok(r) | Err(r) => r,
-        };
     }
     ApiError::new(404, "not_found", format!("no route for {method} {path}")).into_reply()
 }
@@ -483,16 +492,19 @@ fn path_params(template: &str, path: &str) -> Vec<String> {
         .collect()
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "the request pipeline reads top to bottom"
-)]
-async fn v3(
-    sh: &Arc<Shared>,
-    req: Request,
-    meta: &mut Meta,
-    delay: Option<Duration>,
-) -> Result<Reply, Reply> {
+/// What the checks before the body found: the endpoint and its inputs.
+struct Head {
+    method: String,
+    path: String,
+    ep: &'static schema::Endpoint,
+    template: String,
+    q: std::collections::HashMap<String, String>,
+    params: Vec<String>,
+    idem_key: Option<String>,
+}
+
+/// The checks that need no body: auth, route, query and `Idempotency-Key`.
+fn v3_head(sh: &Shared, req: &Request) -> Result<Head, Reply> {
     let err = ApiError::into_reply;
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().trim_end_matches('/').to_owned();
@@ -533,6 +545,44 @@ async fn v3(
             Some(k)
         }
         _ => None,
+    };
+    Ok(Head {
+        method,
+        path,
+        ep,
+        template,
+        q,
+        params,
+        idem_key,
+    })
+}
+
+#[allow(
+    clippy::too_many_lines,
+    reason = "the request pipeline reads top to bottom"
+)]
+async fn v3(
+    sh: &Arc<Shared>,
+    req: Request,
+    meta: &mut Meta,
+    delay: Option<Duration>,
+) -> Result<Reply, Reply> {
+    let Head {
+        method,
+        path,
+        ep,
+        template,
+        q,
+        params,
+        idem_key,
+    } = match v3_head(sh, &req) {
+        Ok(head) => head,
+        Err(reply) => {
+            // Read the unread body first, so the connection stays usable for the next request
+            // (a reply before the body makes the server close it, racing a client's reuse).
+            drain_request(req).await;
+            return Err(reply);
+        }
     };
     let is_multipart = method == "POST" && template == "/v3/assets";
     let mut body_value = Value::Null;

@@ -23,6 +23,8 @@ pub(crate) struct Shared {
     pub(crate) check_responses: bool,
     /// Replies that broke their schema (emulator bugs), as messages.
     pub(crate) violations: Mutex<Vec<String>>,
+    /// Pokes the webhook ticker after something that may emit an event or queue an attempt.
+    pub(crate) wake: tokio::sync::Notify,
 }
 
 impl Shared {

@@ -1,11 +1,15 @@
 //! The emulated account: avatar groups, looks, assets, videos and the emulated clock.
 //!
-//! Nothing here speaks HTTP; handlers in `api` turn requests into calls on [`State`].
+//! Nothing here speaks HTTP; handlers in `api` turn requests into calls on [`State`]. State
+//! changes emit webhook events here; `deliver` sends the attempts they queue.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
+use bytes::Bytes;
 use serde_json::{Value, json};
+
+use crate::webhook::{self, Attempt, DeliveryAttempt, Event, Target, WebhookEndpoint};
 
 /// Emulated seconds a photo avatar spends in `processing`.
 pub(crate) const PHOTO_SECS: i64 = 30;
@@ -218,6 +222,12 @@ pub(crate) struct Video {
     pub(crate) output_format: String,
     /// The folder the video is filed in (`None`: the root; the emulator files none).
     pub(crate) folder_id: Option<String>,
+    /// Echoed in the video's webhook events.
+    pub(crate) callback_id: Option<String>,
+    /// Also receives the video's events, unsigned (when it is a loopback URL).
+    pub(crate) callback_url: Option<String>,
+    /// Whether its `avatar_video.success|fail` event was emitted.
+    pub(crate) notified: bool,
 }
 
 /// The stored outcome of a request made with an `Idempotency-Key`.
@@ -273,6 +283,17 @@ pub(crate) struct State {
     pub(crate) log: Vec<LoggedRequest>,
     pub(crate) other_origin_log: Vec<LoggedRequest>,
     pub(crate) request_counter: u64,
+    /// Webhook endpoints by id.
+    pub(crate) endpoints: HashMap<String, WebhookEndpoint>,
+    /// Every event emitted, oldest first.
+    pub(crate) events: Vec<Event>,
+    /// Delivery attempts waiting for their time.
+    pub(crate) outbox: Vec<Attempt>,
+    /// Delivery attempts made, oldest first.
+    pub(crate) deliveries: Vec<DeliveryAttempt>,
+    /// Bumped by every reset, so attempts queued before it are dropped.
+    pub(crate) epoch: u64,
+    next_event: u64,
 }
 
 const STUDIO_PEOPLE: [(&str, &str); 8] = [
@@ -312,6 +333,12 @@ impl State {
             log: Vec::new(),
             other_origin_log: Vec::new(),
             request_counter: 0,
+            endpoints: HashMap::new(),
+            events: Vec::new(),
+            outbox: Vec::new(),
+            deliveries: Vec::new(),
+            epoch: 0,
+            next_event: 0,
         };
         this.seed_public();
         this
@@ -319,7 +346,8 @@ impl State {
 
     /// Forgets everything and starts again from the seed (the clock restarts too).
     pub(crate) fn reset(&mut self) {
-        let fresh = State::new(self.seed, self.clock.speed(), self.base_url.clone());
+        let mut fresh = State::new(self.seed, self.clock.speed(), self.base_url.clone());
+        fresh.epoch = self.epoch + 1;
         *self = fresh;
     }
 
@@ -380,6 +408,15 @@ impl State {
         t
     }
 
+    /// A fresh webhook signing secret: `whsec_` and 32 letters and digits.
+    pub(crate) fn new_secret(&mut self) -> String {
+        let mut s = String::from(webhook::SECRET_PREFIX);
+        for _ in 0..32 {
+            s.push(self.rng.alphanumeric());
+        }
+        s
+    }
+
     pub(crate) fn seq(&mut self) -> u64 {
         self.next_seq += 1;
         self.next_seq
@@ -398,7 +435,8 @@ impl State {
         self.clock.now()
     }
 
-    /// Moves every time-driven state forward to the current emulated time.
+    /// Moves every time-driven state forward to the current emulated time and emits the webhook
+    /// event of each change, oldest change first.
     pub(crate) fn refresh(&mut self) {
         let now = self.now();
         let mut approved = Vec::new();
@@ -413,6 +451,8 @@ impl State {
         for (gid, at) in approved {
             self.start_twin_training(&gid, at);
         }
+        // (when, order, look or video id, is a video)
+        let mut changes: Vec<(i64, u64, String, bool)> = Vec::new();
         for l in self.looks.values_mut() {
             if let Training::Processing { until } = l.training
                 && now >= until
@@ -425,6 +465,22 @@ impl State {
                 } else {
                     Training::Completed
                 };
+                changes.push((until, l.seq, l.id.clone(), false));
+            }
+        }
+        for v in self.videos.values_mut() {
+            let done = v.created_at + VIDEO_WAIT_SECS + VIDEO_RENDER_SECS;
+            if !v.notified && now >= done {
+                v.notified = true;
+                changes.push((done, v.seq, v.id.clone(), true));
+            }
+        }
+        changes.sort_unstable();
+        for (at, _, id, is_video) in changes {
+            if is_video {
+                self.emit_video_event(&id, at);
+            } else {
+                self.emit_look_event(&id, at);
             }
         }
         let cutoff = now - IDEMPOTENCY_TTL_SECS;
@@ -432,6 +488,160 @@ impl State {
             Idem::InFlight { at } => *at > now - 600,
             Idem::Done { at, .. } => *at > cutoff,
         });
+    }
+
+    /// Emits `photo_avatar_train.*` (photo avatars), `photo_avatar_generation.*` (prompt avatars)
+    /// or `instant_avatar.*` (digital twins) for a look that just completed or failed.
+    fn emit_look_event(&mut self, look_id: &str, at: i64) {
+        let Some(l) = self.looks.get(look_id) else {
+            return;
+        };
+        let (success, fail) = match l.kind {
+            Kind::Photo => ("photo_avatar_train.success", "photo_avatar_train.fail"),
+            Kind::Prompt => (
+                "photo_avatar_generation.success",
+                "photo_avatar_generation.fail",
+            ),
+            Kind::DigitalTwin => ("instant_avatar.success", "instant_avatar.fail"),
+            Kind::Studio => return,
+        };
+        let mut data = json!({
+            "look_id": l.id,
+            "group_id": l.group_id,
+            "avatar_type": l.kind.look_type(),
+            "name": l.name,
+        });
+        let event_type = match &l.training {
+            Training::Completed => success,
+            Training::Failed { code, message } => {
+                data["msg"] = Value::String(message.clone());
+                data["failure_code"] = Value::String(code.clone());
+                fail
+            }
+            _ => return,
+        };
+        let entities = vec![l.id.clone(), l.group_id.clone()];
+        self.emit(event_type, data, at, entities, None);
+    }
+
+    /// Emits `avatar_video.success` or `avatar_video.fail` for a video that just finished.
+    fn emit_video_event(&mut self, video_id: &str, at: i64) {
+        let Some(v) = self.videos.get(video_id) else {
+            return;
+        };
+        let j = self.video_json(v);
+        let (event_type, data) = if v.fail {
+            (
+                "avatar_video.fail",
+                json!({
+                    "video_id": v.id,
+                    "msg": j["failure_message"],
+                    "failure_code": j["failure_code"],
+                    "callback_id": v.callback_id,
+                }),
+            )
+        } else {
+            (
+                "avatar_video.success",
+                json!({
+                    "video_id": v.id,
+                    "url": j["video_url"],
+                    "thumbnail_url": j["thumbnail_url"],
+                    "video_page_url": j["video_page_url"],
+                    "duration": j["duration"],
+                    "folder_id": j["folder_id"],
+                    "callback_id": v.callback_id,
+                }),
+            )
+        };
+        let callback = v.callback_url.clone();
+        let entities = vec![v.id.clone()];
+        self.emit(event_type, data, at, entities, callback.as_deref());
+    }
+
+    /// Records an event that happened at `at` (emulated seconds) and queues one delivery for
+    /// every endpoint that wants it, plus one for `callback_url` when it is a loopback URL.
+    pub(crate) fn emit(
+        &mut self,
+        event_type: &'static str,
+        data: Value,
+        at: i64,
+        entities: Vec<String>,
+        callback_url: Option<&str>,
+    ) {
+        use sha2::Digest as _;
+        self.next_event += 1;
+        let digest = sha2::Sha256::digest(format!(
+            "heygen-emulator event {} {}",
+            self.seed, self.next_event
+        ));
+        let id: String = format!("{digest:x}").chars().take(32).collect();
+        let event = Event {
+            id,
+            seq: self.next_event,
+            kind: event_type,
+            data,
+            created_at: at,
+            entities,
+        };
+        let body = Bytes::from(serde_json::to_vec(&event.json()).unwrap_or_default());
+        let mut endpoints: Vec<(u64, String)> = self
+            .endpoints
+            .values()
+            .filter(|e| e.wants(&event))
+            .map(|e| (e.seq, e.id.clone()))
+            .collect();
+        endpoints.sort_unstable();
+        let mut targets: Vec<Target> = endpoints
+            .into_iter()
+            .map(|(_, id)| Target::Endpoint(id))
+            .collect();
+        if let Some(url) = callback_url.filter(|u| webhook::parse_loopback_url(u).is_ok()) {
+            targets.push(Target::Callback(url.to_owned()));
+        }
+        let due_ms = self.clock.now_ms();
+        for target in targets {
+            self.outbox.push(Attempt {
+                due_ms,
+                epoch: self.epoch,
+                event_id: event.id.clone(),
+                event_type,
+                body: body.clone(),
+                target,
+                number: 1,
+            });
+        }
+        self.events.push(event);
+    }
+
+    /// The next emulated millisecond at which something is due: a state change that emits an
+    /// event, or a queued delivery attempt.
+    pub(crate) fn next_wakeup_ms(&self) -> Option<i64> {
+        let reviews = self.groups.values().filter_map(|g| match g.consent {
+            Consent::Review { until } => Some(until * 1000),
+            _ => None,
+        });
+        let looks = self.looks.values().filter_map(|l| match l.training {
+            Training::Processing { until } => Some(until * 1000),
+            _ => None,
+        });
+        let videos = self
+            .videos
+            .values()
+            .filter(|v| !v.notified)
+            .map(|v| (v.created_at + VIDEO_WAIT_SECS + VIDEO_RENDER_SECS) * 1000);
+        let outbox = self.outbox.iter().map(|a| a.due_ms);
+        reviews.chain(looks).chain(videos).chain(outbox).min()
+    }
+
+    /// Takes the delivery attempts that are due now, in the order they were queued.
+    pub(crate) fn take_due_attempts(&mut self) -> Vec<Attempt> {
+        let now_ms = self.clock.now_ms();
+        let (due, later) = std::mem::take(&mut self.outbox)
+            .into_iter()
+            .partition(|a| a.due_ms <= now_ms);
+        self.outbox = later;
+        due
     }
 
     /// Moves the pending-consent looks of a group into training, starting at `at`.
@@ -456,13 +666,19 @@ impl State {
             self.start_twin_training(group_id, now);
         } else {
             g.consent = Consent::Declined;
+            let mut failed = Vec::new();
             for l in self.looks.values_mut() {
                 if l.group_id == group_id && l.training == Training::PendingConsent {
                     l.training = Training::Failed {
                         code: "consent_declined".into(),
                         message: "The person in the footage declined consent".into(),
                     };
+                    failed.push((l.seq, l.id.clone()));
                 }
+            }
+            failed.sort_unstable();
+            for (_, id) in failed {
+                self.emit_look_event(&id, now);
             }
         }
         true

@@ -20,6 +20,7 @@ mod flows;
 mod idempotency;
 mod uploads;
 mod validation;
+mod webhooks;
 
 use std::time::Duration;
 

@@ -358,3 +358,95 @@ fn framing_rules() {
     emu.raw("POST", "/v3/assets", &json_ct, Some(b"{}".to_vec()))
         .assert_error(400, "invalid_parameter", Some("Content-Type"));
 }
+
+/// Reads one HTTP/1.1 response with a `Content-Length` body; `None` when the server closed the
+/// connection instead.
+fn read_response(s: &mut std::net::TcpStream) -> Option<(u16, String)> {
+    use std::io::Read as _;
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        match s.read(&mut byte) {
+            Ok(1) => buf.push(byte[0]),
+            _ => return None,
+        }
+    }
+    let head = String::from_utf8_lossy(&buf).to_ascii_lowercase();
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map_or(0, |v| v.trim().parse().unwrap());
+    let mut body = vec![0u8; len];
+    s.read_exact(&mut body).ok()?;
+    Some((status, String::from_utf8_lossy(&body).into_owned()))
+}
+
+/// A reply sent before the request body was read (a refused key, an admin call that ignores
+/// its body) still reads that body, so the client can send its next request on the same
+/// connection instead of racing the server's close.
+#[test]
+fn a_reply_before_the_body_keeps_the_connection_open() {
+    use std::io::Write as _;
+    use std::time::Duration;
+    let emu = Emu::start();
+    let addr = emu.h.addr();
+    let key = emu.h.api_key().to_owned();
+    let json =
+        r#"{"type":"photo","name":"N","file":{"type":"url","url":"https://example.com/a.png"}}"#;
+    let len = json.len();
+    // (head, body): the body follows its head a moment later, as a client may write them.
+    let first_requests = [
+        (
+            format!(
+                "POST /v3/avatars HTTP/1.1\r\nHost: x\r\nX-Api-Key: {key}\r\n\
+                 Content-Type: application/json\r\nIdempotency-Key: has space\r\n\
+                 Content-Length: {len}\r\n\r\n"
+            ),
+            json,
+        ),
+        (
+            format!(
+                "POST /v3/avatars HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+                 Content-Length: {len}\r\n\r\n"
+            ),
+            json,
+        ),
+        (
+            format!(
+                "PUT /v3/videos HTTP/1.1\r\nHost: x\r\nX-Api-Key: {key}\r\n\
+                 Content-Length: {len}\r\n\r\n"
+            ),
+            json,
+        ),
+        (
+            "POST /_emulator/reset HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                .to_owned(),
+            "0\r\n\r\n",
+        ),
+        (
+            "POST /consent/unknown/approve HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n"
+                .to_owned(),
+            "ok=sure",
+        ),
+    ];
+    for (head, body) in first_requests {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.write_all(head.as_bytes()).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        s.write_all(body.as_bytes()).unwrap();
+        let (status, _) = read_response(&mut s).unwrap();
+        assert!(status >= 200, "{head}");
+        // Give a closing server time to close, so a reuse would fail every time.
+        std::thread::sleep(Duration::from_millis(50));
+        let second = format!("GET /v3/users/me HTTP/1.1\r\nHost: x\r\nX-Api-Key: {key}\r\n\r\n");
+        s.write_all(second.as_bytes()).unwrap();
+        let reply = read_response(&mut s);
+        assert_eq!(
+            reply.as_ref().map(|r| r.0),
+            Some(200),
+            "the connection closed after: {head}"
+        );
+    }
+}
