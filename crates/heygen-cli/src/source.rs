@@ -1,23 +1,21 @@
 //! `SRC` arguments: an `https://` URL, `asset:<id>`, or a local file.
 //!
-//! A local file is sent inline as base64 when it is small ([`INLINE_MAX_BYTES`]), with its
-//! media type detected from its first bytes; a larger one is uploaded first (the core picks
-//! multipart up to 32 MB, direct upload above) and referred to by its asset id; the CLI checks
-//! the file before anything is sent.
+//! A local file goes the way the SDK's `…_from_file` methods send it, decided by the core's
+//! [`UploadMethod::for_file`] with the default inline threshold: inline as base64 when small,
+//! with its media type detected from its first bytes (then its extension); a larger one is
+//! uploaded first (multipart up to 32 MB, direct upload above) and referred to by its asset id.
+//! The CLI checks the file before anything is sent.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use heygen_core::Error;
-use heygen_core::upload::{UploadFile, Uploaded};
+use heygen_core::upload::{DEFAULT_INLINE_THRESHOLD, UploadFile, UploadMethod, Uploaded};
 use heygen_model::{AssetId, AssetInput};
 
 use crate::backend::Backend;
 use crate::failure::{EXIT_USAGE, Failure};
 use crate::progress;
-
-/// Local files up to this size (bytes) are sent inline as base64; larger ones are uploaded.
-pub(crate) const INLINE_MAX_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A parsed `SRC`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,8 +174,8 @@ pub(crate) fn resolve(
         }
         Source::File(path) => {
             let size = file_size(param, &path)?;
-            if size <= INLINE_MAX_BYTES {
-                let bytes = read_small(param, &path)?;
+            if UploadMethod::for_file(size, DEFAULT_INLINE_THRESHOLD) == UploadMethod::Inline {
+                let bytes = read_small(param, &path, size)?;
                 // From the bytes, then the extension, as the SDK's uploads do; the CLI does not
                 // guess beyond that, and it does not limit the types (HeyGen decides).
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -213,12 +211,20 @@ pub(crate) fn upload(backend: &Backend, path: &Path, size: u64) -> Result<Upload
     result
 }
 
-/// A small file, read whole for inline base64.
-fn read_small(param: &str, path: &Path) -> Result<Vec<u8>, Failure> {
+/// A small file of `size` bytes, read whole for inline base64; one that changed size since it
+/// was measured is refused, not sent cut or grown.
+fn read_small(param: &str, path: &Path, size: u64) -> Result<Vec<u8>, Failure> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|file| file.take(INLINE_MAX_BYTES + 1).read_to_end(&mut bytes))
+        .and_then(|file| file.take(size.saturating_add(1)).read_to_end(&mut bytes))
         .map_err(|e| file_error(param, path, &e.to_string().to_lowercase()))?;
+    if bytes.len() as u64 != size {
+        return Err(file_error(
+            param,
+            path,
+            "the file changed size while it was read",
+        ));
+    }
     Ok(bytes)
 }
 
