@@ -328,3 +328,59 @@ fn schema_rejects_what_the_model_must_never_send() {
     assert!(!video.is_valid(&json!({"data":{"id":"v","status":"waiting"}})));
     assert!(video.is_valid(&json!({"data":{"id":"v","status":"pending","title":null}})));
 }
+
+/// The webhook requests and the response shapes the SDK reads, against the bundled
+/// `/v3/webhooks…` schemas.
+#[test]
+fn schema_webhooks() {
+    use heygen_model::webhook::{
+        CreateWebhookEndpointRequest, RotatedWebhookSecret, UpdateWebhookEndpointRequest,
+        WebhookEndpoint, WebhookEventRecord,
+    };
+    let create = Contract::request("POST", "/v3/webhooks/endpoints", "create endpoint");
+    let update = Contract::request(
+        "PATCH",
+        "/v3/webhooks/endpoints/{endpoint_id}",
+        "update endpoint",
+    );
+    let endpoint = Contract::response("POST", "/v3/webhooks/endpoints", "endpoint");
+    let rotated = Contract::response(
+        "POST",
+        "/v3/webhooks/endpoints/{endpoint_id}/rotate-secret",
+        "rotated",
+    );
+    let events = Contract::page("GET", "/v3/webhooks/events", "events page");
+    let run = || -> Result<(), TestCaseError> {
+        create.check(&CreateWebhookEndpointRequest::new(
+            "https://example.com/hook",
+        ))?;
+        create.check(
+            &CreateWebhookEndpointRequest::new("http://127.0.0.1:9/hook")
+                .events(["avatar_video.success", "instant_avatar.fail"])
+                .entity_id("proj_1"),
+        )?;
+        update.check(&UpdateWebhookEndpointRequest::new())?;
+        update.check(
+            &UpdateWebhookEndpointRequest::new()
+                .url("https://example.com/new")
+                .events(["batch.finished"]),
+        )?;
+        let read: WebhookEndpoint = serde_json::from_value(json!({
+            "endpoint_id": "ep_1", "url": "https://example.com/h", "status": "enabled",
+            "events": null, "secret": "whsec_X", "created_at": "2026-12-06T10:00:00Z"
+        }))
+        .unwrap();
+        endpoint.check(&read)?;
+        let secret: RotatedWebhookSecret =
+            serde_json::from_value(json!({"endpoint_id": "ep_1", "secret": "whsec_Y"})).unwrap();
+        rotated.check(&secret)?;
+        let record: WebhookEventRecord = serde_json::from_value(json!({
+            "event_id": "evt_1", "event_type": "avatar_video.success",
+            "event_data": {"video_id": "vid_1"}, "created_at": "2026-12-06T10:00:00Z"
+        }))
+        .unwrap();
+        events.check(&json!({"data": [record], "has_more": false, "next_token": null}))?;
+        Ok(())
+    };
+    run().unwrap();
+}
