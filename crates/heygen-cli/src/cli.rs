@@ -121,6 +121,9 @@ pub(crate) enum Command {
     /// The account behind the API key.
     #[command(subcommand)]
     User(UserCommand),
+    /// Webhooks: endpoints, event types, delivered events; receive and verify deliveries.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Run the whole avatar lifecycle against an embedded emulator (no network, no key).
     Demo,
     /// Run the local HeyGen emulator in the foreground.
@@ -370,6 +373,147 @@ pub(crate) struct CreateVideoArgs {
 pub(crate) enum UserCommand {
     /// Show the current user (`GET /v3/users/me`).
     Me,
+}
+
+/// `heygen webhook …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum WebhookCommand {
+    /// Registered endpoints: where HeyGen posts events.
+    #[command(subcommand)]
+    Endpoints(EndpointsCommand),
+    /// The event types an endpoint can subscribe to.
+    #[command(subcommand)]
+    EventTypes(EventTypesCommand),
+    /// Events HeyGen has sent.
+    #[command(subcommand)]
+    Events(EventsCommand),
+    /// Receive deliveries on a local port; print each verified event as one JSON line.
+    ///
+    /// The signing secret is read from HEYGEN_WEBHOOK_SECRET only, never from an argument
+    /// (several separated by commas, e.g. the old and the new one during a rotation). A bad
+    /// signature or a stale timestamp is answered 401 and reported on stderr; a redelivered
+    /// event is answered 200 and not printed again; a body over 1 MiB is answered 413.
+    Listen(ListenArgs),
+    /// Check one saved delivery (raw body on stdin) against HEYGEN_WEBHOOK_SECRET.
+    ///
+    /// Prints the event and exits 0 when it verifies; exits 1 with the reason when not.
+    Verify(VerifyArgs),
+}
+
+/// `heygen webhook endpoints …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum EndpointsCommand {
+    /// Register an endpoint (`POST /v3/webhooks/endpoints`). The response carries the signing
+    /// secret: it is shown this once, so store it.
+    Create {
+        /// Where HeyGen posts deliveries (an http:// or https:// URL).
+        #[arg(long)]
+        url: String,
+        /// Event types to subscribe to, comma-separated (default: every event).
+        #[arg(long, value_name = "A,B", value_delimiter = ',')]
+        events: Option<Vec<String>>,
+        /// Only events about this entity.
+        #[arg(long, value_name = "ID")]
+        entity_id: Option<String>,
+    },
+    /// List endpoints (`GET /v3/webhooks/endpoints`); secrets are not listed.
+    List {
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Change an endpoint's URL and/or replace its event list
+    /// (`PATCH /v3/webhooks/endpoints/{endpoint_id}`).
+    #[command(group(ArgGroup::new("change").required(true).multiple(true).args(["url", "events"])))]
+    Update {
+        /// Endpoint id.
+        endpoint_id: String,
+        /// The new URL.
+        #[arg(long)]
+        url: Option<String>,
+        /// The new event types, comma-separated (replaces the whole list).
+        #[arg(long, value_name = "A,B", value_delimiter = ',')]
+        events: Option<Vec<String>>,
+    },
+    /// Delete an endpoint (`DELETE /v3/webhooks/endpoints/{endpoint_id}`).
+    Delete {
+        /// Endpoint id.
+        endpoint_id: String,
+    },
+    /// Replace an endpoint's signing secret
+    /// (`POST /v3/webhooks/endpoints/{endpoint_id}/rotate-secret`). The old secret stops working
+    /// at once; the new one is shown this once.
+    RotateSecret {
+        /// Endpoint id.
+        endpoint_id: String,
+    },
+}
+
+/// `heygen webhook event-types …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum EventTypesCommand {
+    /// List the event types (`GET /v3/webhooks/event-types`).
+    List,
+}
+
+/// `heygen webhook events …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum EventsCommand {
+    /// List sent events, newest first (`GET /v3/webhooks/events`).
+    List {
+        /// Only events of this type.
+        #[arg(long, value_name = "T")]
+        event_type: Option<String>,
+        /// Only events about this entity.
+        #[arg(long, value_name = "ID")]
+        entity_id: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+}
+
+/// Arguments of `webhook listen`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ListenArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) host: String,
+    /// Port (0 picks a free one; the address is printed on stderr).
+    #[arg(long, default_value_t = 8787)]
+    pub(crate) port: u16,
+    /// Exit 0 after this many verified events.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_events: Option<u64>,
+    /// The path deliveries are posted to.
+    #[arg(long, default_value = "/webhook", value_parser = parse_path)]
+    pub(crate) path: String,
+}
+
+/// Parses a URL path for `--path`.
+fn parse_path(text: &str) -> Result<String, String> {
+    let path = text.trim();
+    let path = if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("/{path}")
+    };
+    if path.contains(['?', '#']) || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("expected a path such as /webhook (no query, fragment or spaces)".to_owned());
+    }
+    Ok(path)
+}
+
+/// Arguments of `webhook verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The delivery's Heygen-Signature (or Signature) header: 64 hex digits.
+    #[arg(long, value_name = "HEX")]
+    pub(crate) signature: String,
+    /// The delivery's Heygen-Timestamp header, Unix seconds (checked to be within 5 minutes).
+    #[arg(long, value_name = "T")]
+    pub(crate) timestamp: Option<String>,
+    /// The delivery's Heygen-Event-Id header.
+    #[arg(long, value_name = "ID")]
+    pub(crate) event_id: Option<String>,
 }
 
 /// `heygen emulator`.

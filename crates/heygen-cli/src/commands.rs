@@ -26,6 +26,7 @@ use crate::failure::Failure;
 use crate::output::{ListOutput, Output};
 use crate::source;
 use crate::wait::{self, Seen};
+use crate::webhook;
 
 /// Everything a command needs.
 pub(crate) struct Context<'a> {
@@ -56,12 +57,13 @@ pub(crate) fn run(ctx: &Context<'_>, command: Command) -> Result<(), Failure> {
         }
         Command::Video(cmd) => video(ctx, cmd),
         Command::User(UserCommand::Me) => ctx.out.data(&call(ctx, GetCurrentUser::new())?),
+        Command::Webhook(cmd) => webhook::run(ctx, cmd),
         Command::Demo | Command::Emulator(_) => Err(Failure::usage("not an api command")),
     }
 }
 
 /// Sends one operation.
-fn call<O>(ctx: &Context<'_>, op: O) -> Result<O::Output, Error>
+pub(crate) fn call<O>(ctx: &Context<'_>, op: O) -> Result<O::Output, Error>
 where
     O: Operation + Send,
     O::Output: Send,
@@ -330,7 +332,7 @@ fn create_video(ctx: &Context<'_>, args: CreateVideoArgs) -> Result<(), Failure>
 }
 
 /// Prints the page `op` asks for, or with `--all` every item from that page on.
-fn list<O, T>(ctx: &Context<'_>, page: &PageArgs, op: O) -> Result<(), Failure>
+pub(crate) fn list<O, T>(ctx: &Context<'_>, page: &PageArgs, op: O) -> Result<(), Failure>
 where
     O: Paginate<Output = ListPage<T>> + Send + 'static,
     T: Serialize + Send + 'static,

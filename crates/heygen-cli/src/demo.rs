@@ -2,16 +2,23 @@
 //!
 //! Every step goes through the chosen SDK client; a short log goes to stderr and the summary
 //! (ids, statuses, timings) is the only thing on stdout. It never talks to the real API: the
-//! base URL and key are the embedded emulator's, whatever the environment says.
+//! base URL and key are the embedded emulator's, whatever the environment says. Before the
+//! video is rendered, the demo starts the `heygen webhook listen` receiver on a free loopback
+//! port, registers it as a webhook endpoint, and waits for the signed `avatar_video.success`
+//! of its video to arrive and verify.
 
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use heygen_core::ops::{
-    CreateAvatar, CreateConsent, CreateVideo, GetAvatarGroup, GetVideo, ListLooks,
+    CreateAvatar, CreateConsent, CreateVideo, CreateWebhookEndpoint, GetAvatarGroup, GetVideo,
+    ListLooks,
 };
 use heygen_core::upload::MultipartUpload;
+use heygen_core::webhook::Verifier;
 use heygen_core::{Call, Config, PollPolicy, RetryPolicy, Walk};
 use heygen_emulator::{Emulator, EmulatorOptions};
+use heygen_model::webhook::CreateWebhookEndpointRequest;
 use heygen_model::{
     AssetInput, AvatarGroupId, AvatarStatus, CreateAvatarRequest, CreateAvatarVideo,
     CreateConsentRequest, CreateDigitalTwin, CreatePhotoAvatar, ListLooksQuery, Ownership,
@@ -21,7 +28,8 @@ use serde::Serialize;
 use crate::backend::Backend;
 use crate::browser;
 use crate::cli::Transport;
-use crate::failure::{EXIT_API, Failure};
+use crate::failure::{EXIT_API, EXIT_TIMEOUT, Failure};
+use crate::listen::{Background, Bound, Receiver};
 use crate::output::Output;
 use crate::source::sniff;
 use crate::wait::wait_for;
@@ -34,6 +42,12 @@ const FOOTAGE: &[u8] = include_bytes!("../samples/footage.mp4");
 /// Emulated seconds per real second: a 2-minute training takes a fifth of a second.
 const SPEED: f64 = 600.0;
 
+/// The event the demo's receiver waits for.
+const VIDEO_DONE: &str = "avatar_video.success";
+
+/// How long the demo waits for the video's webhook after the video completed.
+const WEBHOOK_WAIT: Duration = Duration::from_secs(15);
+
 /// The JSON summary printed on stdout.
 #[derive(Debug, Serialize)]
 struct Summary {
@@ -43,7 +57,28 @@ struct Summary {
     digital_twin: AvatarSummary,
     looks: LooksSummary,
     video: VideoSummary,
+    webhook: WebhookSummary,
     total_seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct WebhookSummary {
+    endpoint_id: String,
+    url: String,
+    event_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_id: Option<String>,
+    video_id: String,
+    verified: bool,
+    seconds: f64,
+}
+
+/// A verified event, as the demo's receiver hands it over.
+#[derive(Debug)]
+struct Arrived {
+    event_id: Option<String>,
+    event_type: String,
+    data: serde_json::Value,
 }
 
 #[derive(Debug, Serialize)]
@@ -125,7 +160,7 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
     let step = Instant::now();
     let private = ListLooksQuery::new().ownership(Ownership::Private);
     let looks = backend.items(Walk::new(ListLooks::new(private)))?;
-    out.log(&format!("[6/7] listed {} private looks:", looks.len()));
+    out.log(&format!("[6/8] listed {} private looks:", looks.len()));
     for look in &looks {
         out.log(&format!(
             "      {}  {:<13} {}",
@@ -140,16 +175,46 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
         seconds: secs(step),
     };
 
+    let (video, webhook) = video_and_webhook(out, backend, poll, &twin.look_id)?;
+
+    let summary = Summary {
+        transport: name,
+        photo_avatar: photo,
+        asset,
+        digital_twin: twin,
+        looks,
+        video,
+        webhook,
+        total_seconds: secs(started),
+    };
+    out.log(&format!(
+        "heygen demo: done in {:.2} s",
+        summary.total_seconds
+    ));
+    drop(emulator);
+    out.data(&summary)
+}
+
+/// Starts the receiver, registers it, renders a video from `look_id` and waits for its signed
+/// `avatar_video.success`.
+fn video_and_webhook(
+    out: &Output,
+    backend: &Backend,
+    poll: PollPolicy,
+    look_id: &str,
+) -> Result<(VideoSummary, WebhookSummary), Failure> {
     let step = Instant::now();
-    let look = heygen_model::LookId::new(twin.look_id.clone())?;
+    let (receiver, arrivals, endpoint_id, url) = webhook_endpoint(out, backend)?;
+
+    let look = heygen_model::LookId::new(look_id)?;
     let request = CreateAvatarVideo::new(look)
         .script("Hello! This video was made by the heygen-rs demo, from footage to render.")
         .title("heygen-rs demo");
     let created = backend.run(Call::lazy(CreateVideo::new(request)))?;
     out.log(&format!(
-        "[7/7] video {} from the twin's look {} ({}); rendering",
+        "[8/8] video {} from the twin's look {} ({}); rendering",
         created.video_id,
-        twin.look_id,
+        look_id,
         created
             .status
             .as_ref()
@@ -171,6 +236,25 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
         seen.statuses.join(" -> "),
         duration.map_or_else(String::new, |d| format!(", {d} s long"))
     ));
+    let arrived = await_video_event(&arrivals, video.id.as_str())?;
+    drop(receiver);
+    out.log(&format!(
+        "      webhook {VIDEO_DONE} for {} arrived at the receiver, signature verified{}",
+        video.id,
+        arrived
+            .event_id
+            .as_deref()
+            .map_or_else(String::new, |e| format!(" (event {e})"))
+    ));
+    let webhook = WebhookSummary {
+        endpoint_id,
+        url,
+        event_type: arrived.event_type,
+        event_id: arrived.event_id,
+        video_id: video.id.as_str().to_owned(),
+        verified: true,
+        seconds: secs(step),
+    };
     let video = VideoSummary {
         video_id: video.id.as_str().to_owned(),
         status: video
@@ -181,21 +265,79 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
         seconds: secs(step),
     };
 
-    let summary = Summary {
-        transport: name,
-        photo_avatar: photo,
-        asset,
-        digital_twin: twin,
-        looks,
-        video,
-        total_seconds: secs(started),
+    Ok((video, webhook))
+}
+
+/// Starts the webhook receiver on a free loopback port and registers it for
+/// `avatar_video.success`; the secret from the response goes to the receiver only.
+fn webhook_endpoint(
+    out: &Output,
+    backend: &Backend,
+) -> Result<(Background, mpsc::Receiver<Arrived>, String, String), Failure> {
+    let bound = Bound::new("/webhook")?;
+    let url = bound.url().to_owned();
+    let request = CreateWebhookEndpointRequest::new(url.clone()).events([VIDEO_DONE]);
+    let endpoint = backend.run(Call::lazy(CreateWebhookEndpoint::new(request)))?;
+    let secret = endpoint.secret.ok_or_else(|| missing("signing secret"))?;
+    let (sender, arrivals) = mpsc::channel();
+    let log = out.clone();
+    let receiver = Receiver {
+        verifier: Verifier::new(secret),
+        path: String::new(),
+        max_events: None,
+        on_event: Box::new(move |event| {
+            let _ = sender.send(Arrived {
+                event_id: event.event_id.clone(),
+                event_type: event.event_type.clone(),
+                data: event.data(),
+            });
+            Ok(())
+        }),
+        on_refusal: Box::new(move |failure| {
+            log.log(&format!(
+                "      webhook delivery refused: {} ({})",
+                failure.code, failure.message
+            ));
+        }),
     };
+    let running = bound.serve(receiver)?;
     out.log(&format!(
-        "heygen demo: done in {:.2} s",
-        summary.total_seconds
+        "[7/8] webhook endpoint {} for {VIDEO_DONE} -> the listen receiver at {url} (its signing \
+         secret stays in memory)",
+        endpoint.endpoint_id
     ));
-    drop(emulator);
-    out.data(&summary)
+    Ok((running, arrivals, endpoint.endpoint_id.into_string(), url))
+}
+
+/// The verified `avatar_video.success` of `video_id` (other events are skipped).
+fn await_video_event(
+    arrivals: &mpsc::Receiver<Arrived>,
+    video_id: &str,
+) -> Result<Arrived, Failure> {
+    let deadline = Instant::now() + WEBHOOK_WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match arrivals.recv_timeout(left) {
+            Ok(event)
+                if event.event_type == VIDEO_DONE
+                    && event.data.get("video_id").and_then(|v| v.as_str()) == Some(video_id) =>
+            {
+                return Ok(event);
+            }
+            Ok(_) => {}
+            Err(_) => {
+                return Err(Failure::new(
+                    EXIT_TIMEOUT,
+                    "cli_timeout",
+                    format!(
+                        "no verified {VIDEO_DONE} webhook arrived within {} s",
+                        WEBHOOK_WAIT.as_secs()
+                    ),
+                )
+                .with_id("video_id", video_id));
+            }
+        }
+    }
 }
 
 /// Waits for an avatar group to finish training; returns it and the statuses seen.
@@ -226,7 +368,7 @@ fn photo_avatar(
         .ok_or_else(|| missing("avatar_group"))?;
     let look = created.avatar_item.ok_or_else(|| missing("avatar_item"))?;
     out.log(&format!(
-        "[1/7] photo avatar from samples/portrait.png ({} bytes, {media_type}, inline base64): group {}, look {}",
+        "[1/8] photo avatar from samples/portrait.png ({} bytes, {media_type}, inline base64): group {}, look {}",
         PORTRAIT.len(),
         group.id,
         look.id
@@ -257,7 +399,7 @@ fn digital_twin(
     let upload = MultipartUpload::reader("footage.mp4", media_type, FOOTAGE.len() as u64);
     let asset_id = backend.run_with_reader(upload, FOOTAGE)?.asset_id;
     out.log(&format!(
-        "[2/7] uploaded samples/footage.mp4 ({} bytes): asset {asset_id}",
+        "[2/8] uploaded samples/footage.mp4 ({} bytes): asset {asset_id}",
         FOOTAGE.len()
     ));
     let asset = AssetSummary {
@@ -279,7 +421,7 @@ fn digital_twin(
         .ok_or_else(|| missing("avatar_group"))?;
     let look = created.avatar_item.ok_or_else(|| missing("avatar_item"))?;
     out.log(&format!(
-        "[3/7] digital twin from asset {asset_id}: group {}, look {}, status {}",
+        "[3/8] digital twin from asset {asset_id}: group {}, look {}, status {}",
         group.id,
         look.id,
         group
@@ -296,7 +438,7 @@ fn digital_twin(
         .map_err(|e| Failure::from(e).with_id("group_id", group.id.as_str()))?;
     let url = consent.url.ok_or_else(|| missing("consent url"))?;
     out.log(&format!(
-        "[4/7] consent requested ({}); the filmed person opens {}",
+        "[4/8] consent requested ({}); the filmed person opens {}",
         consent
             .avatar_group
             .consent_status
@@ -316,7 +458,7 @@ fn digital_twin(
         .to_owned();
     let consent_status = done.consent_status.as_ref().map(|s| s.as_str().to_owned());
     out.log(&format!(
-        "[5/7] training: {} (consent {})",
+        "[5/8] training: {} (consent {})",
         seen.join(" -> "),
         consent_status.as_deref().unwrap_or("not required")
     ));

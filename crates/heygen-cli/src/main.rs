@@ -16,10 +16,12 @@ mod commands;
 mod demo;
 mod failure;
 mod human;
+mod listen;
 mod output;
 mod progress;
 mod source;
 mod wait;
+mod webhook;
 
 use std::ffi::OsString;
 use std::io::Write as _;
@@ -30,7 +32,7 @@ use clap::Parser as _;
 use clap::error::ErrorKind;
 use heygen_core::{Config, RetryPolicy, Timeouts};
 
-use crate::cli::{Cli, Command, EmulatorArgs, GlobalArgs};
+use crate::cli::{Cli, Command, EmulatorArgs, GlobalArgs, WebhookCommand};
 use crate::failure::{EXIT_OK, Failure};
 use crate::output::Output;
 
@@ -62,19 +64,27 @@ fn run(args: &[OsString]) -> u8 {
     }
 }
 
-/// Values that must never be printed: the API key from the flag or the environment.
+/// Values that must never be printed: the API key from the flag or the environment, the
+/// webhook signing secrets of `HEYGEN_WEBHOOK_SECRET`, and the signature given to
+/// `webhook verify`.
 fn secrets_in(args: &[OsString]) -> Vec<String> {
     let mut secrets = Vec::new();
     if let Ok(key) = std::env::var("HEYGEN_API_KEY") {
         secrets.push(key);
     }
+    if let Some(value) = std::env::var_os(webhook::SECRET_ENV) {
+        secrets.extend(webhook::secrets_in(&value.to_string_lossy()));
+    }
     let mut iter = args.iter().map(|a| a.to_string_lossy().into_owned());
     while let Some(arg) = iter.next() {
-        if arg == "--api-key" {
+        if arg == "--api-key" || arg == "--signature" {
             if let Some(value) = iter.next() {
                 secrets.push(value);
             }
-        } else if let Some(value) = arg.strip_prefix("--api-key=") {
+        } else if let Some(value) = arg
+            .strip_prefix("--api-key=")
+            .or_else(|| arg.strip_prefix("--signature="))
+        {
             secrets.push(value.to_owned());
         }
     }
@@ -163,6 +173,8 @@ fn execute(out: &Output, cli: Cli) -> Result<(), Failure> {
     match command {
         Command::Demo => demo::run(out, global.transport),
         Command::Emulator(args) => emulator(out, &global, &args),
+        Command::Webhook(WebhookCommand::Listen(args)) => listen::run(out, &args),
+        Command::Webhook(WebhookCommand::Verify(args)) => webhook::verify(out, &args),
         command => {
             let backend = backend::Backend::connect(global.transport, config(&global)?)?;
             let ctx = commands::Context {

@@ -83,6 +83,23 @@ impl Output {
         self.emit(list, true)
     }
 
+    /// Prints `value` as one JSON line, unwrapped: an item of a stream (`webhook listen`).
+    /// With `--human`, aligned fields and a blank line instead. Unlike a command's single result,
+    /// a closed pipe is an error here: the stream has lost its reader, so the caller must stop
+    /// acknowledging items it cannot hand over.
+    pub(crate) fn line<T: Serialize>(&self, value: &T) -> Result<(), Failure> {
+        let mut text = serde_json::to_string(value).map_err(|e| encode_failure(&e))?;
+        if self.human {
+            text = human::document(&text);
+        }
+        text.push('\n');
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(self.scrub(&text).as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|error| output_failure(&error))
+    }
+
     fn emit<T: Serialize>(&self, value: &T, is_list: bool) -> Result<(), Failure> {
         let mut text = serde_json::to_string(value).map_err(|e| encode_failure(&e))?;
         if self.human {
@@ -94,13 +111,7 @@ impl Output {
         } else {
             text.push('\n');
         }
-        write_stdout(&self.scrub(&text)).map_err(|error| {
-            Failure::new(
-                crate::failure::EXIT_API,
-                "cli_output_error",
-                format!("could not write the result to stdout: {error}"),
-            )
-        })
+        write_stdout(&self.scrub(&text)).map_err(|error| output_failure(&error))
     }
 
     /// Writes the error envelope line to stderr. Besides the registered secrets, signatures
@@ -132,6 +143,14 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error),
         _ => Ok(()),
     }
+}
+
+fn output_failure(error: &std::io::Error) -> Failure {
+    Failure::new(
+        crate::failure::EXIT_API,
+        "cli_output_error",
+        format!("could not write the result to stdout: {error}"),
+    )
 }
 
 fn encode_failure(error: &serde_json::Error) -> Failure {

@@ -27,10 +27,26 @@ fn the_demo_runs_the_whole_lifecycle_on_both_transports() {
         assert!(look_ids.contains(&data["photo_avatar"]["look_id"]));
         assert!(data["asset"]["asset_id"].is_string());
         assert!(data["total_seconds"].as_f64().unwrap() < 30.0);
+        // The video's signed webhook reached the in-process receiver and verified.
+        let webhook = &data["webhook"];
+        assert_eq!(webhook["event_type"], "avatar_video.success");
+        assert_eq!(webhook["video_id"], data["video"]["video_id"]);
+        assert_eq!(webhook["verified"], true);
+        assert!(webhook["event_id"].is_string(), "{webhook}");
+        assert!(webhook["endpoint_id"].is_string(), "{webhook}");
+        assert!(
+            webhook["url"]
+                .as_str()
+                .unwrap()
+                .starts_with("http://127.0.0.1:"),
+            "{webhook}"
+        );
+        assert!(!run.stdout.contains("whsec_") && !run.stderr.contains("whsec_"));
+        assert!(run.stderr.contains("signature verified"), "{}", run.stderr);
         // The step log is on stderr, one line per step, and names the consent approval.
-        for step in 1..=7 {
+        for step in 1..=8 {
             assert!(
-                run.stderr.contains(&format!("[{step}/7]")),
+                run.stderr.contains(&format!("[{step}/8]")),
                 "{}",
                 run.stderr
             );

@@ -183,12 +183,11 @@ pub fn heygen_with_stdin(args: &[&str], env: &[(&str, &str)], stdin: Option<&str
         .stderr(Stdio::piped());
     let mut child = command.spawn().unwrap();
     if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
+        // A program may exit without reading its input (a usage error): a closed pipe is fine.
+        match child.stdin.take().unwrap().write_all(text.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.unwrap(),
+        }
     }
     drop(child.stdin.take());
     let output = child.wait_with_output().unwrap();
