@@ -26,6 +26,16 @@ pub fn asset_id(id: &str) -> Result<heygen_model::AssetId, heygen_core::Error> {
     heygen_model::AssetId::new(id).map_err(heygen_core::Error::from)
 }
 
+/// Parses a webhook endpoint id.
+///
+/// # Errors
+/// A validation error when the id breaks the id rules.
+pub fn endpoint_id(
+    id: &str,
+) -> Result<heygen_model::webhook::WebhookEndpointId, heygen_core::Error> {
+    heygen_model::webhook::WebhookEndpointId::new(id).map_err(heygen_core::Error::from)
+}
+
 /// Parses a video id.
 ///
 /// # Errors
@@ -178,6 +188,15 @@ impl ListSpec {
             q = q.avatar_type(heygen_model::AvatarType::from_wire(t));
         }
         Ok(q)
+    }
+
+    /// The webhook endpoints query.
+    pub fn to_webhook_endpoints_query(&self) -> heygen_model::webhook::ListWebhookEndpointsQuery {
+        let mut q = heygen_model::webhook::ListWebhookEndpointsQuery::new();
+        if let Some(limit) = self.limit {
+            q = q.limit(limit);
+        }
+        q
     }
 
     /// The videos query.
@@ -375,6 +394,47 @@ pub enum Action {
         /// Poll policy.
         poll: PollSpec,
     },
+    /// `POST /v3/webhooks/endpoints`.
+    CreateWebhookEndpoint {
+        /// Where deliveries go.
+        url: String,
+        /// Event types (`None`: every event).
+        events: Option<Vec<String>>,
+    },
+    /// `GET /v3/webhooks/endpoints`, one page.
+    ListWebhookEndpoints(ListSpec),
+    /// `GET /v3/webhooks/endpoints`, every page.
+    ListWebhookEndpointsAll(ListSpec),
+    /// `PATCH /v3/webhooks/endpoints/{endpoint_id}`.
+    UpdateWebhookEndpoint {
+        /// Endpoint id.
+        endpoint_id: String,
+        /// A new URL.
+        url: Option<String>,
+        /// The new event list.
+        events: Option<Vec<String>>,
+    },
+    /// `DELETE /v3/webhooks/endpoints/{endpoint_id}`.
+    DeleteWebhookEndpoint {
+        /// Endpoint id.
+        endpoint_id: String,
+    },
+    /// `POST /v3/webhooks/endpoints/{endpoint_id}/rotate-secret`.
+    RotateWebhookSecret {
+        /// Endpoint id.
+        endpoint_id: String,
+    },
+    /// `GET /v3/webhooks/event-types`.
+    ListWebhookEventTypes,
+    /// `GET /v3/webhooks/events`, one page.
+    ListWebhookEvents {
+        /// Only this event type.
+        event_type: Option<String>,
+        /// Only events about this entity.
+        entity_id: Option<String>,
+        /// Page size.
+        limit: Option<u32>,
+    },
     /// `send(&RawJson)`: the escape hatch; `Ok` is the `data` member.
     Send {
         /// Method (`GET`, `POST`, …).
@@ -400,7 +460,7 @@ impl Action {
             }
         }
         match self {
-            Self::GetCurrentUser => {}
+            Self::GetCurrentUser | Self::ListWebhookEventTypes => {}
             Self::CreateAvatar(spec) => match spec {
                 AvatarSpec::Photo { name, file: input }
                 | AvatarSpec::DigitalTwin { name, file: input } => {
@@ -417,7 +477,9 @@ impl Action {
             | Self::ListLooks(spec)
             | Self::ListLooksAll(spec)
             | Self::ListVideos(spec)
-            | Self::ListVideosAll(spec) => list(spec, f),
+            | Self::ListVideosAll(spec)
+            | Self::ListWebhookEndpoints(spec)
+            | Self::ListWebhookEndpointsAll(spec) => list(spec, f),
             Self::GetAvatarGroup { group_id }
             | Self::DeleteAvatarGroup { group_id }
             | Self::WaitForAvatar { group_id, .. }
@@ -441,6 +503,22 @@ impl Action {
             Self::GetVideo { video_id }
             | Self::DeleteVideo { video_id }
             | Self::WaitForVideo { video_id, .. } => f(video_id),
+            Self::CreateWebhookEndpoint { url, .. } => f(url),
+            Self::UpdateWebhookEndpoint {
+                endpoint_id, url, ..
+            } => {
+                f(endpoint_id);
+                if let Some(url) = url {
+                    f(url);
+                }
+            }
+            Self::DeleteWebhookEndpoint { endpoint_id }
+            | Self::RotateWebhookSecret { endpoint_id } => f(endpoint_id),
+            Self::ListWebhookEvents { entity_id, .. } => {
+                if let Some(id) = entity_id {
+                    f(id);
+                }
+            }
         }
     }
 }

@@ -8,15 +8,24 @@ use heygen_core::ops::{
     DeleteAvatarGroup, DeleteLook, DeleteVideo, GetAvatarGroup, GetCurrentUser, GetLook, GetVideo,
     ListAvatarGroups, ListLooks, ListVideos, RawJson, UpdateLook,
 };
+use heygen_core::ops::{
+    CreateWebhookEndpoint, DeleteWebhookEndpoint, ListWebhookEndpoints, ListWebhookEventTypes,
+    ListWebhookEvents, RotateWebhookSecret, UpdateWebhookEndpoint,
+};
 use heygen_core::upload::{AvatarFileKind, MultipartUpload, UploadDirect, WithFile};
 use heygen_core::{Call, Error, Operation, Paginate, Pollable, Wait, Waited, Walk, Workflow};
+use heygen_model::webhook::{
+    CreateWebhookEndpointRequest, ListWebhookEventsQuery, UpdateWebhookEndpointRequest,
+};
 use heygen_model::{
     AssetId, CompleteUploadRequest, CreateAvatarVideo, CreateConsentRequest,
     CreateDirectUploadRequest, ListPage, UpdateLookRequest,
 };
 use serde::Serialize;
 
-use crate::action::{Action, AvatarKind, UploadMode, asset_id, group_id, look_id, video_id};
+use crate::action::{
+    Action, AvatarKind, UploadMode, asset_id, endpoint_id, group_id, look_id, video_id,
+};
 use crate::outcome::Outcome;
 
 /// A client the table can drive: a generic dispatcher of core workflows. The blocking client
@@ -193,6 +202,62 @@ impl Action {
                 client,
                 video_id(v).map(|id| Wait::video(&id).policy(poll.to_policy())),
             ),
+            Self::CreateWebhookEndpoint { url, events } => {
+                let mut request = CreateWebhookEndpointRequest::new(url.clone());
+                if let Some(events) = events {
+                    request = request.events(events.clone());
+                }
+                call(client, Ok(CreateWebhookEndpoint::new(request)))
+            }
+            Self::ListWebhookEndpoints(q) => call(
+                client,
+                Ok(ListWebhookEndpoints::new(q.to_webhook_endpoints_query())),
+            ),
+            Self::ListWebhookEndpointsAll(q) => walk(
+                client,
+                Ok(ListWebhookEndpoints::new(q.to_webhook_endpoints_query())),
+            ),
+            Self::UpdateWebhookEndpoint {
+                endpoint_id: e,
+                url,
+                events,
+            } => {
+                let mut request = UpdateWebhookEndpointRequest::new();
+                if let Some(url) = url {
+                    request = request.url(url.clone());
+                }
+                if let Some(events) = events {
+                    request = request.events(events.clone());
+                }
+                call(
+                    client,
+                    endpoint_id(e).map(|id| UpdateWebhookEndpoint::new(id, request)),
+                )
+            }
+            Self::DeleteWebhookEndpoint { endpoint_id: e } => {
+                call(client, endpoint_id(e).map(DeleteWebhookEndpoint::new))
+            }
+            Self::RotateWebhookSecret { endpoint_id: e } => {
+                call(client, endpoint_id(e).map(RotateWebhookSecret::new))
+            }
+            Self::ListWebhookEventTypes => call(client, Ok(ListWebhookEventTypes::new())),
+            Self::ListWebhookEvents {
+                event_type,
+                entity_id,
+                limit,
+            } => {
+                let mut query = ListWebhookEventsQuery::new();
+                if let Some(t) = event_type {
+                    query = query.event_type(t.clone());
+                }
+                if let Some(id) = entity_id {
+                    query = query.entity_id(id.clone());
+                }
+                if let Some(n) = limit {
+                    query = query.limit(*n);
+                }
+                call(client, Ok(ListWebhookEvents::new(query)))
+            }
             Self::Send { method, path, body } => {
                 let op = method
                     .parse::<http::Method>()

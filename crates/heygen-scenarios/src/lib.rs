@@ -21,8 +21,8 @@ mod run;
 mod table;
 
 pub use action::{
-    Action, AvatarKind, AvatarSpec, FileInput, ListSpec, PollSpec, UploadMode, asset_id, group_id,
-    look_id, video_id,
+    Action, AvatarKind, AvatarSpec, FileInput, ListSpec, PollSpec, UploadMode, asset_id,
+    endpoint_id, group_id, look_id, video_id,
 };
 pub use dispatch::ScenarioClient;
 pub use outcome::{ANY, ErrorExpect, ErrorSummary, Expect, Outcome};

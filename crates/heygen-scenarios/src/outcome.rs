@@ -98,15 +98,19 @@ impl Outcome {
         }
     }
 
-    /// The outcome of walking every page: `{"count": n, "ids": [...]}` (each item's `id`), or the
-    /// first error.
+    /// The outcome of walking every page: `{"count": n, "ids": [...]}` (each item's `id`, or
+    /// for webhook items its `endpoint_id` or `event_id`), or the first error.
     pub fn items<T: Serialize>(items: impl IntoIterator<Item = Result<T, Error>>) -> Self {
         let mut ids = Vec::new();
         for item in items {
             match item {
                 Ok(v) => {
                     let v = serde_json::to_value(v).unwrap_or(Value::Null);
-                    ids.push(v.get("id").cloned().unwrap_or(Value::Null));
+                    let id = ["id", "endpoint_id", "event_id"]
+                        .iter()
+                        .find_map(|key| v.get(*key))
+                        .cloned();
+                    ids.push(id.unwrap_or(Value::Null));
                 }
                 Err(e) => return Self::error(&e),
             }

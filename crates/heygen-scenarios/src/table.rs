@@ -275,6 +275,172 @@ fn status(status: u16) -> Fault {
     }
 }
 
+/// A loopback URL nobody listens on: the emulator posts only to loopback URLs.
+const HOOK_URL: &str = "http://127.0.0.1:9/hook";
+const ENDPOINT_ID: &[(&str, &str)] = &[("endpoint", "/endpoint_id")];
+
+fn endpoint(events: Option<&[&str]>) -> Action {
+    Action::CreateWebhookEndpoint {
+        url: s(HOOK_URL),
+        events: events.map(|list| list.iter().map(|e| s(e)).collect()),
+    }
+}
+
+/// The webhook endpoint CRUD, event types and events, through both clients.
+#[allow(
+    clippy::too_many_lines,
+    reason = "the table is one long list on purpose"
+)]
+fn webhook_scenarios(t: &mut Vec<Scenario>) {
+    let mut sc = Scenario::new(
+        "op/create_webhook_endpoint",
+        "POST /v3/webhooks/endpoints returns the endpoint and its signing secret",
+        endpoint(Some(&["avatar_video.success", "avatar_video.fail"])),
+        Expect::Ok(json!({
+            "endpoint_id": ANY,
+            "url": HOOK_URL,
+            "status": "enabled",
+            "events": ["avatar_video.success", "avatar_video.fail"],
+            "secret": ANY,
+            "created_at": ANY,
+        })),
+    )
+    .count(Count::exactly("POST", "/v3/webhooks/endpoints", 1));
+    sc.observe.same_idempotency_key = Some(("POST", "/v3/webhooks/endpoints"));
+    t.push(sc);
+    t.push(
+        Scenario::new(
+            "op/create_webhook_endpoint_invalid_url",
+            "an endpoint URL that is not http(s) is refused before sending",
+            Action::CreateWebhookEndpoint {
+                url: s("ftp://127.0.0.1/hook"),
+                events: None,
+            },
+            err(ErrorExpect::class(ErrorClass::Validation).kind("invalid_request")),
+        )
+        .count(Count::exactly("POST", "/v3/webhooks/endpoints", 0)),
+    );
+    t.push(
+        Scenario::new(
+            "op/list_webhook_endpoints",
+            "GET /v3/webhooks/endpoints, one page, without secrets",
+            Action::ListWebhookEndpoints(ListSpec::limit(10)),
+            Expect::Ok(json!({
+                "data": [{"endpoint_id": "${endpoint}", "url": HOOK_URL, "events": null}],
+                "has_more": false,
+            })),
+        )
+        .call(endpoint(None), ENDPOINT_ID)
+        .count(Count::exactly("GET", "/v3/webhooks/endpoints", 1)),
+    );
+    t.push(
+        Scenario::new(
+            "paginate/webhook_endpoints_all",
+            "every webhook endpoint over pages of 2, each item named by its endpoint_id",
+            Action::ListWebhookEndpointsAll(ListSpec::limit(2)),
+            Expect::Ok(json!({"count": 3, "ids": [ANY, ANY, ANY]})),
+        )
+        .call(endpoint(None), &[])
+        .call(endpoint(None), &[])
+        .call(endpoint(None), &[])
+        .count(Count::exactly("GET", "/v3/webhooks/endpoints", 2)),
+    );
+    t.push(
+        Scenario::new(
+            "op/update_webhook_endpoint",
+            "PATCH /v3/webhooks/endpoints/{endpoint_id} moves the URL and replaces the events",
+            Action::UpdateWebhookEndpoint {
+                endpoint_id: s("${endpoint}"),
+                url: Some(s("http://127.0.0.1:9/moved")),
+                events: Some(vec![s("instant_avatar.success")]),
+            },
+            Expect::Ok(json!({
+                "endpoint_id": "${endpoint}",
+                "url": "http://127.0.0.1:9/moved",
+                "events": ["instant_avatar.success"],
+            })),
+        )
+        .call(endpoint(Some(&["avatar_video.success"])), ENDPOINT_ID),
+    );
+    t.push(
+        Scenario::new(
+            "op/rotate_webhook_secret",
+            "POST /v3/webhooks/endpoints/{endpoint_id}/rotate-secret returns a new secret",
+            Action::RotateWebhookSecret {
+                endpoint_id: s("${endpoint}"),
+            },
+            Expect::Ok(json!({"endpoint_id": "${endpoint}", "secret": ANY})),
+        )
+        .call(endpoint(None), ENDPOINT_ID)
+        .count(Count::exactly(
+            "POST",
+            "/v3/webhooks/endpoints/*/rotate-secret",
+            1,
+        )),
+    );
+    t.push(
+        Scenario::new(
+            "op/delete_webhook_endpoint",
+            "DELETE /v3/webhooks/endpoints/{endpoint_id} answers with the id asked for",
+            Action::DeleteWebhookEndpoint {
+                endpoint_id: s("${endpoint}"),
+            },
+            Expect::Ok(json!({"id": "${endpoint}"})),
+        )
+        .call(endpoint(None), ENDPOINT_ID),
+    );
+    t.push(
+        Scenario::new(
+            "op/delete_webhook_endpoint_twice",
+            "deleting an endpoint that is gone is a 404",
+            Action::DeleteWebhookEndpoint {
+                endpoint_id: s("${endpoint}"),
+            },
+            err(ErrorExpect::class(ErrorClass::NotFound)
+                .kind("api")
+                .status(Some(404))),
+        )
+        .call(endpoint(None), ENDPOINT_ID)
+        .call(
+            Action::DeleteWebhookEndpoint {
+                endpoint_id: s("${endpoint}"),
+            },
+            &[],
+        ),
+    );
+    t.push(
+        Scenario::new(
+            "op/list_webhook_event_types",
+            "GET /v3/webhooks/event-types",
+            Action::ListWebhookEventTypes,
+            Expect::Ok(json!({"has_more": false})),
+        )
+        .count(Count::exactly("GET", "/v3/webhooks/event-types", 1)),
+    );
+    t.push(
+        Scenario::new(
+            "op/list_webhook_events",
+            "GET /v3/webhooks/events filtered by type and entity: the video's success event",
+            Action::ListWebhookEvents {
+                event_type: Some(s("avatar_video.success")),
+                entity_id: Some(s("${video}")),
+                limit: Some(10),
+            },
+            Expect::Ok(json!({
+                "data": [{
+                    "event_id": ANY,
+                    "event_type": "avatar_video.success",
+                    "event_data": {"video_id": "${video}"},
+                    "created_at": ANY,
+                }],
+            })),
+        )
+        .call(video("Hook V"), VIDEO_ID)
+        .setup(Setup::Advance { secs: 3600 })
+        .count(Count::exactly("GET", "/v3/webhooks/events", 1)),
+    );
+}
+
 /// Every scenario, in a stable order.
 #[allow(
     clippy::too_many_lines,
@@ -621,6 +787,9 @@ pub fn scenarios() -> Vec<Scenario> {
         .call(video("V5"), &[])
         .count(Count::exactly("GET", "/v3/videos", 3)),
     );
+
+    // ---- webhook endpoints and events ----------------------------------------------
+    webhook_scenarios(&mut t);
 
     // ---- waits ------------------------------------------------------------------------
     t.push(
