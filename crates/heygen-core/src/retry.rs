@@ -93,7 +93,10 @@ pub fn backoff(retry: u32, policy: &RetryPolicy, jitter: f64) -> Duration {
     let factor = lo + (hi - lo) * jitter;
     let scaled = raw.as_secs_f64() * factor;
     let cap = policy.max_delay.as_secs_f64();
-    Duration::try_from_secs_f64(scaled.min(cap)).unwrap_or(policy.max_delay)
+    // The cap again after the trip through f64, which can round up by a few nanoseconds.
+    Duration::try_from_secs_f64(scaled.min(cap))
+        .unwrap_or(policy.max_delay)
+        .min(policy.max_delay)
 }
 
 /// Why an outcome may be retried.

@@ -248,36 +248,7 @@ impl Sha256 {
     }
 }
 
-/// Detects a media type from the first bytes of a file (at least 16 are needed for every
-/// format): PNG, JPEG, GIF, WebP, MP4/MOV, `WebM`, MP3, WAV, PDF.
-pub fn sniff_media_type(head: &[u8]) -> Option<&'static str> {
-    let starts = |magic: &[u8]| head.starts_with(magic);
-    if starts(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if starts(b"\xff\xd8\xff") {
-        Some("image/jpeg")
-    } else if starts(b"GIF87a") || starts(b"GIF89a") {
-        Some("image/gif")
-    } else if starts(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
-        Some("image/webp")
-    } else if starts(b"RIFF") && head.get(8..12) == Some(b"WAVE") {
-        Some("audio/wav")
-    } else if head.get(4..8) == Some(b"ftyp") {
-        if head.get(8..12) == Some(b"qt  ") {
-            Some("video/quicktime")
-        } else {
-            Some("video/mp4")
-        }
-    } else if starts(b"\x1a\x45\xdf\xa3") {
-        Some("video/webm")
-    } else if starts(b"ID3") || (head.len() >= 2 && head[0] == 0xff && head[1] & 0xe0 == 0xe0) {
-        Some("audio/mpeg")
-    } else if starts(b"%PDF-") {
-        Some("application/pdf")
-    } else {
-        None
-    }
-}
+pub use heygen_model::validate::sniff_media_type;
 
 /// Whether a declared media type agrees with the bytes: true when the bytes are not
 /// recognized, or the declared type (ignoring parameters and case, with common aliases) names
@@ -432,7 +403,10 @@ impl Operation for DirectUploadPut {
                 Error::invalid_request(Some("upload_headers"), "invalid header value")
             })?;
             if header == CONTENT_LENGTH {
-                if value.trim().parse::<u64>().ok() != Some(self.size_bytes) {
+                // Digits only: `u64::from_str` would take `+N`, which is not a Content-Length.
+                let digits = value.trim();
+                let exact = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+                if !exact || digits.parse::<u64>().ok() != Some(self.size_bytes) {
                     return Err(Error::invalid_request(
                         Some("size_bytes"),
                         "does not match the Content-Length the upload url expects",

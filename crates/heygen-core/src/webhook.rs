@@ -358,16 +358,15 @@ fn parse_timestamp(value: &[u8]) -> Result<u64, WebhookError> {
         .ok_or(WebhookError::MalformedTimestamp)
 }
 
-/// A serde error's text without any part of the body: its category and position only.
+/// What is wrong with the body, without any part of it: serde's data errors quote values (a
+/// secret in the body would show), so only the category and position are kept.
 fn payload_error(error: &serde_json::Error) -> String {
     use serde_json::error::Category;
-    match error.classify() {
-        Category::Syntax | Category::Eof | Category::Io => format!(
-            "not JSON (line {}, column {})",
-            error.line(),
-            error.column()
-        ),
-        // Data errors may quote a value: URLs in it lose their queries.
-        Category::Data => heygen_model::secret::redact_url_queries(&error.to_string()),
-    }
+    let what = match error.classify() {
+        Category::Syntax | Category::Eof | Category::Io => "not JSON",
+        Category::Data => {
+            "not a webhook event (`event_type` missing, or `event_data` not in its type's shape)"
+        }
+    };
+    format!("{what} (line {}, column {})", error.line(), error.column())
 }

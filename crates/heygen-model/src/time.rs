@@ -200,9 +200,10 @@ impl Seconds {
         self.0
     }
 
-    /// The duration as a [`core::time::Duration`].
+    /// The duration as a [`core::time::Duration`], saturating at [`core::time::Duration::MAX`]
+    /// for a value too large to represent (a server may send any finite number).
     pub fn to_duration(self) -> core::time::Duration {
-        core::time::Duration::from_secs_f64(self.0)
+        core::time::Duration::try_from_secs_f64(self.0).unwrap_or(core::time::Duration::MAX)
     }
 }
 

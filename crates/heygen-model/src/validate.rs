@@ -505,26 +505,43 @@ pub fn validate_sha256_hex(field: &'static str, hex: &str) -> Result<(), Validat
     Ok(())
 }
 
-/// The media type of `bytes` from its magic number, for the image, video and audio types
-/// HeyGen accepts: PNG, JPEG, MP4, WebM, MP3 and WAV.
-pub fn detect_media_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+/// The media type of a file from its first bytes (its magic number): PNG, JPEG, GIF, WebP, WAV,
+/// MP4, QuickTime, WebM, MP3 or PDF; `None` for anything else. The one sniffer of the SDK: the
+/// core's uploads and the checks below both use it, so they never name different formats.
+pub fn sniff_media_type(head: &[u8]) -> Option<&'static str> {
+    let starts = |magic: &[u8]| head.starts_with(magic);
+    if starts(b"\x89PNG\r\n\x1a\n") {
         Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+    } else if starts(b"\xff\xd8\xff") {
         Some("image/jpeg")
-    } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
-        Some("video/mp4")
-    } else if bytes.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
-        Some("video/webm")
-    } else if bytes.starts_with(b"ID3")
-        || (bytes.len() >= 2 && bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0)
-    {
-        Some("audio/mpeg")
-    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WAVE" {
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Some("image/gif")
+    } else if starts(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
+        Some("image/webp")
+    } else if starts(b"RIFF") && head.get(8..12) == Some(b"WAVE") {
         Some("audio/wav")
+    } else if head.get(4..8) == Some(b"ftyp") {
+        if head.get(8..12) == Some(b"qt  ") {
+            Some("video/quicktime")
+        } else {
+            Some("video/mp4")
+        }
+    } else if starts(b"\x1a\x45\xdf\xa3") {
+        Some("video/webm")
+    } else if starts(b"ID3") || (head.len() >= 2 && head[0] == 0xff && head[1] & 0xe0 == 0xe0) {
+        Some("audio/mpeg")
+    } else if starts(b"%PDF-") {
+        Some("application/pdf")
     } else {
         None
     }
+}
+
+/// The media type of `bytes` for the image, video and audio formats whose labels the SDK
+/// checks (PNG, JPEG, MP4 (QuickTime folds into it), WebM, MP3 and WAV): [`sniff_media_type`]
+/// folded by [`canonical_media_type`].
+pub fn detect_media_type(bytes: &[u8]) -> Option<&'static str> {
+    sniff_media_type(bytes).and_then(canonical_media_type)
 }
 
 /// The canonical form of a media type HeyGen accepts, folding common aliases

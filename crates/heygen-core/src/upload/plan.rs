@@ -259,7 +259,11 @@ impl InlineBody {
     /// too large to encode in memory.
     pub fn new(built: &Bytes, size_bytes: u64) -> Result<Self, Error> {
         let (pos, base64_len) = Self::slot(built, size_bytes)?;
-        let mut out = Vec::with_capacity(base64_len);
+        let mut out = Vec::new();
+        // A size that cannot be held in memory is an error, not a capacity panic or an abort.
+        out.try_reserve_exact(base64_len).map_err(|_| {
+            Error::invalid_request(Some("file"), "the file is too large to send inline")
+        })?;
         out.extend_from_slice(&built[..=pos]);
         Ok(Self {
             encoder: EncoderWriter::new(out, &base64::engine::general_purpose::STANDARD),
@@ -275,10 +279,15 @@ impl InlineBody {
     /// # Errors
     /// As [`InlineBody::new`].
     pub(crate) fn slot(built: &Bytes, size_bytes: u64) -> Result<(usize, usize), Error> {
-        let needle = format!("\"{INLINE_PLACEHOLDER}\"");
+        // The slot is the `data` member of the base64 input, not any string that happens to be
+        // the placeholder text (an avatar named like it, say): inside a JSON string a quote is
+        // escaped, so `"data":"…"` can only be a real member.
+        const KEY: &str = "\"data\":";
+        let needle = format!("{KEY}\"{INLINE_PLACEHOLDER}\"");
         let pos = built
             .windows(needle.len())
             .position(|w| w == needle.as_bytes())
+            .map(|at| at + KEY.len())
             .ok_or_else(|| {
                 Error::invalid_request(Some("file"), "the request has no inline data slot")
             })?;

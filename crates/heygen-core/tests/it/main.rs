@@ -11,6 +11,7 @@ mod call;
 mod cases;
 mod corpus;
 mod fixtures;
+mod fuzz_findings;
 mod golden;
 mod paginate;
 mod poll;
