@@ -506,7 +506,7 @@ pub fn validate_sha256_hex(field: &'static str, hex: &str) -> Result<(), Validat
 }
 
 /// The media type of a file from its first bytes (its magic number): PNG, JPEG, GIF, WebP, WAV,
-/// MP4, QuickTime, WebM, MP3 or PDF; `None` for anything else. The one sniffer of the SDK: the
+/// MP4, `QuickTime`, `WebM`, MP3 or PDF; `None` for anything else. The one sniffer of the SDK: the
 /// core's uploads and the checks below both use it, so they never name different formats.
 pub fn sniff_media_type(head: &[u8]) -> Option<&'static str> {
     let starts = |magic: &[u8]| head.starts_with(magic);
@@ -538,7 +538,7 @@ pub fn sniff_media_type(head: &[u8]) -> Option<&'static str> {
 }
 
 /// The media type of `bytes` for the image, video and audio formats whose labels the SDK
-/// checks (PNG, JPEG, MP4 (QuickTime folds into it), WebM, MP3 and WAV): [`sniff_media_type`]
+/// checks (PNG, JPEG, MP4 (`QuickTime` folds into it), `WebM`, MP3 and WAV): [`sniff_media_type`]
 /// folded by [`canonical_media_type`].
 pub fn detect_media_type(bytes: &[u8]) -> Option<&'static str> {
     sniff_media_type(bytes).and_then(canonical_media_type)
