@@ -1,8 +1,10 @@
 //! Project automation, run through the `cargo xtask` alias.
 //!
-//! - `cargo xtask ci`: everything CI checks (format, lints, tests, doctests, docs, fuzz build).
+//! - `cargo xtask ci`: everything CI checks (format, lints, tests, doctests, docs, fuzz build and
+//!   fuzz corpus replay).
 //! - `cargo xtask tidy`: the repository rules that the compiler cannot check (layering, module docs).
 //! - `cargo xtask bench [--quick]`: the benchmarks, in release mode.
+//! - `cargo xtask fuzz [--seconds N] [TARGET…]`: a fuzzing campaign (nightly, `cargo-fuzz`).
 //!
 //! Standard library only, so it builds in seconds on a fresh machine.
 
@@ -12,6 +14,7 @@
     reason = "xtask is a command-line tool"
 )]
 
+mod fuzz;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -23,8 +26,9 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("tidy") => tidy::run(&workspace_root()).map_err(|problems| problems.join("\n")),
         Some("bench") => bench(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         _ => Err(
-            "usage: cargo xtask <ci | tidy | bench [--quick] [--no-footprint] [heygen-bench options]>"
+            "usage: cargo xtask <ci | tidy | bench [--quick] [--no-footprint] [heygen-bench options] | fuzz [--seconds N] [--sanitizer S] [--no-cmin] [TARGET…]>"
                 .to_owned(),
         ),
     };
@@ -91,6 +95,16 @@ fn ci() -> Result<(), String> {
     if fuzz_manifest.exists() {
         cargo(
             &["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"],
+            &[("CARGO_TARGET_DIR", "target/fuzz-check")],
+        )?;
+        // Every fuzz target over its corpus, on stable and without libFuzzer.
+        cargo(
+            &[
+                "test",
+                "--manifest-path",
+                "fuzz/Cargo.toml",
+                "--no-default-features",
+            ],
             &[("CARGO_TARGET_DIR", "target/fuzz-check")],
         )?;
     }
