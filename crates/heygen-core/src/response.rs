@@ -372,7 +372,8 @@ fn decode_typed_with_path<T: DeserializeOwned>(json: &str) -> Result<T, (String,
             Err(e) => Err((".".to_owned(), e.to_string())),
         },
         Err(e) => {
-            let path = e.path().to_string();
+            // The path names map keys as the body spelled them; a key may carry a secret.
+            let path = crate::redact::redact_secrets(&e.path().to_string());
             Err((path, e.into_inner().to_string()))
         }
     }

@@ -117,3 +117,26 @@ fn k7_one_sniffer_names_one_format() {
     }
     assert_eq!(sniff_media_type(riff_ftyp_wave), Some("audio/wav"));
 }
+
+#[test]
+fn k8_a_decode_errors_json_path_never_shows_a_secret_in_a_key() {
+    use heygen_core::model::CreateDirectUploadRequest;
+    use heygen_core::ops::CreateDirectUpload;
+    let body = r#"{"data":{"asset_id":"a","upload_url":"https://s.example.com/k","upload_headers":{" X-Amz-Signature=S3CR3T":[2]}}}"#;
+    let op = CreateDirectUpload::new(CreateDirectUploadRequest::new("a.mp4", "video/mp4", 10));
+    let error = op
+        .parse(
+            crate::support::json_resp(200, body),
+            &heygen_core::ResponseLimits::default(),
+        )
+        .unwrap_err();
+    let Error::Decode(decode) = &error else {
+        panic!("{error:?}");
+    };
+    assert!(
+        decode.json_path.starts_with("data.upload_headers"),
+        "{}",
+        decode.json_path
+    );
+    assert!(!format!("{error} {error:?}").contains("S3CR3T"), "{error}");
+}
