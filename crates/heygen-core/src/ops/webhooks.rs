@@ -71,13 +71,7 @@ impl Operation for DeleteWebhookEndpoint {
     }
 
     fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
-        let id = encode_path_param("endpoint_id", self.endpoint_id.as_str())?;
-        api_request(
-            config,
-            Method::DELETE,
-            &format!("/v3/webhooks/endpoints/{id}"),
-            Payload::Empty,
-        )
+        endpoint_request(config, Method::DELETE, &self.endpoint_id, "")
     }
 
     fn parse(
@@ -93,6 +87,23 @@ impl Operation for DeleteWebhookEndpoint {
         serde_json::from_value(serde_json::json!({ "id": self.endpoint_id.as_str() }))
             .map_err(|e| Error::invalid_request(None, format!("could not build the result: {e}")))
     }
+}
+
+/// A bodiless `method` request to `/v3/webhooks/endpoints/{endpoint_id}{suffix}`, the id
+/// percent-encoded as one segment.
+fn endpoint_request(
+    config: &Config,
+    method: Method,
+    endpoint_id: &WebhookEndpointId,
+    suffix: &str,
+) -> Result<Request<Body>, Error> {
+    let id = encode_path_param("endpoint_id", endpoint_id.as_str())?;
+    api_request(
+        config,
+        method,
+        &format!("/v3/webhooks/endpoints/{id}{suffix}"),
+        Payload::Empty,
+    )
 }
 
 /// `POST /v3/webhooks/endpoints/{endpoint_id}/rotate-secret`: a new signing secret. The old one
@@ -121,13 +132,7 @@ impl Operation for RotateWebhookSecret {
     }
 
     fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
-        let id = encode_path_param("endpoint_id", self.endpoint_id.as_str())?;
-        api_request(
-            config,
-            Method::POST,
-            &format!("/v3/webhooks/endpoints/{id}/rotate-secret"),
-            Payload::Empty,
-        )
+        endpoint_request(config, Method::POST, &self.endpoint_id, "/rotate-secret")
     }
 
     fn parse(
