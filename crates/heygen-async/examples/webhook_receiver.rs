@@ -24,7 +24,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 struct Receiver {
     verifier: Verifier,
-    /// Event ids already handled: HeyGen retries deliveries, so the same event can come again.
+    /// Replay keys already handled: HeyGen retries deliveries, so the same event can come again.
     seen: Mutex<HashSet<String>>,
 }
 
@@ -40,11 +40,15 @@ async fn receive(
             return StatusCode::UNAUTHORIZED;
         }
     };
-    if let Some(id) = &verified.event_id {
-        let mut seen = receiver.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        if !seen.insert(id.clone()) {
-            return StatusCode::OK; // a redelivery: already handled
-        }
+    // The body's signed event id, else the body's digest: never the unsigned header alone.
+    let key = verified.replay_key().to_owned();
+    if !receiver
+        .seen
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(key)
+    {
+        return StatusCode::OK; // a redelivery: already handled
     }
     match &verified.delivery.event {
         WebhookEvent::VideoSucceeded(video) => println!("video {} is ready", video.video_id),

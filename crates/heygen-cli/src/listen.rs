@@ -89,7 +89,7 @@ impl Shared {
     }
 
     /// Hands a verified event to the sink unless its id was handed over before.
-    fn accept(&self, verified: VerifiedEvent, raw: &[u8]) -> Response {
+    fn accept(&self, verified: &VerifiedEvent, raw: &[u8]) -> Response {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         if seen.stopped {
             // Not handed over: the sender keeps it and tries again later.
@@ -98,16 +98,12 @@ impl Shared {
                 r#"{"error":{"code":"receiver_stopping"}}"#,
             );
         }
-        if let Some(id) = &verified.event_id
-            && seen.ids.contains(id)
-        {
+        if seen.ids.contains(verified.replay_key()) {
             return answer(StatusCode::OK, r#"{"ok":true,"duplicate":true}"#);
         }
-        match (self.receiver.on_event)(&EventLine::new(&verified, raw)) {
+        match (self.receiver.on_event)(&EventLine::new(verified, raw)) {
             Ok(()) => {
-                if let Some(id) = verified.event_id {
-                    seen.ids.insert(id);
-                }
+                seen.ids.insert(verified.replay_key().to_owned());
                 seen.count += 1;
                 if self
                     .receiver
@@ -187,7 +183,7 @@ async fn handle(
         .verifier
         .verify(&headers, &raw, SystemTime::now())
     {
-        Ok(verified) => shared.accept(verified, &raw),
+        Ok(verified) => shared.accept(&verified, &raw),
         Err(error) => {
             let status = match error {
                 WebhookError::InvalidPayload(_) => StatusCode::BAD_REQUEST,

@@ -141,13 +141,27 @@ impl WebhookError {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifiedEvent {
-    /// The de-duplication key: `Heygen-Event-Id`, else the body's `event_id`, when either is
+    /// The event id: the body's (signed) `event_id`, else `Heygen-Event-Id`, when either is
     /// present.
     pub event_id: Option<String>,
+    /// SHA-256 of the raw body, lowercase hex.
+    pub body_sha256: String,
     /// `Heygen-Timestamp`, Unix seconds, when sent.
     pub timestamp: Option<u64>,
     /// The decoded body.
     pub delivery: WebhookDelivery,
+}
+
+impl VerifiedEvent {
+    /// The key to drop redeliveries by: the body's signed `event_id` when it has one, else the
+    /// digest of the exact body (a redelivery sends the same bytes), so a replay cannot pass as
+    /// new by changing the unsigned `Heygen-Event-Id` header.
+    pub fn replay_key(&self) -> &str {
+        self.delivery
+            .event_id
+            .as_deref()
+            .unwrap_or(&self.body_sha256)
+    }
 }
 
 /// Checks deliveries against one or more secrets (several during a rotation on the receiver's
@@ -242,15 +256,29 @@ impl Verifier {
         }
         let delivery: WebhookDelivery = serde_json::from_slice(raw_body)
             .map_err(|e| WebhookError::InvalidPayload(payload_error(&e)))?;
-        let event_id = headers
-            .get(EVENT_ID_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|id| !id.is_empty())
-            .map(str::to_owned)
-            .or_else(|| delivery.event_id.clone());
+        // The body's id is signed; the header is not, so it only stands in when the body has
+        // none (a replayed delivery cannot pick a fresh id that way).
+        let event_id = delivery.event_id.clone().or_else(|| {
+            headers
+                .get(EVENT_ID_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+        });
+        let body_sha256 = {
+            use sha2::Digest as _;
+            let digest = Sha256::digest(raw_body);
+            let mut hex = String::with_capacity(64);
+            for byte in digest {
+                hex.push(char::from(HEX[usize::from(byte >> 4)]));
+                hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
+            }
+            hex
+        };
         Ok(VerifiedEvent {
             event_id,
+            body_sha256,
             timestamp,
             delivery,
         })

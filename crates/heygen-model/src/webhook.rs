@@ -25,9 +25,33 @@ pub const WEBHOOK_SECRET_PREFIX: &str = "whsec_";
 
 /// An endpoint's signing secret (`whsec_…`), returned only by create and rotate-secret. The whole
 /// string, as UTF-8 bytes, is the HMAC-SHA256 key. `Debug` and `Display` print `whsec_<redacted>`.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct WebhookSecret(String);
+
+impl TryFrom<String> for WebhookSecret {
+    type Error = ValidationError;
+
+    fn try_from(secret: String) -> Result<Self, Self::Error> {
+        Self::new(secret)
+    }
+}
+
+impl From<WebhookSecret> for String {
+    fn from(secret: WebhookSecret) -> Self {
+        secret.0
+    }
+}
+
+/// Compares in constant time (the length aside), so a comparison cannot be timed.
+impl PartialEq for WebhookSecret {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
+
+impl Eq for WebhookSecret {}
 
 impl WebhookSecret {
     /// Wraps a secret.

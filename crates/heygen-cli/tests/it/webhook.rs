@@ -146,20 +146,27 @@ fn listen_refuses_missing_and_malformed_signatures_and_stale_or_future_timestamp
 fn listen_prints_a_redelivered_event_once() {
     let hook = listen(BR19_SECRET, &["--max-events", "3"]);
     let body = BR19_BODY.as_bytes();
-    // The id from Heygen-Event-Id: three deliveries, one line.
+    // No id in the body: the one from Heygen-Event-Id names it; three deliveries, one line.
     for _ in 0..3 {
         assert_eq!(
             post_signed(&hook.url, body, BR19_SECRET, Some("evt_1")),
             200
         );
     }
-    // The id from the body when there is no header.
+    // The id from the (signed) body.
     let with_id = br#"{"event_id":"evt_body","event_type":"avatar_video.success","event_data":{"video_id":"vid_2"}}"#;
     for _ in 0..2 {
         assert_eq!(post_signed(&hook.url, with_id, BR19_SECRET, None), 200);
     }
+    // The same bytes under a fresh header id are a replay (the header is not signed): the
+    // body's digest keys them, so they are not printed again.
     assert_eq!(
-        post_signed(&hook.url, body, BR19_SECRET, Some("evt_2")),
+        post_signed(&hook.url, body, BR19_SECRET, Some("evt_forged")),
+        200
+    );
+    let other = br#"{"event_type":"avatar_video.success","event_data":{"video_id":"vid_3"}}"#;
+    assert_eq!(
+        post_signed(&hook.url, other, BR19_SECRET, Some("evt_2")),
         200
     );
     let done = hook.finish();

@@ -202,24 +202,54 @@ fn of_two_secrets_the_second_may_match() {
 }
 
 #[test]
-fn the_event_id_comes_from_the_header_then_the_body() {
+fn the_signed_body_id_wins_over_the_unsigned_header_and_replays_keep_their_key() {
     let key = secret("whsec_TEST");
     let body = br#"{"event_id":"evt_body","event_type":"avatar_video.fail","event_data":{"video_id":"v","msg":"boom"}}"#;
     let sig = sign(body, &key);
-    let from_body = verify(&headers(&[("heygen-signature", &sig)]), body, &key, now()).unwrap();
-    assert_eq!(from_body.event_id.as_deref(), Some("evt_body"));
-    assert_eq!(from_body.delivery.event.failure_message(), Some("boom"));
-    let from_header = verify(
-        &headers(&[
-            ("heygen-signature", &sig),
-            ("heygen-event-id", "evt_header"),
-        ]),
+    let plain = verify(&headers(&[("heygen-signature", &sig)]), body, &key, now()).unwrap();
+    assert_eq!(plain.event_id.as_deref(), Some("evt_body"));
+    assert_eq!(plain.delivery.event.failure_message(), Some("boom"));
+    // A replay with a made-up header id is still the same event.
+    let replayed = verify(
+        &headers(&[("heygen-signature", &sig), ("heygen-event-id", "r1")]),
         body,
         &key,
         now(),
     )
     .unwrap();
-    assert_eq!(from_header.event_id.as_deref(), Some("evt_header"));
+    assert_eq!(replayed.event_id.as_deref(), Some("evt_body"));
+    assert_eq!(replayed.replay_key(), plain.replay_key());
+
+    // Without an id in the body, the header names the event, but the replay key is the body's
+    // digest: a replay under a fresh header id is still caught.
+    let sig = sign(BR_19_BODY, &key);
+    let first = verify(
+        &headers(&[("heygen-signature", &sig), ("heygen-event-id", "evt_h1")]),
+        BR_19_BODY,
+        &key,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(first.event_id.as_deref(), Some("evt_h1"));
+    let again = verify(
+        &headers(&[("heygen-signature", &sig), ("heygen-event-id", "evt_h2")]),
+        BR_19_BODY,
+        &key,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(first.replay_key(), again.replay_key());
+    assert_eq!(first.replay_key().len(), 64);
+}
+
+#[test]
+fn a_blank_secret_cannot_be_loaded_from_json_either() {
+    assert!(serde_json::from_str::<WebhookSecret>(r#""""#).is_err());
+    assert!(serde_json::from_str::<WebhookSecret>(r#"" ""#).is_err());
+    let loaded: WebhookSecret = serde_json::from_str(r#""whsec_OK""#).unwrap();
+    assert_eq!(loaded, secret("whsec_OK"));
+    assert_ne!(loaded, secret("whsec_KO"));
+    assert_eq!(serde_json::to_string(&loaded).unwrap(), r#""whsec_OK""#);
 }
 
 #[test]
