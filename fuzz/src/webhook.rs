@@ -11,7 +11,8 @@
 //! - a delivery is accepted only when its signature header (`Heygen-Signature`, else
 //!   `Signature`) is the HMAC-SHA256 of the body under the secret, its timestamp (required in
 //!   strict mode) is within the tolerance of `now`, and the body decodes as a delivery; the
-//!   event id is the header's, else the body's;
+//!   event id is the body's (signed), else the header's, and the replay key never depends on
+//!   the header;
 //! - a body signed with the secret is never refused for its signature;
 //! - no error text contains the secret, the expected signature, or a secret parameter value.
 
@@ -174,9 +175,15 @@ fn check_accepted(a: &Accepted<'_>) {
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|id| !id.is_empty());
+    // The body's id is signed and wins; the unsigned header only names an event without one,
+    // and the replay key never depends on the header.
     assert_eq!(
         a.verified.event_id.as_deref(),
-        header_id.or(a.verified.delivery.event_id.as_deref())
+        a.verified.delivery.event_id.as_deref().or(header_id)
     );
+    match a.verified.delivery.event_id.as_deref() {
+        Some(id) => assert_eq!(a.verified.replay_key(), id),
+        None => assert_eq!(a.verified.replay_key().len(), 64, "the body digest"),
+    }
     let _ = format!("{:?}", a.verified);
 }
