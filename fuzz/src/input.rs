@@ -59,28 +59,13 @@ pub struct Response<'a> {
 }
 
 impl<'a> Response<'a> {
-    /// Reads a response from `data`.
+    /// Reads a response from `data`, with the core's own reader of this format.
     pub fn split(data: &'a [u8]) -> Self {
-        let (head, body) = match data.windows(2).position(|w| w == b"\n\n") {
-            Some(at) => (&data[..at], &data[at + 2..]),
-            None => (data, &[][..]),
-        };
-        let mut lines = head.split(|b| *b == b'\n');
-        let status = lines
-            .next()
-            .and_then(|l| core::str::from_utf8(l).ok())
-            .and_then(|l| l.trim().parse::<u16>().ok())
-            .and_then(|s| StatusCode::from_u16(s).ok())
-            .unwrap_or(StatusCode::OK);
-        let headers = lines
-            .filter_map(|line| {
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                let colon = line.iter().position(|b| *b == b':')?;
-                let name = HeaderName::from_bytes(&line[..colon]).ok()?;
-                let value = HeaderValue::from_bytes(line[colon + 1..].trim_ascii()).ok()?;
-                Some((name, value))
-            })
-            .collect();
+        let heygen_core::fuzzing::Input {
+            status,
+            headers,
+            body,
+        } = heygen_core::fuzzing::split_input(data);
         Self {
             status,
             headers,
