@@ -97,6 +97,13 @@ fn value_start(text: &str, at: usize) -> Option<usize> {
         if starts_with_ci(text, start, scheme) {
             return Some(skip_spaces(text, start + scheme.len()));
         }
+        // A text cut inside the scheme (a snippet ends at 512 bytes) shows no value.
+        let rest = &text.as_bytes()[start.min(text.len())..];
+        if !rest.is_empty()
+            && scheme.as_bytes()[..rest.len().min(scheme.len())].eq_ignore_ascii_case(rest)
+        {
+            return None;
+        }
     }
     Some(start)
 }
@@ -163,5 +170,7 @@ mod tests {
         assert!(!leaks("mysig=abc"));
         assert!(!leaks("signatures: 3"));
         assert!(!leaks("the token is here"));
+        assert!(!leaks("x Signature=basi"));
+        assert!(leaks("x Signature=basil"));
     }
 }
