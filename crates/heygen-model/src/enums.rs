@@ -298,3 +298,39 @@ open_enum! {
         Starfish = "starfish",
     }
 }
+
+open_enum! {
+    /// Aggregate status of a batch, derived from its items.
+    pub enum BatchStatus {
+        /// Some items are not finished.
+        Processing = "processing",
+        /// Every item finished and at least one completed.
+        Completed = "completed",
+        /// Every item finished and the batch failed.
+        Failed = "failed",
+    }
+}
+
+open_enum! {
+    /// Status of one item of a batch.
+    ///
+    /// An unknown value is not terminal: a batch wait keeps polling until a known final value
+    /// or its deadline.
+    pub enum BatchItemStatus {
+        /// Accepted, not started.
+        Queued = "queued",
+        /// Being created.
+        Processing = "processing",
+        /// Finished; the item's id is set.
+        Completed = "completed",
+        /// Failed; see the item's `error`.
+        Failed = "failed",
+    }
+}
+
+impl BatchItemStatus {
+    /// Whether the item has finished, successfully or not. Unknown values are not terminal.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Completed | Self::Failed)
+    }
+}

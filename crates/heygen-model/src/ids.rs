@@ -42,6 +42,11 @@ resource_id!(
     FolderId,
     "folder_id"
 );
+resource_id!(
+    /// The id of a batch (`POST /v3/videos/batches`, `POST /v3/assets/batches`).
+    BatchId,
+    "batch_id"
+);
 
 /// A value for the `Idempotency-Key` header: 1 to 255 characters of `[A-Za-z0-9_:.-]`.
 ///

@@ -44,6 +44,7 @@
 
 pub mod asset;
 pub mod avatar;
+pub mod batch;
 pub mod enums;
 pub mod error;
 #[doc(hidden)]
@@ -59,30 +60,39 @@ pub mod time;
 pub mod user;
 pub mod validate;
 pub mod video;
+pub mod voice;
 pub mod webhook;
 
 pub use asset::{
-    Asset, AssetInput, CompleteUploadRequest, CompletedUpload, CreateDirectUploadRequest,
-    DirectUpload, UploadHeaders,
+    Asset, AssetDetails, AssetFolder, AssetInput, AssetProcessingStatus, AssetStatusEntry,
+    AssetStatusesQuery, AssetType, CompleteUploadBatchRequest, CompleteUploadRequest,
+    CompletedUpload, CompletedUploadBatch, CreateDirectUploadRequest, CreateUploadBatchRequest,
+    DirectUpload, ListAssetsQuery, UploadBatch, UploadHeaders,
 };
 pub use avatar::{
     AvatarGroup, ConsentResponse, CreateAvatarRequest, CreateAvatarResponse, CreateConsentRequest,
     CreateDigitalTwin, CreatePhotoAvatar, CreatePromptAvatar, ListAvatarGroupsQuery,
     ListLooksQuery, Look, MissingField, UpdateLookRequest,
 };
+pub use batch::{AssetBatch, Batch, BatchItem, BatchPageQuery, VideoBatch};
 pub use enums::{
-    AspectRatio, AvatarStatus, AvatarType, BackgroundType, BillingType, CaptionFormat,
+    AspectRatio, AvatarStatus, AvatarType, BackgroundType, BatchItemStatus, BatchStatus, BillingType, CaptionFormat,
     CaptionStyle, ConsentStatus, Currency, Expressiveness, Fit, Orientation, OutputFormat,
     Ownership, Plan, Resolution, UploadStatus, VideoEngine, VideoStatus, VoiceEngineType,
     WatermarkPosition,
 };
 pub use error::{ApiErrorBody, ApiErrorCode, ErrorCode, ResourceError};
-pub use ids::{AssetId, AvatarGroupId, FolderId, IdempotencyKey, LookId, VideoId, VoiceId};
+pub use ids::{AssetId, AvatarGroupId, BatchId, FolderId, IdempotencyKey, LookId, VideoId, VoiceId};
 pub use list::{DeletedResource, ListPage};
 pub use secret::{Base64Data, PresignedUrl};
 pub use time::{Seconds, Timestamp};
 pub use user::User;
 pub use validate::{Rule, ValidationError};
+pub use voice::{
+    CloneVoiceRequest, DeletedVoice, DesignVoiceRequest, DesignedVoices, ListVoicesQuery, Speech,
+    SpeechInputType, SpeechRequest, Voice, VoiceClone, VoiceCloneStatus, VoiceDetails,
+    VoiceGender, VoiceType, WordTimestamp,
+};
 pub use video::{
     Background, Caption, CreateAvatarVideo, CreateImageVideo, CreateVideoRequest,
     CreateVideoResponse, EngineConfig, ListVideosQuery, Video, VoiceEngineSettings, VoiceSettings,
