@@ -1,5 +1,7 @@
-//! Asset inputs (`url`, `asset_id`, `base64`), `POST /v3/assets`, and direct uploads
-//! (`POST /v3/assets/direct-uploads`, `POST /v3/assets/{asset_id}/complete`).
+//! Asset inputs (`url`, `asset_id`, `base64`), `POST /v3/assets`, direct uploads
+//! (`POST /v3/assets/direct-uploads`, `POST /v3/assets/{asset_id}/complete`), upload batches
+//! (`POST /v3/assets/direct-uploads/batches`, `POST /v3/assets/complete/batches`), and the
+//! workspace's assets (`GET /v3/assets`, `GET /v3/assets/{asset_id}`, `GET /v3/assets/statuses`).
 
 use core::fmt;
 
@@ -8,9 +10,19 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::enums::UploadStatus;
-use crate::ids::AssetId;
+use crate::error::ResourceError;
+use crate::ids::{AssetId, BatchId, FolderId};
+use crate::macros::{open_enum, page_cursor_setters};
 use crate::secret::{Base64Data, PresignedUrl};
+use crate::time::Timestamp;
 use crate::validate::{self, Rule, ValidationError};
+
+/// Largest page of `GET /v3/assets`.
+pub const MAX_ASSET_PAGE_LIMIT: u32 = 100;
+/// Most files in one `POST /v3/assets/direct-uploads/batches`.
+pub const MAX_UPLOAD_BATCH_FILES: usize = 100;
+/// Most ids (assets and batches together) in one `GET /v3/assets/statuses`.
+pub const MAX_ASSET_STATUS_IDS: usize = 100;
 
 /// A file given to HeyGen inline: a public HTTPS URL, an uploaded asset, or base64 bytes.
 ///
@@ -419,4 +431,401 @@ pub struct CompletedUpload {
     /// State of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UploadStatus>,
+}
+
+open_enum! {
+    /// The kind of file an asset holds (`type` of `GET /v3/assets/{asset_id}`).
+    pub enum AssetType {
+        /// A still image.
+        Image = "image",
+        /// A video.
+        Video = "video",
+        /// Audio.
+        Audio = "audio",
+        /// A font.
+        Font = "font",
+        /// A PDF document.
+        Pdf = "pdf",
+    }
+}
+
+/// An asset in the workspace (`GET /v3/assets/{asset_id}`, items of `GET /v3/assets`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct AssetDetails {
+    /// Asset id.
+    pub id: AssetId,
+    /// Display name.
+    #[serde(default, deserialize_with = "crate::avatar::null_as_default")]
+    pub name: String,
+    /// Kind of file; `None` when absent or `null`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub asset_type: Option<AssetType>,
+    /// User name of the workspace member who owns it (the `username` of `GET /v3/assets`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Space the asset belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub space_id: Option<String>,
+    /// When it was uploaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uploaded_at: Option<Timestamp>,
+    /// Public link; `None` when HeyGen cannot make one (an unfinished upload). `Debug` hides
+    /// its query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<PresignedUrl>,
+    /// Folder holding it; `None` at the root of the space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<FolderId>,
+}
+
+/// The folder filter of [`ListAssetsQuery`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AssetFolder {
+    /// Only assets filed in this folder.
+    Folder(FolderId),
+    /// Only assets at the root of the space, in no folder (sent as an empty `folder_id`).
+    Root,
+}
+
+/// `GET /v3/assets` query: one page of a workspace member's assets, newest first.
+///
+/// `username` is required while the endpoint is in beta (it is the `owner` of the items).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListAssetsQuery {
+    /// Whose assets: the `owner` of the items (for example the `username` of
+    /// `GET /v3/users/me`).
+    pub username: String,
+    /// Page size, 1 to [`MAX_ASSET_PAGE_LIMIT`] (HeyGen's
+    /// default is 20).
+    pub limit: Option<u32>,
+    /// Cursor from the previous page's `next_token`.
+    pub token: Option<String>,
+    /// Only one folder, or only the root; `None` lists every folder.
+    pub folder: Option<AssetFolder>,
+}
+
+impl ListAssetsQuery {
+    /// The first page of `username`'s assets, across all folders.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: username.into(),
+            limit: None,
+            token: None,
+            folder: None,
+        }
+    }
+
+    page_cursor_setters!();
+
+    /// Only assets in `folder`.
+    #[must_use]
+    pub fn folder_id(mut self, folder: FolderId) -> Self {
+        self.folder = Some(AssetFolder::Folder(folder));
+        self
+    }
+
+    /// Only assets at the root of the space (in no folder).
+    #[must_use]
+    pub fn root_folder(mut self) -> Self {
+        self.folder = Some(AssetFolder::Root);
+        self
+    }
+
+    /// Query pairs in a fixed order, not yet percent-encoded; unset fields are left out.
+    pub fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![("username", self.username.clone())];
+        if let Some(v) = self.limit {
+            pairs.push(("limit", v.to_string()));
+        }
+        if let Some(v) = &self.token {
+            pairs.push(("token", v.clone()));
+        }
+        match &self.folder {
+            Some(AssetFolder::Folder(id)) => pairs.push(("folder_id", id.as_str().to_owned())),
+            Some(AssetFolder::Root) => pairs.push(("folder_id", String::new())),
+            None => {}
+        }
+        pairs
+    }
+
+    /// Checks the query.
+    ///
+    /// # Errors
+    /// [`Rule::Empty`] on a blank `username`, [`Rule::OutOfRange`] on `limit`.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if self.username.trim().is_empty() {
+            return Err(ValidationError::new("username", Rule::Empty));
+        }
+        validate::validate_page_limit(self.limit, MAX_ASSET_PAGE_LIMIT)
+    }
+}
+
+/// `GET /v3/assets/statuses` query: the assets to look up by id, and batches whose members to
+/// include, at most [`MAX_ASSET_STATUS_IDS`] ids in all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AssetStatusesQuery {
+    /// Assets to look up (sent comma-separated as `asset_ids`).
+    pub asset_ids: Vec<AssetId>,
+    /// Upload batches whose assets to include (sent comma-separated as `batch_ids`).
+    pub batch_ids: Vec<BatchId>,
+}
+
+impl AssetStatusesQuery {
+    /// An empty query; add ids with [`asset_id`](Self::asset_id) or
+    /// [`batch_id`](Self::batch_id).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The statuses of these assets.
+    pub fn assets(asset_ids: impl IntoIterator<Item = AssetId>) -> Self {
+        Self {
+            asset_ids: asset_ids.into_iter().collect(),
+            batch_ids: Vec::new(),
+        }
+    }
+
+    /// Adds an asset.
+    #[must_use]
+    pub fn asset_id(mut self, id: AssetId) -> Self {
+        self.asset_ids.push(id);
+        self
+    }
+
+    /// Adds an upload batch.
+    #[must_use]
+    pub fn batch_id(mut self, id: BatchId) -> Self {
+        self.batch_ids.push(id);
+        self
+    }
+
+    /// Query pairs (`asset_ids`, `batch_ids`, each comma-joined), not yet percent-encoded; an
+    /// empty list is left out.
+    pub fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
+        let join = |ids: &mut dyn Iterator<Item = &str>| ids.collect::<Vec<_>>().join(",");
+        let mut pairs = Vec::new();
+        if !self.asset_ids.is_empty() {
+            pairs.push((
+                "asset_ids",
+                join(&mut self.asset_ids.iter().map(AssetId::as_str)),
+            ));
+        }
+        if !self.batch_ids.is_empty() {
+            pairs.push((
+                "batch_ids",
+                join(&mut self.batch_ids.iter().map(BatchId::as_str)),
+            ));
+        }
+        pairs
+    }
+
+    /// Checks the query: at least one id, at most
+    /// [`MAX_ASSET_STATUS_IDS`] in all, and no id containing a
+    /// comma (it would split into two).
+    ///
+    /// # Errors
+    /// [`Rule::Empty`], [`Rule::TooMany`] or [`Rule::ForbiddenCharacter`].
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let total = self.asset_ids.len() + self.batch_ids.len();
+        if total == 0 {
+            return Err(ValidationError::new("asset_ids", Rule::Empty));
+        }
+        if total > MAX_ASSET_STATUS_IDS {
+            return Err(ValidationError::new(
+                "asset_ids",
+                Rule::TooMany {
+                    max: MAX_ASSET_STATUS_IDS,
+                    actual: total,
+                },
+            ));
+        }
+        let ids = self
+            .asset_ids
+            .iter()
+            .map(|id| ("asset_ids", id.as_str()))
+            .chain(self.batch_ids.iter().map(|id| ("batch_ids", id.as_str())));
+        for (field, id) in ids {
+            validate::validate_id(field, id)?;
+            if id.contains(',') {
+                return Err(ValidationError::new(field, Rule::ForbiddenCharacter(',')));
+            }
+        }
+        Ok(())
+    }
+}
+
+open_enum! {
+    /// State of an asset in `GET /v3/assets/statuses` and of an upload batch's items.
+    pub enum AssetProcessingStatus {
+        /// Waiting to be processed.
+        Queued = "queued",
+        /// Being checked and ingested.
+        Processing = "processing",
+        /// Ready to use.
+        Completed = "completed",
+        /// Processing failed; see the entry's `error`.
+        Failed = "failed",
+        /// The id is unknown or not the caller's (statuses only).
+        NotFound = "not_found",
+    }
+}
+
+impl AssetProcessingStatus {
+    /// Whether the state is final: `completed`, `failed` or `not_found`. An unknown value is not.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Completed | Self::Failed | Self::NotFound)
+    }
+}
+
+/// One entry of `GET /v3/assets/statuses`.
+///
+/// HeyGen shares this shape with video batches, so the asset id arrives as `video_id`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct AssetStatusEntry {
+    /// The asset (wire name `video_id`); `None` for a batch item with no asset yet.
+    #[serde(rename = "video_id", default, skip_serializing_if = "Option::is_none")]
+    pub asset_id: Option<AssetId>,
+    /// Its state.
+    pub status: AssetProcessingStatus,
+    /// Why it failed, when `status` is `failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ResourceError>,
+    /// The batch it was expanded from, when asked by `batch_ids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_id: Option<BatchId>,
+    /// Its position in that batch (zero-based).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::num::opt_number"
+    )]
+    pub item_index: Option<u64>,
+}
+
+/// `POST /v3/assets/direct-uploads/batches` request: presigned upload slots for up to
+/// [`MAX_UPLOAD_BATCH_FILES`] files at once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct CreateUploadBatchRequest {
+    /// The files, each as for a single direct upload; the slots come back in this order.
+    pub files: Vec<CreateDirectUploadRequest>,
+    /// Display name of the batch in the HeyGen app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Accepted for parity with the other batch endpoints; asset batches send no webhook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+}
+
+impl CreateUploadBatchRequest {
+    /// A batch of these files.
+    pub fn new(files: Vec<CreateDirectUploadRequest>) -> Self {
+        Self {
+            files,
+            title: None,
+            callback_url: None,
+        }
+    }
+
+    /// Sets the display name.
+    #[must_use]
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets the callback URL (HeyGen sends nothing to it for asset batches).
+    #[must_use]
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.callback_url = Some(url.into());
+        self
+    }
+
+    /// Checks the request: 1 to [`MAX_UPLOAD_BATCH_FILES`]
+    /// files, each valid (errors name `files[i].…`), and an http(s) callback URL.
+    ///
+    /// # Errors
+    /// [`Rule::Empty`] or [`Rule::TooMany`] on `files`, or a file's own error.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if self.files.is_empty() {
+            return Err(ValidationError::new("files", Rule::Empty));
+        }
+        if self.files.len() > MAX_UPLOAD_BATCH_FILES {
+            return Err(ValidationError::new(
+                "files",
+                Rule::TooMany {
+                    max: MAX_UPLOAD_BATCH_FILES,
+                    actual: self.files.len(),
+                },
+            ));
+        }
+        for (i, file) in self.files.iter().enumerate() {
+            file.validate()
+                .map_err(|e| e.within(&format!("files[{i}]")))?;
+        }
+        if let Some(url) = &self.callback_url {
+            validate::validate_http_url("callback_url", url)?;
+        }
+        Ok(())
+    }
+}
+
+/// `POST /v3/assets/direct-uploads/batches` response: the batch and one upload slot per file, in
+/// the order the files were given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct UploadBatch {
+    /// Id to complete (`POST /v3/assets/complete/batches`) and read
+    /// (`GET /v3/assets/batches/{batch_id}`).
+    pub batch_id: BatchId,
+    /// One slot per file: its asset id, presigned URL and headers, as a single direct upload.
+    #[serde(default, deserialize_with = "crate::avatar::null_as_default")]
+    pub items: Vec<DirectUpload>,
+}
+
+/// `POST /v3/assets/complete/batches` request: finish every uploaded file of a batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct CompleteUploadBatchRequest {
+    /// The batch of `POST /v3/assets/direct-uploads/batches`.
+    pub batch_id: BatchId,
+}
+
+impl CompleteUploadBatchRequest {
+    /// Completes `batch_id`.
+    pub fn new(batch_id: BatchId) -> Self {
+        Self { batch_id }
+    }
+
+    /// Checks the request.
+    ///
+    /// # Errors
+    /// An invalid `batch_id`.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        validate::validate_id("batch_id", self.batch_id.as_str())
+    }
+}
+
+/// `POST /v3/assets/complete/batches` response (HeyGen answers 202): the batch now being
+/// processed. The reference gives no schema, so every field is optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct CompletedUploadBatch {
+    /// The batch id, when the answer names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_id: Option<BatchId>,
+    /// The batch's state, when the answer gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }

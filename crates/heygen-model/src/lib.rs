@@ -53,6 +53,7 @@ pub mod ids;
 pub mod list;
 mod macros;
 mod num;
+pub mod oauth;
 pub mod secret;
 #[cfg(feature = "proptest")]
 pub mod strategies;

@@ -16,4 +16,6 @@ mod redaction;
 mod roundtrip;
 mod schema;
 mod validation;
+mod voice;
 mod wire;
+mod asset_batches;
