@@ -77,25 +77,30 @@ pub use avatar::{
 };
 pub use batch::{AssetBatch, Batch, BatchItem, BatchPageQuery, VideoBatch};
 pub use enums::{
-    AspectRatio, AvatarStatus, AvatarType, BackgroundType, BatchItemStatus, BatchStatus, BillingType, CaptionFormat,
-    CaptionStyle, ConsentStatus, Currency, Expressiveness, Fit, Orientation, OutputFormat,
-    Ownership, Plan, Resolution, UploadStatus, VideoEngine, VideoStatus, VoiceEngineType,
-    WatermarkPosition,
+    AspectRatio, AvatarStatus, AvatarType, BackgroundType, BatchItemStatus, BatchStatus,
+    BillingType, CaptionFormat, CaptionStyle, ConsentStatus, Currency, Expressiveness, Fit,
+    Orientation, OutputFormat, Ownership, Plan, Resolution, UploadStatus, VideoEngine,
+    VideoLookupStatus, VideoStatus, VoiceEngineType, VoiceModel, WatermarkPosition,
 };
 pub use error::{ApiErrorBody, ApiErrorCode, ErrorCode, ResourceError};
-pub use ids::{AssetId, AvatarGroupId, BatchId, FolderId, IdempotencyKey, LookId, VideoId, VoiceId};
+pub use ids::{
+    AssetId, AvatarGroupId, BatchId, FolderId, IdempotencyKey, LookId, VideoId, VoiceId,
+};
 pub use list::{DeletedResource, ListPage};
 pub use secret::{Base64Data, PresignedUrl};
 pub use time::{Seconds, Timestamp};
 pub use user::User;
 pub use validate::{Rule, ValidationError};
+pub use video::{
+    AvatarSceneInput, Background, Caption, CreateAvatarVideo, CreateCinematicVideo,
+    CreateImageVideo, CreateStudioVideo, CreateVideoBatchRequest, CreateVideoBatchResponse,
+    CreateVideoRequest, CreateVideoResponse, EngineConfig, ImageScene, ImageSceneInput,
+    ListVideosQuery, Playback, SceneBackground, SceneInput, StudioScene, Video, VideoScene,
+    VideoStatusEntry, VideoStatusesQuery, VoiceEngineSettings, VoiceSettings, Watermark,
+    WatermarkPlacement,
+};
 pub use voice::{
     CloneVoiceRequest, DeletedVoice, DesignVoiceRequest, DesignedVoices, ListVoicesQuery, Speech,
-    SpeechInputType, SpeechRequest, Voice, VoiceClone, VoiceCloneStatus, VoiceDetails,
-    VoiceGender, VoiceType, WordTimestamp,
-};
-pub use video::{
-    Background, Caption, CreateAvatarVideo, CreateImageVideo, CreateVideoRequest,
-    CreateVideoResponse, EngineConfig, ListVideosQuery, Video, VoiceEngineSettings, VoiceSettings,
-    Watermark, WatermarkPlacement,
+    SpeechInputType, SpeechRequest, Voice, VoiceClone, VoiceCloneStatus, VoiceDetails, VoiceGender,
+    VoiceType, WordTimestamp,
 };

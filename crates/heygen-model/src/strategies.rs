@@ -282,7 +282,7 @@ pub fn voice_engine_settings() -> BoxedStrategy<VoiceEngineSettings> {
         )
             .prop_map(|(model, stability, boost, style, speaker)| {
                 let mut e = VoiceEngineSettings::new(VoiceEngineType::Elevenlabs);
-                e.model = model.map(str::to_owned);
+                e.model = model.map(crate::VoiceModel::from_wire);
                 e.stability = stability;
                 e.similarity_boost = boost;
                 e.style = style;
@@ -296,7 +296,7 @@ pub fn voice_engine_settings() -> BoxedStrategy<VoiceEngineSettings> {
         )
             .prop_map(|(model, stability, similarity)| {
                 let mut e = VoiceEngineSettings::new(VoiceEngineType::Fish);
-                e.model = model.map(str::to_owned);
+                e.model = model.map(crate::VoiceModel::from_wire);
                 e.stability = stability;
                 e.similarity = similarity;
                 e
@@ -383,7 +383,10 @@ pub fn engine_config(mode: Mode) -> BoxedStrategy<EngineConfig> {
     (open_enum(mode), option::of(id()))
         .prop_map(|(engine, look)| {
             let mut e = EngineConfig::new(engine);
-            e.reference_look_id = look;
+            // A reference look goes only with Avatar V.
+            if e.engine == crate::VideoEngine::AvatarV {
+                e.reference_look_id = look;
+            }
             e
         })
         .boxed()
@@ -483,6 +486,10 @@ macro_rules! apply_common {
         $r.callback_id = $c.callback.1;
         $r.caption = $c.extras.0;
         $r.watermark = $c.extras.1;
+        if $r.output_format == Some(crate::OutputFormat::Webm) {
+            // `webm` output takes no background.
+            $r.background = None;
+        }
         $r
     }};
 }
@@ -493,17 +500,33 @@ pub fn create_avatar_video(mode: Mode) -> BoxedStrategy<CreateAvatarVideo> {
         .prop_map(|(look, engine, c)| {
             let mut r = CreateAvatarVideo::new(look);
             r.engine = engine;
-            apply_common!(r, c)
+            let mut r = apply_common!(r, c);
+            // The engine rules: no `expressiveness` with Avatar V or III, no `motion_prompt`
+            // with Avatar III.
+            match r.engine.as_ref().map(|e| &e.engine) {
+                Some(crate::VideoEngine::AvatarV) => r.expressiveness = None,
+                Some(crate::VideoEngine::AvatarIii) => {
+                    r.expressiveness = None;
+                    r.motion_prompt = None;
+                }
+                _ => {}
+            }
+            r
         })
         .boxed()
 }
 
 /// A [`CreateImageVideo`] with exactly one of script, audio URL or audio asset.
 pub fn create_image_video(mode: Mode) -> BoxedStrategy<CreateImageVideo> {
-    (asset_input(), common(mode))
-        .prop_map(|(image, c)| {
+    (asset_input(), common(mode), id::<crate::VoiceId>())
+        .prop_map(|(image, c, voice)| {
             let mut r = CreateImageVideo::new(image);
-            apply_common!(r, c)
+            let mut r = apply_common!(r, c);
+            if r.script.is_some() && r.voice_id.is_none() {
+                // An image has no default voice: a script needs one.
+                r.voice_id = Some(voice);
+            }
+            r
         })
         .boxed()
 }
@@ -513,8 +536,164 @@ pub fn create_video_request(mode: Mode) -> BoxedStrategy<CreateVideoRequest> {
     prop_oneof![
         create_avatar_video(mode).prop_map(CreateVideoRequest::Avatar),
         create_image_video(mode).prop_map(CreateVideoRequest::Image),
+        create_cinematic_video(mode).prop_map(CreateVideoRequest::CinematicAvatar),
+        create_studio_video(mode).prop_map(CreateVideoRequest::Studio),
     ]
     .boxed()
+}
+
+/// A [`crate::CreateCinematicVideo`]: one to three looks, a duration in range or
+/// `auto_duration`, the supported ratios and resolutions, and references within the limits.
+pub fn create_cinematic_video(mode: Mode) -> BoxedStrategy<crate::CreateCinematicVideo> {
+    let duration = prop_oneof![
+        Just((None, None)),
+        (4u32..=15).prop_map(|d| (Some(d), None)),
+        Just((None, Some(true))),
+        (4u32..=15).prop_map(|d| (Some(d), Some(false))),
+    ];
+    let ratio = proptest::sample::select(&crate::video::CINEMATIC_ASPECT_RATIOS[..]);
+    let resolution = proptest::sample::select(&crate::video::CINEMATIC_RESOLUTIONS[..]);
+    let _ = mode;
+    (
+        vec(id::<crate::LookId>(), 1..=3),
+        "[A-Za-z][A-Za-z ,.]{0,80}",
+        duration,
+        option::of(any::<bool>()),
+        option::of(vec(asset_input(), 0..=3)),
+        (
+            option::of(ratio),
+            option::of(resolution),
+            option::of(name()),
+        ),
+    )
+        .prop_map(
+            |(looks, prompt, (duration, auto), enhance, references, (ratio, res, title))| {
+                let mut r = crate::CreateCinematicVideo::new(looks, prompt);
+                r.duration = duration;
+                r.auto_duration = auto;
+                r.enhance_prompt = enhance;
+                r.references = references;
+                r.aspect_ratio = ratio;
+                r.resolution = res;
+                r.title = title;
+                r
+            },
+        )
+        .boxed()
+}
+
+/// A [`crate::StudioScene`] of any kind, following each kind's rules.
+pub fn studio_scene(mode: Mode) -> BoxedStrategy<crate::StudioScene> {
+    use crate::{AvatarSceneInput, ImageScene, ImageSceneInput, Playback, SceneBackground};
+    use crate::{StudioScene, VideoScene};
+    let avatar = (
+        id::<crate::LookId>(),
+        "[A-Za-z][A-Za-z ,.]{0,60}",
+        option::of(id::<crate::VoiceId>()),
+        option::of("#[0-9a-fA-F]{6}".prop_map(SceneBackground::color)),
+        option::of(engine_config(mode)),
+    )
+        .prop_map(|(look, script, voice, background, engine)| {
+            let mut input = AvatarSceneInput::script(look, script);
+            input.voice_id = voice;
+            input.background = background;
+            input.engine = engine;
+            StudioScene::avatar(input)
+        });
+    let talking_image = (
+        asset_input(),
+        "[A-Za-z][A-Za-z ,.]{0,60}",
+        id::<crate::VoiceId>(),
+    )
+        .prop_map(|(image, script, voice)| {
+            StudioScene::talking_image(ImageSceneInput::script(image, script, voice))
+        });
+    let image = prop_oneof![
+        (asset_input(), 1u32..=2400)
+            .prop_map(|(source, q)| ImageScene::silent(source, f64::from(q) / 8.0)),
+        (
+            asset_input(),
+            "[A-Za-z][A-Za-z ,.]{0,60}",
+            id::<crate::VoiceId>()
+        )
+            .prop_map(|(source, script, voice)| ImageScene::narrated(source, script, voice)),
+    ]
+    .prop_map(StudioScene::Image);
+    let video = (
+        asset_input(),
+        option::of((
+            option::of((0u8..=4).prop_map(|q| f64::from(q) / 4.0)),
+            option::of(any::<bool>()),
+        )),
+    )
+        .prop_map(|(source, playback)| {
+            let mut scene = VideoScene::new(source);
+            scene.playback = playback.map(|(volume, mute)| {
+                let mut p = Playback::new();
+                p.volume = volume;
+                p.mute = mute;
+                p
+            });
+            StudioScene::Video(scene)
+        });
+    prop_oneof![avatar, talking_image, image, video].boxed()
+}
+
+/// A [`crate::CreateStudioVideo`] of one to four scenes.
+pub fn create_studio_video(mode: Mode) -> BoxedStrategy<crate::CreateStudioVideo> {
+    (
+        vec(studio_scene(mode), 1..=4),
+        option::of(name()),
+        option::of(open_enum(mode)),
+        option::of(open_enum(mode)),
+        option::of(https_url()),
+        option::of(caption(mode)),
+    )
+        .prop_map(|(scenes, title, ratio, resolution, callback, caption)| {
+            let mut r = crate::CreateStudioVideo::new(scenes);
+            r.title = title;
+            r.aspect_ratio = ratio;
+            r.resolution = resolution;
+            r.callback_url = callback;
+            r.caption = caption;
+            r
+        })
+        .boxed()
+}
+
+/// A [`crate::CreateVideoBatchRequest`] of one to five videos of any kind.
+pub fn create_video_batch_request(mode: Mode) -> BoxedStrategy<crate::CreateVideoBatchRequest> {
+    (
+        vec(create_video_request(mode), 1..=5),
+        option::of(name()),
+        option::of(https_url()),
+    )
+        .prop_map(|(videos, title, callback)| {
+            let mut r = crate::CreateVideoBatchRequest::new(videos);
+            r.title = title;
+            r.callback_url = callback;
+            r
+        })
+        .boxed()
+}
+
+/// A [`crate::VideoStatusesQuery`] with at least one id.
+pub fn video_statuses_query() -> BoxedStrategy<crate::VideoStatusesQuery> {
+    (
+        vec(id::<crate::VideoId>(), 0..=4),
+        vec(id::<crate::BatchId>(), 0..=2),
+        id::<crate::VideoId>(),
+    )
+        .prop_map(|(video_ids, batch_ids, fallback)| {
+            let mut q = crate::VideoStatusesQuery::new();
+            q.video_ids = video_ids;
+            q.batch_ids = batch_ids;
+            if q.video_ids.is_empty() && q.batch_ids.is_empty() {
+                q.video_ids.push(fallback);
+            }
+            q
+        })
+        .boxed()
 }
 
 /// A [`ResourceError`].
@@ -925,5 +1104,182 @@ pub fn api_error_body(mode: Mode) -> BoxedStrategy<ApiErrorBody> {
             doc_url,
             detail: None,
         })
+        .boxed()
+}
+
+/// A [`ListVoicesQuery`](crate::voice::ListVoicesQuery) with any filters and a valid `limit`.
+pub fn list_voices_query(mode: Mode) -> BoxedStrategy<crate::voice::ListVoicesQuery> {
+    (
+        option::of(open_enum::<crate::voice::VoiceType>(mode)),
+        option::of(open_enum::<VoiceEngineType>(mode)),
+        option::of("(English|Spanish|Portuguese)"),
+        option::of(open_enum::<crate::voice::VoiceGender>(mode)),
+        option::of(1u32..=crate::voice::MAX_VOICE_PAGE_LIMIT),
+        option::of("[A-Za-z0-9_-]{1,16}"),
+    )
+        .prop_map(|(voice_type, engine, language, gender, limit, token)| {
+            crate::voice::ListVoicesQuery {
+                voice_type,
+                engine,
+                language,
+                gender,
+                limit,
+                token,
+            }
+        })
+        .boxed()
+}
+
+/// A valid [`DesignVoiceRequest`](crate::voice::DesignVoiceRequest).
+pub fn design_voice_request(mode: Mode) -> BoxedStrategy<crate::voice::DesignVoiceRequest> {
+    (
+        "[a-z][a-z ,]{0,40}",
+        option::of(open_enum::<crate::voice::VoiceGender>(mode)),
+        option::of("(en-US|pt-BR|de-DE)"),
+        option::of(any::<u32>()),
+    )
+        .prop_map(
+            |(prompt, gender, locale, seed)| crate::voice::DesignVoiceRequest {
+                prompt,
+                gender,
+                locale,
+                seed,
+            },
+        )
+        .boxed()
+}
+
+/// A valid [`CloneVoiceRequest`](crate::voice::CloneVoiceRequest).
+pub fn clone_voice_request() -> BoxedStrategy<crate::voice::CloneVoiceRequest> {
+    (
+        name(),
+        asset_input(),
+        option::of("(en|es|pt)"),
+        option::of(any::<bool>()),
+    )
+        .prop_map(|(voice_name, audio, language, remove_background_noise)| {
+            crate::voice::CloneVoiceRequest {
+                voice_name,
+                audio,
+                language,
+                remove_background_noise,
+            }
+        })
+        .boxed()
+}
+
+/// A valid [`SpeechRequest`](crate::voice::SpeechRequest): 1 to 200 characters of text or SSML
+/// and a speed within the documented range.
+pub fn speech_request(mode: Mode) -> BoxedStrategy<crate::voice::SpeechRequest> {
+    (
+        "[A-Za-z][A-Za-z .,!?]{0,199}",
+        id(),
+        option::of(open_enum::<crate::voice::SpeechInputType>(mode)),
+        option::of("(en|pt|zh)"),
+        option::of("(en-US|pt-BR)"),
+        option::of((4u8..=16).prop_map(|q| f64::from(q) / 8.0)),
+    )
+        .prop_map(|(text, voice_id, input_type, language, locale, speed)| {
+            crate::voice::SpeechRequest {
+                text,
+                voice_id,
+                input_type,
+                language,
+                locale,
+                speed,
+            }
+        })
+        .boxed()
+}
+
+/// A [`Voice`](crate::voice::Voice) as the list and design endpoints send it (every member
+/// the schema requires is set).
+pub fn voice(mode: Mode) -> BoxedStrategy<crate::voice::Voice> {
+    (
+        id(),
+        name(),
+        "(English|Spanish)",
+        open_enum::<crate::voice::VoiceGender>(mode),
+        any::<bool>(),
+        any::<bool>(),
+        open_enum::<crate::voice::VoiceType>(mode),
+        option::of(presigned_url()),
+    )
+        .prop_map(
+            |(voice_id, name, language, gender, pause, locale, voice_type, preview)| {
+                crate::voice::Voice {
+                    voice_id,
+                    name,
+                    language: Some(language),
+                    gender: Some(gender),
+                    support_pause: pause,
+                    support_locale: locale,
+                    voice_type: Some(voice_type),
+                    preview_audio_url: preview,
+                }
+            },
+        )
+        .boxed()
+}
+
+/// A [`VoiceDetails`](crate::voice::VoiceDetails), with or without a clone status.
+pub fn voice_details(mode: Mode) -> BoxedStrategy<crate::voice::VoiceDetails> {
+    (
+        id(),
+        option::of(open_enum::<crate::voice::VoiceCloneStatus>(mode)),
+        option::of("[A-Za-z ]{1,30}"),
+        option::of(name()),
+        option::of(open_enum::<crate::voice::VoiceGender>(mode)),
+        option::of(any::<crate::Timestamp>()),
+        option::of(presigned_url()),
+        any::<(bool, bool)>(),
+    )
+        .prop_map(
+            |(voice_id, status, failure_message, name, gender, created_at, preview, flags)| {
+                crate::voice::VoiceDetails {
+                    voice_id,
+                    status,
+                    failure_message,
+                    name,
+                    language: None,
+                    gender,
+                    created_at,
+                    preview_audio_url: preview,
+                    support_pause: flags.0,
+                    support_interactive_avatar: flags.1,
+                }
+            },
+        )
+        .boxed()
+}
+
+/// A [`Speech`](crate::voice::Speech) result.
+pub fn speech() -> BoxedStrategy<crate::voice::Speech> {
+    (
+        presigned_url(),
+        (0u32..100_000).prop_map(|q| f64::from(q) / 8.0),
+        option::of("[a-z0-9]{4,12}"),
+        vec(
+            ("[a-z]{1,8}", 0u32..1000, 0u32..1000).prop_filter_map(
+                "word times are finite",
+                |(word, a, b)| {
+                    Some(crate::voice::WordTimestamp {
+                        word,
+                        start: crate::Seconds::new(f64::from(a.min(b)) / 8.0)?,
+                        end: crate::Seconds::new(f64::from(a.max(b)) / 8.0)?,
+                    })
+                },
+            ),
+            0..4,
+        ),
+    )
+        .prop_map(
+            |(audio_url, duration, request_id, word_timestamps)| crate::voice::Speech {
+                audio_url,
+                duration: crate::Seconds::new(duration),
+                request_id,
+                word_timestamps,
+            },
+        )
         .boxed()
 }

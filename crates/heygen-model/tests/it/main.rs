@@ -9,6 +9,7 @@
     reason = "test code: a panic is a test failure, and wire literals are copied verbatim"
 )]
 
+mod asset_batches;
 mod cases;
 mod compile_fail;
 mod corpus;
@@ -18,4 +19,3 @@ mod schema;
 mod validation;
 mod voice;
 mod wire;
-mod asset_batches;
