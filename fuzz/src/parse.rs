@@ -29,6 +29,9 @@ use heygen_core::ops::{
     CreateWebhookEndpoint, DeleteWebhookEndpoint, ListWebhookEndpoints, ListWebhookEventTypes,
     ListWebhookEvents, RotateWebhookSecret, UpdateWebhookEndpoint,
 };
+use heygen_core::ops::{
+    CloneVoice, CreateSpeech, DeleteVoice, DesignVoice, GetVoice, ListVoices,
+};
 use heygen_core::response::parse_retry_after;
 use heygen_core::{Operation, ResponseLimits, Source};
 use heygen_model::webhook::{
@@ -38,6 +41,10 @@ use heygen_model::webhook::{
 use heygen_model::{
     AssetId, AvatarGroupId, CompleteUploadRequest, CreateConsentRequest, CreateDirectUploadRequest,
     ListAvatarGroupsQuery, ListLooksQuery, ListVideosQuery, LookId, UpdateLookRequest, VideoId,
+};
+
+use heygen_model::{
+    AssetInput, CloneVoiceRequest, DesignVoiceRequest, ListVoicesQuery, SpeechRequest, VoiceId,
 };
 
 use crate::input::Response;
@@ -72,6 +79,12 @@ pub const OPERATIONS: &[&str] = &[
     "RotateWebhookSecret",
     "ListWebhookEventTypes",
     "ListWebhookEvents",
+    "ListVoices",
+    "GetVoice",
+    "DesignVoice",
+    "CloneVoice",
+    "CreateSpeech",
+    "DeleteVoice",
 ];
 
 /// Runs one response through the operation the first byte picks.
@@ -105,6 +118,9 @@ pub fn parse_operation(data: &[u8]) {
         return;
     };
     let Ok(endpoint) = WebhookEndpointId::new("ep_0001") else {
+        return;
+    };
+    let Ok(voice) = VoiceId::new("voice_0001") else {
         return;
     };
     let check = Check {
@@ -190,10 +206,22 @@ pub fn parse_operation(data: &[u8]) {
         23 => check.run(&DeleteWebhookEndpoint::new(endpoint), false),
         24 => check.run(&RotateWebhookSecret::new(endpoint), false),
         25 => check.run(&ListWebhookEventTypes::new(), false),
-        _ => check.run(
+        26 => check.run(
             &ListWebhookEvents::new(ListWebhookEventsQuery::new()),
             false,
         ),
+        27 => check.run(&ListVoices::new(ListVoicesQuery::new()), false),
+        28 => check.run(&GetVoice::new(voice), false),
+        29 => check.run(&DesignVoice::new(DesignVoiceRequest::new("calm")), false),
+        30 => check.run(
+            &CloneVoice::new(CloneVoiceRequest::new(
+                "A",
+                AssetInput::url("https://example.com/a.mp3"),
+            )),
+            false,
+        ),
+        31 => check.run(&CreateSpeech::new(SpeechRequest::new(voice, "Hi")), false),
+        _ => check.run(&DeleteVoice::new(voice), false),
     }
 }
 

@@ -1,5 +1,5 @@
 //! The one list of what the clients' resource handles offer: every method of `client.avatars()`,
-//! `client.looks()`, `client.assets()`, `client.videos()`, `client.users()` and the client's own
+//! `client.looks()`, `client.assets()`, `client.videos()`, `client.voices()`, `client.users()` and the client's own
 //! waits and file helpers, each as the workflow it runs.
 //!
 //! [`crate::endpoints!`] declares the handle types and their accessors on the caller's `Client`,
@@ -219,6 +219,76 @@ macro_rules! endpoints {
                     = $crate::Call::lazy($crate::ops::DeleteVideo::new(video_id.clone()));
             }
 
+            handle voices Voices "Voices: `/v3/voices…`." {
+                /// `GET /v3/voices`: one page of voices (`limit` 1 to 100), filtered by `type`
+                /// (public by default), `engine`, `language` and `gender`.
+                ///
+                /// # Errors
+                /// Validation errors (a `limit` outside 1–100), API and transport errors.
+                fn list(query: $crate::model::ListVoicesQuery)
+                    -> $crate::model::ListPage<$crate::model::Voice>
+                    = $crate::Call::lazy($crate::ops::ListVoices::new(query));
+
+                /// `GET /v3/voices`, every page, keeping every filter and the `limit`. Ends after
+                /// one error.
+                fn list_all(query: $crate::model::ListVoicesQuery)
+                    -> each $crate::ops::ListVoices => $crate::model::Voice
+                    = $crate::Walk::new($crate::ops::ListVoices::new(query));
+
+                /// `GET /v3/voices/{voice_id}`: one voice; for a clone, its state.
+                ///
+                /// # Errors
+                /// A not-found API error for an unknown voice, API and transport errors.
+                fn get(voice_id: &$crate::model::VoiceId) -> $crate::model::VoiceDetails
+                    = $crate::Call::lazy($crate::ops::GetVoice::new(voice_id.clone()));
+
+                /// `DELETE /v3/voices/{voice_id}`: deletes a cloned voice.
+                ///
+                /// # Errors
+                /// A not-found API error (`voice_not_found`) for a voice that is already gone,
+                /// API and transport errors.
+                fn delete(voice_id: &$crate::model::VoiceId) -> $crate::model::DeletedVoice
+                    = $crate::Call::lazy($crate::ops::DeleteVoice::new(voice_id.clone()));
+
+                /// `POST /v3/voices`: up to three voices matching a description; the request's
+                /// `seed` picks the batch.
+                ///
+                /// # Errors
+                /// Validation errors (an empty prompt; nothing sent), API and transport errors.
+                fn design(request: $crate::model::DesignVoiceRequest)
+                    -> $crate::model::DesignedVoices
+                    = $crate::Call::lazy($crate::ops::DesignVoice::new(request));
+
+                /// `POST /v3/voices/clone`: starts cloning a voice from a recording given as a
+                /// URL, an asset id or base64; wait for it with `wait_for_voice`.
+                ///
+                /// # Errors
+                /// Validation errors (nothing sent), API and transport errors.
+                fn clone(request: $crate::model::CloneVoiceRequest) -> $crate::model::VoiceClone
+                    = $crate::Call::lazy($crate::ops::CloneVoice::new(request));
+
+                /// `POST /v3/voices/clone` from a local recording (MP3, WAV, …), sent like an
+                /// avatar's file: inline base64 up to the inline threshold, multipart upload up
+                /// to 32 MB, direct upload above. Wait for the voice with `wait_for_voice`.
+                ///
+                /// # Errors
+                /// Validation errors (unreadable file, unknown media type), upload errors
+                /// ([`heygen_core::Error::UploadFailed`] names the asset), API and transport
+                /// errors.
+                fn clone_file(voice_name: &str, path: impl AsRef<::std::path::Path>)
+                    -> $crate::upload::FromFile<$crate::model::VoiceClone>
+                    = $crate::upload::WithFile::voice_clone(voice_name, path);
+
+                /// `POST /v3/voices/speech`: synthesizes 1 to 5000 characters of text or SSML
+                /// (speed 0.5 to 2.0) with a voice that supports the `starfish` engine; answers
+                /// the audio's URL and its duration in seconds.
+                ///
+                /// # Errors
+                /// Validation errors (nothing sent), API and transport errors.
+                fn speech(request: $crate::model::SpeechRequest) -> $crate::model::Speech
+                    = $crate::Call::lazy($crate::ops::CreateSpeech::new(request));
+            }
+
             handle users Users "The account: `/v3/users/me`." {
                 /// `GET /v3/users/me`: the account the credentials belong to.
                 ///
@@ -387,6 +457,28 @@ macro_rules! endpoints {
                     policy: &$crate::PollPolicy,
                 ) -> $crate::model::Video
                     = $crate::Wait::video(video_id).policy(*policy),
+                    map $crate::Waited::into_inner;
+
+                /// Polls `GET /v3/voices/{voice_id}` until a voice clone is `complete` or
+                /// `failed`; an unknown or missing status keeps polling.
+                ///
+                /// # Errors
+                /// [`heygen_core::Error::JobFailed`] when cloning failed (with the failure
+                /// message), [`heygen_core::Error::WaitTimedOut`] at the deadline, or the error
+                /// of a status check that is not transient (a 404, for example).
+                fn wait_for_voice(voice_id: &$crate::model::VoiceId)
+                    -> $crate::model::VoiceDetails
+                    = $crate::Wait::voice(voice_id), map $crate::Waited::into_inner;
+
+                /// `wait_for_voice` with a poll policy (intervals and deadline).
+                ///
+                /// # Errors
+                /// As `wait_for_voice`.
+                fn wait_for_voice_with(
+                    voice_id: &$crate::model::VoiceId,
+                    policy: &$crate::PollPolicy,
+                ) -> $crate::model::VoiceDetails
+                    = $crate::Wait::voice(voice_id).policy(*policy),
                     map $crate::Waited::into_inner;
 
                 /// Creates a photo avatar or digital twin from a local file

@@ -150,6 +150,29 @@ pub fn parse_response(data: &[u8]) {
     run(&DeleteVideo::new(video), &input);
     run(&GetCurrentUser::new(), &input);
     run(&RawJson::new(http::Method::GET, "/v3/x"), &input);
+    if let Ok(voice) = heygen_model::VoiceId::new("voice_0001") {
+        run(
+            &crate::ops::ListVoices::new(heygen_model::ListVoicesQuery::new()),
+            &input,
+        );
+        run(&crate::ops::GetVoice::new(voice.clone()), &input);
+        run(
+            &crate::ops::DesignVoice::new(heygen_model::DesignVoiceRequest::new("calm")),
+            &input,
+        );
+        run(
+            &crate::ops::CloneVoice::new(heygen_model::CloneVoiceRequest::new(
+                "A",
+                heygen_model::AssetInput::url("https://example.com/a.mp3"),
+            )),
+            &input,
+        );
+        run(
+            &crate::ops::CreateSpeech::new(heygen_model::SpeechRequest::new(voice.clone(), "Hi")),
+            &input,
+        );
+        run(&crate::ops::DeleteVoice::new(voice), &input);
+    }
     run(
         &DirectUploadPut::new(
             "https://storage.example.com/k",

@@ -5,13 +5,13 @@ use core::convert::Infallible;
 use core::fmt;
 use core::time::Duration;
 
-use heygen_model::{AvatarGroupId, LookId, VideoId};
+use heygen_model::{AvatarGroupId, LookId, VideoId, VoiceId};
 
 use crate::call::Call;
 use crate::config::PollPolicy;
 use crate::error::{Error, ErrorClass, JobFailed, WaitTimedOut};
 use crate::operation::Operation;
-use crate::ops::{GetAvatarGroup, GetLook, GetVideo};
+use crate::ops::{GetAvatarGroup, GetLook, GetVideo, GetVoice};
 use crate::workflow::{Cx, Event, Next, Workflow, delegate, over};
 
 /// What one status check says about a job.
@@ -383,6 +383,32 @@ impl Pollable for heygen_model::Video {
     }
 }
 
+/// Cloning of a voice: `complete` is success, `failed` is failure (with `failure_message`),
+/// `processing` keeps the wait going; an unknown value (even one that looks final, such as
+/// `completed`) or no status at all (a voice that is not a clone) is never success.
+impl Pollable for heygen_model::VoiceDetails {
+    const RESOURCE: &'static str = "voice";
+
+    fn observe(&self) -> Observation {
+        use heygen_model::VoiceCloneStatus;
+        match &self.status {
+            Some(VoiceCloneStatus::Complete) => Observation::Completed,
+            Some(VoiceCloneStatus::Failed) => Observation::Failed {
+                code: None,
+                message: self.failure_message.clone().filter(|m| !m.is_empty()),
+            },
+            Some(VoiceCloneStatus::Processing) => Observation::InProgress,
+            _ => Observation::Unknown,
+        }
+    }
+
+    fn raw_status(&self) -> Option<&str> {
+        self.status
+            .as_ref()
+            .map(heygen_model::VoiceCloneStatus::as_str)
+    }
+}
+
 /// A callback that sees every status read during a wait.
 pub type Observer<T> = Box<dyn FnMut(&T) + Send + 'static>;
 
@@ -501,6 +527,17 @@ impl Wait<GetVideo> {
         Self::new(
             GetVideo::new(video_id.clone()),
             video_id.as_str(),
+            WaitGoal::Completion,
+        )
+    }
+}
+
+impl Wait<GetVoice> {
+    /// `GET /v3/voices/{voice_id}` until a voice clone is `complete` or `failed`.
+    pub fn voice(voice_id: &VoiceId) -> Self {
+        Self::new(
+            GetVoice::new(voice_id.clone()),
+            voice_id.as_str(),
             WaitGoal::Completion,
         )
     }

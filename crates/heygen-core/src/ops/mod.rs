@@ -12,10 +12,14 @@ mod raw;
 mod support;
 mod users;
 mod videos;
+mod voices;
 mod webhooks;
 
 pub use crate::upload::DirectUploadPut;
-pub use assets::{CompleteUpload, CreateDirectUpload, UploadAsset};
+pub use assets::{
+    CompleteUpload, CompleteUploadBatch, CreateDirectUpload, CreateUploadBatch, DeleteAsset,
+    GetAsset, GetAssetBatch, GetAssetStatuses, ListAssets, UploadAsset,
+};
 pub use avatars::{
     CreateAvatar, CreateConsent, DeleteAvatarGroup, GetAvatarGroup, ListAvatarGroups,
 };
@@ -23,6 +27,7 @@ pub use looks::{DeleteLook, GetLook, ListLooks, UpdateLook};
 pub use raw::RawJson;
 pub use users::GetCurrentUser;
 pub use videos::{CreateVideo, DeleteVideo, GetVideo, ListVideos};
+pub use voices::{CloneVoice, CreateSpeech, DeleteVoice, DesignVoice, GetVoice, ListVoices};
 pub use webhooks::{
     CreateWebhookEndpoint, DeleteWebhookEndpoint, ListWebhookEndpoints, ListWebhookEventTypes,
     ListWebhookEvents, RotateWebhookSecret, UpdateWebhookEndpoint,

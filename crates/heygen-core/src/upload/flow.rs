@@ -12,9 +12,9 @@ use http::Method;
 
 use heygen_model::validate::validate_reference_image_count;
 use heygen_model::{
-    Asset, AssetId, AssetInput, AvatarGroupId, CompleteUploadRequest, CompletedUpload,
-    CreateAvatarResponse, CreateConsentRequest, CreateDirectUploadRequest, CreatePromptAvatar,
-    DirectUpload,
+    Asset, AssetId, AssetInput, AvatarGroupId, CloneVoiceRequest, CompleteUploadRequest,
+    CompletedUpload, CreateAvatarResponse, CreateConsentRequest, CreateDirectUploadRequest,
+    CreatePromptAvatar, DirectUpload,
 };
 
 use super::plan::{
@@ -26,7 +26,8 @@ use crate::call::Call;
 use crate::error::Error;
 use crate::operation::Operation;
 use crate::ops::{
-    CompleteUpload, CreateAvatar, CreateConsent, CreateDirectUpload, DirectUploadPut, UploadAsset,
+    CloneVoice, CompleteUpload, CreateAvatar, CreateConsent, CreateDirectUpload, DirectUploadPut,
+    UploadAsset,
 };
 use crate::workflow::{Cx, Event, Next, Workflow, delegate, over};
 
@@ -596,6 +597,26 @@ impl WithFile<CreateConsent> {
                 CreateConsentRequest::new().consent_video(input),
             )
         })
+    }
+}
+
+impl WithFile<CloneVoice> {
+    /// `POST /v3/voices/clone`: a voice named `voice_name` cloned from the recording at `path`
+    /// (an audio file such as MP3 or WAV; its media type comes from its bytes).
+    pub fn voice_clone(voice_name: &str, path: impl AsRef<Path>) -> Self {
+        let voice_name = voice_name.to_owned();
+        Self::voice_clone_with(path, move |audio| {
+            CloneVoiceRequest::new(voice_name.clone(), audio)
+        })
+    }
+
+    /// `POST /v3/voices/clone` with the request `request` builds around the recording at
+    /// `path` (to set the language hint or the noise removal).
+    pub fn voice_clone_with(
+        path: impl AsRef<Path>,
+        request: impl Fn(AssetInput) -> CloneVoiceRequest + Send + Sync + 'static,
+    ) -> Self {
+        Self::new(path, move |audio| CloneVoice::new(request(audio)))
     }
 }
 

@@ -7,19 +7,25 @@
     reason = "test helpers fail loudly by design"
 )]
 
+mod assets;
 mod call;
 mod cases;
 mod corpus;
+mod download;
 mod fixtures;
 mod fuzz_findings;
 mod golden;
+mod oauth;
 mod paginate;
 mod poll;
 mod props;
 mod redaction;
 mod retry;
 mod review;
+mod schema_contract;
+mod schema_gen;
 mod support;
 mod upload;
+mod voices;
 mod webhook;
 mod workflows;
