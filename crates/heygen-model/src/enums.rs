@@ -334,3 +334,74 @@ impl BatchItemStatus {
         matches!(self, Self::Completed | Self::Failed)
     }
 }
+
+open_enum! {
+    /// Text-to-speech model of a voice provider (`voice_settings.engine_settings.model`).
+    pub enum VoiceModel {
+        /// ElevenLabs multilingual v2.
+        ElevenMultilingualV2 = "eleven_multilingual_v2",
+        /// ElevenLabs turbo v2.5.
+        ElevenTurboV2_5 = "eleven_turbo_v2_5",
+        /// ElevenLabs flash v2.5.
+        ElevenFlashV2_5 = "eleven_flash_v2_5",
+        /// ElevenLabs v3.
+        ElevenV3 = "eleven_v3",
+        /// Fish S1 (Fish's default).
+        S1 = "s1",
+        /// Fish S2 Pro.
+        S2Pro = "s2-pro",
+    }
+}
+
+impl VoiceModel {
+    /// The provider this model belongs to; `None` for an unknown model.
+    pub fn engine(&self) -> Option<VoiceEngineType> {
+        match self {
+            Self::ElevenMultilingualV2
+            | Self::ElevenTurboV2_5
+            | Self::ElevenFlashV2_5
+            | Self::ElevenV3 => Some(VoiceEngineType::Elevenlabs),
+            Self::S1 | Self::S2Pro => Some(VoiceEngineType::Fish),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
+impl From<&str> for VoiceModel {
+    fn from(value: &str) -> Self {
+        Self::from_wire(value)
+    }
+}
+
+open_enum! {
+    /// Status of one entry of `GET /v3/videos/statuses`: a video status, a batch item status, or
+    /// `not_found` for an id that is unknown or not yours.
+    pub enum VideoLookupStatus {
+        /// A batch item not started yet.
+        Queued = "queued",
+        /// Accepted, not yet queued.
+        Pending = "pending",
+        /// Queued behind other jobs.
+        Waiting = "waiting",
+        /// Rendering.
+        Processing = "processing",
+        /// Finished.
+        Completed = "completed",
+        /// Failed.
+        Failed = "failed",
+        /// Failed (read like `failed`).
+        Error = "error",
+        /// The id is unknown or belongs to someone else.
+        NotFound = "not_found",
+    }
+}
+
+impl VideoLookupStatus {
+    /// Whether the entry is final: finished, failed, or not found. Unknown values are not.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            Self::Completed | Self::Failed | Self::Error | Self::NotFound
+        )
+    }
+}

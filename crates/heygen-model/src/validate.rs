@@ -122,6 +122,21 @@ pub enum Rule {
     InvalidId,
     /// The text is not a lower- or upper-case hex SHA-256 digest (64 characters).
     InvalidChecksum,
+    /// The field must be set because of another field's value.
+    Required {
+        /// The condition, such as "`script` is set".
+        when: &'static str,
+    },
+    /// The field cannot be set (or have this value) because of another field's value.
+    NotAllowed {
+        /// The condition, such as "`output_format` is `webm`".
+        when: &'static str,
+    },
+    /// The text does not have the expected form.
+    Format {
+        /// What is expected, such as "a `#RRGGBB` hex color".
+        expected: &'static str,
+    },
 }
 
 // Every float a `Rule` holds is finite (range bounds are constants, and a non-finite value is
@@ -216,6 +231,11 @@ impl fmt::Display for ValidationError {
                 f,
                 "`{field}` must be a SHA-256 digest written as 64 hex characters"
             ),
+            Rule::Required { when } => write!(f, "`{field}` is required when {when}; set it"),
+            Rule::NotAllowed { when } => {
+                write!(f, "`{field}` is not allowed when {when}; remove it")
+            }
+            Rule::Format { expected } => write!(f, "`{field}` must be {expected}"),
         }
     }
 }

@@ -17,5 +17,6 @@ mod redaction;
 mod roundtrip;
 mod schema;
 mod validation;
+mod video_kinds;
 mod voice;
 mod wire;

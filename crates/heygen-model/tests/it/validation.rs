@@ -580,7 +580,7 @@ fn table_video_numbers() {
     let image = || AssetInput::url("https://example.com/logo.png");
     let mark = |w: Watermark| {
         CreateImageVideo::new(image())
-            .script("Hi")
+            .audio_url("https://example.com/a.mp3")
             .watermark(w)
             .validate()
     };
