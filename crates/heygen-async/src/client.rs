@@ -11,13 +11,14 @@ use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use futures_util::StreamExt as _;
 use heygen_core::body::{check_opened_len, missing_reader, source_error, unsupported};
+use heygen_core::download::{Receive, missing_sink};
 use heygen_core::upload::SNIFF_BYTES;
 use heygen_core::{
     Body, BodyTap, Call, Config, Cx, Error, Event, FileHead, InlineFile, Next, Operation, Outgoing,
     Sent, Source, StreamBody, TransportErrorKind, Workflow,
 };
 use http::{Request, Response};
-use tokio::io::{AsyncRead, AsyncReadExt as _};
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -31,6 +32,9 @@ const CHUNK_BYTES: usize = 512 * 1024;
 
 /// A reader the caller hands the client for a [`Source::Reader`] body.
 pub type BoxReader = Box<dyn AsyncRead + Send + Unpin + 'static>;
+
+/// The writer a download streams into ([`Client::run_with_writer`]).
+type Sink<'w> = &'w mut (dyn AsyncWrite + Send + Unpin);
 
 /// A stream of every item of a list endpoint, page after page. It ends after the last page,
 /// or after yielding one error (a failed page request or a stalled cursor).
@@ -98,6 +102,30 @@ impl Client {
         self.run_inner(workflow, Some(Box::new(reader))).await
     }
 
+    /// Runs a workflow that downloads into `writer` ([`Next::Receive`], for example
+    /// [`heygen_core::Download`]): each 2xx body it asks for is streamed into the writer chunk
+    /// by chunk as it arrives, through the core's tap.
+    ///
+    /// # Errors
+    /// The workflow's error.
+    pub async fn run_with_writer<W, S>(
+        &self,
+        mut workflow: W,
+        writer: &mut S,
+    ) -> Result<W::Output, Error>
+    where
+        W: Workflow<Item = Infallible> + Send,
+        S: AsyncWrite + Send + Unpin,
+    {
+        let mut driver = Driver::new(None);
+        driver.sink = Some(writer);
+        match self.drive(&mut workflow, &mut driver).await {
+            Next::Done(result) => result,
+            Next::Yield(never) => match never {},
+            _ => Err(Error::invalid_request(None, "the workflow stopped early")),
+        }
+    }
+
     async fn run_inner<W>(
         &self,
         mut workflow: W,
@@ -141,7 +169,7 @@ impl Client {
     async fn drive<W: Workflow + Send>(
         &self,
         workflow: &mut W,
-        driver: &mut Driver,
+        driver: &mut Driver<'_>,
     ) -> Next<W::Output, W::Item> {
         loop {
             let next = workflow.next(&driver.cx(&self.config));
@@ -154,6 +182,19 @@ impl Client {
                 Next::Inspect(path) => {
                     let inspected = inspect(&path).await;
                     workflow.handle(Event::Inspected(inspected), &driver.cx(&self.config));
+                }
+                Next::Receive(receive) => {
+                    let timeout = receive.outgoing.options.timeout;
+                    let outcome =
+                        tokio::time::timeout(timeout, self.receive(&receive, &mut driver.sink))
+                            .await
+                            .unwrap_or_else(|_elapsed| {
+                                Err(Event::Failed(TransportError::new(
+                                    TransportErrorKind::Timeout,
+                                    None,
+                                )))
+                            });
+                    workflow.handle_exchange(outcome, &driver.cx(&self.config));
                 }
                 end @ (Next::Yield(_) | Next::Done(_)) => return end,
             }
@@ -169,7 +210,7 @@ impl Client {
     async fn exchange(
         &self,
         outgoing: Outgoing,
-        driver: &mut Driver,
+        driver: &mut Driver<'_>,
     ) -> Result<(Response<Bytes>, Option<Sent>), Event<'static>> {
         let options = outgoing.options;
         let (parts, body) = outgoing.request.into_parts();
@@ -211,23 +252,94 @@ impl Client {
     }
 }
 
-/// The state of one run: the start of its clock and the caller's reader, until an attempt
-/// reads a byte of it.
-struct Driver {
+impl Client {
+    /// One download attempt ([`Next::Receive`]): sends the request; a head the core gives a
+    /// tap (a 2xx) has its body streamed chunk by chunk into `sink` as it arrives and is
+    /// reported as [`Event::Received`]; any other is read within the read limit and reported as
+    /// a response.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error is the event reported to the workflow"
+    )]
+    async fn receive(
+        &self,
+        receive: &Receive,
+        sink: &mut Option<Sink<'_>>,
+    ) -> Result<(Response<Bytes>, Option<Sent>), Event<'static>> {
+        let options = receive.outgoing.options;
+        let (parts, body) = receive.outgoing.request.clone().into_parts();
+        let body = RequestBody::Bytes(Bytes::copy_from_slice(body.bytes()));
+        let response = self
+            .transport
+            .open(Request::from_parts(parts, body), &options)
+            .await
+            .map_err(Event::Failed)?;
+        let (parts, mut chunks) = response.into_parts();
+        let head = Response::from_parts(parts, ());
+        let Some(mut tap) = receive.tap(&head) else {
+            // An error page: read it like any response, within the limit.
+            let mut buf = BytesMut::new();
+            let limit = options.read_limit_usize();
+            while buf.len() < limit {
+                match chunks.next().await {
+                    Some(Ok(chunk)) => {
+                        buf.extend_from_slice(&chunk[..chunk.len().min(limit - buf.len())])
+                    }
+                    Some(Err(e)) => return Err(Event::Failed(body_failure(&e))),
+                    None => break,
+                }
+            }
+            let (parts, ()) = head.into_parts();
+            return Ok((Response::from_parts(parts, buf.freeze()), None));
+        };
+        let outcome = match sink {
+            None => Err(missing_sink()),
+            Some(sink) => loop {
+                let chunk = match chunks.next().await {
+                    None => break tap.finish(),
+                    Some(Ok(chunk)) => chunk,
+                    Some(Err(e)) => break Err(tap.interrupted(body_failure(&e))),
+                };
+                if let Err(error) = tap.chunk(&chunk) {
+                    break Err(error);
+                }
+                if let Err(e) = sink.write_all(&chunk).await {
+                    break Err(tap.write_failed(&e));
+                }
+            },
+        };
+        Err(Event::Received { head, outcome })
+    }
+}
+
+/// A response body that failed while it was read.
+fn body_failure(error: &std::io::Error) -> TransportError {
+    let kind = match error.kind() {
+        std::io::ErrorKind::TimedOut => TransportErrorKind::Timeout,
+        _ => TransportErrorKind::Io,
+    };
+    TransportError::msg(kind, format!("reading the response body failed: {error}"))
+}
+
+/// The state of one run: the start of its clock, the caller's reader (until an attempt reads
+/// a byte of it) and writer.
+struct Driver<'w> {
     started: Instant,
     reader: ReaderSlot,
     had_reader: bool,
+    sink: Option<Sink<'w>>,
 }
 
 /// Where the caller's reader waits between attempts.
 type ReaderSlot = Arc<Mutex<Option<BoxReader>>>;
 
-impl Driver {
+impl Driver<'_> {
     fn new(reader: Option<BoxReader>) -> Self {
         Self {
             started: Instant::now(),
             had_reader: reader.is_some(),
             reader: Arc::new(Mutex::new(reader)),
+            sink: None,
         }
     }
 
@@ -317,7 +429,11 @@ impl Opened {
     clippy::result_large_err,
     reason = "the error is the event reported to the workflow"
 )]
-async fn open(source: &Source, len: u64, driver: &mut Driver) -> Result<Opened, Event<'static>> {
+async fn open(
+    source: &Source,
+    len: u64,
+    driver: &mut Driver<'_>,
+) -> Result<Opened, Event<'static>> {
     match source {
         Source::File(path) => {
             // Open and measure in one trip to the blocking pool.
@@ -522,7 +638,7 @@ fn stream_body(plan: &StreamBody, source: Opened, tap: BodyTap, slot: TapSlot) -
 }
 
 /// The inline body: the file's bytes read chunk by chunk straight into the core's encoder.
-async fn encode_inline(inline: &InlineFile, driver: &mut Driver) -> Result<Bytes, Error> {
+async fn encode_inline(inline: &InlineFile, driver: &mut Driver<'_>) -> Result<Bytes, Error> {
     let mut encoder = inline.encoder()?;
     let mut reader = open(&inline.source, inline.len, driver)
         .await
@@ -593,7 +709,7 @@ mod tests {
         reported_by_last_byte: bool,
     }
 
-    async fn stream(plan: &StreamBody, driver: &mut Driver) -> (Streamed, TapSlot) {
+    async fn stream(plan: &StreamBody, driver: &mut Driver<'_>) -> (Streamed, TapSlot) {
         let source = open(&plan.source, plan.len, driver).await.ok().unwrap();
         let slot = TapSlot::default();
         let RequestBody::Stream { mut stream, length } =

@@ -90,6 +90,53 @@ impl HyperTransport {
 
 #[async_trait]
 impl Transport for HyperTransport {
+    async fn open(
+        &self,
+        request: Request<RequestBody>,
+        _options: &SendOptions,
+    ) -> Result<Response<BodyStream>, TransportError> {
+        let (parts, body) = request.into_parts();
+        let body: HyperBody = match body {
+            RequestBody::Bytes(bytes) => Full::new(bytes)
+                .map_err(|never| match never {})
+                .boxed_unsync(),
+            RequestBody::Stream { stream, length } => StreamedBody {
+                stream,
+                remaining: length,
+            }
+            .boxed_unsync(),
+        };
+        let response = self
+            .client
+            .request(Request::from_parts(parts, body))
+            .await
+            .map_err(|e| map_request_error(&e))?;
+        let (parts, body) = response.into_parts();
+        let chunks = futures_util::stream::unfold(Some(body), |body| async move {
+            let mut body = body?;
+            loop {
+                match body.frame().await? {
+                    Ok(frame) => {
+                        if let Ok(data) = frame.into_data() {
+                            return Some((Ok(data), Some(body)));
+                        }
+                    }
+                    Err(error) => {
+                        let failure = map_body_error(&error);
+                        let kind = if failure.kind().is_timeout() {
+                            io::ErrorKind::TimedOut
+                        } else {
+                            io::ErrorKind::ConnectionAborted
+                        };
+                        return Some((Err(io::Error::new(kind, failure.to_string())), None));
+                    }
+                }
+            }
+        });
+        let stream: BodyStream = Box::pin(chunks);
+        Ok(Response::from_parts(parts, stream))
+    }
+
     async fn send(
         &self,
         request: Request<RequestBody>,

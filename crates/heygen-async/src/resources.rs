@@ -3,10 +3,13 @@
 //! runs its workflow in [`Client`]'s loop. Only the methods that take the caller's reader are
 //! written here.
 
+use std::path::Path;
+
 use heygen_core::Error;
-use heygen_core::model::{Asset, DirectUpload};
+use heygen_core::download::{Download, DownloadOptions, Downloaded, sink_failed, temp_path};
+use heygen_core::model::{Asset, DirectUpload, VideoId};
 use heygen_core::upload::{MultipartUpload, PutDirectUpload};
-use tokio::io::AsyncRead;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _, BufWriter};
 
 use crate::client::{Client, ItemStream};
 
@@ -74,5 +77,97 @@ impl Assets<'_> {
     {
         let put = PutDirectUpload::reader(upload, size_bytes);
         self.client.run_with_reader(put, reader).await
+    }
+}
+
+impl Client {
+    /// Downloads a rendered video into `writer`: `GET /v3/videos/{video_id}` (after waiting for
+    /// the render with [`DownloadOptions::wait`]), then `GET` of its presigned `video_url` (or
+    /// `captioned_video_url`) with no credential, streamed into `writer` chunk by chunk as it
+    /// arrives. A `403` (an expired link) reads the video again once for a fresh link. Returns
+    /// the bytes written (the file's `Content-Length`, checked) and its content type.
+    ///
+    /// Bytes already written stay in `writer` when the download fails part way: use
+    /// [`Client::download_video_to_path`] for a file that is only there when complete.
+    ///
+    /// # Errors
+    /// [`Error::DownloadFailed`]: the video is not completed (nothing fetched), has no link, the
+    /// file origin refused (a second `403`, a `404`, …), the body was cut or not as long as
+    /// announced, or `writer` failed. API and transport errors of the video read.
+    pub async fn download_video<S>(
+        &self,
+        video_id: &VideoId,
+        mut writer: S,
+        options: DownloadOptions,
+    ) -> Result<Downloaded, Error>
+    where
+        S: AsyncWrite + Send + Unpin,
+    {
+        let done = self
+            .run_with_writer(Download::new(video_id, options), &mut writer)
+            .await?;
+        writer
+            .flush()
+            .await
+            .map_err(|e| sink_failed(video_id, &e))?;
+        Ok(done)
+    }
+
+    /// Downloads a rendered video to `path`, as [`Client::download_video`]: the bytes go to a
+    /// hidden temporary file beside `path` (`.<name>.<hex>.part`), which is synced and renamed
+    /// to `path` only when the whole file arrived; on any failure it is removed, so `path` is
+    /// never left partial (an existing file at `path` is replaced only on success).
+    ///
+    /// # Errors
+    /// As [`Client::download_video`]; [`Error::DownloadFailed`] also when the temporary file
+    /// cannot be created, written, synced or renamed.
+    pub async fn download_video_to_path(
+        &self,
+        video_id: &VideoId,
+        path: impl AsRef<Path>,
+        options: DownloadOptions,
+    ) -> Result<Downloaded, Error> {
+        let path = path.as_ref();
+        let temp = temp_path(path, fastrand::u128(..).to_le_bytes());
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .await
+            .map_err(|e| sink_failed(video_id, &e))?;
+        let mut result = self.write_file(video_id, file, options).await;
+        if let Ok(done) = result {
+            result = match tokio::fs::rename(&temp, path).await {
+                Ok(()) => Ok(done),
+                Err(e) => Err(sink_failed(video_id, &e)),
+            };
+        }
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(&temp).await;
+        }
+        result
+    }
+
+    /// The download into an open file, flushed and synced to disk.
+    async fn write_file(
+        &self,
+        video_id: &VideoId,
+        file: tokio::fs::File,
+        options: DownloadOptions,
+    ) -> Result<Downloaded, Error> {
+        let mut writer = BufWriter::with_capacity(64 * 1024, file);
+        let done = self
+            .run_with_writer(Download::new(video_id, options), &mut writer)
+            .await?;
+        writer
+            .flush()
+            .await
+            .map_err(|e| sink_failed(video_id, &e))?;
+        writer
+            .into_inner()
+            .sync_all()
+            .await
+            .map_err(|e| sink_failed(video_id, &e))?;
+        Ok(done)
     }
 }

@@ -95,6 +95,26 @@ pub trait Transport: Send + Sync + 'static {
         request: Request<RequestBody>,
         options: &SendOptions,
     ) -> Result<Response<Bytes>, TransportError>;
+
+    /// Sends one request and returns the response with its body unread, as a stream of chunks
+    /// the client writes out as they come (downloads): no read limit, same rules as
+    /// [`Transport::send`] otherwise. A body that fails part way is an `Err` item.
+    ///
+    /// The default reads the whole body with [`Transport::send`] (what a closure or a mock
+    /// does); [`crate::HyperTransport`] streams it.
+    ///
+    /// # Errors
+    /// A [`TransportError`] when no response head was received.
+    async fn open(
+        &self,
+        request: Request<RequestBody>,
+        options: &SendOptions,
+    ) -> Result<Response<BodyStream>, TransportError> {
+        let unlimited = SendOptions::new(options.timeout, options.connect_timeout, u64::MAX);
+        let (parts, body) = self.send(request, &unlimited).await?.into_parts();
+        let stream: BodyStream = Box::pin(futures_util::stream::iter([Ok(body)]));
+        Ok(Response::from_parts(parts, stream))
+    }
 }
 
 #[async_trait]

@@ -3,12 +3,13 @@
 use core::convert::Infallible;
 use core::fmt;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::Path;
 use std::time::Instant;
 
 use bytes::Bytes;
 use heygen_core::body::{check_opened_len, missing_reader, source_error, unsupported};
+use heygen_core::download::{Receive, missing_sink};
 use heygen_core::upload::SNIFF_BYTES;
 use heygen_core::{
     BodyTap, Call, Config, Cx, Error, Event, FileHead, InlineFile, Next, Operation, Outgoing, Sent,
@@ -16,7 +17,11 @@ use heygen_core::{
 };
 use http::{Request, Response};
 
-use crate::transport::{RequestBody, Transport, UreqTransport};
+use crate::transport::{RequestBody, Transport, TransportError, UreqTransport};
+
+/// Bytes of a downloaded body read and written per chunk (64 KiB): the memory a download holds,
+/// whatever the file's size.
+const RECEIVE_CHUNK_BYTES: usize = 64 * 1024;
 
 heygen_core::__client! {
     /// A blocking HeyGen v3 client.
@@ -71,6 +76,26 @@ impl Client {
         self.run_inner(workflow, Some(reader))
     }
 
+    /// Runs a workflow that downloads into `writer` ([`Next::Receive`], for example
+    /// [`heygen_core::Download`]): each 2xx body it asks for is streamed into the writer in
+    /// 64 KiB chunks, through the core's tap.
+    ///
+    /// # Errors
+    /// The workflow's error.
+    pub fn run_with_writer<W: Workflow<Item = Infallible>>(
+        &self,
+        mut workflow: W,
+        writer: &mut dyn Write,
+    ) -> Result<W::Output, Error> {
+        let mut driver = Driver::new(None);
+        driver.sink = Some(writer);
+        match self.drive(&mut workflow, &mut driver) {
+            Next::Done(result) => result,
+            Next::Yield(never) => match never {},
+            _ => Err(Error::invalid_request(None, "the workflow stopped early")),
+        }
+    }
+
     fn run_inner<W: Workflow<Item = Infallible>>(
         &self,
         mut workflow: W,
@@ -111,6 +136,10 @@ impl Client {
                 Next::Sleep(delay) => std::thread::sleep(delay),
                 Next::Inspect(path) => {
                     workflow.handle(Event::Inspected(inspect(&path)), &driver.cx(&self.config));
+                }
+                Next::Receive(receive) => {
+                    let outcome = self.receive(&receive, driver);
+                    workflow.handle_exchange(outcome, &driver.cx(&self.config));
                 }
                 end @ (Next::Yield(_) | Next::Done(_)) => return end,
             }
@@ -166,10 +195,78 @@ impl Client {
     }
 }
 
-/// The state of one run: the start of its clock and the caller's reader, if any.
+impl Client {
+    /// One download attempt ([`Next::Receive`]): sends the request; a head the core gives a
+    /// tap (a 2xx) has its body streamed chunk by chunk into the run's writer and is reported as
+    /// [`Event::Received`]; any other is read within the read limit and reported as a response.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error is the event reported to the workflow"
+    )]
+    fn receive(
+        &self,
+        receive: &Receive,
+        driver: &mut Driver<'_>,
+    ) -> Result<(Response<Bytes>, Option<Sent>), Event<'static>> {
+        let options = receive.outgoing.options;
+        let (parts, body) = receive.outgoing.request.clone().into_parts();
+        let body = RequestBody::Bytes(Bytes::copy_from_slice(body.bytes()));
+        let response = self
+            .transport
+            .open(Request::from_parts(parts, body), &options)
+            .map_err(Event::Failed)?;
+        let (parts, mut reader) = response.into_parts();
+        let head = Response::from_parts(parts, ());
+        let Some(mut tap) = receive.tap(&head) else {
+            // An error page: read it like any response, within the limit.
+            let mut buf = Vec::new();
+            (&mut reader)
+                .take(options.read_limit)
+                .read_to_end(&mut buf)
+                .map_err(|e| Event::Failed(body_failure(&e)))?;
+            let (parts, ()) = head.into_parts();
+            return Ok((Response::from_parts(parts, Bytes::from(buf)), None));
+        };
+        let outcome = match driver.sink.as_deref_mut() {
+            None => Err(missing_sink()),
+            Some(sink) => {
+                let mut chunk = vec![0u8; RECEIVE_CHUNK_BYTES];
+                loop {
+                    let n = match reader.read(&mut chunk) {
+                        Ok(0) => break tap.finish(),
+                        Ok(n) => n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => break Err(tap.interrupted(body_failure(&e))),
+                    };
+                    if let Err(error) = tap.chunk(&chunk[..n]) {
+                        break Err(error);
+                    }
+                    if let Err(e) = sink.write_all(&chunk[..n]) {
+                        break Err(tap.write_failed(&e));
+                    }
+                }
+            }
+        };
+        Err(Event::Received { head, outcome })
+    }
+}
+
+/// A response body that failed while it was read.
+fn body_failure(error: &io::Error) -> TransportError {
+    let kind = match error.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+            heygen_core::TransportErrorKind::Timeout
+        }
+        _ => heygen_core::TransportErrorKind::Io,
+    };
+    TransportError::msg(kind, format!("reading the response body failed: {error}"))
+}
+
+/// The state of one run: the start of its clock, the caller's reader and writer, if any.
 struct Driver<'r> {
     started: Instant,
     reader: Option<Consumable<'r>>,
+    sink: Option<&'r mut dyn Write>,
 }
 
 /// The caller's reader, and whether a byte of it was read.
@@ -186,6 +283,7 @@ impl<'r> Driver<'r> {
                 reader,
                 used: false,
             }),
+            sink: None,
         }
     }
 

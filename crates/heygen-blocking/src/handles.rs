@@ -3,10 +3,13 @@
 //! runs its workflow in [`Client`]'s loop. Only the methods that take the caller's reader are
 //! written here.
 
-use std::io::Read;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
 
 use heygen_core::Error;
-use heygen_core::model::{Asset, DirectUpload};
+use heygen_core::download::{Download, DownloadOptions, Downloaded, sink_failed, temp_path};
+use heygen_core::model::{Asset, DirectUpload, VideoId};
 use heygen_core::upload::{MultipartUpload, PutDirectUpload};
 
 use crate::client::{Client, Pages};
@@ -68,5 +71,79 @@ impl Assets<'_> {
     ) -> Result<String, Error> {
         let put = PutDirectUpload::reader(upload, size_bytes);
         self.client.run_with_reader(put, &mut reader)
+    }
+}
+
+impl Client {
+    /// Downloads a rendered video into `writer`: `GET /v3/videos/{video_id}` (after waiting for
+    /// the render with [`DownloadOptions::wait`]), then `GET` of its presigned `video_url` (or
+    /// `captioned_video_url`) with no credential, streamed into `writer` in 64 KiB chunks. A
+    /// `403` (an expired link) reads the video again once for a fresh link. Returns the bytes
+    /// written (the file's `Content-Length`, checked) and its content type.
+    ///
+    /// Bytes already written stay in `writer` when the download fails part way: use
+    /// [`Client::download_video_to_path`] for a file that is only there when complete.
+    ///
+    /// # Errors
+    /// [`Error::DownloadFailed`]: the video is not completed (nothing fetched), has no link, the
+    /// file origin refused (a second `403`, a `404`, …), the body was cut or not as long as
+    /// announced, or `writer` failed. API and transport errors of the video read.
+    pub fn download_video(
+        &self,
+        video_id: &VideoId,
+        mut writer: impl Write,
+        options: DownloadOptions,
+    ) -> Result<Downloaded, Error> {
+        let result = self.run_with_writer(Download::new(video_id, options), &mut writer);
+        let done = result?;
+        writer.flush().map_err(|e| sink_failed(video_id, &e))?;
+        Ok(done)
+    }
+
+    /// Downloads a rendered video to `path`, as [`Client::download_video`]: the bytes go to a
+    /// hidden temporary file beside `path` (`.<name>.<hex>.part`), which is synced and renamed
+    /// to `path` only when the whole file arrived; on any failure it is removed, so `path` is
+    /// never left partial (an existing file at `path` is replaced only on success).
+    ///
+    /// # Errors
+    /// As [`Client::download_video`]; [`Error::DownloadFailed`] also when the temporary file
+    /// cannot be created, written, synced or renamed.
+    pub fn download_video_to_path(
+        &self,
+        video_id: &VideoId,
+        path: impl AsRef<Path>,
+        options: DownloadOptions,
+    ) -> Result<Downloaded, Error> {
+        let path = path.as_ref();
+        let temp = temp_path(path, fastrand::u128(..).to_le_bytes());
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(|e| sink_failed(video_id, &e))?;
+        let result = self.write_file(video_id, file, options).and_then(|done| {
+            fs::rename(&temp, path).map_err(|e| sink_failed(video_id, &e))?;
+            Ok(done)
+        });
+        if result.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        result
+    }
+
+    /// The download into an open file, flushed and synced to disk.
+    fn write_file(
+        &self,
+        video_id: &VideoId,
+        file: File,
+        options: DownloadOptions,
+    ) -> Result<Downloaded, Error> {
+        let mut writer = BufWriter::with_capacity(64 * 1024, file);
+        let done = self.run_with_writer(Download::new(video_id, options), &mut writer)?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| sink_failed(video_id, e.error()))?;
+        file.sync_all().map_err(|e| sink_failed(video_id, &e))?;
+        Ok(done)
     }
 }

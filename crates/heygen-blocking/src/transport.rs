@@ -79,7 +79,29 @@ pub trait Transport: Send + Sync {
         request: Request<RequestBody<'_>>,
         options: &SendOptions,
     ) -> Result<Response<Bytes>, TransportError>;
+
+    /// Sends one request and returns the response with its body unread, as a reader the client
+    /// streams (downloads): no read limit, same rules as [`Transport::send`] otherwise. A body
+    /// that fails part way is an I/O error from the reader.
+    ///
+    /// The default reads the whole body with [`Transport::send`] (what a closure or a mock
+    /// does); [`UreqTransport`] streams it.
+    ///
+    /// # Errors
+    /// A [`TransportError`] when no response head was received.
+    fn open(
+        &self,
+        request: Request<RequestBody<'_>>,
+        options: &SendOptions,
+    ) -> Result<Response<ResponseReader>, TransportError> {
+        let unlimited = SendOptions::new(options.timeout, options.connect_timeout, u64::MAX);
+        let (parts, body) = self.send(request, &unlimited)?.into_parts();
+        Ok(Response::from_parts(parts, Box::new(io::Cursor::new(body))))
+    }
 }
+
+/// A response body read as it arrives ([`Transport::open`]).
+pub type ResponseReader = Box<dyn Read + Send + 'static>;
 
 impl<F> Transport for F
 where
@@ -365,6 +387,33 @@ impl UreqTransport {
 }
 
 impl Transport for UreqTransport {
+    fn open(
+        &self,
+        request: Request<RequestBody<'_>>,
+        options: &SendOptions,
+    ) -> Result<Response<ResponseReader>, TransportError> {
+        let (parts, body) = request.into_parts();
+        let result = match body {
+            RequestBody::Bytes(bytes) if bytes.is_empty() => {
+                self.run(Request::from_parts(parts, ureq::SendBody::none()), options)
+            }
+            RequestBody::Bytes(bytes) => {
+                self.run(Request::from_parts(parts, bytes.as_ref()), options)
+            }
+            RequestBody::Stream { .. } => {
+                return Err(TransportError::msg(
+                    TransportErrorKind::Other,
+                    "a streamed request body cannot be sent with open",
+                ));
+            }
+        };
+        let (parts, body) = result
+            .map_err(|e| map_request_error(&e, false))?
+            .into_parts();
+        let reader = body.into_with_config().limit(u64::MAX).reader();
+        Ok(Response::from_parts(parts, Box::new(reader)))
+    }
+
     fn send(
         &self,
         request: Request<RequestBody<'_>>,

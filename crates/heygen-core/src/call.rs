@@ -11,6 +11,7 @@ use http::{HeaderName, Request};
 use crate::body::{Body, Sent};
 use crate::config::{Config, RetryPolicy};
 use crate::error::{Error, TransportErrorKind};
+use crate::oauth::{AuthStep, CallAuth};
 use crate::operation::{
     IDEMPOTENCY_KEY_HEADER, Operation, idempotency_key_from_entropy, is_valid_idempotency_key,
 };
@@ -82,6 +83,8 @@ pub struct Call<O: Operation> {
     last_error: Option<Error>,
     sent: Option<Sent>,
     span: CallSpan,
+    /// The OAuth credential's refresh and 401 handling, for a configuration with one.
+    auth: Option<Box<CallAuth>>,
 }
 
 impl<O: Operation> fmt::Debug for Call<O> {
@@ -124,6 +127,12 @@ impl<O: Operation> Call<O> {
                 .insert(HeaderName::from_static(IDEMPOTENCY_KEY_HEADER), value);
         }
         let idempotent = op.is_idempotent() || keyed;
+        let auth = match config.oauth() {
+            Some(session) if op.sends_credentials() => {
+                Some(Box::new(CallAuth::new(session.clone())))
+            }
+            _ => None,
+        };
         let facts = RequestFacts::new(method.clone(), idempotent)
             .retry_conflict(op.retries_conflict())
             .body_replayable(request.body().is_replayable());
@@ -142,6 +151,7 @@ impl<O: Operation> Call<O> {
             state: State::Ready,
             last_error: None,
             sent: None,
+            auth,
         })
     }
 
@@ -291,6 +301,20 @@ impl<O: Operation> Workflow for Call<O> {
                     }
                     timeout = timeout.min(left);
                 }
+                if let Some(auth) = self.auth.as_deref_mut() {
+                    // A refresh first when one is due, then the current token in the header.
+                    match auth.step(cx, &mut self.request) {
+                        AuthStep::Send => {}
+                        AuthStep::Effect(next) => return next,
+                        AuthStep::Fail(error) => {
+                            let error = cx.config.scrub(
+                                error.with_operation(&self.facts.method, self.op.path_template()),
+                            );
+                            self.finish(Err(error), cx);
+                            return self.next(cx);
+                        }
+                    }
+                }
                 Next::Send(Outgoing {
                     request: self.request.clone(),
                     options: SendOptions::new(
@@ -304,9 +328,21 @@ impl<O: Operation> Workflow for Call<O> {
     }
 
     fn handle(&mut self, event: Event<'_>, cx: &Cx<'_>) {
+        if let Some(refresh) = self.auth.as_deref_mut().and_then(CallAuth::refreshing) {
+            refresh.handle(event, cx);
+            return;
+        }
         match event {
             Event::Response { response, sent } => {
                 self.attempts = self.attempts.saturating_add(1);
+                if response.status() == http::StatusCode::UNAUTHORIZED
+                    && self.auth.as_deref_mut().is_some_and(CallAuth::refused)
+                {
+                    // Refresh once (unless another call already did) and send the same
+                    // request, with the same idempotency key, once more.
+                    self.state = State::Ready;
+                    return;
+                }
                 self.sent = sent;
                 self.span
                     .response(response.status().as_u16(), response.headers());
@@ -331,8 +367,8 @@ impl<O: Operation> Workflow for Call<O> {
                 });
                 self.finish(Err(error), cx);
             }
-            // A call never asks to inspect a file.
-            Event::Inspected(_) => {}
+            // A call never asks to inspect a file or to stream a body into a sink.
+            Event::Inspected(_) | Event::Received { .. } => {}
         }
     }
 }

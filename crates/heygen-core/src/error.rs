@@ -42,6 +42,11 @@ pub enum Error {
     PaginationStalled(Box<PaginationStalled>),
     /// Uploading the bytes of an asset failed after the asset was created.
     UploadFailed(Box<UploadFailed>),
+    /// The OAuth refresh token is dead (the token endpoint answered 400 or 401), or an access
+    /// token was refused with none to refresh it: log in again.
+    LoginRequired(Box<LoginRequired>),
+    /// Downloading a rendered video failed, or the video cannot be downloaded (not completed).
+    DownloadFailed(Box<DownloadFailed>),
 }
 
 /// Details of [`Error::InvalidConfig`].
@@ -306,6 +311,80 @@ pub struct UploadFailed {
     pub source: Error,
 }
 
+/// Details of [`Error::DownloadFailed`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DownloadFailed {
+    /// The video.
+    pub video_id: String,
+    /// What went wrong.
+    pub reason: DownloadFailure,
+}
+
+/// Why a download failed. No variant carries a presigned URL's query (its signature).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DownloadFailure {
+    /// The video is not `completed` (yet, or at all): nothing was requested from the file
+    /// origin. The raw status as read, `None` when the server sent none.
+    NotCompleted {
+        /// The status, as HeyGen wrote it.
+        status: Option<String>,
+    },
+    /// The completed video has no download URL (`video_url`, or `captioned_video_url` when
+    /// `captioned`).
+    NoUrl {
+        /// Whether the captioned file was asked for.
+        captioned: bool,
+    },
+    /// The file origin answered with this status (a second `403` after one refresh, a `404`,
+    /// a `5xx`, …).
+    Refused {
+        /// The status.
+        status: StatusCode,
+        /// The link, whose `Display` and `Debug` hide its query.
+        url: heygen_model::secret::PresignedUrl,
+    },
+    /// The body was not as long as its `Content-Length`: `received` bytes (at least, when
+    /// longer) of the announced `expected`.
+    WrongLength {
+        /// Bytes announced, from `Content-Length`.
+        expected: u64,
+        /// Bytes received.
+        received: u64,
+    },
+    /// The connection failed after `received` bytes of the body (or before the response head,
+    /// with `received` 0).
+    Interrupted {
+        /// Bytes received before the failure.
+        received: u64,
+        /// What failed.
+        kind: TransportErrorKind,
+    },
+    /// Writing the bytes to the caller's sink (the file) failed after `received` bytes.
+    Write {
+        /// Bytes received before the failure.
+        received: u64,
+        /// The I/O error's text.
+        message: String,
+    },
+}
+
+/// Details of [`Error::LoginRequired`]. Never holds a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoginRequired {
+    /// The status of the answer that showed it (the token endpoint's 400 or 401, or the API's
+    /// 401), when there was one.
+    pub status: Option<StatusCode>,
+    /// The OAuth error code (`invalid_grant`, …), when given.
+    pub code: Option<String>,
+    /// The server's explanation, when given.
+    pub message: Option<String>,
+    /// The `X-Request-Id` of that answer.
+    pub request_id: Option<String>,
+}
+
 /// Classes a caller can branch on, derived from the status and HeyGen's code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -489,6 +568,11 @@ impl Error {
             Self::BodyTooLarge(e) => e.status,
             Self::Decode(e) => Some(e.status),
             Self::UploadFailed(e) => e.source.status(),
+            Self::LoginRequired(e) => e.status,
+            Self::DownloadFailed(e) => match &e.reason {
+                DownloadFailure::Refused { status, .. } => Some(*status),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -499,6 +583,7 @@ impl Error {
             Self::Api(e) => e.code.as_deref(),
             Self::JobFailed(e) => e.code.as_deref(),
             Self::UploadFailed(e) => e.source.api_code(),
+            Self::LoginRequired(e) => e.code.as_deref(),
             _ => None,
         }
     }
@@ -512,6 +597,7 @@ impl Error {
             Self::BodyTooLarge(e) => e.request_id.as_deref(),
             Self::Decode(e) => e.request_id.as_deref(),
             Self::UploadFailed(e) => e.source.request_id(),
+            Self::LoginRequired(e) => e.request_id.as_deref(),
             _ => None,
         }
     }
@@ -551,6 +637,16 @@ impl Error {
             Self::WaitTimedOut(_) => ErrorClass::Timeout,
             Self::PaginationStalled(_) => ErrorClass::Pagination,
             Self::UploadFailed(e) => e.source.class(),
+            Self::LoginRequired(_) => ErrorClass::Unauthorized,
+            // A refusal of the file origin is not about the API credentials: not `Forbidden`.
+            Self::DownloadFailed(e) => match &e.reason {
+                DownloadFailure::Interrupted { kind, .. } if kind.is_timeout() => {
+                    ErrorClass::Timeout
+                }
+                DownloadFailure::Interrupted { .. } => ErrorClass::Transport,
+                DownloadFailure::WrongLength { .. } => ErrorClass::Protocol,
+                _ => ErrorClass::Other,
+            },
         }
     }
 
@@ -684,6 +780,17 @@ impl Error {
                 scrub_text(&mut e.id, forms);
                 scrub_opt(&mut e.last_status, forms);
                 scrub_opt(&mut e.last_error, forms);
+            }
+            Self::DownloadFailed(e) => {
+                scrub_text(&mut e.video_id, forms);
+                if let DownloadFailure::Write { message, .. } = &mut e.reason {
+                    scrub_text(message, forms);
+                }
+            }
+            Self::LoginRequired(e) => {
+                scrub_opt(&mut e.code, forms);
+                scrub_opt(&mut e.message, forms);
+                scrub_opt(&mut e.request_id, forms);
             }
             // Nothing to scrub; an upload failure was handled above.
             Self::PaginationStalled(_) | Self::UploadFailed(_) => {}
@@ -855,6 +962,46 @@ impl fmt::Display for Error {
             }
             Self::UploadFailed(e) => {
                 write!(f, "upload of asset {} failed: {}", e.asset_id, e.source)
+            }
+            Self::LoginRequired(e) => {
+                f.write_str("the oauth login is no longer valid; log in again")?;
+                match (e.status, &e.code) {
+                    (Some(status), Some(code)) => {
+                        write!(f, " (status {}, {code})", status.as_u16())
+                    }
+                    (Some(status), None) => write!(f, " (status {})", status.as_u16()),
+                    (None, Some(code)) => write!(f, " ({code})"),
+                    (None, None) => Ok(()),
+                }
+            }
+            Self::DownloadFailed(e) => {
+                write!(f, "download of video {} failed: ", e.video_id)?;
+                match &e.reason {
+                    DownloadFailure::NotCompleted { status } => write!(
+                        f,
+                        "the video is not completed (status {})",
+                        status.as_deref().unwrap_or("unknown")
+                    ),
+                    DownloadFailure::NoUrl { captioned: true } => {
+                        f.write_str("the video has no captioned_video_url")
+                    }
+                    DownloadFailure::NoUrl { captioned: false } => {
+                        f.write_str("the video has no video_url")
+                    }
+                    DownloadFailure::Refused { status, url } => {
+                        write!(f, "GET {url} answered status {}", status.as_u16())
+                    }
+                    DownloadFailure::WrongLength { expected, received } => write!(
+                        f,
+                        "the body had {received} bytes, content-length said {expected}"
+                    ),
+                    DownloadFailure::Interrupted { received, kind } => {
+                        write!(f, "{} after {received} bytes", kind.as_str())
+                    }
+                    DownloadFailure::Write { received, message } => {
+                        write!(f, "writing failed after {received} bytes: {message}")
+                    }
+                }
             }
         }
     }

@@ -75,7 +75,7 @@
 //!             now += delay; // a client sleeps here
 //!         }
 //!         Next::Done(result) => break result?,
-//!         Next::Inspect(_) | Next::Yield(_) => unreachable!("a call only sends and sleeps"),
+//!         _ => unreachable!("a call only sends and sleeps"),
 //!     }
 //! };
 //! assert_eq!(video.status.map(|s| s.as_str().to_owned()).as_deref(), Some("processing"));
@@ -89,10 +89,12 @@
 pub mod body;
 pub mod call;
 pub mod config;
+pub mod download;
 mod endpoints;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod oauth;
 pub mod operation;
 pub mod ops;
 pub mod paginate;
@@ -112,7 +114,13 @@ pub use config::{
     AccessToken, ApiKey, Config, ConfigBuilder, Credentials, PollPolicy, RetryPolicy, TimeoutClass,
     Timeouts,
 };
-pub use error::{BoxError, Error, ErrorClass, TransportErrorKind, TransportFailure};
+pub use download::{Download, DownloadOptions, Downloaded, Receive, ReceiveTap, Received};
+pub use error::LoginRequired;
+pub use error::{
+    BoxError, DownloadFailed, DownloadFailure, Error, ErrorClass, TransportErrorKind,
+    TransportFailure,
+};
+pub use oauth::{OAuthApp, OAuthCredential, OAuthSession};
 pub use operation::Operation;
 pub use paginate::{PageCursor, Paginate, Paginator, Walk};
 pub use poll::{Observation, Pollable, Poller, Wait, WaitGoal, Waited};

@@ -18,6 +18,10 @@
 //!         }
 //!         Next::Sleep(delay) => sleep(delay),
 //!         Next::Inspect(path) => workflow.handle(Event::Inspected(read_size_and_head(path)), &cx),
+//!         Next::Receive(receive) => {                  // a 2xx body goes to the caller's sink
+//!             let event = exchange_into(receive, sink);
+//!             workflow.handle(event, &Cx::new(&config, started.elapsed(), random_16_bytes()));
+//!         }
 //!         Next::Yield(item) => return Some(item),      // list walks only
 //!         Next::Done(result) => return result,
 //!     }
@@ -37,6 +41,7 @@ use http::{Request, Response};
 
 use crate::body::{Body, FileHead, Sent};
 use crate::config::Config;
+use crate::download::{Receive, Received};
 use crate::error::Error;
 use crate::transport::{SendOptions, TransportError};
 
@@ -50,6 +55,10 @@ pub struct Cx<'a> {
     pub now: Duration,
     /// 16 fresh random bytes (idempotency keys, multipart boundaries, retry jitter).
     pub entropy: [u8; 16],
+    /// The wall-clock time as a Unix time (since the epoch), when the client passes it: OAuth
+    /// expiries are compared with it ([`crate::oauth`]). Without it a token is refreshed only
+    /// after a 401.
+    pub unix_time: Option<Duration>,
 }
 
 impl<'a> Cx<'a> {
@@ -59,7 +68,15 @@ impl<'a> Cx<'a> {
             config,
             now,
             entropy,
+            unix_time: None,
         }
+    }
+
+    /// This context with the wall-clock time (a Unix time, since the epoch).
+    #[must_use]
+    pub fn at_unix_time(mut self, unix_time: Duration) -> Self {
+        self.unix_time = Some(unix_time);
+        self
     }
 
     /// A uniform value in `[0, 1)` drawn from the entropy, for retry jitter.
@@ -98,6 +115,11 @@ pub enum Next<T, I = Infallible> {
     Inspect(PathBuf),
     /// Hand this item to the caller (list walks), then ask again when the caller wants more.
     Yield(I),
+    /// Send this request and stream a 2xx body into the caller's sink through the tap
+    /// [`Receive::tap`] gives for the response head, then report [`Event::Received`]; a head
+    /// that gets no tap (any other status) is read like [`Next::Send`]'s and reported as
+    /// [`Event::Response`] (downloads).
+    Receive(Receive),
     /// The workflow is over with this value or error.
     Done(Result<T, Error>),
 }
@@ -124,6 +146,15 @@ pub enum Event<'a> {
     ReaderConsumed,
     /// The size and first bytes of the file of [`Next::Inspect`], or why it could not be read.
     Inspected(io::Result<FileHead>),
+    /// The body of [`Next::Receive`] was streamed into the sink: the response head, and what
+    /// the tap counted, or why the body or the sink failed part way ([`Receive`]'s helpers
+    /// make those errors).
+    Received {
+        /// Status and headers of the response whose body was streamed.
+        head: Response<()>,
+        /// Bytes written and the content type, or the failure.
+        outcome: Result<Received, Error>,
+    },
 }
 
 /// A multi-request job the core decides and any client runs: see the [module docs](self).
@@ -206,6 +237,7 @@ where
         Next::Send(outgoing) => Ok(Next::Send(outgoing)),
         Next::Sleep(delay) => Ok(Next::Sleep(delay)),
         Next::Inspect(path) => Ok(Next::Inspect(path)),
+        Next::Receive(receive) => Ok(Next::Receive(receive)),
         Next::Yield(never) => match never {},
         Next::Done(result) => Err(result),
     }
@@ -260,6 +292,11 @@ where
             )),
             Next::Sleep(delay) => steps.push(format!("sleep {}ms", delay.as_millis())),
             Next::Inspect(path) => steps.push(format!("inspect {}", path.display())),
+            Next::Receive(receive) => steps.push(format!(
+                "receive {} {}",
+                receive.outgoing.request.method(),
+                receive.outgoing.request.uri().path()
+            )),
             Next::Yield(_) => steps.push("yield".to_owned()),
             Next::Done(_) => {}
         }
@@ -268,6 +305,61 @@ where
             Next::Done(result) => return (result, steps, items),
             Next::Sleep(delay) => now += delay,
             Next::Yield(item) => items.push(item),
+            Next::Receive(receive) => {
+                now += scripted.takes;
+                let cx = Cx::new(config, now, [0; 16]);
+                match scripted.event {
+                    ScriptedEvent::Response {
+                        status,
+                        headers,
+                        body,
+                        sent,
+                    } => {
+                        let mut head = Response::builder().status(status);
+                        for (name, value) in &headers {
+                            head = head.header(name.as_str(), value.as_str());
+                        }
+                        let head = head.body(()).unwrap_or_default();
+                        if let Some(mut tap) = receive.tap(&head) {
+                            // As a client does: chunk by chunk into the sink, then the end.
+                            let outcome = body
+                                .chunks(64 * 1024)
+                                .try_for_each(|chunk| tap.chunk(chunk))
+                                .and_then(|()| tap.finish());
+                            workflow.handle(Event::Received { head, outcome }, &cx);
+                        } else {
+                            let (parts, ()) = head.into_parts();
+                            let response = Response::from_parts(parts, body.as_slice());
+                            workflow.handle(Event::Response { response, sent }, &cx);
+                        }
+                    }
+                    ScriptedEvent::Failed(error) => workflow.handle(Event::Failed(error), &cx),
+                    ScriptedEvent::Error(error) => workflow.handle(Event::Error(error), &cx),
+                    ScriptedEvent::Cut {
+                        status,
+                        headers,
+                        body,
+                        kind,
+                    } => {
+                        let mut head = Response::builder().status(status);
+                        for (name, value) in &headers {
+                            head = head.header(name.as_str(), value.as_str());
+                        }
+                        let head = head.body(()).unwrap_or_default();
+                        let outcome = match receive.tap(&head) {
+                            Some(mut tap) => match tap.chunk(&body) {
+                                Ok(()) => Err(tap.interrupted(TransportError::new(kind, None))),
+                                Err(error) => Err(error),
+                            },
+                            None => Err(Error::transport(kind, None)),
+                        };
+                        workflow.handle(Event::Received { head, outcome }, &cx);
+                    }
+                    ScriptedEvent::ReaderConsumed | ScriptedEvent::Inspected(_) => {
+                        workflow.handle(Event::Error(over()), &cx);
+                    }
+                }
+            }
             Next::Send(_) | Next::Inspect(_) => {
                 now += scripted.takes;
                 let cx = Cx::new(config, now, [0; 16]);
@@ -294,6 +386,9 @@ where
                     }
                     ScriptedEvent::Failed(error) => Event::Failed(error),
                     ScriptedEvent::Error(error) => Event::Error(error),
+                    ScriptedEvent::Cut { kind, .. } => {
+                        Event::Failed(TransportError::new(kind, None))
+                    }
                     ScriptedEvent::ReaderConsumed => Event::ReaderConsumed,
                     ScriptedEvent::Inspected(head) => Event::Inspected(head),
                 };
@@ -338,6 +433,18 @@ pub enum ScriptedEvent {
     ReaderConsumed,
     /// A file inspection result.
     Inspected(io::Result<FileHead>),
+    /// A response whose body is cut after `body` (a [`Next::Receive`] download): the
+    /// connection failed with `kind`.
+    Cut {
+        /// The status.
+        status: u16,
+        /// The headers.
+        headers: Vec<(String, String)>,
+        /// The bytes that arrived before the cut.
+        body: Vec<u8>,
+        /// How the connection failed.
+        kind: crate::TransportErrorKind,
+    },
 }
 
 impl Scripted {
@@ -355,6 +462,38 @@ impl Scripted {
             headers: Vec::new(),
             body: body.as_bytes().to_vec(),
             sent: None,
+        })
+    }
+
+    /// A response with this status, these headers (no content type unless given) and a
+    /// binary body: what a file origin sends to a [`Next::Receive`].
+    pub fn file_body(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Self {
+        Self::now(ScriptedEvent::Response {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: body.to_vec(),
+            sent: None,
+        })
+    }
+
+    /// A response whose connection fails with `kind` after `body` arrived.
+    pub fn cut(
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        kind: crate::TransportErrorKind,
+    ) -> Self {
+        Self::now(ScriptedEvent::Cut {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: body.to_vec(),
+            kind,
         })
     }
 

@@ -333,6 +333,13 @@ pub(crate) async fn handle(sh: &Arc<Shared>, req: Request) -> Reply {
             Reply::json(200, json!({"requests": []}))
         }
         (m, ["webhooks", rest @ ..]) => webhooks(sh, m, rest),
+        ("GET", ["files", "requests"]) => {
+            let st = sh.lock();
+            Reply::json(
+                200,
+                json!({"base_url": st.files.base_url, "requests": st.files.log}),
+            )
+        }
         ("GET", ["other-origin", "requests"]) => {
             let st = sh.lock();
             Reply::json(200, json!({"requests": st.other_origin_log}))

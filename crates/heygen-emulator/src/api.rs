@@ -117,7 +117,7 @@ fn decode_token(kind: &str, t: &str) -> Result<u64, ApiError> {
 }
 
 /// One page of `items` (newest first by sequence number) as `{data, has_more, next_token}`.
-fn page(
+pub(crate) fn page(
     kind: &str,
     mut items: Vec<(u64, Value)>,
     q: &HashMap<String, String>,
@@ -392,11 +392,13 @@ pub(crate) fn handle(
                 .collect();
             Ok(Reply::json(200, page("webhook_events", items, q)?))
         }
-        _ => Err(ApiError::new(
-            404,
-            "not_found",
-            format!("no route for {method} {template}"),
-        )),
+        _ => crate::voices::handle(st, method, template, params, q, body).unwrap_or_else(|| {
+            Err(ApiError::new(
+                404,
+                "not_found",
+                format!("no route for {method} {template}"),
+            ))
+        }),
     }
 }
 
@@ -788,6 +790,14 @@ fn create_video(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
             notified: false,
         },
     );
+    // Burned-in captions (`caption.style`) give the video a `captioned_video_url`.
+    if body
+        .get("caption")
+        .and_then(|c| c.get("style"))
+        .is_some_and(|s| !s.is_null())
+    {
+        st.files.captioned.insert(id.clone());
+    }
     let _ = ty;
     Ok(ok(
         json!({ "video_id": id, "status": "waiting", "output_format": output_format }),

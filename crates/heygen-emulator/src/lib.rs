@@ -35,6 +35,7 @@ mod admin;
 mod api;
 mod deliver;
 mod fault;
+mod files;
 mod reply;
 mod rules;
 mod schema;
@@ -42,6 +43,7 @@ mod server;
 mod shared;
 mod state;
 mod upload;
+mod voices;
 mod webhook;
 
 use std::net::SocketAddr;
@@ -52,6 +54,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use fault::{Fault, FaultRule, RetryAfter};
+pub use files::{DEFAULT_FILE_LINK_SECS, rendered_bytes};
 pub use rules::{MAX_DIRECT_UPLOAD_BYTES, MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES};
 pub use schema::validate_response;
 pub use state::{FAIL_MARKER, LoggedRequest};
@@ -90,6 +93,10 @@ pub struct EmulatorOptions {
     /// it becomes a 500 `emulator_schema_violation`, is printed to stderr, and makes dropping
     /// the [`EmulatorHandle`] panic.
     pub check_responses: bool,
+    /// How long a file link (`video_url`, `captioned_video_url`) lives after it was signed,
+    /// in emulated seconds (default [`DEFAULT_FILE_LINK_SECS`]). Every read of the video signs
+    /// fresh links; an expired one is a `403` from the file origin.
+    pub file_link_secs: u64,
 }
 
 impl Default for EmulatorOptions {
@@ -102,6 +109,7 @@ impl Default for EmulatorOptions {
             port: 0,
             strict: false,
             check_responses: cfg!(debug_assertions),
+            file_link_secs: DEFAULT_FILE_LINK_SECS,
         }
     }
 }
@@ -150,6 +158,14 @@ impl EmulatorOptions {
         self
     }
 
+    /// Sets the lifetime of file links, in emulated seconds (see
+    /// [`EmulatorOptions::file_link_secs`]).
+    #[must_use]
+    pub fn file_link_secs(mut self, secs: u64) -> Self {
+        self.file_link_secs = secs;
+        self
+    }
+
     /// Sets the port (0 = ephemeral).
     #[must_use]
     pub fn port(mut self, port: u16) -> Self {
@@ -180,6 +196,7 @@ struct Bound {
     other_addr: SocketAddr,
     main: TcpListener,
     other: TcpListener,
+    files: TcpListener,
 }
 
 async fn bind(opts: &EmulatorOptions) -> Result<Bound, StartError> {
@@ -196,11 +213,21 @@ async fn bind(opts: &EmulatorOptions) -> Result<Bound, StartError> {
     let other = TcpListener::bind(("127.0.0.1", 0))
         .await
         .map_err(|e| StartError(format!("bind the second origin: {e}")))?;
+    let files = TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(|e| StartError(format!("bind the file origin: {e}")))?;
     let addr = main.local_addr().map_err(|e| StartError(e.to_string()))?;
     let other_addr = other.local_addr().map_err(|e| StartError(e.to_string()))?;
+    let files_addr = files.local_addr().map_err(|e| StartError(e.to_string()))?;
     let base_url = format!("http://127.0.0.1:{}", addr.port());
+    let mut state = state::State::new(opts.seed, opts.speed, base_url);
+    state.files = files::FileLinks::new(
+        format!("http://127.0.0.1:{}", files_addr.port()),
+        opts.seed,
+        opts.file_link_secs,
+    );
     let shared = Arc::new(Shared {
-        state: Mutex::new(state::State::new(opts.seed, opts.speed, base_url)),
+        state: Mutex::new(state),
         faults: Mutex::new(Vec::new()),
         api_key: opts.api_key.clone(),
         access_token: opts.access_token.clone(),
@@ -216,6 +243,7 @@ async fn bind(opts: &EmulatorOptions) -> Result<Bound, StartError> {
         other_addr,
         main,
         other,
+        files,
     })
 }
 
@@ -230,8 +258,9 @@ async fn serve(b: Bound, shutdown: watch::Receiver<bool>) {
         server::other_router(b.shared.clone()),
         shutdown.clone(),
     );
+    let files = server::accept_loop(b.files, files::router(b.shared.clone()), shutdown.clone());
     let webhooks = deliver::run(b.shared, shutdown);
-    tokio::join!(main, other, webhooks);
+    tokio::join!(main, other, files, webhooks);
 }
 
 impl Emulator {
@@ -394,6 +423,31 @@ impl EmulatorHandle {
     /// Every API request received so far (admin requests excluded), oldest first.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.shared.lock().log.clone()
+    }
+
+    /// The file origin that serves rendered videos (`http://127.0.0.1:<port>`; see
+    /// `docs/emulator.md`).
+    pub fn files_origin_url(&self) -> String {
+        self.shared.lock().files.base_url.clone()
+    }
+
+    /// Requests that reached the file origin, oldest first, with their headers (credential
+    /// values masked, names kept; `credentials_rejected` is true when one was carried).
+    pub fn file_requests(&self) -> Vec<LoggedRequest> {
+        self.shared.lock().files.log.clone()
+    }
+
+    /// The bytes the file origin serves for a video (`captioned`: its captioned file), or
+    /// `None` for an unknown video.
+    pub fn rendered_video(&self, video_id: &str, captioned: bool) -> Option<Vec<u8>> {
+        let st = self.shared.lock();
+        let video = st.videos.get(video_id)?;
+        Some(rendered_bytes(video_id, &video.output_format, captioned))
+    }
+
+    /// Changes the lifetime of file links signed from now on, in emulated seconds.
+    pub fn set_file_link_secs(&self, secs: u64) {
+        self.shared.lock().files.lifetime_secs = i64::try_from(secs).unwrap_or(i64::MAX);
     }
 
     /// Requests that reached the second origin (after a redirect), oldest first.

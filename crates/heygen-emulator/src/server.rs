@@ -37,6 +37,13 @@ pub(crate) struct ConnCtl {
     pub(crate) peer: SocketAddr,
 }
 
+impl ConnCtl {
+    /// Closes the connection without an answer (or in the middle of one).
+    pub(crate) fn close(&self) {
+        self.kill.notify_one();
+    }
+}
+
 /// Serves `router` on `listener` until `shutdown` flips, one task per connection.
 pub(crate) async fn accept_loop(
     listener: TcpListener,
@@ -94,7 +101,7 @@ pub(crate) fn other_router(sh: Arc<Shared>) -> Router {
         .with_state(sh)
 }
 
-fn mask_headers(h: &HeaderMap) -> BTreeMap<String, String> {
+pub(crate) fn mask_headers(h: &HeaderMap) -> BTreeMap<String, String> {
     h.iter()
         .map(|(k, v)| {
             let name = k.as_str().to_ascii_lowercase();
@@ -111,7 +118,7 @@ fn mask_headers(h: &HeaderMap) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn mask_query(q: Option<&str>) -> Option<String> {
+pub(crate) fn mask_query(q: Option<&str>) -> Option<String> {
     q.map(|q| {
         q.split('&')
             .map(|kv| match kv.split_once('=') {
@@ -125,7 +132,7 @@ fn mask_query(q: Option<&str>) -> Option<String> {
     })
 }
 
-fn content_length(h: &HeaderMap) -> u64 {
+pub(crate) fn content_length(h: &HeaderMap) -> u64 {
     h.get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
@@ -443,6 +450,9 @@ async fn route(sh: &Arc<Shared>, req: Request, meta: &mut Meta, delay: Option<Du
             "application/xml",
             "<Error><Code>MethodNotAllowed</Code></Error>",
         );
+    }
+    if path.starts_with("/_files/speech/") {
+        return crate::voices::file(&sh.lock(), &path);
     }
     if path.starts_with("/_files/") {
         return admin::files(sh, &path);

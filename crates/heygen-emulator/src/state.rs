@@ -282,6 +282,8 @@ pub(crate) struct State {
     pub(crate) idem: HashMap<String, Idem>,
     pub(crate) log: Vec<LoggedRequest>,
     pub(crate) other_origin_log: Vec<LoggedRequest>,
+    /// The file origin's links and log (see `files`).
+    pub(crate) files: crate::files::FileLinks,
     pub(crate) request_counter: u64,
     /// Webhook endpoints by id.
     pub(crate) endpoints: HashMap<String, WebhookEndpoint>,
@@ -294,6 +296,8 @@ pub(crate) struct State {
     /// Bumped by every reset, so attempts queued before it are dropped.
     pub(crate) epoch: u64,
     next_event: u64,
+    /// Voices: the public library, designed voices and clones (see `voices`).
+    pub(crate) voices: crate::voices::Voices,
 }
 
 const STUDIO_PEOPLE: [(&str, &str); 8] = [
@@ -332,6 +336,7 @@ impl State {
             idem: HashMap::new(),
             log: Vec::new(),
             other_origin_log: Vec::new(),
+            files: crate::files::FileLinks::default(),
             request_counter: 0,
             endpoints: HashMap::new(),
             events: Vec::new(),
@@ -339,6 +344,7 @@ impl State {
             deliveries: Vec::new(),
             epoch: 0,
             next_event: 0,
+            voices: crate::voices::Voices::seeded(),
         };
         this.seed_public();
         this
@@ -348,6 +354,7 @@ impl State {
     pub(crate) fn reset(&mut self) {
         let mut fresh = State::new(self.seed, self.clock.speed(), self.base_url.clone());
         fresh.epoch = self.epoch + 1;
+        fresh.files = self.files.fresh();
         *self = fresh;
     }
 
@@ -771,7 +778,6 @@ impl State {
         let status = self.video_status(v);
         let done = status == "completed";
         let completed_at = v.created_at + VIDEO_WAIT_SECS + VIDEO_RENDER_SECS;
-        let expires = httpdate_now_secs() + 7 * 24 * 3600;
         json!({
             "id": v.id,
             "title": v.title,
@@ -779,10 +785,10 @@ impl State {
             "created_at": v.created_at,
             "completed_at": if status == "completed" || status == "failed" { Value::from(completed_at) } else { Value::Null },
             "duration": if done { Value::from(12.5) } else { Value::Null },
-            "video_url": if done { Value::String(format!("{}/_files/videos/{}.{}?Expires={expires}&X-Amz-Signature=emu%2Fsig{}", self.base_url, v.id, v.output_format, &v.id[..8])) } else { Value::Null },
+            "video_url": if done { Value::String(self.files.link(&v.id, &v.output_format, false, self.now())) } else { Value::Null },
             "thumbnail_url": if done { Value::String(format!("{}/_files/videos/{}.jpg", self.base_url, v.id)) } else { Value::Null },
             "gif_url": Value::Null,
-            "captioned_video_url": Value::Null,
+            "captioned_video_url": if done && self.files.captioned.contains(&v.id) { Value::String(self.files.link(&v.id, &v.output_format, true, self.now())) } else { Value::Null },
             "subtitle_url": Value::Null,
             "video_page_url": format!("{}/_files/videos/{}/page", self.base_url, v.id),
             "folder_id": v.folder_id,

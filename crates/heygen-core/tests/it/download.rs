@@ -1,0 +1,395 @@
+//! The download workflow, sans IO: scripted answers, the exact sequence of effects, and the
+//! headers of the file request.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use heygen_core::download::{Download, DownloadOptions, Downloaded, default_file_name, temp_path};
+use heygen_core::workflow::{Scripted, script};
+use heygen_core::{DownloadFailure, Error, ErrorClass, Next, TransportErrorKind};
+use heygen_model::{Video, VideoId};
+
+use crate::support::{KEY, config};
+
+fn id() -> VideoId {
+    VideoId::new("vid_0001").unwrap()
+}
+
+fn video(status: &str, url: Option<&str>) -> String {
+    let url = url.map_or("null".to_owned(), |u| format!("\"{u}\""));
+    format!(
+        r#"{{"data":{{"id":"vid_0001","status":"{status}","video_url":{url},"captioned_video_url":"https://files.example.com/vid_0001.captioned.mp4?sig=cap"}}}}"#
+    )
+}
+
+const FIRST: &str = "https://files.example.com/vid_0001.mp4?X-Amz-Signature=first";
+const SECOND: &str = "https://files.example.com/vid_0001.mp4?X-Amz-Signature=second";
+
+fn file(bytes: &[u8]) -> Scripted {
+    let len = bytes.len().to_string();
+    Scripted::file_body(
+        200,
+        &[("content-length", &len), ("content-type", "video/mp4")],
+        bytes,
+    )
+}
+
+/// Every request the workflow asked for, as `METHOD URL` with its header names.
+type Seen = Arc<Mutex<Vec<(String, Vec<String>)>>>;
+
+fn run(
+    options: DownloadOptions,
+    answers: Vec<Scripted>,
+) -> (Result<Downloaded, Error>, Vec<String>, Seen) {
+    let seen: Seen = Arc::default();
+    let log = Arc::clone(&seen);
+    let mut answers = answers.into_iter();
+    let (result, steps) = script(Download::new(&id(), options), &config(), move |next, _| {
+        let request = match next {
+            Next::Send(out) => Some(&out.request),
+            Next::Receive(receive) => Some(&receive.outgoing.request),
+            _ => None,
+        };
+        let Some(request) = request else {
+            // Sleeps and the end: the answer is ignored.
+            return Scripted::failed(TransportErrorKind::Other);
+        };
+        {
+            let names = request
+                .headers()
+                .keys()
+                .map(|k| k.as_str().to_owned())
+                .collect();
+            log.lock()
+                .unwrap()
+                .push((format!("{} {}", request.method(), request.uri()), names));
+        }
+        answers
+            .next()
+            .unwrap_or_else(|| Scripted::failed(TransportErrorKind::Other))
+    });
+    (result, steps, seen)
+}
+
+fn reason(error: &Error) -> &DownloadFailure {
+    match error {
+        Error::DownloadFailed(failed) => &failed.reason,
+        other => panic!("not a download failure: {other:?}"),
+    }
+}
+
+#[test]
+fn a_completed_video_is_read_then_its_file_streamed_without_credentials() {
+    let bytes = vec![7u8; 200_000];
+    let (result, steps, seen) = run(
+        DownloadOptions::new(),
+        vec![
+            Scripted::json(200, &video("completed", Some(FIRST))),
+            file(&bytes),
+        ],
+    );
+    let done = result.unwrap();
+    assert_eq!(done.bytes, 200_000);
+    assert_eq!(done.video_id, id());
+    assert_eq!(done.content_type.as_deref(), Some("video/mp4"));
+    assert_eq!(
+        steps,
+        ["send GET /v3/videos/vid_0001", "receive GET /vid_0001.mp4"]
+    );
+    let seen = seen.lock().unwrap();
+    // The API read carries the key; the file request carries nothing but the link.
+    assert!(seen[0].1.contains(&"x-api-key".to_owned()), "{:?}", seen[0]);
+    assert_eq!(seen[1].0, format!("GET {FIRST}"));
+    assert!(
+        seen[1].1.is_empty(),
+        "file request headers: {:?}",
+        seen[1].1
+    );
+}
+
+#[test]
+fn the_captioned_option_fetches_the_captioned_link() {
+    let (result, _, seen) = run(
+        DownloadOptions::new().captioned(true),
+        vec![
+            Scripted::json(200, &video("completed", Some(FIRST))),
+            file(b"abc"),
+        ],
+    );
+    assert_eq!(result.unwrap().bytes, 3);
+    assert!(seen.lock().unwrap()[1].0.contains("captioned"));
+}
+
+#[test]
+fn a_video_not_completed_fails_without_a_file_request() {
+    for status in ["processing", "pending", "failed"] {
+        let (result, steps, _) = run(
+            DownloadOptions::new(),
+            vec![Scripted::json(200, &video(status, None))],
+        );
+        let error = result.unwrap_err();
+        assert!(
+            matches!(reason(&error), DownloadFailure::NotCompleted { status: Some(s) } if s == status),
+            "{error:?}"
+        );
+        assert_eq!(steps, ["send GET /v3/videos/vid_0001"], "{status}");
+        assert_eq!(error.class(), ErrorClass::Other);
+        assert!(error.to_string().contains(status), "{error}");
+    }
+}
+
+#[test]
+fn a_completed_video_without_a_link_is_a_typed_error() {
+    let (result, steps, _) = run(
+        DownloadOptions::new(),
+        vec![Scripted::json(200, &video("completed", None))],
+    );
+    assert!(matches!(
+        reason(&result.unwrap_err()),
+        DownloadFailure::NoUrl { captioned: false }
+    ));
+    assert_eq!(steps.len(), 1);
+}
+
+#[test]
+fn an_expired_link_is_refreshed_once_and_the_second_get_uses_the_new_link() {
+    let (result, steps, seen) = run(
+        DownloadOptions::new(),
+        vec![
+            Scripted::json(200, &video("completed", Some(FIRST))),
+            Scripted::file_body(403, &[("content-type", "application/xml")], b"<Error/>"),
+            Scripted::json(200, &video("completed", Some(SECOND))),
+            file(b"0123456789"),
+        ],
+    );
+    assert_eq!(result.unwrap().bytes, 10);
+    assert_eq!(
+        steps,
+        [
+            "send GET /v3/videos/vid_0001",
+            "receive GET /vid_0001.mp4",
+            "send GET /v3/videos/vid_0001",
+            "receive GET /vid_0001.mp4",
+        ]
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen[1].0, format!("GET {FIRST}"));
+    assert_eq!(seen[3].0, format!("GET {SECOND}"));
+}
+
+#[test]
+fn a_second_403_is_refused_naming_the_status_without_the_signature() {
+    let forbidden = || Scripted::file_body(403, &[], b"<Error><Code>ExpiredToken</Code></Error>");
+    let (result, steps, _) = run(
+        DownloadOptions::new(),
+        vec![
+            Scripted::json(200, &video("completed", Some(FIRST))),
+            forbidden(),
+            Scripted::json(200, &video("completed", Some(SECOND))),
+            forbidden(),
+        ],
+    );
+    let error = result.unwrap_err();
+    assert!(matches!(
+        reason(&error),
+        DownloadFailure::Refused { status, .. } if status.as_u16() == 403
+    ));
+    assert_eq!(steps.len(), 4);
+    for text in [error.to_string(), format!("{error:?}")] {
+        assert!(
+            !text.contains("second") && !text.contains("Signature="),
+            "{text}"
+        );
+        assert!(!text.contains(KEY), "{text}");
+    }
+    assert!(error.to_string().contains("403"), "{error}");
+    // Not an authentication problem of the API: the CLI exits 1, not 3.
+    assert_ne!(error.class(), ErrorClass::Forbidden);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+}
+
+#[test]
+fn another_status_is_refused_at_once() {
+    let (result, steps, _) = run(
+        DownloadOptions::new(),
+        vec![
+            Scripted::json(200, &video("completed", Some(FIRST))),
+            Scripted::file_body(404, &[], b"<Error><Code>NoSuchKey</Code></Error>"),
+        ],
+    );
+    assert!(matches!(
+        reason(&result.unwrap_err()),
+        DownloadFailure::Refused { status, .. } if status.as_u16() == 404
+    ));
+    assert_eq!(steps.len(), 2);
+}
+
+#[test]
+fn a_body_shorter_or_longer_than_its_content_length_is_refused() {
+    for (announced, body) in [("100", &[1u8; 60][..]), ("10", &[1u8; 11][..])] {
+        let (result, _, _) = run(
+            DownloadOptions::new(),
+            vec![
+                Scripted::json(200, &video("completed", Some(FIRST))),
+                Scripted::file_body(200, &[("content-length", announced)], body),
+            ],
+        );
+        let error = result.unwrap_err();
+        let DownloadFailure::WrongLength { expected, .. } = reason(&error) else {
+            panic!("{error:?}");
+        };
+        assert_eq!(expected.to_string(), announced);
+        assert_eq!(error.class(), ErrorClass::Protocol);
+    }
+}
+
+#[test]
+fn a_connection_cut_mid_file_is_an_error_with_the_bytes_received() {
+    let (result, steps, _) = run(
+        DownloadOptions::new(),
+        vec![
+            Scripted::json(200, &video("completed", Some(FIRST))),
+            Scripted::cut(
+                200,
+                &[("content-length", "1000")],
+                &[0u8; 400],
+                TransportErrorKind::Io,
+            ),
+        ],
+    );
+    let error = result.unwrap_err();
+    assert!(matches!(
+        reason(&error),
+        DownloadFailure::Interrupted {
+            received: 400,
+            kind: TransportErrorKind::Io
+        }
+    ));
+    assert_eq!(steps.len(), 2, "a partial body is not retried");
+}
+
+#[test]
+fn the_video_read_is_retried_like_any_call() {
+    let (result, steps, _) = run(
+        DownloadOptions::new(),
+        vec![
+            Scripted::json(503, r#"{"error":{"code":"server_error","message":"busy"}}"#),
+            Scripted::json(200, &video("completed", Some(FIRST))),
+            file(b"ok"),
+        ],
+    );
+    assert_eq!(result.unwrap().bytes, 2);
+    assert_eq!(steps[0], "send GET /v3/videos/vid_0001");
+    assert!(steps[1].starts_with("sleep"), "{steps:?}");
+    assert_eq!(steps[2], "send GET /v3/videos/vid_0001");
+    assert_eq!(steps[3], "receive GET /vid_0001.mp4");
+}
+
+#[test]
+fn with_wait_the_video_is_polled_until_completed_then_downloaded() {
+    let (result, steps, _) = run(
+        DownloadOptions::new().wait(true),
+        vec![
+            Scripted::json(200, &video("processing", None)),
+            Scripted::json(200, &video("completed", Some(FIRST))),
+            file(b"done"),
+        ],
+    );
+    assert_eq!(result.unwrap().bytes, 4);
+    assert_eq!(steps.len(), 4, "{steps:?}");
+    assert_eq!(steps[0], "send GET /v3/videos/vid_0001");
+    assert!(steps[1].starts_with("sleep"), "{steps:?}");
+    assert_eq!(steps[2], "send GET /v3/videos/vid_0001");
+    assert_eq!(steps[3], "receive GET /vid_0001.mp4");
+}
+
+#[test]
+fn with_wait_a_failed_render_ends_the_wait_without_a_file_request() {
+    let (result, steps, _) = run(
+        DownloadOptions::new().wait(true),
+        vec![Scripted::json(
+            200,
+            r#"{"data":{"id":"vid_0001","status":"failed","failure_code":"boom"}}"#,
+        )],
+    );
+    assert!(matches!(result.unwrap_err(), Error::JobFailed(_)));
+    assert_eq!(steps, ["send GET /v3/videos/vid_0001"]);
+}
+
+#[test]
+fn a_link_that_is_not_https_is_refused_unless_loopback() {
+    let (result, steps, _) = run(
+        DownloadOptions::new(),
+        vec![Scripted::json(
+            200,
+            &video("completed", Some("http://files.example.com/v.mp4?sig=x")),
+        )],
+    );
+    assert!(matches!(result.unwrap_err(), Error::InvalidRequest(_)));
+    assert_eq!(steps.len(), 1);
+    let (result, _, _) = run(
+        DownloadOptions::new(),
+        vec![
+            Scripted::json(
+                200,
+                &video("completed", Some("http://127.0.0.1:9/v.mp4?s=1")),
+            ),
+            file(b"x"),
+        ],
+    );
+    assert_eq!(result.unwrap().bytes, 1);
+}
+
+#[test]
+fn progress_reports_bytes_and_the_announced_total() {
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&calls);
+    let bytes = vec![1u8; 150 * 1024];
+    let (result, _, _) = run(
+        DownloadOptions::new().progress(move |done, total| log.lock().unwrap().push((done, total))),
+        vec![
+            Scripted::json(200, &video("completed", Some(FIRST))),
+            file(&bytes),
+        ],
+    );
+    assert!(result.is_ok());
+    let calls = calls.lock().unwrap();
+    assert_eq!(calls.len(), 3, "three 64 KiB chunks: {calls:?}");
+    assert_eq!(calls.last(), Some(&(150 * 1024, 150 * 1024)));
+}
+
+#[test]
+fn temp_files_are_hidden_beside_the_target_and_unique_per_run() {
+    let target = Path::new("/videos/out/vid_0001.mp4");
+    let a = temp_path(target, [0xab; 16]);
+    let b = temp_path(target, [0x01; 16]);
+    assert_eq!(a.parent(), target.parent());
+    assert_eq!(a, Path::new("/videos/out/.vid_0001.mp4.abababab.part"));
+    assert_ne!(a, b);
+    assert_eq!(
+        temp_path(Path::new("clip.mp4"), [0; 16]),
+        Path::new(".clip.mp4.00000000.part")
+    );
+}
+
+#[test]
+fn the_default_file_name_follows_the_link_extension() {
+    let parse = |url: &str| -> Video {
+        serde_json::from_str(&format!(
+            r#"{{"id":"vid_0001","status":"completed","video_url":"{url}"}}"#
+        ))
+        .unwrap()
+    };
+    assert_eq!(
+        default_file_name(&parse("https://f.example/a/vid_0001.webm?x=1"), false),
+        "vid_0001.webm"
+    );
+    assert_eq!(
+        default_file_name(&parse("https://f.example/a/vid_0001.mp4?x=1"), false),
+        "vid_0001.mp4"
+    );
+    assert_eq!(
+        default_file_name(&parse("https://f.example/a/vid_0001.mp4"), true),
+        "vid_0001.mp4"
+    );
+}
