@@ -52,30 +52,9 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// An OAuth access token, sent as `Authorization: Bearer <token>`.
-///
-/// The value is never printed: `Debug` shows `AccessToken(<redacted>)`, and there is no `Display`
-/// or `Serialize`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken(String);
+pub use heygen_model::oauth::AccessToken;
 
-impl AccessToken {
-    /// Wraps a token.
-    pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into())
-    }
-
-    /// The secret text; call it only to hand the token to something that needs it verbatim.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AccessToken(<redacted>)")
-    }
-}
+use crate::oauth::OAuthSession;
 
 /// Exactly one way to authenticate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,8 +62,11 @@ impl fmt::Debug for AccessToken {
 pub enum Credentials {
     /// `X-Api-Key: <key>`.
     ApiKey(ApiKey),
-    /// `Authorization: Bearer <token>`.
+    /// `Authorization: Bearer <token>`, a fixed token.
     AccessToken(AccessToken),
+    /// `Authorization: Bearer <token>` from a refreshing OAuth credential, shared by every
+    /// clone of the configuration (see [`crate::oauth`]).
+    OAuth(OAuthSession),
 }
 
 /// Which timeout applies to an operation; the transports look the duration up with
@@ -390,6 +372,14 @@ impl Config {
         &self.credentials
     }
 
+    /// The refreshing OAuth credential, when the configuration authenticates with one.
+    pub fn oauth(&self) -> Option<&OAuthSession> {
+        match &self.credentials {
+            Credentials::OAuth(session) => Some(session),
+            _ => None,
+        }
+    }
+
     /// `error` with the configured API key or access token replaced by `<redacted>` wherever it
     /// appears (as written, JSON-escaped or percent-encoded): in messages, snippets, parameters
     /// and a transport's source. The core applies it to every error a call or a wait returns, so
@@ -397,7 +387,12 @@ impl Config {
     /// Credentials shorter than 6 characters are not looked for.
     #[must_use]
     pub fn scrub(&self, error: Error) -> Error {
-        error.scrub(&self.secret_forms)
+        let error = error.scrub(&self.secret_forms);
+        match self.oauth() {
+            // Every token the session has held recently, the refresh token included.
+            Some(session) => error.scrub(&session.secret_forms()),
+            None => error,
+        }
     }
 
     /// The authentication header (name, value); the value is marked sensitive.
@@ -477,6 +472,7 @@ pub struct ConfigBuilder {
     base_url: Option<String>,
     api_key: Option<ApiKey>,
     access_token: Option<AccessToken>,
+    oauth: Option<OAuthSession>,
     user_agent: Option<String>,
     timeouts: Timeouts,
     max_response_bytes: Option<usize>,
@@ -490,6 +486,7 @@ impl fmt::Debug for ConfigBuilder {
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key)
             .field("access_token", &self.access_token)
+            .field("oauth", &self.oauth)
             .field("user_agent", &self.user_agent)
             .field("timeouts", &self.timeouts)
             .field("max_response_bytes", &self.max_response_bytes)
@@ -522,6 +519,14 @@ impl ConfigBuilder {
         self
     }
 
+    /// Authenticates with a refreshing OAuth credential (`Authorization: Bearer`, renewed before
+    /// expiry and after a 401; see [`crate::oauth`]).
+    #[must_use]
+    pub fn oauth(mut self, session: OAuthSession) -> Self {
+        self.oauth = Some(session);
+        self
+    }
+
     /// Sets the credentials, replacing any key or token set before.
     #[must_use]
     pub fn credentials(mut self, credentials: Credentials) -> Self {
@@ -529,10 +534,17 @@ impl ConfigBuilder {
             Credentials::ApiKey(key) => {
                 self.api_key = Some(key);
                 self.access_token = None;
+                self.oauth = None;
             }
             Credentials::AccessToken(token) => {
                 self.access_token = Some(token);
                 self.api_key = None;
+                self.oauth = None;
+            }
+            Credentials::OAuth(session) => {
+                self.oauth = Some(session);
+                self.api_key = None;
+                self.access_token = None;
             }
         }
         self
@@ -589,25 +601,38 @@ impl ConfigBuilder {
     /// header value.
     pub fn build(self) -> Result<Config, Error> {
         let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        let (credentials, auth_header) = match (self.api_key, self.access_token) {
-            (Some(_), Some(_)) => {
+        if self.oauth.is_some() && (self.api_key.is_some() || self.access_token.is_some()) {
+            return Err(Error::invalid_config(
+                "set one of an api key, an access token or an oauth credential",
+            ));
+        }
+        let (credentials, auth_header) = match (self.api_key, self.access_token, self.oauth) {
+            (None, None, Some(session)) => {
+                let token = session.credential().access_token;
+                let value = secret_header_value(
+                    &format!("Bearer {}", token.expose_secret()),
+                    "access token",
+                )?;
+                (Credentials::OAuth(session), (AUTHORIZATION, value))
+            }
+            (Some(_), Some(_), _) => {
                 return Err(Error::invalid_config(
                     "set either an api key or an access token, not both",
                 ));
             }
-            (None, None) => {
+            (None, None, None) => {
                 return Err(Error::invalid_config(
                     "no credentials: set an api key or an access token",
                 ));
             }
-            (Some(key), None) => {
+            (Some(key), None, _) => {
                 let value = secret_header_value(key.expose_secret(), "api key")?;
                 (
                     Credentials::ApiKey(key),
                     (HeaderName::from_static(API_KEY_HEADER), value),
                 )
             }
-            (None, Some(token)) => {
+            (None, Some(token), _) => {
                 let value = secret_header_value(
                     &format!("Bearer {}", token.expose_secret()),
                     "access token",
@@ -623,6 +648,8 @@ impl ConfigBuilder {
         let secret_forms = secret_forms(match &credentials {
             Credentials::ApiKey(key) => key.expose_secret(),
             Credentials::AccessToken(token) => token.expose_secret(),
+            // The session's own texts are added by `Config::scrub`, as the tokens change.
+            Credentials::OAuth(_) => "",
         });
         Ok(Config {
             base_url,
@@ -647,7 +674,7 @@ const MIN_SCRUBBED_SECRET: usize = 6;
 
 /// The texts under which a credential can come back in a server's answer: as written, as inside
 /// a JSON string, and percent-encoded (as in a query or a form body).
-fn secret_forms(secret: &str) -> Vec<String> {
+pub(crate) fn secret_forms(secret: &str) -> Vec<String> {
     let secret = secret.trim();
     if secret.chars().count() < MIN_SCRUBBED_SECRET {
         return Vec::new();
@@ -690,7 +717,7 @@ fn secret_header_value(text: &str, what: &str) -> Result<HeaderValue, Error> {
 }
 
 /// Validates a base URL and returns it without a trailing slash.
-fn normalize_base_url(raw: &str) -> Result<String, Error> {
+pub(crate) fn normalize_base_url(raw: &str) -> Result<String, Error> {
     let trimmed = raw.trim();
     let (scheme, rest) = trimmed
         .split_once("://")
