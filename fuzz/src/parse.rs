@@ -32,6 +32,10 @@ use heygen_core::ops::{
 use heygen_core::ops::{
     CloneVoice, CreateSpeech, DeleteVoice, DesignVoice, GetVoice, ListVoices,
 };
+use heygen_core::ops::{
+    CompleteUploadBatch, CreateUploadBatch, DeleteAsset, GetAsset, GetAssetBatch,
+    GetAssetStatuses, ListAssets,
+};
 use heygen_core::response::parse_retry_after;
 use heygen_core::{Operation, ResponseLimits, Source};
 use heygen_model::webhook::{
@@ -43,6 +47,10 @@ use heygen_model::{
     ListAvatarGroupsQuery, ListLooksQuery, ListVideosQuery, LookId, UpdateLookRequest, VideoId,
 };
 
+use heygen_model::{
+    AssetStatusesQuery, BatchId, CompleteUploadBatchRequest, CreateUploadBatchRequest,
+    ListAssetsQuery,
+};
 use heygen_model::{
     AssetInput, CloneVoiceRequest, DesignVoiceRequest, ListVoicesQuery, SpeechRequest, VoiceId,
 };
@@ -85,6 +93,13 @@ pub const OPERATIONS: &[&str] = &[
     "CloneVoice",
     "CreateSpeech",
     "DeleteVoice",
+    "ListAssets",
+    "GetAsset",
+    "DeleteAsset",
+    "GetAssetStatuses",
+    "CreateUploadBatch",
+    "CompleteUploadBatch",
+    "GetAssetBatch",
 ];
 
 /// Runs one response through the operation the first byte picks.
@@ -221,7 +236,33 @@ pub fn parse_operation(data: &[u8]) {
             false,
         ),
         31 => check.run(&CreateSpeech::new(SpeechRequest::new(voice, "Hi")), false),
-        _ => check.run(&DeleteVoice::new(voice), false),
+        32 => check.run(&DeleteVoice::new(voice), false),
+        33 => check.run(&ListAssets::new(ListAssetsQuery::new("ada")), false),
+        34 => check.run(&GetAsset::new(asset), false),
+        35 => check.run(&DeleteAsset::new(asset), false),
+        36 => check.run(
+            &GetAssetStatuses::new(AssetStatusesQuery::assets([asset])),
+            false,
+        ),
+        37 => check.run(
+            &CreateUploadBatch::new(CreateUploadBatchRequest::new(vec![
+                CreateDirectUploadRequest::new("a.mp4", "video/mp4", 10),
+            ])),
+            false,
+        ),
+        38 => {
+            if let Ok(batch) = BatchId::new("batch_0001") {
+                check.run(
+                    &CompleteUploadBatch::new(CompleteUploadBatchRequest::new(batch)),
+                    false,
+                );
+            }
+        }
+        _ => {
+            if let Ok(batch) = BatchId::new("batch_0001") {
+                check.run(&GetAssetBatch::new(batch), false);
+            }
+        }
     }
 }
 

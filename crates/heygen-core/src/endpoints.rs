@@ -178,6 +178,98 @@ macro_rules! endpoints {
                     request: $crate::model::CompleteUploadRequest,
                 ) -> $crate::model::CompletedUpload
                     = $crate::Call::lazy($crate::ops::CompleteUpload::new(asset_id.clone(), request));
+
+                /// `GET /v3/assets`: one page of a workspace member's assets, newest first
+                /// (`limit` 1 to 100). `username` (the items' `owner`) is required while the
+                /// endpoint is in beta.
+                ///
+                /// # Errors
+                /// Validation errors (a blank `username`, a `limit` outside 1–100), API and
+                /// transport errors.
+                fn list(query: $crate::model::ListAssetsQuery)
+                    -> $crate::model::ListPage<$crate::model::AssetDetails>
+                    = $crate::Call::lazy($crate::ops::ListAssets::new(query));
+
+                /// `GET /v3/assets`, every page, each request repeating `username`, the folder
+                /// filter and `limit`. Ends after one error.
+                fn list_all(query: $crate::model::ListAssetsQuery)
+                    -> each $crate::ops::ListAssets => $crate::model::AssetDetails
+                    = $crate::Walk::new($crate::ops::ListAssets::new(query));
+
+                /// `GET /v3/assets/{asset_id}`: one asset's metadata (owner, type, upload time in
+                /// Unix seconds, URL).
+                ///
+                /// # Errors
+                /// A not-found API error for an unknown asset, API and transport errors.
+                fn get(asset_id: &$crate::model::AssetId) -> $crate::model::AssetDetails
+                    = $crate::Call::lazy($crate::ops::GetAsset::new(asset_id.clone()));
+
+                /// `DELETE /v3/assets/{asset_id}`: deletes an asset for good.
+                ///
+                /// # Errors
+                /// A not-found API error, API and transport errors.
+                fn delete(asset_id: &$crate::model::AssetId) -> $crate::model::DeletedResource
+                    = $crate::Call::lazy($crate::ops::DeleteAsset::new(asset_id.clone()));
+
+                /// `GET /v3/assets/statuses`: the processing state of up to 100 assets, named by
+                /// id or by upload batch; unknown ids come back `not_found`.
+                ///
+                /// # Errors
+                /// Validation errors (no id, more than 100), API and transport errors.
+                fn statuses(query: $crate::model::AssetStatusesQuery)
+                    -> $crate::model::ListPage<$crate::model::AssetStatusEntry>
+                    = $crate::Call::lazy($crate::ops::GetAssetStatuses::new(query));
+
+                /// `POST /v3/assets/direct-uploads/batches` alone: up to 100 presigned upload
+                /// slots, one per file in order, under one idempotency key.
+                ///
+                /// # Errors
+                /// Validation errors (no file, more than 100, a bad file), API and transport
+                /// errors.
+                fn create_upload_batch(request: $crate::model::CreateUploadBatchRequest)
+                    -> $crate::model::UploadBatch
+                    = $crate::Call::lazy($crate::ops::CreateUploadBatch::new(request));
+
+                /// `POST /v3/assets/complete/batches` alone: finishes every uploaded file of a
+                /// batch (idempotent; each file is then checked on its own).
+                ///
+                /// # Errors
+                /// API and transport errors.
+                fn complete_upload_batch(batch_id: &$crate::model::BatchId)
+                    -> $crate::model::CompletedUploadBatch
+                    = $crate::Call::lazy($crate::ops::CompleteUploadBatch::new(
+                        $crate::model::CompleteUploadBatchRequest::new(batch_id.clone()),
+                    ));
+
+                /// `GET /v3/assets/batches/{batch_id}`: an upload batch's status and its first
+                /// page of items (each item's asset id, status and failure).
+                ///
+                /// # Errors
+                /// API and transport errors.
+                fn get_batch(batch_id: &$crate::model::BatchId) -> $crate::model::AssetBatch
+                    = $crate::Call::lazy($crate::ops::GetAssetBatch::new(batch_id.clone()));
+
+                /// Uploads many local files (1 to 100) through one upload batch: inspects each,
+                /// `POST /v3/assets/direct-uploads/batches`, the `PUT` of each file to its slot
+                /// (streamed and hashed, no credentials), `POST /v3/assets/complete/batches`,
+                /// then polls `GET /v3/assets/batches/{batch_id}` until every file is final.
+                /// Ends with every file's asset and outcome, in the order given; a failed `PUT`
+                /// or a file HeyGen refuses is that file's outcome, not an error.
+                ///
+                /// # Errors
+                /// A validation error for an unreadable file or an unknown media type (nothing
+                /// sent), the create or complete call's error, a status check's error that is
+                /// not transient, [`heygen_core::Error::WaitTimedOut`] at the poll deadline.
+                fn upload_paths(paths: &[&::std::path::Path]) -> $crate::upload::UploadedBatch
+                    = $crate::upload::UploadMany::paths(paths.iter().copied());
+
+                /// `upload_paths` with a batch title (shown in the HeyGen app).
+                ///
+                /// # Errors
+                /// As `upload_paths`.
+                fn upload_many(paths: &[&::std::path::Path], title: &str)
+                    -> $crate::upload::UploadedBatch
+                    = $crate::upload::UploadMany::paths(paths.iter().copied()).title(title);
             }
 
             handle videos Videos "Videos: `/v3/videos…`." {
@@ -696,8 +788,8 @@ macro_rules! __client_exports {
     () => {
         pub use $crate::config::{API_BASE_ENV, API_KEY_ENV};
         pub use $crate::upload::{
-            AvatarFileKind, AvatarFromFile, DEFAULT_INLINE_THRESHOLD, FromFile, Progress,
-            PromptAvatarFromFiles, UploadMethod, Uploaded,
+            AvatarFileKind, AvatarFromFile, BatchFile, BatchFileOutcome, DEFAULT_INLINE_THRESHOLD,
+            FromFile, Progress, PromptAvatarFromFiles, UploadMethod, Uploaded, UploadedBatch,
         };
         pub use $crate::{
             ApiKey, Config, ConfigBuilder, Credentials, Error, ErrorClass, Operation, PollPolicy,

@@ -173,6 +173,7 @@ pub fn parse_response(data: &[u8]) {
         );
         run(&crate::ops::DeleteVoice::new(voice), &input);
     }
+    run_asset_ops(&input);
     run(
         &DirectUploadPut::new(
             "https://storage.example.com/k",
@@ -182,4 +183,36 @@ pub fn parse_response(data: &[u8]) {
         ),
         &input,
     );
+}
+
+/// The asset management and upload batch operations over one input.
+fn run_asset_ops(input: &Input<'_>) {
+    if let (Ok(asset), Ok(batch)) = (
+        AssetId::new("asset_0001"),
+        heygen_model::BatchId::new("batch_0001"),
+    ) {
+        run(
+            &crate::ops::ListAssets::new(heygen_model::ListAssetsQuery::new("ada")),
+            input,
+        );
+        run(&crate::ops::GetAsset::new(asset.clone()), input);
+        run(&crate::ops::DeleteAsset::new(asset.clone()), input);
+        run(
+            &crate::ops::GetAssetStatuses::new(heygen_model::AssetStatusesQuery::assets([asset])),
+            input,
+        );
+        run(
+            &crate::ops::CreateUploadBatch::new(heygen_model::CreateUploadBatchRequest::new(vec![
+                CreateDirectUploadRequest::new("a.mp4", "video/mp4", 10),
+            ])),
+            input,
+        );
+        run(
+            &crate::ops::CompleteUploadBatch::new(heygen_model::CompleteUploadBatchRequest::new(
+                batch.clone(),
+            )),
+            input,
+        );
+        run(&crate::ops::GetAssetBatch::new(batch), input);
+    }
 }

@@ -23,8 +23,11 @@ use crate::operation::Operation;
 use crate::redact::redact_url;
 use crate::response::{Meta, ResponseLimits, Target, parse_response};
 
+mod batch;
 mod flow;
 mod plan;
+
+pub use batch::{BatchFile, BatchFileOutcome, UploadMany, UploadedBatch};
 
 pub use flow::{
     AvatarFromFile, FromFile, MultipartUpload, PromptAvatarFromFiles, PromptFromFiles,

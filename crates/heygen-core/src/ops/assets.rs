@@ -1,19 +1,24 @@
-//! Assets: multipart upload, direct upload (create, complete).
+//! Assets: multipart upload, direct upload (create, complete), upload batches (create, complete,
+//! read), and the workspace's assets (list, get, delete, statuses).
 
 use http::header::HeaderValue;
 use http::{Method, Request, Response};
 
 use heygen_model::{
-    Asset, AssetId, CompleteUploadRequest, CompletedUpload, CreateDirectUploadRequest,
-    DirectUpload, IdempotencyKey,
+    Asset, AssetBatch, AssetDetails, AssetId, AssetStatusEntry, AssetStatusesQuery, BatchId,
+    BatchPageQuery, CompleteUploadBatchRequest, CompleteUploadRequest, CompletedUpload,
+    CompletedUploadBatch, CreateDirectUploadRequest, CreateUploadBatchRequest, DirectUpload,
+    IdempotencyKey, ListAssetsQuery, ListPage, UploadBatch,
 };
 
-use super::macros::create_from_json;
-use super::support::{data, key_str};
+use super::macros::{create_from_json, delete_by_id, get_by_id};
+use super::support::{data, key_str, page};
 use crate::body::{Body, Source};
 use crate::config::{Config, TimeoutClass};
 use crate::error::Error;
+use crate::operation::encode_query;
 use crate::operation::{Operation, Payload, api_request, encode_path_param, json_body};
+use crate::paginate::Paginate;
 use crate::response::ResponseLimits;
 use crate::upload::{DirectUploadPut, MultipartFraming};
 
@@ -210,5 +215,290 @@ impl Operation for CompleteUpload {
         limits: &ResponseLimits,
     ) -> Result<Self::Output, Error> {
         data(&Method::POST, self.path_template(), &response, limits)
+    }
+}
+
+/// `GET /v3/assets`: one page of a workspace member's assets, newest first (`limit` 1 to 100;
+/// `username` is required while the endpoint is in beta).
+#[derive(Debug, Clone)]
+pub struct ListAssets {
+    query: ListAssetsQuery,
+}
+
+impl ListAssets {
+    /// A page matching `query`.
+    pub fn new(query: ListAssetsQuery) -> Self {
+        Self { query }
+    }
+
+    /// The query.
+    pub fn query(&self) -> &ListAssetsQuery {
+        &self.query
+    }
+}
+
+impl Operation for ListAssets {
+    type Output = ListPage<AssetDetails>;
+
+    fn method(&self) -> Method {
+        Method::GET
+    }
+
+    fn path_template(&self) -> &'static str {
+        "/v3/assets"
+    }
+
+    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
+        self.query.validate()?;
+        let query = encode_query(&self.query.to_query_pairs());
+        api_request(
+            config,
+            Method::GET,
+            &format!("/v3/assets{query}"),
+            Payload::Empty,
+        )
+    }
+
+    fn parse(
+        &self,
+        response: Response<&[u8]>,
+        limits: &ResponseLimits,
+    ) -> Result<Self::Output, Error> {
+        page(&Method::GET, self.path_template(), &response, limits)
+    }
+}
+
+impl Paginate for ListAssets {
+    fn with_token(&self, token: Option<&str>) -> Self {
+        let mut query = self.query.clone();
+        query.token = token.map(str::to_owned);
+        Self { query }
+    }
+
+    fn page_token(&self) -> Option<&str> {
+        self.query.token.as_deref()
+    }
+}
+
+get_by_id! {
+    /// `GET /v3/assets/{asset_id}`: one asset's metadata (owner, type, upload time, URL).
+    pub struct GetAsset => AssetDetails {
+        /// Reads `asset_id`.
+        new;
+        /// The asset id.
+        asset_id: AssetId = "/v3/assets/{asset_id}",
+    }
+}
+
+delete_by_id! {
+    /// `DELETE /v3/assets/{asset_id}`: deletes an asset for good.
+    pub struct DeleteAsset {
+        /// Deletes `asset_id`.
+        new;
+        asset_id: AssetId = "/v3/assets/{asset_id}",
+    }
+}
+
+/// `GET /v3/assets/statuses`: the processing state of up to 100 assets, named by id or by the
+/// upload batch they belong to. Unknown ids come back as `not_found`.
+#[derive(Debug, Clone)]
+pub struct GetAssetStatuses {
+    query: AssetStatusesQuery,
+}
+
+impl GetAssetStatuses {
+    /// The statuses of the assets and batches in `query`.
+    pub fn new(query: AssetStatusesQuery) -> Self {
+        Self { query }
+    }
+}
+
+impl Operation for GetAssetStatuses {
+    type Output = ListPage<AssetStatusEntry>;
+
+    fn method(&self) -> Method {
+        Method::GET
+    }
+
+    fn path_template(&self) -> &'static str {
+        "/v3/assets/statuses"
+    }
+
+    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
+        self.query.validate()?;
+        let query = encode_query(&self.query.to_query_pairs());
+        api_request(
+            config,
+            Method::GET,
+            &format!("/v3/assets/statuses{query}"),
+            Payload::Empty,
+        )
+    }
+
+    fn parse(
+        &self,
+        response: Response<&[u8]>,
+        limits: &ResponseLimits,
+    ) -> Result<Self::Output, Error> {
+        page(&Method::GET, self.path_template(), &response, limits)
+    }
+}
+
+create_from_json! {
+    /// `POST /v3/assets/direct-uploads/batches`: reserves up to 100 assets at once and returns a
+    /// presigned upload slot for each, in the order of the files. The idempotency key (generated
+    /// when not given, the same on every retry) makes a retry return the same batch.
+    pub struct CreateUploadBatch => UploadBatch {
+        /// Creates the batch described by `request` (1 to 100 files, each with its exact size
+        /// in bytes).
+        new(request: CreateUploadBatchRequest);
+        path: "/v3/assets/direct-uploads/batches",
+    }
+}
+
+/// `POST /v3/assets/complete/batches`: finishes every uploaded file of a batch (HeyGen answers
+/// 202 and checks each file on its own; read the outcome with [`GetAssetBatch`]). Idempotent:
+/// completing again re-drives the same batch. A 409 conflict is retried with backoff, as for a
+/// single upload. An empty 2xx body reads as the batch given.
+#[derive(Debug, Clone)]
+pub struct CompleteUploadBatch {
+    request: CompleteUploadBatchRequest,
+    idempotency_key: Option<IdempotencyKey>,
+}
+
+impl CompleteUploadBatch {
+    /// Completes the batch of `request`.
+    pub fn new(request: CompleteUploadBatchRequest) -> Self {
+        Self {
+            request,
+            idempotency_key: None,
+        }
+    }
+
+    /// Uses this idempotency key instead of a generated one.
+    #[must_use]
+    pub fn idempotency_key(mut self, key: IdempotencyKey) -> Self {
+        self.idempotency_key = Some(key);
+        self
+    }
+
+    /// The request body.
+    pub fn request(&self) -> &CompleteUploadBatchRequest {
+        &self.request
+    }
+}
+
+impl Operation for CompleteUploadBatch {
+    type Output = CompletedUploadBatch;
+
+    fn method(&self) -> Method {
+        Method::POST
+    }
+
+    fn path_template(&self) -> &'static str {
+        "/v3/assets/complete/batches"
+    }
+
+    fn idempotency_key(&self) -> Option<&str> {
+        key_str(self.idempotency_key.as_ref())
+    }
+
+    fn is_idempotent(&self) -> bool {
+        // The reference: a repeated call re-drives the same batch.
+        true
+    }
+
+    fn retries_conflict(&self) -> bool {
+        true
+    }
+
+    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
+        self.request.validate()?;
+        api_request(
+            config,
+            Method::POST,
+            "/v3/assets/complete/batches",
+            json_body(&self.request)?,
+        )
+    }
+
+    fn parse(
+        &self,
+        response: Response<&[u8]>,
+        limits: &ResponseLimits,
+    ) -> Result<Self::Output, Error> {
+        if response.status().is_success() && response.body().iter().all(u8::is_ascii_whitespace) {
+            let mut done = CompletedUploadBatch::default();
+            done.batch_id = Some(self.request.batch_id.clone());
+            return Ok(done);
+        }
+        let mut done: CompletedUploadBatch =
+            data(&Method::POST, self.path_template(), &response, limits)?;
+        if done.batch_id.is_none() {
+            done.batch_id = Some(self.request.batch_id.clone());
+        }
+        Ok(done)
+    }
+}
+
+/// `GET /v3/assets/batches/{batch_id}`: an upload batch's aggregate status and one page of its
+/// items (each item's asset id arrives as `video_id`; the page cursor is inside `data`).
+#[derive(Debug, Clone)]
+pub struct GetAssetBatch {
+    batch_id: BatchId,
+    query: BatchPageQuery,
+}
+
+impl GetAssetBatch {
+    /// The first page of `batch_id`'s items.
+    pub fn new(batch_id: BatchId) -> Self {
+        Self {
+            batch_id,
+            query: BatchPageQuery::new(),
+        }
+    }
+
+    /// Asks for the page described by `query` (size and cursor).
+    #[must_use]
+    pub fn page(mut self, query: BatchPageQuery) -> Self {
+        self.query = query;
+        self
+    }
+
+    /// The batch id.
+    pub fn batch_id(&self) -> &BatchId {
+        &self.batch_id
+    }
+}
+
+impl Operation for GetAssetBatch {
+    type Output = AssetBatch;
+
+    fn method(&self) -> Method {
+        Method::GET
+    }
+
+    fn path_template(&self) -> &'static str {
+        "/v3/assets/batches/{batch_id}"
+    }
+
+    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
+        self.query.validate()?;
+        let id = encode_path_param("batch_id", self.batch_id.as_str())?;
+        let query = encode_query(&self.query.to_query_pairs());
+        api_request(
+            config,
+            Method::GET,
+            &format!("/v3/assets/batches/{id}{query}"),
+            Payload::Empty,
+        )
+    }
+
+    fn parse(
+        &self,
+        response: Response<&[u8]>,
+        limits: &ResponseLimits,
+    ) -> Result<Self::Output, Error> {
+        data(&Method::GET, self.path_template(), &response, limits)
     }
 }

@@ -26,7 +26,10 @@ pub use avatars::{
 pub use looks::{DeleteLook, GetLook, ListLooks, UpdateLook};
 pub use raw::RawJson;
 pub use users::GetCurrentUser;
-pub use videos::{CreateVideo, DeleteVideo, GetVideo, ListVideos};
+pub use videos::{
+    CreateVideo, CreateVideoBatch, DeleteVideo, GetVideo, GetVideoBatch, GetVideoStatuses,
+    ListVideos,
+};
 pub use voices::{CloneVoice, CreateSpeech, DeleteVoice, DesignVoice, GetVoice, ListVoices};
 pub use webhooks::{
     CreateWebhookEndpoint, DeleteWebhookEndpoint, ListWebhookEndpoints, ListWebhookEventTypes,
