@@ -27,15 +27,18 @@
 //! Internal layers (a module uses only modules in the layers before it, never the other way):
 //! `reply`, `fault`, `schema`, `webhook` (depend on nothing in the crate) → `state` (webhook) →
 //! `rules` (reply, state, webhook), `shared` (state, fault) → `api` (reply, rules, schema,
-//! state, webhook), `upload` (reply, rules, shared, state), `admin` (reply, fault, shared,
+//! state, webhook), `assets` (api, reply, rules, state), `upload` (reply, rules, shared, state),
+//! `admin` (reply, fault, shared,
 //! state), `deliver` (shared, state, webhook) → `server` (all of the above) → this crate
 //! root.
 
 mod admin;
 mod api;
+mod assets;
 mod deliver;
 mod fault;
 mod files;
+mod oauth;
 mod reply;
 mod rules;
 mod schema;
@@ -54,6 +57,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use fault::{Fault, FaultRule, RetryAfter};
+pub use oauth::OAuthEvent;
 pub use files::{DEFAULT_FILE_LINK_SECS, rendered_bytes};
 pub use rules::{MAX_DIRECT_UPLOAD_BYTES, MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES};
 pub use schema::validate_response;
@@ -97,7 +101,15 @@ pub struct EmulatorOptions {
     /// in emulated seconds (default [`DEFAULT_FILE_LINK_SECS`]). Every read of the video signs
     /// fresh links; an expired one is a `403` from the file origin.
     pub file_link_secs: u64,
+    /// Lifetime of the access tokens the OAuth server issues, in emulated seconds (default
+    /// [`DEFAULT_OAUTH_TOKEN_SECS`], ten days). A short one makes tokens expire inside a test.
+    pub oauth_token_secs: u64,
+    /// The device flow's poll interval the OAuth server asks for, in seconds (default 5).
+    pub oauth_device_interval_secs: u64,
 }
+
+/// Default lifetime of the emulator's OAuth access tokens, in seconds (ten days).
+pub const DEFAULT_OAUTH_TOKEN_SECS: u64 = 864_000;
 
 impl Default for EmulatorOptions {
     fn default() -> Self {
@@ -110,6 +122,8 @@ impl Default for EmulatorOptions {
             strict: false,
             check_responses: cfg!(debug_assertions),
             file_link_secs: DEFAULT_FILE_LINK_SECS,
+            oauth_token_secs: DEFAULT_OAUTH_TOKEN_SECS,
+            oauth_device_interval_secs: 5,
         }
     }
 }
@@ -163,6 +177,22 @@ impl EmulatorOptions {
     #[must_use]
     pub fn file_link_secs(mut self, secs: u64) -> Self {
         self.file_link_secs = secs;
+        self
+    }
+
+    /// Sets the lifetime of issued OAuth access tokens, in emulated seconds (see
+    /// [`EmulatorOptions::oauth_token_secs`]).
+    #[must_use]
+    pub fn oauth_token_secs(mut self, secs: u64) -> Self {
+        self.oauth_token_secs = secs;
+        self
+    }
+
+    /// Sets the device flow's poll interval, in seconds (see
+    /// [`EmulatorOptions::oauth_device_interval_secs`]).
+    #[must_use]
+    pub fn oauth_device_interval_secs(mut self, secs: u64) -> Self {
+        self.oauth_device_interval_secs = secs;
         self
     }
 
@@ -236,6 +266,11 @@ async fn bind(opts: &EmulatorOptions) -> Result<Bound, StartError> {
         check_responses: opts.check_responses,
         violations: Mutex::new(Vec::new()),
         wake: tokio::sync::Notify::new(),
+        oauth: Mutex::new(oauth::OAuthServer::new(
+            opts.seed,
+            opts.oauth_token_secs,
+            opts.oauth_device_interval_secs,
+        )),
     });
     Ok(Bound {
         shared,
@@ -402,6 +437,36 @@ impl EmulatorHandle {
         self.shared.lock().deliveries.clone()
     }
 
+    /// Everything the OAuth server did so far (grants, refusals, revocations), oldest first.
+    pub fn oauth_events(&self) -> Vec<OAuthEvent> {
+        self.shared.lock_oauth().events.clone()
+    }
+
+    /// Successful `refresh_token` grants so far.
+    pub fn oauth_refreshes(&self) -> usize {
+        self.shared
+            .lock_oauth()
+            .events
+            .iter()
+            .filter(|e| e.kind == "refresh_token" && e.ok)
+            .count()
+    }
+
+    /// Approves (or denies) a pending device authorization by its user code, as the person
+    /// would on the verification page. False when the code is unknown, used or expired.
+    pub fn decide_device(&self, user_code: &str, approve: bool) -> bool {
+        let now = self.shared.lock().clock.now_ms();
+        self.shared
+            .lock_oauth()
+            .decide_device(user_code, approve, now)
+    }
+
+    /// Changes the lifetime of OAuth access tokens issued from now on, in emulated seconds.
+    pub fn set_oauth_token_secs(&self, secs: u64) {
+        let ms = i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+        self.shared.lock_oauth().set_token_ms(ms);
+    }
+
     /// Moves the emulated clock forward.
     #[allow(
         clippy::cast_possible_truncation,
@@ -474,6 +539,7 @@ impl EmulatorHandle {
     /// Forgets all state, logs and faults, as if freshly started with the same options.
     pub fn reset(&self) {
         self.shared.lock().reset();
+        self.shared.lock_oauth().reset();
         self.shared.lock_faults().clear();
         self.shared.wake.notify_one();
     }

@@ -439,6 +439,15 @@ async fn route(sh: &Arc<Shared>, req: Request, meta: &mut Meta, delay: Option<Du
             Ok(r) | Err(r) => r,
         };
     }
+    if path.starts_with("/v1/oauth/") || path.starts_with("/oauth/") {
+        match crate::oauth::handle(sh, req).await {
+            Some(reply) => return reply,
+            None => {
+                return ApiError::new(404, "not_found", format!("no route for {method} {path}"))
+                    .into_reply();
+            }
+        }
+    }
     // The routes below take no body: read whatever came, so the connection stays usable.
     drain_request(req).await;
     if path.starts_with("/consent/") {
@@ -484,7 +493,13 @@ fn check_auth(sh: &Shared, h: &HeaderMap) -> Result<(), ApiError> {
             } else if token == sh.access_token || token == sh.api_key {
                 Ok(())
             } else {
-                Err(unauthorized("invalid or expired access token"))
+                // A token the OAuth server issued: valid until it expires or is revoked.
+                let now = sh.lock().clock.now_ms();
+                match sh.lock_oauth().check_bearer(token, now) {
+                    Some(Ok(())) => Ok(()),
+                    Some(Err(why)) => Err(unauthorized(why)),
+                    None => Err(unauthorized("invalid or expired access token")),
+                }
             }
         }
         (None, None) => Err(unauthorized(
@@ -706,6 +721,7 @@ async fn v3(
     } else {
         let mut st = sh.lock();
         st.refresh();
+        crate::assets::settle(&mut st);
         let checked = ep
             .check_request(&body_value)
             .map_err(|v| ApiError::invalid(&v.param, v.message))
@@ -717,7 +733,12 @@ async fn v3(
                 }
             });
         match checked
-            .and_then(|()| api::handle(&mut st, &method, &template, &params, &q, &body_value))
+            .and_then(|()| {
+                crate::assets::handle(&mut st, &method, &template, &params, &q, &body_value)
+                    .unwrap_or_else(|| {
+                        api::handle(&mut st, &method, &template, &params, &q, &body_value)
+                    })
+            })
         {
             Ok(r) => r,
             Err(e) => e.into_reply(),

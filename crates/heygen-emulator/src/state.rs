@@ -211,6 +211,29 @@ impl Asset {
     }
 }
 
+/// What completing an upload batch decided for one of its files.
+#[derive(Debug, Clone)]
+pub(crate) enum ItemFate {
+    Ok,
+    Fail { code: String, message: String },
+}
+
+/// An upload batch (`POST /v3/assets/direct-uploads/batches`); see `assets.rs`.
+#[derive(Debug, Clone)]
+pub(crate) struct UploadBatch {
+    pub(crate) id: String,
+    pub(crate) title: Option<String>,
+    pub(crate) created_at: i64,
+    /// The slots' asset ids, in the submitted order.
+    pub(crate) assets: Vec<String>,
+    /// When `POST /v3/assets/complete/batches` first came (emulated seconds).
+    pub(crate) completed_at: Option<i64>,
+    /// Each file's fate, decided at completion.
+    pub(crate) fates: Vec<ItemFate>,
+    /// Whether each file's final state was applied to its asset.
+    pub(crate) settled: Vec<bool>,
+}
+
 /// A video job.
 #[derive(Debug, Clone)]
 pub(crate) struct Video {
@@ -278,6 +301,8 @@ pub(crate) struct State {
     pub(crate) groups: HashMap<String, Group>,
     pub(crate) looks: HashMap<String, Look>,
     pub(crate) assets: HashMap<String, Asset>,
+    /// Upload batches by id.
+    pub(crate) upload_batches: HashMap<String, UploadBatch>,
     pub(crate) videos: HashMap<String, Video>,
     pub(crate) idem: HashMap<String, Idem>,
     pub(crate) log: Vec<LoggedRequest>,
@@ -332,6 +357,7 @@ impl State {
             groups: HashMap::new(),
             looks: HashMap::new(),
             assets: HashMap::new(),
+            upload_batches: HashMap::new(),
             videos: HashMap::new(),
             idem: HashMap::new(),
             log: Vec::new(),

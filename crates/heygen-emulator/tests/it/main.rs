@@ -20,6 +20,7 @@ mod flows;
 mod idempotency;
 mod uploads;
 mod validation;
+mod voices;
 mod webhooks;
 
 use std::time::Duration;
