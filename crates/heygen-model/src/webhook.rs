@@ -104,11 +104,24 @@ pub struct WebhookEndpoint {
     /// The subscribed event types; `None` means every event.
     #[serde(default)]
     pub events: Option<Vec<String>>,
-    /// The signing secret: only in the responses of create and rotate-secret.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The signing secret: only in the responses of create and rotate-secret. A blank one (the
+    /// schema allows any string where none is shown) reads as `None`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "blank_secret_as_none"
+    )]
     pub secret: Option<WebhookSecret>,
     /// When it was created, ISO 8601 (unlike the Unix seconds of avatars and videos).
     pub created_at: String,
+}
+
+/// An endpoint's `secret`: absent, `null` or blank is `None`, so one endpoint without a secret to
+/// show cannot fail a whole list.
+fn blank_secret_as_none<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<WebhookSecret>, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?.and_then(|s| WebhookSecret::new(s).ok()))
 }
 
 /// The body of `POST /v3/webhooks/endpoints`.
