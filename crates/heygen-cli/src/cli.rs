@@ -90,7 +90,7 @@ pub(crate) enum Transport {
 }
 
 /// Parses a positive, finite number of seconds.
-fn parse_seconds(text: &str) -> Result<f64, String> {
+pub(crate) fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(value) if value.is_finite() && value > 0.0 && value <= 86_400.0 * 365.0 => Ok(value),
         Ok(_) => Err("expected a number of seconds above zero".to_owned()),
@@ -339,6 +339,9 @@ pub(crate) enum VideoCommand {
         /// Video id.
         video_id: String,
     },
+    /// Download a rendered video to a file (reads `GET /v3/videos/{video_id}`, then streams
+    /// its `video_url`); prints the path and byte count.
+    Download(crate::download::DownloadArgs),
 }
 
 /// Arguments of `video create`.

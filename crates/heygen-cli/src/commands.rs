@@ -294,6 +294,7 @@ fn video(ctx: &Context<'_>, command: VideoCommand) -> Result<(), Failure> {
         VideoCommand::Delete { video_id: id } => {
             ctx.out.data(&call(ctx, DeleteVideo::new(video_id(&id)?))?)
         }
+        VideoCommand::Download(args) => crate::download::run(ctx, args),
     }
 }
 

@@ -14,6 +14,7 @@ mod browser;
 mod cli;
 mod commands;
 mod demo;
+mod download;
 mod failure;
 mod human;
 mod listen;

@@ -15,9 +15,11 @@
 )]
 
 mod announced;
+mod download;
 mod emulator;
 mod lease;
 mod mock;
 mod reopen;
 mod review;
 mod scenarios;
+mod voices;

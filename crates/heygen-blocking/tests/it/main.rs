@@ -10,6 +10,7 @@
     reason = "tests"
 )]
 
+mod download;
 mod hygiene;
 mod late;
 mod reopen;
@@ -17,3 +18,4 @@ mod review;
 mod scenarios;
 mod shaping;
 mod traced;
+mod voices;

@@ -1,0 +1,207 @@
+//! Downloading a rendered video from the emulator's file origin, on the hyper transport:
+//! the bytes, the credential hygiene of the file request, the refresh of an expired link, and a
+//! connection cut mid-file that leaves no file behind.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use heygen_async::Client;
+use heygen_core::download::DownloadOptions;
+use heygen_core::{Config, DownloadFailure, Error, RetryPolicy};
+use heygen_emulator::{Emulator, EmulatorHandle, EmulatorOptions, Fault, FaultRule};
+use heygen_model::{CreateAvatarVideo, LookId, VideoId};
+
+/// A public look the emulator seeds.
+const LOOK: &str = "Abigail_office_front_public";
+
+fn client_for(emu: &EmulatorHandle) -> Client {
+    let config = Config::builder()
+        .base_url(emu.base_url())
+        .api_key(emu.api_key())
+        .retry_policy(RetryPolicy::new().base_delay(Duration::from_millis(20)))
+        .build()
+        .unwrap();
+    Client::new(config).unwrap()
+}
+
+/// An emulator, a client, and a video (rendered unless `render` is false).
+async fn rendered(render: bool) -> (EmulatorHandle, Client, VideoId) {
+    let emu = Emulator::start_async(EmulatorOptions::default())
+        .await
+        .unwrap();
+    let client = client_for(&emu);
+    let created = client
+        .videos()
+        .create(CreateAvatarVideo::new(LookId::new(LOOK).unwrap()).script("Hello"))
+        .await
+        .unwrap();
+    if render {
+        emu.advance(Duration::from_secs(120));
+    }
+    (emu, client, created.video_id)
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "heygen-async-download-{name}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The names of the files in `dir`.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn reason(error: &Error) -> &DownloadFailure {
+    match error {
+        Error::DownloadFailed(failed) => &failed.reason,
+        other => panic!("not a download failure: {other}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_file_on_disk_is_what_the_emulator_rendered_and_no_credential_reached_its_origin() {
+    let (emu, client, id) = rendered(true).await;
+    let dir = temp_dir("bytes");
+    let path = dir.join("out.mp4");
+    let done = client
+        .download_video_to_path(&id, &path, DownloadOptions::new())
+        .await
+        .unwrap();
+    let expected = emu.rendered_video(id.as_str(), false).unwrap();
+    assert!(expected.len() > 256 * 1024, "a multi-chunk file");
+    assert_eq!(done.bytes, expected.len() as u64);
+    assert_eq!(done.content_type.as_deref(), Some("video/mp4"));
+    assert!(std::fs::read(&path).unwrap() == expected, "bytes differ");
+    assert_eq!(listing(&dir), ["out.mp4"], "the temporary file is gone");
+    let files = emu.file_requests();
+    assert_eq!(files.len(), 1);
+    let request = &files[0];
+    assert_eq!(request.status, 200);
+    assert!(!request.credentials_rejected);
+    for header in [
+        "x-api-key",
+        "authorization",
+        "idempotency-key",
+        "user-agent",
+    ] {
+        assert!(
+            !request.headers.contains_key(header),
+            "{header} reached the file origin: {:?}",
+            request.headers
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_writer_gets_the_bytes() {
+    let (emu, client, id) = rendered(true).await;
+    let mut sink = Vec::new();
+    let done = client
+        .download_video(&id, &mut sink, DownloadOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(done.bytes, sink.len() as u64);
+    assert!(sink == emu.rendered_video(id.as_str(), false).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_link_is_refreshed_once() {
+    let (emu, client, id) = rendered(true).await;
+    // The first file request is held for a second: meanwhile the clock passes the link's
+    // expiry, which the file origin checks after the delay.
+    emu.inject(
+        FaultRule::new("/files/videos/*", Fault::Delay { ms: 1_000 })
+            .method("GET")
+            .times(1),
+    );
+    let dir = temp_dir("expired");
+    let path = dir.join("out.mp4");
+    let download = {
+        let client = client.clone();
+        let (id, path) = (id.clone(), path.clone());
+        tokio::spawn(async move {
+            client
+                .download_video_to_path(&id, &path, DownloadOptions::new())
+                .await
+        })
+    };
+    let started = Instant::now();
+    while emu.file_requests().is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no file request"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    emu.advance(Duration::from_secs(
+        2 * heygen_emulator::DEFAULT_FILE_LINK_SECS,
+    ));
+    let done = download.await.unwrap().unwrap();
+    assert_eq!(done.bytes, std::fs::metadata(&path).unwrap().len());
+    let statuses: Vec<u16> = emu.file_requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [403, 200]);
+    let reads = emu
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == format!("/v3/videos/{}", id.as_str()))
+        .count();
+    assert_eq!(reads, 2, "one read, one refresh");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_cut_mid_file_leaves_no_file_and_fails() {
+    let (emu, client, id) = rendered(true).await;
+    emu.inject(FaultRule::new(
+        "/files/videos/*",
+        Fault::Truncate {
+            keep_bytes: Some(100_000),
+        },
+    ));
+    let dir = temp_dir("cut");
+    let path = dir.join("out.mp4");
+    let error = client
+        .download_video_to_path(&id, &path, DownloadOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            reason(&error),
+            DownloadFailure::Interrupted { .. } | DownloadFailure::WrongLength { .. }
+        ),
+        "{error}"
+    );
+    assert!(!path.exists());
+    assert!(listing(&dir).is_empty(), "{:?}", listing(&dir));
+    assert_eq!(emu.file_requests().len(), 1, "a cut body is not retried");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_video_still_rendering_is_refused_without_a_file_request() {
+    let (emu, client, id) = rendered(false).await;
+    let dir = temp_dir("pending");
+    let path = dir.join("out.mp4");
+    let error = client
+        .download_video_to_path(&id, &path, DownloadOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(reason(&error), DownloadFailure::NotCompleted { .. }),
+        "{error}"
+    );
+    assert!(emu.file_requests().is_empty());
+    assert!(listing(&dir).is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
