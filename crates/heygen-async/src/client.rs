@@ -344,8 +344,15 @@ impl Driver<'_> {
     }
 
     fn cx<'c>(&self, config: &'c Config) -> Cx<'c> {
-        Cx::new(config, self.started.elapsed(), entropy())
+        Cx::new(config, self.started.elapsed(), entropy()).at_unix_time(unix_time())
     }
+}
+
+/// The wall-clock time as a Unix time, for the core's OAuth expiry decisions.
+fn unix_time() -> core::time::Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 /// Where a streamed body's tap leaves its outcome for the loop: written once, by the last

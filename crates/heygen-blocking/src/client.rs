@@ -288,8 +288,15 @@ impl<'r> Driver<'r> {
     }
 
     fn cx<'c>(&self, config: &'c Config) -> Cx<'c> {
-        Cx::new(config, self.started.elapsed(), entropy())
+        Cx::new(config, self.started.elapsed(), entropy()).at_unix_time(unix_time())
     }
+}
+
+/// The wall-clock time as a Unix time, for the core's OAuth expiry decisions.
+fn unix_time() -> core::time::Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 /// Opens a body's source for one attempt: a file re-opened from its start (and checked to still

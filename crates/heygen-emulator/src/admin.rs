@@ -324,6 +324,9 @@ pub(crate) async fn handle(sh: &Arc<Shared>, req: Request) -> Reply {
                 Err(e) => e.into_reply(),
             }
         }
+        ("GET", ["oauth", "events"]) => {
+            Reply::json(200, json!({"events": sh.lock_oauth().events}))
+        }
         ("GET", ["requests"]) => {
             let st = sh.lock();
             Reply::json(200, json!({"requests": st.log}))

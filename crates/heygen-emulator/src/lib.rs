@@ -26,11 +26,10 @@
 //!
 //! Internal layers (a module uses only modules in the layers before it, never the other way):
 //! `reply`, `fault`, `schema`, `webhook` (depend on nothing in the crate) → `state` (webhook) →
-//! `rules` (reply, state, webhook), `shared` (state, fault) → `api` (reply, rules, schema,
-//! state, webhook), `assets` (api, reply, rules, state), `upload` (reply, rules, shared, state),
-//! `admin` (reply, fault, shared,
-//! state), `deliver` (shared, state, webhook) → `server` (all of the above) → this crate
-//! root.
+//! `rules` (reply, state, webhook), `shared` (state, fault; it holds the OAuth server's state)
+//! → `api` (reply, rules, schema, state, webhook), `oauth` (reply, shared, state), `assets` (api, reply, rules, state), `upload` (reply, rules, shared, state),
+//! `admin` (reply, fault, shared, state), `deliver` (shared, state, webhook) → `server` (all of
+//! the above) → this crate root.
 
 mod admin;
 mod api;

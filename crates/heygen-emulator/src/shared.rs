@@ -25,6 +25,8 @@ pub(crate) struct Shared {
     pub(crate) violations: Mutex<Vec<String>>,
     /// Pokes the webhook ticker after something that may emit an event or queue an attempt.
     pub(crate) wake: tokio::sync::Notify,
+    /// The OAuth authorization server's tokens, codes and events.
+    pub(crate) oauth: Mutex<crate::oauth::OAuthServer>,
 }
 
 impl Shared {
@@ -37,6 +39,12 @@ impl Shared {
 
     pub(crate) fn lock_violations(&self) -> MutexGuard<'_, Vec<String>> {
         self.violations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn lock_oauth(&self) -> MutexGuard<'_, crate::oauth::OAuthServer> {
+        self.oauth
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }

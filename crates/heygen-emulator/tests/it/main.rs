@@ -18,6 +18,7 @@ mod conformance;
 mod faults;
 mod flows;
 mod idempotency;
+mod oauth;
 mod uploads;
 mod validation;
 mod voices;
