@@ -32,6 +32,7 @@ use heygen_core::ops::{
 use heygen_core::ops::{
     CloneVoice, CreateSpeech, DeleteVoice, DesignVoice, GetVoice, ListVoices,
 };
+use heygen_core::ops::{CreateVideoBatch, GetVideoBatch, GetVideoStatuses};
 use heygen_core::ops::{
     CompleteUploadBatch, CreateUploadBatch, DeleteAsset, GetAsset, GetAssetBatch,
     GetAssetStatuses, ListAssets,
@@ -100,6 +101,9 @@ pub const OPERATIONS: &[&str] = &[
     "CreateUploadBatch",
     "CompleteUploadBatch",
     "GetAssetBatch",
+    "CreateVideoBatch",
+    "GetVideoBatch",
+    "GetVideoStatuses",
 ];
 
 /// Runs one response through the operation the first byte picks.
@@ -258,11 +262,26 @@ pub fn parse_operation(data: &[u8]) {
                 );
             }
         }
-        _ => {
+        39 => {
             if let Ok(batch) = BatchId::new("batch_0001") {
                 check.run(&GetAssetBatch::new(batch), false);
             }
         }
+        40 => check.run(
+            &CreateVideoBatch::new(heygen_model::CreateVideoBatchRequest::new([
+                heygen_model::CreateAvatarVideo::new(look).script("Hi").into(),
+            ])),
+            false,
+        ),
+        41 => {
+            if let Ok(batch) = BatchId::new("batch_0001") {
+                check.run(&GetVideoBatch::new(batch), false);
+            }
+        }
+        _ => check.run(
+            &GetVideoStatuses::new(heygen_model::VideoStatusesQuery::new().video(video)),
+            false,
+        ),
     }
 }
 

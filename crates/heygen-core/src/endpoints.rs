@@ -309,6 +309,89 @@ macro_rules! endpoints {
                 /// API and transport errors.
                 fn delete(video_id: &$crate::model::VideoId) -> $crate::model::DeletedResource
                     = $crate::Call::lazy($crate::ops::DeleteVideo::new(video_id.clone()));
+
+                /// `POST /v3/videos/batches`: submits up to 100 videos at once (one idempotency
+                /// key for every retry) and answers the batch id at once; follow it with
+                /// `get_batch` or `wait_for_batch`.
+                ///
+                /// # Errors
+                /// Validation errors (more than 100 videos, a video breaking its rules; nothing
+                /// sent), API and transport errors.
+                fn create_batch(request: $crate::model::CreateVideoBatchRequest)
+                    -> $crate::model::CreateVideoBatchResponse
+                    = $crate::Call::lazy($crate::ops::CreateVideoBatch::new(request));
+
+                /// `GET /v3/videos/batches/{batch_id}`: the batch's aggregate status, its counts
+                /// and its first page of items (each item's video id, status and failure).
+                ///
+                /// # Errors
+                /// A not-found API error for an unknown batch, API and transport errors.
+                fn get_batch(batch_id: &$crate::model::BatchId) -> $crate::model::VideoBatch
+                    = $crate::Call::lazy($crate::ops::GetVideoBatch::new(batch_id.clone()));
+
+                /// `GET /v3/videos/batches/{batch_id}` for the page of items `query` names
+                /// (size 1 to 100, and the cursor from the previous page's `next_token`).
+                ///
+                /// # Errors
+                /// Validation errors (a `limit` outside 1–100), API and transport errors.
+                fn get_batch_page(
+                    batch_id: &$crate::model::BatchId,
+                    query: $crate::model::BatchPageQuery,
+                ) -> $crate::model::VideoBatch
+                    = $crate::Call::lazy(
+                        $crate::ops::GetVideoBatch::new(batch_id.clone()).page(query),
+                    );
+
+                /// `GET /v3/videos/statuses`: the statuses of up to 100 videos named by id
+                /// and/or by batch; an unknown id answers `not_found`.
+                ///
+                /// # Errors
+                /// Validation errors (no id, more than 100, an id with a comma), API and
+                /// transport errors.
+                fn statuses(query: $crate::model::VideoStatusesQuery)
+                    -> $crate::model::ListPage<$crate::model::VideoStatusEntry>
+                    = $crate::Call::lazy($crate::ops::GetVideoStatuses::new(query));
+
+                /// Polls `GET /v3/videos/batches/{batch_id}` (every item page, following the
+                /// cursor inside `data`) with the configured poll policy until every item is
+                /// final; ends with each item's outcome in submission order (its video id, or
+                /// its failure).
+                ///
+                /// # Errors
+                /// [`heygen_core::Error::WaitTimedOut`] at the deadline, or the error of a read
+                /// that is not transient (a 404, for example). A failed item is an outcome.
+                fn wait_for_batch(batch_id: &$crate::model::BatchId)
+                    -> $crate::batch::BatchOutcome<$crate::model::VideoId>
+                    = $crate::batch::WaitBatch::video(batch_id);
+
+                /// `wait_for_batch` with a poll policy (intervals and deadline).
+                ///
+                /// # Errors
+                /// As `wait_for_batch`.
+                fn wait_for_batch_with(
+                    batch_id: &$crate::model::BatchId,
+                    policy: &$crate::PollPolicy,
+                ) -> $crate::batch::BatchOutcome<$crate::model::VideoId>
+                    = $crate::batch::WaitBatch::video(batch_id).policy(*policy);
+
+                /// `create_batch`, then `wait_for_batch`: the outcome of every video, in the
+                /// order given.
+                ///
+                /// # Errors
+                /// As `create_batch`, then as `wait_for_batch`.
+                fn run_batch(request: $crate::model::CreateVideoBatchRequest)
+                    -> $crate::batch::BatchOutcome<$crate::model::VideoId>
+                    = $crate::batch::RunVideoBatch::new(request);
+
+                /// `run_batch` with a poll policy for the wait.
+                ///
+                /// # Errors
+                /// As `run_batch`.
+                fn run_batch_with(
+                    request: $crate::model::CreateVideoBatchRequest,
+                    policy: &$crate::PollPolicy,
+                ) -> $crate::batch::BatchOutcome<$crate::model::VideoId>
+                    = $crate::batch::RunVideoBatch::new(request).policy(*policy);
             }
 
             handle voices Voices "Voices: `/v3/voices…`." {

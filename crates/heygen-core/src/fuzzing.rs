@@ -147,6 +147,7 @@ pub fn parse_response(data: &[u8]) {
     );
     run(&GetVideo::new(video.clone()), &input);
     run(&ListVideos::new(ListVideosQuery::new()), &input);
+    run_video_batch_ops(&input, &video);
     run(&DeleteVideo::new(video), &input);
     run(&GetCurrentUser::new(), &input);
     run(&RawJson::new(http::Method::GET, "/v3/x"), &input);
@@ -214,5 +215,28 @@ fn run_asset_ops(input: &Input<'_>) {
             input,
         );
         run(&crate::ops::GetAssetBatch::new(batch), input);
+    }
+}
+
+/// The video batch and bulk status operations over one input.
+fn run_video_batch_ops(input: &Input<'_>, video: &VideoId) {
+    if let Ok(batch) = heygen_model::BatchId::new("batch_0001") {
+        if let Ok(look) = LookId::new("look_0001") {
+            run(
+                &crate::ops::CreateVideoBatch::new(heygen_model::CreateVideoBatchRequest::new([
+                    heygen_model::CreateAvatarVideo::new(look).script("Hi").into(),
+                ])),
+                input,
+            );
+        }
+        run(&crate::ops::GetVideoBatch::new(batch.clone()), input);
+        run(
+            &crate::ops::GetVideoStatuses::new(
+                heygen_model::VideoStatusesQuery::new()
+                    .video(video.clone())
+                    .batch(batch),
+            ),
+            input,
+        );
     }
 }

@@ -8,6 +8,7 @@
 )]
 
 mod assets;
+mod batches;
 mod call;
 mod cases;
 mod corpus;
