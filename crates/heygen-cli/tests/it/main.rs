@@ -15,6 +15,7 @@
 mod cases;
 mod contract;
 mod demo;
+mod download;
 mod emulator_cmd;
 mod field_cases;
 mod field_mock;
