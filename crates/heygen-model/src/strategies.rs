@@ -1283,3 +1283,115 @@ pub fn speech() -> BoxedStrategy<crate::voice::Speech> {
         )
         .boxed()
 }
+
+/// A [`crate::asset::CreateUploadBatchRequest`] of one to five valid files.
+pub fn create_upload_batch_request() -> BoxedStrategy<crate::asset::CreateUploadBatchRequest> {
+    (
+        vec(create_direct_upload_request(), 1..=5),
+        option::of(name()),
+        option::of(https_url()),
+    )
+        .prop_map(|(files, title, callback)| {
+            let mut r = crate::asset::CreateUploadBatchRequest::new(files);
+            r.title = title;
+            r.callback_url = callback;
+            r
+        })
+        .boxed()
+}
+
+/// A [`crate::asset::CompleteUploadBatchRequest`].
+pub fn complete_upload_batch_request() -> BoxedStrategy<crate::asset::CompleteUploadBatchRequest> {
+    id::<crate::BatchId>()
+        .prop_map(crate::asset::CompleteUploadBatchRequest::new)
+        .boxed()
+}
+
+/// A valid [`crate::asset::ListAssetsQuery`]: a username, and any of a limit in range, a cursor
+/// and a folder or the root.
+pub fn list_assets_query() -> BoxedStrategy<crate::asset::ListAssetsQuery> {
+    use crate::asset::{AssetFolder, ListAssetsQuery, MAX_ASSET_PAGE_LIMIT};
+    (
+        name(),
+        option::of(1..=MAX_ASSET_PAGE_LIMIT),
+        option::of("[A-Za-z0-9]{1,16}"),
+        option::of(prop_oneof![
+            Just(AssetFolder::Root),
+            id::<crate::FolderId>().prop_map(AssetFolder::Folder),
+        ]),
+    )
+        .prop_map(|(username, limit, token, folder)| {
+            let mut q = ListAssetsQuery::new(username);
+            q.limit = limit;
+            q.token = token;
+            q.folder = folder;
+            q
+        })
+        .boxed()
+}
+
+/// A valid [`crate::asset::AssetStatusesQuery`]: one to four asset ids and up to two batches.
+pub fn asset_statuses_query() -> BoxedStrategy<crate::asset::AssetStatusesQuery> {
+    (
+        vec(id::<crate::AssetId>(), 1..=4),
+        vec(id::<crate::BatchId>(), 0..=2),
+    )
+        .prop_map(|(assets, batches)| {
+            batches.into_iter().fold(
+                crate::asset::AssetStatusesQuery::assets(assets),
+                crate::asset::AssetStatusesQuery::batch_id,
+            )
+        })
+        .boxed()
+}
+
+/// A valid [`crate::BatchPageQuery`]: any of a limit in range and a cursor.
+pub fn batch_page_query() -> BoxedStrategy<crate::BatchPageQuery> {
+    (
+        option::of(1..=crate::batch::MAX_BATCH_PAGE_LIMIT),
+        option::of("[A-Za-z0-9]{1,16}"),
+    )
+        .prop_map(|(limit, token)| {
+            let mut q = crate::BatchPageQuery::new();
+            q.limit = limit;
+            q.token = token;
+            q
+        })
+        .boxed()
+}
+
+/// A valid [`crate::webhook::ListWebhookEndpointsQuery`].
+pub fn list_webhook_endpoints_query() -> BoxedStrategy<crate::webhook::ListWebhookEndpointsQuery> {
+    (
+        option::of(1..=crate::webhook::MAX_WEBHOOK_PAGE_LIMIT),
+        option::of("[A-Za-z0-9]{1,16}"),
+    )
+        .prop_map(|(limit, token)| {
+            let mut q = crate::webhook::ListWebhookEndpointsQuery::new();
+            q.limit = limit;
+            q.token = token;
+            q
+        })
+        .boxed()
+}
+
+/// A valid [`crate::webhook::ListWebhookEventsQuery`]; `event_type` is one of `event_types`.
+pub fn list_webhook_events_query(
+    event_types: Vec<String>,
+) -> BoxedStrategy<crate::webhook::ListWebhookEventsQuery> {
+    (
+        option::of(proptest::sample::select(event_types)),
+        option::of(id::<crate::VideoId>().prop_map(crate::VideoId::into_string)),
+        option::of(1..=crate::webhook::MAX_WEBHOOK_PAGE_LIMIT),
+        option::of("[A-Za-z0-9]{1,16}"),
+    )
+        .prop_map(|(event_type, entity_id, limit, token)| {
+            let mut q = crate::webhook::ListWebhookEventsQuery::new();
+            q.event_type = event_type;
+            q.entity_id = entity_id;
+            q.limit = limit;
+            q.token = token;
+            q
+        })
+        .boxed()
+}

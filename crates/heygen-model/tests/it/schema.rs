@@ -1,8 +1,10 @@
 //! Schema-contract tests: everything the model serializes validates against the v3 JSON
-//! Schemas in `crates/heygen-emulator/schemas/v3-endpoints.json`.
+//! Schemas in `crates/heygen-emulator/schemas/v3-endpoints.json`, and every query the model
+//! builds uses only the query parameters the file declares, within their limits and enums.
 //!
-//! The file uses OpenAPI `nullable: true` and `oneOf` + `discriminator` without `const`s; both
-//! are translated into plain JSON Schema here before validating.
+//! The file uses OpenAPI `nullable: true` and `oneOf` + `discriminator` (each variant pinning its
+//! tag with a one-value `enum`); both are translated into plain JSON Schema here before
+//! validating.
 
 use std::sync::OnceLock;
 
@@ -22,86 +24,11 @@ fn endpoints() -> &'static Vec<Value> {
     })
 }
 
-fn required_names(variant: &Value) -> Vec<String> {
-    let mut names: Vec<String> = variant["required"]
-        .as_array()
-        .map(|r| {
-            r.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some(props) = variant["properties"].as_object() {
-        names.extend(props.keys().cloned());
-    }
-    names
-}
-
-/// Picks the discriminator value of each `oneOf` variant from the mapping keys.
-fn assign_tags(keys: &[String], variants: &[Value]) -> Vec<String> {
-    let has = |v: &Value, name: &str| required_names(v).iter().any(|n| n == name);
-    let mut tags: Vec<Option<String>> = variants
-        .iter()
-        .map(|v| {
-            let guess = |key: &str| keys.iter().any(|k| k == key).then(|| key.to_owned());
-            let is_array_avatar = v["properties"]["avatar_id"]["type"] == "array";
-            if has(v, "scenes") {
-                guess("studio")
-            } else if is_array_avatar {
-                guess("cinematic_avatar")
-            } else if has(v, "prompt") && !has(v, "file") {
-                guess("prompt")
-            } else if has(v, "url") && !has(v, "asset_id") {
-                guess("url")
-            } else if has(v, "asset_id") && variant_props(v) == 2 {
-                guess("asset_id")
-            } else if has(v, "data") && has(v, "media_type") {
-                guess("base64")
-            } else if has(v, "reference_look_id") {
-                guess("avatar_v")
-            } else if has(v, "similarity_boost") {
-                guess("elevenlabs")
-            } else if has(v, "similarity") {
-                guess("fish")
-            } else if has(v, "input") {
-                guess("avatar_video")
-            } else if has(v, "playback") {
-                guess("video")
-            } else if has(v, "avatar_id") {
-                guess("avatar")
-            } else if has(v, "image") || (has(v, "source") && has(v, "script")) {
-                guess("image")
-            } else if has(v, "color") {
-                guess("color")
-            } else {
-                None
-            }
-        })
-        .collect();
-    // Structurally identical variants (photo / digital_twin, avatar_iii / avatar_iv, …) take the
-    // remaining keys in order; identical shapes make the order irrelevant.
-    let mut remaining: Vec<String> = keys
-        .iter()
-        .filter(|k| !tags.iter().any(|t| t.as_deref() == Some(k.as_str())))
-        .cloned()
-        .collect();
-    for tag in &mut tags {
-        if tag.is_none() {
-            assert!(
-                !remaining.is_empty(),
-                "cannot assign discriminator for {keys:?}"
-            );
-            *tag = Some(remaining.remove(0));
-        }
-    }
-    tags.into_iter().map(Option::unwrap).collect()
-}
-
-fn variant_props(v: &Value) -> usize {
-    v["properties"].as_object().map_or(0, Map::len)
-}
-
-/// Translates OpenAPI `nullable` and discriminators into JSON Schema.
+/// Translates OpenAPI `nullable` and discriminators into JSON Schema, as the emulator's loader
+/// does: each variant of a discriminated `oneOf` pins its tag with a one-value `enum` in the
+/// bundled file, so dropping `discriminator` leaves a plain `oneOf` that one variant matches.
+/// Unlike the emulator, the old digital-twin tag `video` is not accepted: the model must never
+/// send it.
 fn to_json_schema(schema: &Value) -> Value {
     match schema {
         Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
@@ -110,27 +37,15 @@ fn to_json_schema(schema: &Value) -> Value {
                 .iter()
                 .map(|(k, v)| (k.clone(), to_json_schema(v)))
                 .collect();
-            if let (Some(Value::Array(variants)), Some(discriminator)) =
-                (out.get("oneOf").cloned(), object.get("discriminator"))
-            {
-                let property = discriminator["propertyName"].as_str().unwrap().to_owned();
-                let keys: Vec<String> = discriminator["mapping"]
-                    .as_object()
-                    .unwrap()
-                    .keys()
-                    .cloned()
-                    .collect();
-                let tags = assign_tags(&keys, &variants);
-                let variants: Vec<Value> = variants
-                    .into_iter()
-                    .zip(tags)
-                    .map(|(mut v, tag)| {
-                        v["properties"][&property] = json!({"type": "string", "const": tag});
-                        v
-                    })
-                    .collect();
-                out.insert("oneOf".into(), Value::Array(variants));
-                out.remove("discriminator");
+            if let Some(discriminator) = out.remove("discriminator") {
+                let property = discriminator["propertyName"].as_str().unwrap();
+                for variant in out["oneOf"].as_array().unwrap() {
+                    let tag = &variant["properties"][property]["enum"];
+                    assert!(
+                        tag.as_array().is_some_and(|t| t.len() == 1),
+                        "a variant does not pin `{property}`: {variant}"
+                    );
+                }
             }
             if out.remove("nullable") == Some(Value::Bool(true)) {
                 if let Some(Value::Array(values)) = out.get_mut("enum") {
@@ -238,6 +153,12 @@ contract_tests! {
     schema_deleted_group: Contract::response("DELETE", "/v3/avatars/{group_id}", "deleted group") => s::deleted_resource();
     schema_deleted_look: Contract::response("DELETE", "/v3/avatars/looks/{look_id}", "deleted look") => s::deleted_resource();
     schema_user: Contract::response("GET", "/v3/users/me", "user") => s::user(Mode::KnownOnly);
+    schema_design_voice_request: Contract::request("POST", "/v3/voices", "design voice") => s::design_voice_request(Mode::KnownOnly);
+    schema_clone_voice_request: Contract::request("POST", "/v3/voices/clone", "clone voice") => s::clone_voice_request();
+    schema_speech_request: Contract::request("POST", "/v3/voices/speech", "speech") => s::speech_request(Mode::KnownOnly);
+    schema_create_video_batch_request: Contract::request("POST", "/v3/videos/batches", "video batch") => s::create_video_batch_request(Mode::KnownOnly);
+    schema_create_upload_batch_request: Contract::request("POST", "/v3/assets/direct-uploads/batches", "upload batch") => s::create_upload_batch_request();
+    schema_complete_upload_batch_request: Contract::request("POST", "/v3/assets/complete/batches", "complete batch") => s::complete_upload_batch_request();
 }
 
 #[test]
@@ -383,4 +304,133 @@ fn schema_webhooks() {
         Ok(())
     };
     run().unwrap();
+}
+
+/// Checks query pairs against the query parameters `method path` declares: each name declared
+/// and sent at most once, integers within `min`/`max`, values within `enum`, the required ones
+/// present.
+fn check_query(
+    method: &str,
+    path: &str,
+    pairs: &[(&'static str, String)],
+) -> Result<(), TestCaseError> {
+    let endpoint = endpoints()
+        .iter()
+        .find(|e| e["method"] == method && e["path"] == path)
+        .unwrap_or_else(|| panic!("no schema for {method} {path}"));
+    let params = endpoint["query_params"].as_array().unwrap();
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        let param = params.iter().find(|p| p["name"] == *name);
+        prop_assert!(
+            param.is_some(),
+            "{method} {path}: `{name}` is not a declared parameter"
+        );
+        let param = param.unwrap();
+        prop_assert!(
+            !pairs[..i].iter().any(|(n, _)| n == name),
+            "{method} {path}: `{name}` sent twice"
+        );
+        if param["type"] == "int" {
+            let n: Result<i64, _> = value.parse();
+            prop_assert!(
+                n.is_ok(),
+                "{method} {path}: `{name}={value}` is not an integer"
+            );
+            let n = n.unwrap();
+            if let Some(min) = param["min"].as_i64() {
+                prop_assert!(n >= min, "{method} {path}: `{name}={n}` below {min}");
+            }
+            if let Some(max) = param["max"].as_i64() {
+                prop_assert!(n <= max, "{method} {path}: `{name}={n}` above {max}");
+            }
+        }
+        if let Some(allowed) = param["enum"].as_array() {
+            prop_assert!(
+                allowed.iter().any(|a| a == value.as_str()),
+                "{method} {path}: `{name}={value}` is not one of {allowed:?}"
+            );
+        }
+    }
+    for param in params.iter().filter(|p| p["required"] == true) {
+        let name = param["name"].as_str().unwrap();
+        prop_assert!(
+            pairs.iter().any(|(n, _)| *n == name),
+            "{method} {path}: required `{name}` missing"
+        );
+    }
+    Ok(())
+}
+
+/// The `enum` of one query parameter.
+fn query_enum(method: &str, path: &str, name: &str) -> Vec<String> {
+    let endpoint = endpoints()
+        .iter()
+        .find(|e| e["method"] == method && e["path"] == path)
+        .unwrap();
+    endpoint["query_params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .and_then(|p| p["enum"].as_array())
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Query pairs as the model's `to_query_pairs` returns them.
+type Pairs = Vec<(&'static str, String)>;
+
+macro_rules! query_contract_tests {
+    ($($test:ident: $method:literal $path:literal => $strategy:expr;)*) => {
+        $(
+            #[test]
+            fn $test() {
+                proptest!(ProptestConfig::with_cases(64), |(query in $strategy)| {
+                    prop_assert!(query.validate().is_ok(), "{:?}", query);
+                    check_query($method, $path, &query.to_query_pairs())?;
+                });
+            }
+        )*
+    };
+}
+
+query_contract_tests! {
+    query_list_avatar_groups: "GET" "/v3/avatars" => s::list_avatar_groups_query(Mode::KnownOnly);
+    query_list_looks: "GET" "/v3/avatars/looks" => s::list_looks_query(Mode::KnownOnly);
+    query_list_videos: "GET" "/v3/videos" => s::list_videos_query();
+    query_video_statuses: "GET" "/v3/videos/statuses" => s::video_statuses_query();
+    query_video_batch_page: "GET" "/v3/videos/batches/{batch_id}" => s::batch_page_query();
+    query_list_voices: "GET" "/v3/voices" => s::list_voices_query(Mode::KnownOnly);
+    query_list_assets: "GET" "/v3/assets" => s::list_assets_query();
+    query_asset_statuses: "GET" "/v3/assets/statuses" => s::asset_statuses_query();
+    query_asset_batch_page: "GET" "/v3/assets/batches/{batch_id}" => s::batch_page_query();
+    query_list_webhook_endpoints: "GET" "/v3/webhooks/endpoints" => s::list_webhook_endpoints_query();
+    query_list_webhook_events: "GET" "/v3/webhooks/events" => s::list_webhook_events_query(query_enum("GET", "/v3/webhooks/events", "event_type"));
+}
+
+#[test]
+fn query_check_rejects_what_the_file_does_not_allow() {
+    // Guards `check_query`: an undeclared name, a limit out of range, a value outside the enum,
+    // a repeated name and a missing required parameter each fail.
+    let bad: [(&str, &str, Pairs); 5] = [
+        ("GET", "/v3/avatars", vec![("page", "2".into())]),
+        ("GET", "/v3/avatars", vec![("limit", "51".into())]),
+        ("GET", "/v3/avatars", vec![("ownership", "team".into())]),
+        (
+            "GET",
+            "/v3/videos",
+            vec![("token", "a".into()), ("token", "b".into())],
+        ),
+        ("GET", "/v3/assets", vec![("limit", "5".into())]),
+    ];
+    for (method, path, pairs) in bad {
+        assert!(
+            check_query(method, path, &pairs).is_err(),
+            "{method} {path} {pairs:?}"
+        );
+    }
+    let good = vec![("username", "me".to_owned()), ("limit", "100".to_owned())];
+    assert!(check_query("GET", "/v3/assets", &good).is_ok());
 }
