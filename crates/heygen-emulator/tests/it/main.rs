@@ -13,6 +13,7 @@
 )]
 
 mod admin;
+mod asset_batches;
 mod auth;
 mod conformance;
 mod faults;
