@@ -5,11 +5,13 @@
 //! base URL and key are the embedded emulator's, whatever the environment says. Before the
 //! video is rendered, the demo starts the `heygen webhook listen` receiver on a free loopback
 //! port, registers it as a webhook endpoint, and waits for the signed `avatar_video.success`
-//! of its video to arrive and verify.
+//! of its video to arrive and verify. It ends by downloading the rendered video from the
+//! emulator's file origin into the system's temporary directory.
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use heygen_core::download::DownloadOptions;
 use heygen_core::ops::{
     CreateAvatar, CreateConsent, CreateVideo, CreateWebhookEndpoint, GetAvatarGroup, GetVideo,
     ListLooks,
@@ -58,7 +60,17 @@ struct Summary {
     looks: LooksSummary,
     video: VideoSummary,
     webhook: WebhookSummary,
+    download: DownloadSummary,
     total_seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct DownloadSummary {
+    path: String,
+    bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_type: Option<String>,
+    seconds: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -160,7 +172,7 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
     let step = Instant::now();
     let private = ListLooksQuery::new().ownership(Ownership::Private);
     let looks = backend.items(Walk::new(ListLooks::new(private)))?;
-    out.log(&format!("[6/8] listed {} private looks:", looks.len()));
+    out.log(&format!("[6/9] listed {} private looks:", looks.len()));
     for look in &looks {
         out.log(&format!(
             "      {}  {:<13} {}",
@@ -176,6 +188,7 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
     };
 
     let (video, webhook) = video_and_webhook(out, backend, poll, &twin.look_id)?;
+    let download = download(out, backend, &video.video_id)?;
 
     let summary = Summary {
         transport: name,
@@ -185,6 +198,7 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
         looks,
         video,
         webhook,
+        download,
         total_seconds: secs(started),
     };
     out.log(&format!(
@@ -193,6 +207,38 @@ pub(crate) fn run(out: &Output, transport: Transport) -> Result<(), Failure> {
     ));
     drop(emulator);
     out.data(&summary)
+}
+
+/// Downloads the rendered video into `heygen-demo-<pid>/` under the system's temporary
+/// directory (the file stays there), through the same client.
+fn download(out: &Output, backend: &Backend, video_id: &str) -> Result<DownloadSummary, Failure> {
+    let step = Instant::now();
+    let id = heygen_model::VideoId::new(video_id)?;
+    let dir = std::env::temp_dir().join(format!("heygen-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Failure::new(
+            EXIT_API,
+            "cli_download_failed",
+            format!("could not create {}: {e}", dir.display()),
+        )
+    })?;
+    let path = dir.join(format!("{video_id}.mp4"));
+    let done = crate::download::to_path(backend, &id, &path, DownloadOptions::new(), None)
+        .map_err(|e| crate::download::failure(&e).with_id("video_id", video_id))?;
+    out.log(&format!(
+        "[9/9] downloaded video {video_id} from the file origin (a presigned link, no credentials): {} bytes{} -> {}",
+        done.bytes,
+        done.content_type
+            .as_deref()
+            .map_or_else(String::new, |t| format!(" of {t}")),
+        path.display()
+    ));
+    Ok(DownloadSummary {
+        path: path.display().to_string(),
+        bytes: done.bytes,
+        content_type: done.content_type,
+        seconds: secs(step),
+    })
 }
 
 /// Starts the receiver, registers it, renders a video from `look_id` and waits for its signed
@@ -212,7 +258,7 @@ fn video_and_webhook(
         .title("heygen-rs demo");
     let created = backend.run(Call::lazy(CreateVideo::new(request)))?;
     out.log(&format!(
-        "[8/8] video {} from the twin's look {} ({}); rendering",
+        "[8/9] video {} from the twin's look {} ({}); rendering",
         created.video_id,
         look_id,
         created
@@ -302,7 +348,7 @@ fn webhook_endpoint(
     };
     let running = bound.serve(receiver)?;
     out.log(&format!(
-        "[7/8] webhook endpoint {} for {VIDEO_DONE} -> the listen receiver at {url} (its signing \
+        "[7/9] webhook endpoint {} for {VIDEO_DONE} -> the listen receiver at {url} (its signing \
          secret stays in memory)",
         endpoint.endpoint_id
     ));
@@ -368,7 +414,7 @@ fn photo_avatar(
         .ok_or_else(|| missing("avatar_group"))?;
     let look = created.avatar_item.ok_or_else(|| missing("avatar_item"))?;
     out.log(&format!(
-        "[1/8] photo avatar from samples/portrait.png ({} bytes, {media_type}, inline base64): group {}, look {}",
+        "[1/9] photo avatar from samples/portrait.png ({} bytes, {media_type}, inline base64): group {}, look {}",
         PORTRAIT.len(),
         group.id,
         look.id
@@ -399,7 +445,7 @@ fn digital_twin(
     let upload = MultipartUpload::reader("footage.mp4", media_type, FOOTAGE.len() as u64);
     let asset_id = backend.run_with_reader(upload, FOOTAGE)?.asset_id;
     out.log(&format!(
-        "[2/8] uploaded samples/footage.mp4 ({} bytes): asset {asset_id}",
+        "[2/9] uploaded samples/footage.mp4 ({} bytes): asset {asset_id}",
         FOOTAGE.len()
     ));
     let asset = AssetSummary {
@@ -421,7 +467,7 @@ fn digital_twin(
         .ok_or_else(|| missing("avatar_group"))?;
     let look = created.avatar_item.ok_or_else(|| missing("avatar_item"))?;
     out.log(&format!(
-        "[3/8] digital twin from asset {asset_id}: group {}, look {}, status {}",
+        "[3/9] digital twin from asset {asset_id}: group {}, look {}, status {}",
         group.id,
         look.id,
         group
@@ -438,7 +484,7 @@ fn digital_twin(
         .map_err(|e| Failure::from(e).with_id("group_id", group.id.as_str()))?;
     let url = consent.url.ok_or_else(|| missing("consent url"))?;
     out.log(&format!(
-        "[4/8] consent requested ({}); the filmed person opens {}",
+        "[4/9] consent requested ({}); the filmed person opens {}",
         consent
             .avatar_group
             .consent_status
@@ -458,7 +504,7 @@ fn digital_twin(
         .to_owned();
     let consent_status = done.consent_status.as_ref().map(|s| s.as_str().to_owned());
     out.log(&format!(
-        "[5/8] training: {} (consent {})",
+        "[5/9] training: {} (consent {})",
         seen.join(" -> "),
         consent_status.as_deref().unwrap_or("not required")
     ));

@@ -44,14 +44,24 @@ fn the_demo_runs_the_whole_lifecycle_on_both_transports() {
         assert!(!run.stdout.contains("whsec_") && !run.stderr.contains("whsec_"));
         assert!(run.stderr.contains("signature verified"), "{}", run.stderr);
         // The step log is on stderr, one line per step, and names the consent approval.
-        for step in 1..=8 {
+        for step in 1..=9 {
             assert!(
-                run.stderr.contains(&format!("[{step}/8]")),
+                run.stderr.contains(&format!("[{step}/9]")),
                 "{}",
                 run.stderr
             );
         }
         assert!(run.stderr.contains("approve form"), "{}", run.stderr);
+        // It ends by downloading the video: the file is on disk with the bytes reported.
+        let download = &data["download"];
+        let path = std::path::Path::new(download["path"].as_str().unwrap());
+        let on_disk = std::fs::metadata(path).unwrap().len();
+        assert_eq!(download["bytes"], on_disk, "{download}");
+        assert!(on_disk > 256 * 1024, "{download}");
+        assert_eq!(download["content_type"], "video/mp4");
+        let video_id = data["video"]["video_id"].as_str().unwrap();
+        assert!(path.ends_with(format!("{video_id}.mp4")), "{download}");
+        let _ = std::fs::remove_file(path);
         assert!(!run.stderr.contains("hg_real_key_must_not_be_used"));
     }
 }
