@@ -291,33 +291,51 @@ fn is_key_field(key: &str) -> bool {
 }
 
 /// Checks that every key field (see [`is_key_field`]) the body sent as a string reads back
-/// equal; for pages, item by item.
+/// equal, at any depth: into every member both sides hold as an object, and item by item into
+/// every array both sides hold with the same length (an array the model keeps must keep every
+/// item: `data` of a page is held to it).
 fn read_back(sent: &Value, parsed: &Value, at: &str) -> Result<(), TestCaseError> {
     match (sent, parsed) {
         (Value::Object(sent), Value::Object(parsed)) => {
             for (key, value) in sent {
+                let here = format!("{at}/{key}");
                 if value.is_string() && is_key_field(key) {
-                    prop_assert_eq!(
-                        parsed.get(key),
-                        Some(value),
-                        "{}/{} did not read back",
-                        at,
-                        key
-                    );
+                    prop_assert_eq!(parsed.get(key), Some(value), "{} did not read back", here);
                 }
-                if key == "data"
-                    && let (Value::Array(items), Some(Value::Array(got))) = (value, parsed.get(key))
-                {
-                    prop_assert_eq!(items.len(), got.len(), "{}/data: item count", at);
-                    for (i, (s, p)) in items.iter().zip(got).enumerate() {
-                        read_back(s, p, &format!("{at}/data/{i}"))?;
+                if let Some(got) = parsed.get(key) {
+                    if key == "data" && value.is_array() {
+                        prop_assert_eq!(
+                            value.as_array().map(Vec::len),
+                            got.as_array().map(Vec::len),
+                            "{}: item count",
+                            here
+                        );
                     }
+                    read_back(value, got, &here)?;
                 }
+            }
+            Ok(())
+        }
+        (Value::Array(sent), Value::Array(parsed)) if sent.len() == parsed.len() => {
+            for (i, (s, p)) in sent.iter().zip(parsed).enumerate() {
+                read_back(s, p, &format!("{at}/{i}"))?;
             }
             Ok(())
         }
         _ => Ok(()),
     }
+}
+
+#[test]
+fn read_back_catches_a_changed_or_dropped_key_field() {
+    let sent = json!({"data": [{"id": "a", "status": "ok", "inner": {"video_id": "v"}}]});
+    assert!(read_back(&sent, &sent, "").is_ok());
+    let changed = json!({"data": [{"id": "a", "status": "ok", "inner": {"video_id": "w"}}]});
+    assert!(read_back(&sent, &changed, "").is_err());
+    let dropped = json!({"data": [{"status": "ok"}]});
+    assert!(read_back(&sent, &dropped, "").is_err());
+    let fewer = json!({"data": []});
+    assert!(read_back(&sent, &fewer, "").is_err());
 }
 
 /// The one place the model is stricter than the schema on purpose, with why: the schema narrowed
