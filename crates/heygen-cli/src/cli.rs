@@ -118,6 +118,9 @@ pub(crate) enum Command {
     /// Videos: create, get, list, delete.
     #[command(subcommand)]
     Video(VideoCommand),
+    /// Voices: the library, design, clones, speech.
+    #[command(subcommand)]
+    Voice(crate::voice::VoiceCommand),
     /// The account behind the API key.
     #[command(subcommand)]
     User(UserCommand),

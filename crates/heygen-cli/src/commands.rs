@@ -56,6 +56,7 @@ pub(crate) fn run(ctx: &Context<'_>, command: Command) -> Result<(), Failure> {
             }
         }
         Command::Video(cmd) => video(ctx, cmd),
+        Command::Voice(cmd) => crate::voice::run(ctx, cmd),
         Command::User(UserCommand::Me) => ctx.out.data(&call(ctx, GetCurrentUser::new())?),
         Command::Webhook(cmd) => webhook::run(ctx, cmd),
         Command::Demo | Command::Emulator(_) => Err(Failure::usage("not an api command")),
@@ -147,7 +148,7 @@ fn avatar(ctx: &Context<'_>, command: AvatarCommand) -> Result<(), Failure> {
 
 /// Turns a wait outcome into the value or the failure; a deadline prints the last state on
 /// stdout first. Every failure carries the resource id under `key`.
-fn waited<T: Serialize>(
+pub(crate) fn waited<T: Serialize>(
     out: &Output,
     key: &'static str,
     id: &str,

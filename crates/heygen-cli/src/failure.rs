@@ -154,6 +154,7 @@ pub(crate) fn id_key(resource: &str) -> &'static str {
         "video" => "video_id",
         "look" => "look_id",
         "asset" => "asset_id",
+        "voice" => "voice_id",
         _ => "group_id",
     }
 }

@@ -21,6 +21,7 @@ mod listen;
 mod output;
 mod progress;
 mod source;
+mod voice;
 mod wait;
 mod webhook;
 

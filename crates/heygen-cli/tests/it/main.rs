@@ -23,5 +23,6 @@ mod listen_support;
 mod parity;
 mod support;
 mod upload;
+mod voice;
 mod webhook;
 mod webhook_emulator;
