@@ -249,6 +249,17 @@ macro_rules! endpoints {
                 fn get_batch(batch_id: &$crate::model::BatchId) -> $crate::model::AssetBatch
                     = $crate::Call::lazy($crate::ops::GetAssetBatch::new(batch_id.clone()));
 
+                /// Polls `GET /v3/assets/batches/{batch_id}` (every page) until each file of the
+                /// upload batch is `completed` or `failed`; ends with every item's outcome in
+                /// order.
+                ///
+                /// # Errors
+                /// [`heygen_core::Error::WaitTimedOut`] at the poll deadline, or a status check's
+                /// error that is not transient.
+                fn wait_for_batch(batch_id: &$crate::model::BatchId)
+                    -> $crate::batch::BatchOutcome<$crate::model::AssetId>
+                    = $crate::batch::WaitBatch::asset(batch_id);
+
                 /// Uploads many local files (1 to 100) through one upload batch: inspects each,
                 /// `POST /v3/assets/direct-uploads/batches`, the `PUT` of each file to its slot
                 /// (streamed and hashed, no credentials), `POST /v3/assets/complete/batches`,

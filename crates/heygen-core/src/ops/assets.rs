@@ -13,6 +13,7 @@ use heygen_model::{
 
 use super::macros::{create_from_json, delete_by_id, get_by_id};
 use super::support::{data, key_str, page};
+use crate::batch::{BatchRead, WaitBatch};
 use crate::body::{Body, Source};
 use crate::config::{Config, TimeoutClass};
 use crate::error::Error;
@@ -468,6 +469,44 @@ impl GetAssetBatch {
     /// The batch id.
     pub fn batch_id(&self) -> &BatchId {
         &self.batch_id
+    }
+
+    /// The page asked for.
+    pub fn query(&self) -> &BatchPageQuery {
+        &self.query
+    }
+}
+
+/// The same read at another cursor, keeping the page size.
+impl Paginate for GetAssetBatch {
+    fn with_token(&self, token: Option<&str>) -> Self {
+        let mut query = self.query.clone();
+        query.token = token.map(str::to_owned);
+        Self {
+            batch_id: self.batch_id.clone(),
+            query,
+        }
+    }
+
+    fn page_token(&self) -> Option<&str> {
+        self.query.token.as_deref()
+    }
+}
+
+impl BatchRead for GetAssetBatch {
+    type Id = AssetId;
+    const RESOURCE: &'static str = "asset batch";
+
+    fn batch_id(&self) -> &BatchId {
+        &self.batch_id
+    }
+}
+
+impl WaitBatch<GetAssetBatch> {
+    /// Waits until every file of the upload batch `batch_id` is `completed` or `failed`
+    /// (`GET /v3/assets/batches/{batch_id}`, every page each poll).
+    pub fn asset(batch_id: &BatchId) -> Self {
+        Self::new(GetAssetBatch::new(batch_id.clone()))
     }
 }
 

@@ -10,17 +10,16 @@ use core::mem;
 use std::path::{Path, PathBuf};
 
 use heygen_model::{
-    AssetBatch, AssetId, BatchId, BatchItem, BatchItemStatus, BatchPageQuery,
-    CompleteUploadBatchRequest, CreateDirectUploadRequest, CreateUploadBatchRequest, DirectUpload,
-    ResourceError, UploadBatch,
+    AssetId, BatchId, CompleteUploadBatchRequest, CreateDirectUploadRequest,
+    CreateUploadBatchRequest, DirectUpload, ResourceError, UploadBatch,
 };
 
 use super::plan::{FileFacts, check_direct_upload_size, unreadable_file};
+use crate::batch::{ItemOutcome, WaitBatch};
 use crate::body::Source;
 use crate::call::Call;
 use crate::error::Error;
 use crate::ops::{CompleteUploadBatch, CreateUploadBatch, DirectUploadPut, GetAssetBatch};
-use crate::poll::{Observation, Pollable, Poller};
 use crate::workflow::{Cx, Event, Next, Workflow, delegate, over};
 
 /// How one file of an [`UploadMany`] ended.
@@ -95,7 +94,7 @@ enum Stage {
         call: Option<Call<DirectUploadPut>>,
     },
     Complete(BatchId, Vec<Slot>, Call<CompleteUploadBatch>),
-    Wait(BatchId, Vec<Slot>, Box<BatchItemsWait>),
+    Wait(BatchId, Vec<Slot>, Box<WaitBatch<GetAssetBatch>>),
     Over,
 }
 
@@ -294,7 +293,7 @@ impl Workflow for UploadMany {
                 Stage::Complete(batch_id, slots, call) => match delegate(call, cx) {
                     Ok(next) => return next,
                     Err(Ok(_)) => {
-                        let wait = Box::new(BatchItemsWait::new(batch_id.clone(), slots.len(), cx));
+                        let wait = Box::new(WaitBatch::asset(batch_id));
                         let (batch_id, slots) = (batch_id.clone(), mem::take(slots));
                         self.stage = Stage::Wait(batch_id, slots, wait);
                     }
@@ -302,8 +301,8 @@ impl Workflow for UploadMany {
                 },
                 Stage::Wait(batch_id, slots, wait) => match delegate(wait, cx) {
                     Ok(next) => return next,
-                    Err(Ok(items)) => {
-                        let done = finish(batch_id.clone(), mem::take(slots), &items);
+                    Err(Ok(outcome)) => {
+                        let done = finish(batch_id.clone(), mem::take(slots), &outcome.items);
                         self.stage = Stage::Over;
                         return Next::Done(Ok(done));
                     }
@@ -345,21 +344,22 @@ impl Workflow for UploadMany {
     }
 }
 
-/// Every file's outcome: its `PUT` error, else its batch item's final status.
-fn finish(batch_id: BatchId, slots: Vec<Slot>, items: &[BatchItem<AssetId>]) -> UploadedBatch {
+/// Every file's outcome: its `PUT` error, else its batch item's outcome.
+fn finish(batch_id: BatchId, slots: Vec<Slot>, items: &[ItemOutcome<AssetId>]) -> UploadedBatch {
     let files = slots
         .into_iter()
         .enumerate()
         .map(|(index, slot)| {
             let item = items
                 .iter()
-                .find(|item| usize::try_from(item.item_index).ok() == Some(index));
+                .find(|item| usize::try_from(item.index()).ok() == Some(index));
             let outcome = match (slot.put_error, item) {
                 (Some(error), _) => BatchFileOutcome::NotUploaded(error),
-                (None, Some(item)) if item.status == Some(BatchItemStatus::Completed) => {
-                    BatchFileOutcome::Completed
+                (None, Some(ItemOutcome::Completed { .. })) => BatchFileOutcome::Completed,
+                (None, Some(ItemOutcome::Failed { error, .. })) => {
+                    BatchFileOutcome::Failed(error.clone())
                 }
-                (None, item) => BatchFileOutcome::Failed(item.and_then(|i| i.error.clone())),
+                (None, _) => BatchFileOutcome::Failed(None),
             };
             BatchFile {
                 path: slot.path,
@@ -370,126 +370,4 @@ fn finish(batch_id: BatchId, slots: Vec<Slot>, items: &[BatchItem<AssetId>]) -> 
         })
         .collect();
     UploadedBatch { batch_id, files }
-}
-
-/// Every item of a batch read so far (all pages of one check), as the poller sees it: done when
-/// every expected item is final.
-struct Items {
-    list: Vec<BatchItem<AssetId>>,
-    expected: usize,
-    status: Option<String>,
-}
-
-impl Pollable for Items {
-    const RESOURCE: &'static str = "asset batch";
-
-    fn observe(&self) -> Observation {
-        if self.list.len() >= self.expected && self.list.iter().all(BatchItem::is_terminal) {
-            Observation::Completed
-        } else {
-            Observation::InProgress
-        }
-    }
-
-    fn raw_status(&self) -> Option<&str> {
-        self.status.as_deref()
-    }
-}
-
-/// Reads `GET /v3/assets/batches/{batch_id}` (every page) with the configured poll policy until
-/// every item is final.
-struct BatchItemsWait {
-    batch_id: BatchId,
-    expected: usize,
-    poller: Poller,
-    seen: Vec<BatchItem<AssetId>>,
-    check: Option<Call<GetAssetBatch>>,
-    token: Option<String>,
-}
-
-impl BatchItemsWait {
-    fn new(batch_id: BatchId, expected: usize, cx: &Cx<'_>) -> Self {
-        let poller = Poller::new(
-            Items::RESOURCE,
-            batch_id.as_str(),
-            cx.config.poll_policy(),
-            cx.now,
-        );
-        Self {
-            batch_id,
-            expected,
-            poller,
-            seen: Vec::new(),
-            check: None,
-            token: None,
-        }
-    }
-
-    fn page(&mut self, batch: AssetBatch, cx: &Cx<'_>) -> Next<Vec<BatchItem<AssetId>>> {
-        let next = batch.next_token().map(str::to_owned);
-        self.seen.extend(batch.items);
-        if next.is_some() && next != self.token {
-            self.token = next;
-            return self.next(cx);
-        }
-        self.token = None;
-        let items = Items {
-            list: mem::take(&mut self.seen),
-            expected: self.expected,
-            status: batch.status.map(|s| s.as_str().to_owned()),
-        };
-        match self.poller.on_status(items, cx.now) {
-            Next::Done(Ok(waited)) => Next::Done(Ok(waited.into_inner().list)),
-            Next::Done(Err(error)) => Next::Done(Err(error)),
-            Next::Sleep(delay) => Next::Sleep(delay),
-            // A poller only sleeps or stops.
-            _ => Next::Done(Err(over())),
-        }
-    }
-}
-
-impl Workflow for BatchItemsWait {
-    type Output = Vec<BatchItem<AssetId>>;
-    type Item = Infallible;
-
-    fn next(&mut self, cx: &Cx<'_>) -> Next<Self::Output> {
-        let check = match &mut self.check {
-            Some(check) => check,
-            slot @ None => {
-                let mut query = BatchPageQuery::new();
-                if let Some(token) = &self.token {
-                    query = query.token(token);
-                }
-                let op = GetAssetBatch::new(self.batch_id.clone()).page(query);
-                match Call::new(op, cx.config, cx.entropy) {
-                    Ok(call) => slot.insert(call),
-                    Err(error) => return Next::Done(Err(error)),
-                }
-            }
-        };
-        match delegate(check, cx) {
-            Ok(next) => next,
-            Err(result) => {
-                self.check = None;
-                match result {
-                    Ok(batch) => self.page(batch, cx),
-                    Err(error) => {
-                        self.token = None;
-                        self.seen.clear();
-                        match self.poller.on_error::<Items>(error, cx.now) {
-                            Next::Sleep(delay) => Next::Sleep(delay),
-                            Next::Done(Err(error)) => Next::Done(Err(error)),
-                            _ => Next::Done(Err(over())),
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn handle(&mut self, event: Event<'_>, cx: &Cx<'_>) {
-        if let Some(check) = &mut self.check {
-            check.handle(event, cx);
-        }
-    }
 }

@@ -675,7 +675,10 @@ fn the_wait_ends_at_the_deadline_naming_the_batch() {
         panic!("{:?}", run.result)
     };
     assert_eq!(timed_out.id, "batch_0001");
-    assert_eq!(timed_out.last_status.as_deref(), Some("processing"));
+    assert_eq!(
+        timed_out.last_status.as_deref(),
+        Some("processing (0 of 1 items final)")
+    );
 }
 
 #[test]
