@@ -34,17 +34,17 @@ use serde_json::{Map, Number, Value, json};
 const RAW: &str = include_str!("../../../heygen-emulator/schemas/v3-endpoints.json");
 
 /// One endpoint of the bundled file, its schemas normalized.
-pub struct Endpoint {
-    pub method: String,
-    pub path: String,
+pub(crate) struct Endpoint {
+    pub(crate) method: String,
+    pub(crate) path: String,
     /// `None` when the reference gives no request schema (no JSON body).
-    pub request: Option<Value>,
+    pub(crate) request: Option<Value>,
     /// `None` when the reference gives no response schema.
-    pub response: Option<Value>,
+    pub(crate) response: Option<Value>,
 }
 
 /// Every endpoint of the bundled file, normalized once per process.
-pub fn endpoints() -> &'static [Endpoint] {
+pub(crate) fn endpoints() -> &'static [Endpoint] {
     static ENDPOINTS: OnceLock<Vec<Endpoint>> = OnceLock::new();
     ENDPOINTS.get_or_init(|| {
         let root: Value = serde_json::from_str(RAW).unwrap();
@@ -76,7 +76,7 @@ pub fn endpoints() -> &'static [Endpoint] {
 ///
 /// # Panics
 /// When a discriminated `oneOf` has a variant that does not pin its discriminator to one value.
-pub fn normalize(v: &mut Value) {
+pub(crate) fn normalize(v: &mut Value) {
     match v {
         Value::Array(items) => items.iter_mut().for_each(normalize),
         Value::Object(m) => {
@@ -109,7 +109,7 @@ pub fn normalize(v: &mut Value) {
 
 /// Values valid against `schema` (normalized); `name` is the property the value sits in (`""`
 /// at the top or in an array), which picks ids, URLs and timestamps.
-pub fn value(schema: &Value, name: &str) -> BoxedStrategy<Value> {
+pub(crate) fn value(schema: &Value, name: &str) -> BoxedStrategy<Value> {
     let Value::Object(m) = schema else {
         // `true` or anything unexpected: any small value.
         return leaf().boxed();
@@ -122,7 +122,7 @@ pub fn value(schema: &Value, name: &str) -> BoxedStrategy<Value> {
     }
     match m.get("type") {
         Some(Value::Array(types)) => {
-            let typed = |t: &Value| {
+            let with_type = |t: &Value| {
                 let mut one = m.clone();
                 one.insert("type".into(), t.clone());
                 Value::Object(one)
@@ -130,7 +130,7 @@ pub fn value(schema: &Value, name: &str) -> BoxedStrategy<Value> {
             let non_null: Vec<BoxedStrategy<Value>> = types
                 .iter()
                 .filter(|t| t.as_str() != Some("null"))
-                .map(|t| value(&typed(t), name))
+                .map(|t| value(&with_type(t), name))
                 .collect();
             let some = Union::new(non_null).boxed();
             if types.iter().any(|t| t == "null") {
@@ -281,7 +281,7 @@ fn number(name: &str) -> BoxedStrategy<Value> {
             .boxed();
     }
     prop_oneof![
-        3 => (0.0f64..10_000.0),
+        3 => 0.0f64..10_000.0,
         1 => any::<f64>().prop_filter("finite", |f| f.is_finite()),
         1 => (0i32..1000).prop_map(f64::from),
     ]
@@ -310,25 +310,25 @@ fn leaf() -> impl Strategy<Value = Value> + Clone {
 fn rfc3339(secs: u64, zulu: bool) -> String {
     let days = secs / 86_400;
     let rem = secs % 86_400;
-    let (h, mi, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    let (hour, minute, second) = (rem / 3600, rem % 3600 / 60, rem % 60);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = i64::try_from(days).unwrap() + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
+    let shifted = i64::try_from(days).unwrap() + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let doe = shifted - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
     let zone = if zulu { "Z" } else { "+00:00" };
-    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}{zone}")
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{zone}")
 }
 
 /// The 2xx bodies of one endpoint: its response schema, with the top-level `data` member
 /// required (the reference marks no envelope member required; a success without `data` carries
 /// nothing an operation could return).
-pub fn response_body(schema: &Value) -> BoxedStrategy<Value> {
+pub(crate) fn response_body(schema: &Value) -> BoxedStrategy<Value> {
     let mut schema = schema.clone();
     if schema["properties"].get("data").is_some() {
         let required = schema["required"].as_array().cloned().unwrap_or_default();
@@ -342,7 +342,7 @@ pub fn response_body(schema: &Value) -> BoxedStrategy<Value> {
 }
 
 /// Every problem `validator` finds in `value`, with its JSON path.
-pub fn errors(validator: &jsonschema::Validator, value: &Value) -> Vec<String> {
+pub(crate) fn errors(validator: &jsonschema::Validator, value: &Value) -> Vec<String> {
     validator
         .iter_errors(value)
         .map(|e| format!("{} at {}", e, e.instance_path()))
