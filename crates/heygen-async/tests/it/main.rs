@@ -19,6 +19,7 @@ mod download;
 mod emulator;
 mod lease;
 mod mock;
+mod oauth;
 mod reopen;
 mod review;
 mod scenarios;

@@ -10,9 +10,11 @@
     reason = "tests"
 )]
 
+mod asset_batch;
 mod download;
 mod hygiene;
 mod late;
+mod oauth;
 mod reopen;
 mod review;
 mod scenarios;
