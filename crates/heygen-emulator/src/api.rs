@@ -720,7 +720,16 @@ fn complete_upload(st: &mut State, id: &str, body: &Value) -> Result<Reply, ApiE
 }
 
 fn create_video(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
-    let ty = body["type"].as_str().unwrap_or_default();
+    let now = st.now();
+    let (id, output_format) = insert_video(st, body, now)?;
+    Ok(ok(
+        json!({ "video_id": id, "status": "waiting", "output_format": output_format }),
+    ))
+}
+
+/// The looks a video request names: `avatar_id` (a string, or the list of a cinematic video)
+/// and each studio scene's `input.avatar_id`, with the parameter to blame.
+fn video_look_ids(body: &Value) -> Vec<(String, String)> {
     let mut look_ids: Vec<(String, String)> = Vec::new();
     match body.get("avatar_id") {
         Some(Value::String(s)) => look_ids.push(("avatar_id".into(), s.clone())),
@@ -733,6 +742,46 @@ fn create_video(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
         }
         _ => {}
     }
+    if let Some(Value::Array(scenes)) = body.get("scenes") {
+        for (i, scene) in scenes.iter().enumerate() {
+            if let Some(s) = scene.pointer("/input/avatar_id").and_then(Value::as_str) {
+                look_ids.push((format!("scenes[{i}].input.avatar_id"), s.to_owned()));
+            }
+        }
+    }
+    look_ids
+}
+
+/// Whether a video request asks to fail: its title, script, prompt or any scene's script holds
+/// [`FAIL_MARKER`].
+fn video_wants_failure(body: &Value) -> bool {
+    let marked = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(Value::as_str)
+            .is_some_and(has_fail_marker)
+    };
+    ["title", "script", "prompt"]
+        .iter()
+        .any(|k| marked(body, k))
+        || body
+            .get("scenes")
+            .and_then(Value::as_array)
+            .is_some_and(|scenes| {
+                scenes.iter().any(|s| {
+                    marked(s, "script") || s.get("input").is_some_and(|i| marked(i, "script"))
+                })
+            })
+}
+
+/// Creates the video job of a `POST /v3/videos` body (already checked against the schema and
+/// the rules) as created at `created_at` (emulated Unix seconds): its looks must exist and be
+/// ready. Returns the video id and its output format. Video batches create their items with it.
+pub(crate) fn insert_video(
+    st: &mut State,
+    body: &Value,
+    created_at: i64,
+) -> Result<(String, String), ApiError> {
+    let look_ids = video_look_ids(body);
     for (param, id) in &look_ids {
         let Some(l) = st.looks.get(id) else {
             if st.groups.contains_key(id) {
@@ -759,11 +808,7 @@ fn create_video(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
     let id = st.new_id();
     let seq = st.seq();
     let title = body.get("title").and_then(Value::as_str).map(str::to_owned);
-    let fail = title.as_deref().is_some_and(has_fail_marker)
-        || body
-            .get("script")
-            .and_then(Value::as_str)
-            .is_some_and(has_fail_marker);
+    let fail = video_wants_failure(body);
     let output_format = body
         .get("output_format")
         .and_then(Value::as_str)
@@ -775,7 +820,7 @@ fn create_video(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
             id: id.clone(),
             seq,
             title,
-            created_at: st.now(),
+            created_at,
             fail,
             output_format: output_format.clone(),
             folder_id: None,
@@ -798,8 +843,5 @@ fn create_video(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
     {
         st.files.captioned.insert(id.clone());
     }
-    let _ = ty;
-    Ok(ok(
-        json!({ "video_id": id, "status": "waiting", "output_format": output_format }),
-    ))
+    Ok((id, output_format))
 }

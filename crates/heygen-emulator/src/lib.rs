@@ -28,6 +28,7 @@
 //! `reply`, `fault`, `schema`, `webhook` (depend on nothing in the crate) → `state` (webhook) →
 //! `rules` (reply, state, webhook), `shared` (state, fault; it holds the OAuth server's state)
 //! → `api` (reply, rules, schema, state, webhook), `oauth` (reply, shared, state), `assets` (api, reply, rules, state), `upload` (reply, rules, shared, state),
+//! `video_batches` (api, reply, rules, state),
 //! `admin` (reply, fault, shared, state), `deliver` (shared, state, webhook) → `server` (all of
 //! the above) → this crate root.
 
@@ -45,6 +46,7 @@ mod server;
 mod shared;
 mod state;
 mod upload;
+mod video_batches;
 mod voices;
 mod webhook;
 
@@ -56,8 +58,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use fault::{Fault, FaultRule, RetryAfter};
-pub use oauth::OAuthEvent;
 pub use files::{DEFAULT_FILE_LINK_SECS, rendered_bytes};
+pub use oauth::OAuthEvent;
 pub use rules::{MAX_DIRECT_UPLOAD_BYTES, MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES};
 pub use schema::validate_response;
 pub use state::{FAIL_MARKER, LoggedRequest};

@@ -722,6 +722,7 @@ async fn v3(
         let mut st = sh.lock();
         st.refresh();
         crate::assets::settle(&mut st);
+        crate::video_batches::settle(&mut st);
         let checked = ep
             .check_request(&body_value)
             .map_err(|v| ApiError::invalid(&v.param, v.message))
@@ -732,14 +733,22 @@ async fn v3(
                     Ok(())
                 }
             });
-        match checked
-            .and_then(|()| {
-                crate::assets::handle(&mut st, &method, &template, &params, &q, &body_value)
-                    .unwrap_or_else(|| {
-                        api::handle(&mut st, &method, &template, &params, &q, &body_value)
-                    })
-            })
-        {
+        match checked.and_then(|()| {
+            crate::assets::handle(&mut st, &method, &template, &params, &q, &body_value)
+                .or_else(|| {
+                    crate::video_batches::handle(
+                        &mut st,
+                        &method,
+                        &template,
+                        &params,
+                        &q,
+                        &body_value,
+                    )
+                })
+                .unwrap_or_else(|| {
+                    api::handle(&mut st, &method, &template, &params, &q, &body_value)
+                })
+        }) {
             Ok(r) => r,
             Err(e) => e.into_reply(),
         }

@@ -323,6 +323,8 @@ pub(crate) struct State {
     next_event: u64,
     /// Voices: the public library, designed voices and clones (see `voices`).
     pub(crate) voices: crate::voices::Voices,
+    /// Video batches (see `video_batches`).
+    pub(crate) video_batches: crate::video_batches::VideoBatches,
 }
 
 const STUDIO_PEOPLE: [(&str, &str); 8] = [
@@ -371,6 +373,7 @@ impl State {
             epoch: 0,
             next_event: 0,
             voices: crate::voices::Voices::seeded(),
+            video_batches: crate::video_batches::VideoBatches::default(),
         };
         this.seed_public();
         this

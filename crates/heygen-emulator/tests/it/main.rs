@@ -22,6 +22,7 @@ mod idempotency;
 mod oauth;
 mod uploads;
 mod validation;
+mod video_batches;
 mod voices;
 mod webhooks;
 
