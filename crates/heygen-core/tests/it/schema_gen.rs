@@ -159,6 +159,9 @@ pub(crate) fn value(schema: &Value, name: &str) -> BoxedStrategy<Value> {
                 }
                 None => string(name),
             },
+            "integer" | "number" if m.contains_key("minimum") || m.contains_key("maximum") => {
+                bounded(m, t == "integer")
+            }
             "integer" => integer(name),
             "number" => number(name),
             "boolean" => any::<bool>().prop_map(Value::Bool).boxed(),
@@ -289,6 +292,26 @@ fn number(name: &str) -> BoxedStrategy<Value> {
     .boxed()
 }
 
+/// A number within the schema's stated `minimum`/`maximum` (the bundled file states none today;
+/// an unstated side is open up to 2^53).
+fn bounded(m: &Map<String, Value>, integer: bool) -> BoxedStrategy<Value> {
+    const OPEN: f64 = 9_007_199_254_740_992.0;
+    let low = m.get("minimum").and_then(Value::as_f64).unwrap_or(-OPEN);
+    let high = m.get("maximum").and_then(Value::as_f64).unwrap_or(OPEN);
+    if integer {
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "bounds are within 2^53, where f64 holds every integer"
+        )]
+        let (low, high) = (low.ceil() as i64, high.floor() as i64);
+        (low..=high).prop_map(Value::from).boxed()
+    } else {
+        (low..=high)
+            .prop_map(|f| Value::Number(Number::from_f64(f).unwrap()))
+            .boxed()
+    }
+}
+
 /// A small value of any JSON type (objects and arrays one level deep).
 fn leaf() -> impl Strategy<Value = Value> + Clone {
     let scalar = prop_oneof![
@@ -391,7 +414,9 @@ fn the_generator_covers_each_kind_of_value() {
                         {"type": "object", "required": ["type", "n"], "properties": {"type": {"type": "string", "enum": ["y"]}, "n": {"type": "number"}}}
                     ]
                 },
-                "meta": {"type": "object", "properties": {}}
+                "meta": {"type": "object", "properties": {}},
+                "speed": {"type": "number", "minimum": 0.5, "maximum": 2.0},
+                "limit": {"type": "integer", "minimum": 1, "maximum": 3}
             }
         });
         normalize(&mut s);
@@ -421,6 +446,12 @@ fn the_generator_covers_each_kind_of_value() {
         if o.keys().any(|k| k.starts_with("x_new_")) {
             seen.insert("extra".into());
         }
+        if let Some(speed) = o.get("speed") {
+            assert!((0.5..=2.0).contains(&speed.as_f64().unwrap()), "{speed}");
+        }
+        if let Some(limit) = o.get("limit") {
+            seen.insert(format!("limit={limit}"));
+        }
         if let Some(at) = o.get("created_at") {
             assert!(at.as_u64().is_some(), "{at}");
         }
@@ -434,11 +465,17 @@ fn the_generator_covers_each_kind_of_value() {
         "input=\"x\"",
         "input=\"y\"",
         "extra",
+        "limit=1",
+        "limit=3",
     ];
     for w in want {
         assert!(seen.contains(w), "never generated {w}: {seen:?}");
     }
     assert!(!seen.contains("url https false"), "{seen:?}");
+    assert!(
+        !seen.iter().any(|k| k == "limit=0" || k == "limit=4"),
+        "{seen:?}"
+    );
 }
 
 #[test]
