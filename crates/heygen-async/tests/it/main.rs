@@ -15,6 +15,7 @@
 )]
 
 mod announced;
+mod asset_batch;
 mod download;
 mod emulator;
 mod lease;
@@ -24,3 +25,4 @@ mod reopen;
 mod review;
 mod scenarios;
 mod voices;
+mod video_batch;

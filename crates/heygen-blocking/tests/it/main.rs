@@ -20,4 +20,5 @@ mod review;
 mod scenarios;
 mod shaping;
 mod traced;
+mod video_batch;
 mod voices;
