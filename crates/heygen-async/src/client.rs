@@ -185,15 +185,16 @@ impl Client {
                 }
                 Next::Receive(receive) => {
                     let timeout = receive.outgoing.options.timeout;
-                    let outcome =
+                    let received =
                         tokio::time::timeout(timeout, self.receive(&receive, &mut driver.sink))
-                            .await
-                            .unwrap_or_else(|_elapsed| {
-                                Err(Event::Failed(TransportError::new(
-                                    TransportErrorKind::Timeout,
-                                    None,
-                                )))
-                            });
+                            .await;
+                    let outcome = match received {
+                        Ok(outcome) => outcome,
+                        Err(_elapsed) => Err(Event::Failed(TransportError::new(
+                            TransportErrorKind::Timeout,
+                            None,
+                        ))),
+                    };
                     workflow.handle_exchange(outcome, &driver.cx(&self.config));
                 }
                 end @ (Next::Yield(_) | Next::Done(_)) => return end,
@@ -283,7 +284,7 @@ impl Client {
             while buf.len() < limit {
                 match chunks.next().await {
                     Some(Ok(chunk)) => {
-                        buf.extend_from_slice(&chunk[..chunk.len().min(limit - buf.len())])
+                        buf.extend_from_slice(&chunk[..chunk.len().min(limit - buf.len())]);
                     }
                     Some(Err(e)) => return Err(Event::Failed(body_failure(&e))),
                     None => break,
@@ -298,7 +299,7 @@ impl Client {
                 let chunk = match chunks.next().await {
                     None => break tap.finish(),
                     Some(Ok(chunk)) => chunk,
-                    Some(Err(e)) => break Err(tap.interrupted(body_failure(&e))),
+                    Some(Err(e)) => break Err(tap.interrupted(&body_failure(&e))),
                 };
                 if let Err(error) = tap.chunk(&chunk) {
                     break Err(error);

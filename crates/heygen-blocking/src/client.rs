@@ -236,7 +236,7 @@ impl Client {
                         Ok(0) => break tap.finish(),
                         Ok(n) => n,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => break Err(tap.interrupted(body_failure(&e))),
+                        Err(e) => break Err(tap.interrupted(&body_failure(&e))),
                     };
                     if let Err(error) = tap.chunk(&chunk[..n]) {
                         break Err(error);

@@ -19,6 +19,7 @@
 
 use core::convert::Infallible;
 use core::fmt;
+use core::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
@@ -157,17 +158,6 @@ impl Receive {
             progress: self.progress.clone(),
         })
     }
-
-    /// The error for a failure before any response head (connect, TLS, timeout).
-    pub fn failed(&self, error: TransportError) -> Error {
-        failure(
-            &self.video_id,
-            DownloadFailure::Interrupted {
-                received: 0,
-                kind: error.kind(),
-            },
-        )
-    }
 }
 
 /// Counts the bytes of a streamed response body as the client writes them to the sink, reports
@@ -253,7 +243,7 @@ impl ReceiveTap {
     }
 
     /// The error for a body whose connection failed part way.
-    pub fn interrupted(&self, error: TransportError) -> Error {
+    pub fn interrupted(&self, error: &TransportError) -> Error {
         failure(
             &self.video_id,
             DownloadFailure::Interrupted {
@@ -309,7 +299,10 @@ pub fn temp_path(path: &Path, entropy: [u8; 16]) -> PathBuf {
     let name = path
         .file_name()
         .map_or_else(|| "download".into(), |n| n.to_string_lossy().into_owned());
-    let tag: String = entropy[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let tag = entropy[..4].iter().fold(String::new(), |mut tag, b| {
+        let _ = write!(tag, "{b:02x}");
+        tag
+    });
     path.with_file_name(format!(".{name}.{tag}.part"))
 }
 
@@ -323,12 +316,13 @@ pub fn default_file_name(video: &Video, captioned: bool) -> String {
     };
     let path = url
         .and_then(|u| u.as_str().parse::<http::Uri>().ok())
-        .map(|u| u.path().to_ascii_lowercase());
-    let ext = if path.is_some_and(|p| p.ends_with(".webm")) {
-        "webm"
-    } else {
-        "mp4"
-    };
+        .map(|u| u.path().to_owned());
+    let webm = path.is_some_and(|p| {
+        Path::new(&p)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("webm"))
+    });
+    let ext = if webm { "webm" } else { "mp4" };
     format!("{}.{ext}", video.id.as_str())
 }
 
@@ -378,8 +372,9 @@ enum Phase {
 /// ]
 /// .into_iter();
 /// let id = VideoId::new("vid_1")?;
+/// // The script is also shown the end; its answer to that is ignored.
 /// let (result, steps) = script(Download::new(&id, DownloadOptions::new()), &config, |_, _| {
-///     answers.next().expect("two answers")
+///     answers.next().unwrap_or_else(|| Scripted::json(200, "{}"))
 /// });
 /// assert_eq!(steps, ["send GET /v3/videos/vid_1", "receive GET /vid_1.mp4"]);
 /// assert_eq!(result?.bytes, 4);

@@ -308,57 +308,7 @@ where
             Next::Receive(receive) => {
                 now += scripted.takes;
                 let cx = Cx::new(config, now, [0; 16]);
-                match scripted.event {
-                    ScriptedEvent::Response {
-                        status,
-                        headers,
-                        body,
-                        sent,
-                    } => {
-                        let mut head = Response::builder().status(status);
-                        for (name, value) in &headers {
-                            head = head.header(name.as_str(), value.as_str());
-                        }
-                        let head = head.body(()).unwrap_or_default();
-                        if let Some(mut tap) = receive.tap(&head) {
-                            // As a client does: chunk by chunk into the sink, then the end.
-                            let outcome = body
-                                .chunks(64 * 1024)
-                                .try_for_each(|chunk| tap.chunk(chunk))
-                                .and_then(|()| tap.finish());
-                            workflow.handle(Event::Received { head, outcome }, &cx);
-                        } else {
-                            let (parts, ()) = head.into_parts();
-                            let response = Response::from_parts(parts, body.as_slice());
-                            workflow.handle(Event::Response { response, sent }, &cx);
-                        }
-                    }
-                    ScriptedEvent::Failed(error) => workflow.handle(Event::Failed(error), &cx),
-                    ScriptedEvent::Error(error) => workflow.handle(Event::Error(error), &cx),
-                    ScriptedEvent::Cut {
-                        status,
-                        headers,
-                        body,
-                        kind,
-                    } => {
-                        let mut head = Response::builder().status(status);
-                        for (name, value) in &headers {
-                            head = head.header(name.as_str(), value.as_str());
-                        }
-                        let head = head.body(()).unwrap_or_default();
-                        let outcome = match receive.tap(&head) {
-                            Some(mut tap) => match tap.chunk(&body) {
-                                Ok(()) => Err(tap.interrupted(TransportError::new(kind, None))),
-                                Err(error) => Err(error),
-                            },
-                            None => Err(Error::transport(kind, None)),
-                        };
-                        workflow.handle(Event::Received { head, outcome }, &cx);
-                    }
-                    ScriptedEvent::ReaderConsumed | ScriptedEvent::Inspected(_) => {
-                        workflow.handle(Event::Error(over()), &cx);
-                    }
-                }
+                receive_scripted(&mut workflow, &receive, scripted.event, &cx);
             }
             Next::Send(_) | Next::Inspect(_) => {
                 now += scripted.takes;
@@ -397,6 +347,66 @@ where
         }
     }
     (Err(over()), steps, items)
+}
+
+/// Answers a [`Next::Receive`] in [`script_items`] as a client does: a head with a tap streams
+/// the body through it ([`Event::Received`]); any other is an [`Event::Response`].
+fn receive_scripted<W: Workflow>(
+    workflow: &mut W,
+    receive: &Receive,
+    event: ScriptedEvent,
+    cx: &Cx<'_>,
+) {
+    let head_of = |status: u16, headers: &[(String, String)]| {
+        let mut head = Response::builder().status(status);
+        for (name, value) in headers {
+            head = head.header(name.as_str(), value.as_str());
+        }
+        head.body(()).unwrap_or_default()
+    };
+    match event {
+        ScriptedEvent::Response {
+            status,
+            headers,
+            body,
+            sent,
+        } => {
+            let head = head_of(status, &headers);
+            if let Some(mut tap) = receive.tap(&head) {
+                // As a client does: chunk by chunk into the sink, then the end.
+                let outcome = body
+                    .chunks(64 * 1024)
+                    .try_for_each(|chunk| tap.chunk(chunk))
+                    .and_then(|()| tap.finish());
+                workflow.handle(Event::Received { head, outcome }, cx);
+            } else {
+                let (parts, ()) = head.into_parts();
+                let response = Response::from_parts(parts, body.as_slice());
+                workflow.handle(Event::Response { response, sent }, cx);
+            }
+        }
+        ScriptedEvent::Failed(error) => workflow.handle(Event::Failed(error), cx),
+        ScriptedEvent::Error(error) => workflow.handle(Event::Error(error), cx),
+        ScriptedEvent::Cut {
+            status,
+            headers,
+            body,
+            kind,
+        } => {
+            let head = head_of(status, &headers);
+            let outcome = match receive.tap(&head) {
+                Some(mut tap) => match tap.chunk(&body) {
+                    Ok(()) => Err(tap.interrupted(&TransportError::new(kind, None))),
+                    Err(error) => Err(error),
+                },
+                None => Err(Error::transport(kind, None)),
+            };
+            workflow.handle(Event::Received { head, outcome }, cx);
+        }
+        ScriptedEvent::ReaderConsumed | ScriptedEvent::Inspected(_) => {
+            workflow.handle(Event::Error(over()), cx);
+        }
+    }
 }
 
 /// One scripted answer of [`script`].

@@ -324,9 +324,7 @@ pub(crate) async fn handle(sh: &Arc<Shared>, req: Request) -> Reply {
                 Err(e) => e.into_reply(),
             }
         }
-        ("GET", ["oauth", "events"]) => {
-            Reply::json(200, json!({"events": sh.lock_oauth().events}))
-        }
+        ("GET", ["oauth", "events"]) => Reply::json(200, json!({"events": sh.lock_oauth().events})),
         ("GET", ["requests"]) => {
             let st = sh.lock();
             Reply::json(200, json!({"requests": st.log}))
@@ -336,13 +334,7 @@ pub(crate) async fn handle(sh: &Arc<Shared>, req: Request) -> Reply {
             Reply::json(200, json!({"requests": []}))
         }
         (m, ["webhooks", rest @ ..]) => webhooks(sh, m, rest),
-        ("GET", ["files", "requests"]) => {
-            let st = sh.lock();
-            Reply::json(
-                200,
-                json!({"base_url": st.files.base_url, "requests": st.files.log}),
-            )
-        }
+        ("GET", ["files", "requests"]) => crate::files::requests(sh),
         ("GET", ["other-origin", "requests"]) => {
             let st = sh.lock();
             Reply::json(200, json!({"requests": st.other_origin_log}))

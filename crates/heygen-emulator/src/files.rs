@@ -21,6 +21,7 @@
 //! Layer: uses `reply`, `fault`, `state` and `shared`; `state` holds the [`FileLinks`].
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -91,8 +92,10 @@ impl FileLinks {
         mac.finalize()
             .into_bytes()
             .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+            .fold(String::new(), |mut hex, b| {
+                let _ = write!(hex, "{b:02x}");
+                hex
+            })
     }
 
     /// The path of a video's file.
@@ -172,6 +175,15 @@ pub fn rendered_bytes(video_id: &str, format: &str, captioned: bool) -> Vec<u8> 
     };
     bytes[..header.len()].copy_from_slice(header);
     bytes
+}
+
+/// `GET /_emulator/files/requests`: the file origin's address and what reached it.
+pub(crate) fn requests(sh: &Shared) -> Reply {
+    let st = sh.lock();
+    Reply::json(
+        200,
+        serde_json::json!({"base_url": st.files.base_url, "requests": st.files.log}),
+    )
 }
 
 /// The router of the file origin.
