@@ -53,9 +53,7 @@ mod transport;
 pub use client::{Client, Pages};
 pub use handles::{Assets, Avatars, Looks, Users, Videos, Webhooks};
 heygen_core::__client_exports!();
-pub use transport::{
-    RequestBody, ResponseReader, SendOptions, Transport, TransportError, UreqTransport,
-};
+pub use transport::{RequestBody, SendOptions, Transport, TransportError, UreqTransport};
 
 /// The request and response types (`heygen-model`).
 pub use heygen_core::model;

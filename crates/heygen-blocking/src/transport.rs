@@ -93,15 +93,12 @@ pub trait Transport: Send + Sync {
         &self,
         request: Request<RequestBody<'_>>,
         options: &SendOptions,
-    ) -> Result<Response<ResponseReader>, TransportError> {
+    ) -> Result<Response<Box<dyn Read + Send>>, TransportError> {
         let unlimited = SendOptions::new(options.timeout, options.connect_timeout, u64::MAX);
         let (parts, body) = self.send(request, &unlimited)?.into_parts();
         Ok(Response::from_parts(parts, Box::new(io::Cursor::new(body))))
     }
 }
-
-/// A response body read as it arrives ([`Transport::open`]).
-pub type ResponseReader = Box<dyn Read + Send + 'static>;
 
 impl<F> Transport for F
 where
@@ -391,7 +388,7 @@ impl Transport for UreqTransport {
         &self,
         request: Request<RequestBody<'_>>,
         options: &SendOptions,
-    ) -> Result<Response<ResponseReader>, TransportError> {
+    ) -> Result<Response<Box<dyn Read + Send>>, TransportError> {
         let (parts, body) = request.into_parts();
         let result = match body {
             RequestBody::Bytes(bytes) if bytes.is_empty() => {
