@@ -25,81 +25,91 @@ const SPEECH_CHARS: (usize, usize) = (1, 5000);
 /// Speech speed range.
 const SPEECH_SPEED: (f64, f64) = (0.5, 2.0);
 
-/// The public library: (id, name, language, gender, engines, supports pause, supports locales).
-/// The first two are the default voices of the emulator's public looks.
-const LIBRARY: [(&str, &str, &str, &str, &[&str], bool, bool); 8] = [
-    (
-        "emu_voice_female_01",
-        "Ava",
-        "English",
-        "female",
-        &["starfish", "elevenlabs"],
-        true,
-        true,
-    ),
-    (
-        "emu_voice_male_01",
-        "Ben",
-        "English",
-        "male",
-        &["starfish", "elevenlabs"],
-        true,
-        true,
-    ),
-    (
-        "emu_voice_female_02",
-        "Carmen",
-        "Spanish",
-        "female",
-        &["starfish"],
-        true,
-        false,
-    ),
-    (
-        "emu_voice_male_02",
-        "Diego",
-        "Spanish",
-        "male",
-        &["fish"],
-        false,
-        false,
-    ),
-    (
-        "emu_voice_female_03",
-        "Elise",
-        "French",
-        "female",
-        &["elevenlabs"],
-        true,
-        false,
-    ),
-    (
-        "emu_voice_male_03",
-        "Felipe",
-        "Portuguese",
-        "male",
-        &["starfish", "fish"],
-        true,
-        true,
-    ),
-    (
-        "emu_voice_female_04",
-        "Greta",
-        "German",
-        "female",
-        &["starfish"],
-        false,
-        false,
-    ),
-    (
-        "emu_voice_male_04",
-        "Hiro",
-        "Japanese",
-        "male",
-        &["elevenlabs"],
-        true,
-        false,
-    ),
+/// One voice of the public library.
+struct Seeded {
+    id: &'static str,
+    name: &'static str,
+    language: &'static str,
+    gender: &'static str,
+    engines: &'static [&'static str],
+    support_pause: bool,
+    support_locale: bool,
+}
+
+/// The public library. The first two are the default voices of the emulator's public looks.
+const LIBRARY: [Seeded; 8] = [
+    Seeded {
+        id: "emu_voice_female_01",
+        name: "Ava",
+        language: "English",
+        gender: "female",
+        engines: &["starfish", "elevenlabs"],
+        support_pause: true,
+        support_locale: true,
+    },
+    Seeded {
+        id: "emu_voice_male_01",
+        name: "Ben",
+        language: "English",
+        gender: "male",
+        engines: &["starfish", "elevenlabs"],
+        support_pause: true,
+        support_locale: true,
+    },
+    Seeded {
+        id: "emu_voice_female_02",
+        name: "Carmen",
+        language: "Spanish",
+        gender: "female",
+        engines: &["starfish"],
+        support_pause: true,
+        support_locale: false,
+    },
+    Seeded {
+        id: "emu_voice_male_02",
+        name: "Diego",
+        language: "Spanish",
+        gender: "male",
+        engines: &["fish"],
+        support_pause: false,
+        support_locale: false,
+    },
+    Seeded {
+        id: "emu_voice_female_03",
+        name: "Elise",
+        language: "French",
+        gender: "female",
+        engines: &["elevenlabs"],
+        support_pause: true,
+        support_locale: false,
+    },
+    Seeded {
+        id: "emu_voice_male_03",
+        name: "Felipe",
+        language: "Portuguese",
+        gender: "male",
+        engines: &["starfish", "fish"],
+        support_pause: true,
+        support_locale: true,
+    },
+    Seeded {
+        id: "emu_voice_female_04",
+        name: "Greta",
+        language: "German",
+        gender: "female",
+        engines: &["starfish"],
+        support_pause: false,
+        support_locale: false,
+    },
+    Seeded {
+        id: "emu_voice_male_04",
+        name: "Hiro",
+        language: "Japanese",
+        gender: "male",
+        engines: &["elevenlabs"],
+        support_pause: true,
+        support_locale: false,
+    },
 ];
 
 /// Names of designed voices, picked by the design's hash.
@@ -139,7 +149,7 @@ struct Synthesis {
 /// Every voice of the account and the synthesized audio files.
 #[derive(Debug, Clone)]
 pub(crate) struct Voices {
-    voices: HashMap<String, Voice>,
+    by_id: HashMap<String, Voice>,
     speech: HashMap<String, Synthesis>,
     next_seq: u64,
 }
@@ -148,25 +158,25 @@ impl Voices {
     /// The public library, the same for every seed.
     pub(crate) fn seeded() -> Self {
         let mut this = Self {
-            voices: HashMap::new(),
+            by_id: HashMap::new(),
             speech: HashMap::new(),
             next_seq: 0,
         };
         let created_at = BASE_EPOCH - 86_400 * 60;
-        for (id, name, language, gender, engines, pause, locale) in LIBRARY {
+        for seeded in LIBRARY {
             let seq = this.seq();
-            this.voices.insert(
-                id.to_owned(),
+            this.by_id.insert(
+                seeded.id.to_owned(),
                 Voice {
-                    id: id.to_owned(),
+                    id: seeded.id.to_owned(),
                     seq,
-                    name: name.to_owned(),
-                    language: language.to_owned(),
-                    gender: Some(gender.to_owned()),
+                    name: seeded.name.to_owned(),
+                    language: seeded.language.to_owned(),
+                    gender: Some(seeded.gender.to_owned()),
                     public: true,
-                    engines: engines.to_vec(),
-                    support_pause: pause,
-                    support_locale: locale,
+                    engines: seeded.engines.to_vec(),
+                    support_pause: seeded.support_pause,
+                    support_locale: seeded.support_locale,
                     created_at,
                     clone: None,
                 },
@@ -242,7 +252,9 @@ fn voice_not_found(id: &str) -> ApiError {
 }
 
 fn ok(data: Value) -> Reply {
-    Reply::json(200, json!({ "data": data }))
+    let mut body = serde_json::Map::new();
+    body.insert("data".to_owned(), data);
+    Reply::json(200, Value::Object(body))
 }
 
 fn has_fail_marker(s: &str) -> bool {
@@ -276,7 +288,7 @@ pub(crate) fn handle(
         ("GET", "/v3/voices/{voice_id}") => {
             let now = st.now();
             st.voices
-                .voices
+                .by_id
                 .get(p0)
                 .map(|v| ok(details_json(v, &st.base_url, now)))
                 .ok_or_else(|| voice_not_found(p0))
@@ -297,7 +309,7 @@ fn list(st: &State, q: &HashMap<String, String>) -> Result<Reply, ApiError> {
     let gender = q.get("gender").filter(|g| !g.is_empty());
     let items = st
         .voices
-        .voices
+        .by_id
         .values()
         .filter(|v| v.public != private && is_ready(v, now))
         .filter(|v| engine.is_none_or(|e| v.engines.iter().any(|x| x.eq_ignore_ascii_case(e))))
@@ -316,11 +328,7 @@ fn list(st: &State, q: &HashMap<String, String>) -> Result<Reply, ApiError> {
 }
 
 fn delete(st: &mut State, id: &str) -> Result<Reply, ApiError> {
-    let v = st
-        .voices
-        .voices
-        .get(id)
-        .ok_or_else(|| voice_not_found(id))?;
+    let v = st.voices.by_id.get(id).ok_or_else(|| voice_not_found(id))?;
     if v.public {
         return Err(ApiError::new(
             403,
@@ -328,7 +336,7 @@ fn delete(st: &mut State, id: &str) -> Result<Reply, ApiError> {
             format!("voice `{id}` is a public voice; only your own voice clones can be deleted"),
         ));
     }
-    st.voices.voices.remove(id);
+    st.voices.by_id.remove(id);
     Ok(ok(json!({ "voice_id": id })))
 }
 
@@ -378,9 +386,9 @@ fn design(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
         let id = format!("design_{h:016x}");
         let gender = gender.map_or(if h & 1 == 0 { "female" } else { "male" }, |g| g);
         let name = DESIGN_NAMES[usize::try_from(h % 8).unwrap_or(0)];
-        if !st.voices.voices.contains_key(&id) {
+        if !st.voices.by_id.contains_key(&id) {
             let seq = st.voices.seq();
-            st.voices.voices.insert(
+            st.voices.by_id.insert(
                 id.clone(),
                 Voice {
                     id: id.clone(),
@@ -397,7 +405,7 @@ fn design(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
                 },
             );
         }
-        if let Some(v) = st.voices.voices.get(&id) {
+        if let Some(v) = st.voices.by_id.get(&id) {
             voices.push(list_json(v, &st.base_url));
         }
     }
@@ -512,7 +520,7 @@ fn clone(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
     let now = st.now();
     let id = st.new_id();
     let seq = st.voices.seq();
-    st.voices.voices.insert(
+    st.voices.by_id.insert(
         id.clone(),
         Voice {
             id: id.clone(),
@@ -580,7 +588,7 @@ fn speech(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
     let now = st.now();
     let v = st
         .voices
-        .voices
+        .by_id
         .get(voice_id)
         .ok_or_else(|| voice_not_found(voice_id).param("voice_id"))?;
     if !is_ready(v, now) {
@@ -661,7 +669,7 @@ pub(crate) fn file(st: &State, path: &str) -> Reply {
         .trim_start_matches("/_files/speech/")
         .trim_end_matches(".mp3");
     let len = if let Some(id) = name.strip_prefix("preview_") {
-        st.voices.voices.get(id).map(|_| 4096)
+        st.voices.by_id.get(id).map(|_| 4096)
     } else {
         st.voices.speech.get(name).map(|s| s.bytes)
     };

@@ -145,7 +145,7 @@ fn a_clone_trains_on_the_emulated_clock_then_lists_and_deletes() {
     assert_eq!(done["data"]["name"], "My voice");
     assert!(done["data"]["failure_message"].is_null());
     let private = emu.get("/v3/voices?type=private");
-    assert_eq!(ids(&private), [id.clone()]);
+    assert_eq!(ids(&private), std::slice::from_ref(&id));
     assert_eq!(private["data"][0]["type"], "private");
     // A completed clone speaks.
     emu.post(
