@@ -36,7 +36,7 @@ async fn rendered(render: bool) -> (EmulatorHandle, Client, VideoId) {
         .await
         .unwrap();
     if render {
-        emu.advance(Duration::from_secs(120));
+        emu.advance(Duration::from_mins(2));
     }
     (emu, client, created.video_id)
 }

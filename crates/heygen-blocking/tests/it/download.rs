@@ -33,7 +33,7 @@ fn rendered(render: bool) -> (EmulatorHandle, Client, VideoId) {
         .create(CreateAvatarVideo::new(LookId::new(LOOK).unwrap()).script("Hello"))
         .unwrap();
     if render {
-        emu.advance(Duration::from_secs(120));
+        emu.advance(Duration::from_mins(2));
     }
     (emu, client, created.video_id)
 }

@@ -19,7 +19,7 @@ fn video(emu: &EmulatorHandle, look: &str, render: bool) -> String {
     );
     let id = owned(&run.ok()["data"]["video_id"]);
     if render {
-        emu.advance(Duration::from_secs(120));
+        emu.advance(Duration::from_mins(2));
     }
     id
 }
