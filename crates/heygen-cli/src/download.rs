@@ -125,11 +125,11 @@ pub(crate) fn to_path(
 pub(crate) fn failure(error: &Error) -> Failure {
     let mut failure = Failure::from(error);
     if let Error::DownloadFailed(failed) = error {
-        failure.code = match failed.reason {
+        let code = match failed.reason {
             DownloadFailure::NotCompleted { .. } => "cli_video_not_completed",
             _ => "cli_download_failed",
-        }
-        .to_owned();
+        };
+        code.clone_into(&mut failure.code);
     }
     failure
 }

@@ -112,7 +112,7 @@ fn without_output_the_file_is_named_after_the_video() {
         let out = &out["data"];
         let name = format!("{id}.mp4");
         assert_eq!(out["path"], name.as_str());
-        assert_eq!(listing(&dir), [name.clone()], "{transport}");
+        assert_eq!(listing(&dir), std::slice::from_ref(&name), "{transport}");
         assert_eq!(
             std::fs::read(dir.join(&name)).unwrap(),
             emu.rendered_video(&id, false).unwrap()
