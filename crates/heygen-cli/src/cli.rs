@@ -112,9 +112,9 @@ pub(crate) enum Command {
     /// Avatars: photo avatars, digital twins, prompt avatars, consent, groups and looks.
     #[command(subcommand)]
     Avatar(AvatarCommand),
-    /// Assets: upload a local file.
+    /// Assets: upload local files (one, or many in one batch), list, show, delete, statuses.
     #[command(subcommand)]
-    Asset(AssetCommand),
+    Asset(crate::asset::AssetCommand),
     /// Videos: create, get, list, delete.
     #[command(subcommand)]
     Video(VideoCommand),
@@ -127,6 +127,9 @@ pub(crate) enum Command {
     /// Webhooks: endpoints, event types, delivered events; receive and verify deliveries.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// OAuth login: log in (browser or device code), show the credential in use, log out.
+    #[command(subcommand)]
+    Auth(crate::auth::AuthCommand),
     /// Run the whole avatar lifecycle against an embedded emulator (no network, no key).
     Demo,
     /// Run the local HeyGen emulator in the foreground.
@@ -312,20 +315,11 @@ impl PageArgs {
     }
 }
 
-/// `heygen asset …`.
-#[derive(Debug, Subcommand)]
-pub(crate) enum AssetCommand {
-    /// Upload a local file: `POST /v3/assets` up to 32 MB, direct upload above.
-    Upload {
-        /// The file.
-        path: PathBuf,
-    },
-}
-
 /// `heygen video …`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum VideoCommand {
-    /// Create an avatar video (`POST /v3/videos`).
+    /// Create a video (`POST /v3/videos`): an avatar video from flags, or any kind (avatar,
+    /// image, cinematic_avatar, studio) from a JSON file with --file.
     Create(CreateVideoArgs),
     /// Show a video (`GET /v3/videos/{video_id}`).
     Get {
@@ -334,9 +328,20 @@ pub(crate) enum VideoCommand {
     },
     /// List videos (`GET /v3/videos`).
     List {
+        /// Only videos in this folder.
+        #[arg(long, value_name = "ID")]
+        folder_id: Option<String>,
+        /// Only videos whose title contains this text.
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
         #[command(flatten)]
         page: PageArgs,
     },
+    /// Video batches: submit many videos at once, read a batch, wait for it.
+    #[command(subcommand)]
+    Batch(crate::video_batch::BatchCommand),
+    /// Statuses of up to 100 videos at once, by id or by batch (`GET /v3/videos/statuses`).
+    Statuses(crate::video_batch::StatusesArgs),
     /// Delete a video (`DELETE /v3/videos/{video_id}`).
     Delete {
         /// Video id.
@@ -349,11 +354,15 @@ pub(crate) enum VideoCommand {
 
 /// Arguments of `video create`.
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("speech").required(true).args(["script", "audio_url"])))]
+#[command(group(ArgGroup::new("speech").required(true).args(["script", "audio_url", "file"])))]
 pub(crate) struct CreateVideoArgs {
+    /// The whole request as JSON (any kind: avatar, image, cinematic_avatar, studio), instead
+    /// of the flags below.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["avatar_id", "title"])]
+    pub(crate) file: Option<PathBuf>,
     /// The look to render (a look id, not a group id).
-    #[arg(long, value_name = "LOOK")]
-    pub(crate) avatar_id: String,
+    #[arg(long, value_name = "LOOK", required_unless_present = "file")]
+    pub(crate) avatar_id: Option<String>,
     /// Text the avatar speaks.
     #[arg(long, conflicts_with = "audio_url")]
     pub(crate) script: Option<String>,

@@ -6,7 +6,6 @@ use heygen_core::ops::{
     DeleteVideo, GetAvatarGroup, GetCurrentUser, GetLook, GetVideo, ListAvatarGroups, ListLooks,
     ListVideos, UpdateLook,
 };
-use heygen_core::upload::Uploaded;
 use heygen_core::{Call, Error, Operation, Paginate, Walk};
 use heygen_model::{
     AssetId, AvatarGroupId, AvatarType, CreateAvatarRequest, CreateAvatarVideo,
@@ -18,9 +17,8 @@ use serde::Serialize;
 
 use crate::backend::Backend;
 use crate::cli::{
-    AssetCommand, AvatarCommand, Command, ConsentCommand, CreateAvatar, CreateVideoArgs,
-    FileAvatarArgs, LooksCommand, OwnershipArg, PageArgs, PromptAvatarArgs, UserCommand,
-    VideoCommand,
+    AvatarCommand, Command, ConsentCommand, CreateAvatar, CreateVideoArgs, FileAvatarArgs,
+    LooksCommand, OwnershipArg, PageArgs, PromptAvatarArgs, UserCommand, VideoCommand,
 };
 use crate::failure::Failure;
 use crate::output::{ListOutput, Output};
@@ -45,21 +43,14 @@ pub(crate) struct Context<'a> {
 pub(crate) fn run(ctx: &Context<'_>, command: Command) -> Result<(), Failure> {
     match command {
         Command::Avatar(cmd) => avatar(ctx, cmd),
-        Command::Asset(AssetCommand::Upload { path }) => {
-            let size = source::file_size("path", &path)?;
-            match source::upload(ctx.backend, &path, size)? {
-                Uploaded::Multipart(asset) => ctx.out.data(&asset),
-                Uploaded::Direct(done) => ctx.out.data(&done),
-                other => ctx
-                    .out
-                    .data(&serde_json::json!({ "asset_id": other.asset_id() })),
-            }
-        }
+        Command::Asset(cmd) => crate::asset::run(ctx, cmd),
         Command::Video(cmd) => video(ctx, cmd),
         Command::Voice(cmd) => crate::voice::run(ctx, cmd),
         Command::User(UserCommand::Me) => ctx.out.data(&call(ctx, GetCurrentUser::new())?),
         Command::Webhook(cmd) => webhook::run(ctx, cmd),
-        Command::Demo | Command::Emulator(_) => Err(Failure::usage("not an api command")),
+        Command::Demo | Command::Emulator(_) | Command::Auth(_) => {
+            Err(Failure::usage("not an api command"))
+        }
     }
 }
 
@@ -282,12 +273,24 @@ fn looks_command(ctx: &Context<'_>, command: LooksCommand) -> Result<(), Failure
 
 fn video(ctx: &Context<'_>, command: VideoCommand) -> Result<(), Failure> {
     match command {
-        VideoCommand::Create(args) => create_video(ctx, args),
+        VideoCommand::Create(args) => create_video(ctx, &args),
         VideoCommand::Get { video_id: id } => {
             ctx.out.data(&call(ctx, GetVideo::new(video_id(&id)?))?)
         }
-        VideoCommand::List { page } => {
+        VideoCommand::List {
+            folder_id,
+            title,
+            page,
+        } => {
             let mut query = ListVideosQuery::new();
+            if let Some(folder) = folder_id {
+                let folder = heygen_model::FolderId::new(folder)
+                    .map_err(|e| Failure::validation(Some("folder_id"), e.to_string()))?;
+                query = query.folder_id(folder);
+            }
+            if let Some(title) = title {
+                query = query.title(title);
+            }
             query = page.apply(query, ListVideosQuery::limit, ListVideosQuery::token);
             query.validate()?;
             list(ctx, &page, ListVideos::new(query))
@@ -296,26 +299,16 @@ fn video(ctx: &Context<'_>, command: VideoCommand) -> Result<(), Failure> {
             ctx.out.data(&call(ctx, DeleteVideo::new(video_id(&id)?))?)
         }
         VideoCommand::Download(args) => crate::download::run(ctx, args),
+        VideoCommand::Batch(cmd) => crate::video_batch::run(ctx, cmd),
+        VideoCommand::Statuses(args) => crate::video_batch::statuses(ctx, &args),
     }
 }
 
-fn create_video(ctx: &Context<'_>, args: CreateVideoArgs) -> Result<(), Failure> {
-    let mut request = CreateAvatarVideo::new(look_id("avatar_id", &args.avatar_id)?);
-    if let Some(script) = args.script {
-        request = request.script(script);
-    }
-    if let Some(voice) = args.voice_id {
-        let voice = VoiceId::new(voice)
-            .map_err(|e| Failure::validation(Some("voice_id"), e.to_string()))?;
-        request = request.voice_id(voice);
-    }
-    if let Some(url) = args.audio_url {
-        request = request.audio_url(url);
-    }
-    if let Some(title) = args.title {
-        request = request.title(title);
-    }
-    request.validate()?;
+fn create_video(ctx: &Context<'_>, args: &CreateVideoArgs) -> Result<(), Failure> {
+    let request = match &args.file {
+        Some(path) => crate::video_batch::video_from_file(path)?,
+        None => avatar_video_from_flags(args)?.into(),
+    };
     let created = call(ctx, CreateVideo::new(request))?;
     if !args.wait {
         return ctx.out.data(&created);
@@ -331,6 +324,31 @@ fn create_video(ctx: &Context<'_>, args: CreateVideoArgs) -> Result<(), Failure>
     );
     let done = waited(ctx.out, "video_id", id.as_str(), outcome)?;
     ctx.out.data(&done)
+}
+
+/// The avatar video the `video create` flags describe, checked.
+fn avatar_video_from_flags(args: &CreateVideoArgs) -> Result<CreateAvatarVideo, Failure> {
+    let avatar_id = args
+        .avatar_id
+        .as_deref()
+        .ok_or_else(|| Failure::usage("pass --avatar-id or --file"))?;
+    let mut request = CreateAvatarVideo::new(look_id("avatar_id", avatar_id)?);
+    if let Some(script) = &args.script {
+        request = request.script(script);
+    }
+    if let Some(voice) = &args.voice_id {
+        let voice = VoiceId::new(voice)
+            .map_err(|e| Failure::validation(Some("voice_id"), e.to_string()))?;
+        request = request.voice_id(voice);
+    }
+    if let Some(url) = &args.audio_url {
+        request = request.audio_url(url);
+    }
+    if let Some(title) = &args.title {
+        request = request.title(title);
+    }
+    request.validate()?;
+    Ok(request)
 }
 
 /// Prints the page `op` asks for, or with `--all` every item from that page on.

@@ -9,6 +9,8 @@
     reason = "a failure is built at most once per process, on the way out"
 )]
 
+mod asset;
+mod auth;
 mod backend;
 mod browser;
 mod cli;
@@ -21,6 +23,7 @@ mod listen;
 mod output;
 mod progress;
 mod source;
+mod video_batch;
 mod voice;
 mod wait;
 mod webhook;
@@ -54,7 +57,7 @@ fn run(args: &[OsString]) -> u8 {
         Err(error) => return usage_error(&out, &error),
     };
     let mut out = Output::new(cli.global.human);
-    for secret in secrets_in(args) {
+    for secret in secrets_in(args).into_iter().chain(auth::stored_secrets()) {
         out.add_secret(&secret);
     }
     match execute(&out, cli) {
@@ -73,6 +76,9 @@ fn secrets_in(args: &[OsString]) -> Vec<String> {
     let mut secrets = Vec::new();
     if let Ok(key) = std::env::var("HEYGEN_API_KEY") {
         secrets.push(key);
+    }
+    if let Ok(token) = std::env::var(auth::ACCESS_TOKEN_ENV) {
+        secrets.push(token);
     }
     if let Some(value) = std::env::var_os(webhook::SECRET_ENV) {
         secrets.extend(webhook::secrets_in(&value.to_string_lossy()));
@@ -177,6 +183,7 @@ fn execute(out: &Output, cli: Cli) -> Result<(), Failure> {
         Command::Emulator(args) => emulator(out, &global, &args),
         Command::Webhook(WebhookCommand::Listen(args)) => listen::run(out, &args),
         Command::Webhook(WebhookCommand::Verify(args)) => webhook::verify(out, &args),
+        Command::Auth(command) => auth::run(out, &global, command),
         command => {
             let backend = backend::Backend::connect(global.transport, config(&global)?)?;
             let ctx = commands::Context {
@@ -192,11 +199,10 @@ fn execute(out: &Output, cli: Cli) -> Result<(), Failure> {
 /// The SDK configuration from the global flags and the environment. A wait needs no
 /// configuration of its own: the core cuts each status check at the wait's deadline.
 fn config(global: &GlobalArgs) -> Result<Config, Failure> {
-    let Some(key) = global.api_key.as_deref().filter(|k| !k.trim().is_empty()) else {
-        return Err(Failure::missing_api_key());
-    };
-    let mut builder = Config::builder()
-        .api_key(key)
+    // The API key, HEYGEN_ACCESS_TOKEN or the stored login, in that order (see `auth`).
+    let credential = auth::api_credential(global)?;
+    let mut builder = credential
+        .apply(Config::builder())
         .user_agent(concat!("heygen-cli/", env!("CARGO_PKG_VERSION")));
     if let Some(url) = global.base_url.as_deref().filter(|u| !u.trim().is_empty()) {
         builder = builder.base_url(url);

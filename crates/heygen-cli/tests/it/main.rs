@@ -12,6 +12,8 @@
     reason = "tests"
 )]
 
+mod asset_batch;
+mod auth;
 mod cases;
 mod contract;
 mod demo;
@@ -23,6 +25,7 @@ mod listen_support;
 mod parity;
 mod support;
 mod upload;
+mod video_batch;
 mod voice;
 mod webhook;
 mod webhook_emulator;
