@@ -24,5 +24,5 @@ mod oauth;
 mod reopen;
 mod review;
 mod scenarios;
-mod voices;
 mod video_batch;
+mod voices;

@@ -1,0 +1,217 @@
+//! `heygen video batch …` (create a batch from a JSON file, optionally waiting for every video;
+//! read a batch's page of items), `heygen video statuses`, and reading a `video create` request
+//! of any kind from a JSON file.
+//!
+//! Doc comments on the clap types are the `--help` text, so they are written for the terminal.
+#![allow(
+    clippy::doc_markdown,
+    reason = "doc comments are the --help text shown in a terminal"
+)]
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use heygen_core::batch::{RunVideoBatch, WaitBatch};
+use heygen_core::ops::{CreateVideoBatch, GetVideoBatch, GetVideoStatuses};
+use heygen_model::{
+    BatchId, BatchPageQuery, CreateVideoBatchRequest, CreateVideoRequest, VideoId,
+    VideoStatusesQuery,
+};
+use serde::de::DeserializeOwned;
+
+use crate::cli::parse_seconds;
+use crate::commands::{Context, call};
+use crate::failure::Failure;
+use crate::output::ListOutput;
+use crate::wait;
+
+/// `heygen video batch …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum BatchCommand {
+    /// Submit up to 100 videos at once (`POST /v3/videos/batches`); prints the batch id, or
+    /// with --wait every video's outcome in the order given.
+    ///
+    /// The file holds {"videos": [...], "title": "..."} (each video shaped like a
+    /// `video create --file` request), or just the list of videos.
+    Create(CreateBatchArgs),
+    /// Show a batch and one page of its items (`GET /v3/videos/batches/{batch_id}`).
+    Get {
+        /// Batch id.
+        batch_id: String,
+        /// Items per page (1 to 100).
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
+        /// Page token from a previous `data.next_token`.
+        #[arg(long, value_name = "T")]
+        token: Option<String>,
+    },
+    /// Wait until every video of a batch is final; prints each video's outcome in order.
+    Wait {
+        /// Batch id.
+        batch_id: String,
+        /// Give up after this many seconds (default 1800).
+        #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+        timeout: Option<f64>,
+    },
+}
+
+/// Arguments of `video batch create`.
+#[derive(Debug, Args)]
+pub(crate) struct CreateBatchArgs {
+    /// The batch as JSON.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) file: PathBuf,
+    /// Wait until every video is final and print each one's outcome (exit 1 when any failed).
+    #[arg(long)]
+    pub(crate) wait: bool,
+    /// With --wait: give up after this many seconds (default 1800).
+    #[arg(long, value_name = "SECS", requires = "wait", value_parser = parse_seconds)]
+    pub(crate) timeout: Option<f64>,
+}
+
+/// Arguments of `video statuses`.
+#[derive(Debug, Args)]
+pub(crate) struct StatusesArgs {
+    /// Videos to look up (comma-separated or repeated).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub(crate) video_ids: Vec<String>,
+    /// Batches whose videos to look up (comma-separated or repeated).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub(crate) batch_ids: Vec<String>,
+}
+
+/// Reads a JSON file as `T`, blaming `param` for what is wrong with it.
+fn read_json<T: DeserializeOwned>(param: &str, path: &Path) -> Result<T, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::validation(Some(param), format!("cannot read {}: {e}", path.display()))
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::validation(
+            Some(param),
+            format!("{} is not a valid request: {e}", path.display()),
+        )
+    })
+}
+
+/// A `video create --file` request of any kind (`avatar`, `image`, `cinematic_avatar`,
+/// `studio`), checked.
+///
+/// # Errors
+/// An unreadable or malformed file, or a request that breaks a rule (exit 2, nothing sent).
+pub(crate) fn video_from_file(path: &Path) -> Result<CreateVideoRequest, Failure> {
+    let request: CreateVideoRequest = read_json("file", path)?;
+    request.validate()?;
+    Ok(request)
+}
+
+/// A batch file: an object with `videos`, or a bare list of videos.
+fn batch_from_file(path: &Path) -> Result<CreateVideoBatchRequest, Failure> {
+    let value: serde_json::Value = read_json("file", path)?;
+    let value = match value {
+        serde_json::Value::Array(videos) => serde_json::json!({ "videos": videos }),
+        other => other,
+    };
+    let request: CreateVideoBatchRequest = serde_json::from_value(value).map_err(|e| {
+        Failure::validation(
+            Some("file"),
+            format!("{} is not a valid batch: {e}", path.display()),
+        )
+    })?;
+    request.validate()?;
+    Ok(request)
+}
+
+fn batch_id(text: &str) -> Result<BatchId, Failure> {
+    BatchId::new(text).map_err(|e| Failure::validation(Some("batch_id"), e.to_string()))
+}
+
+/// Runs `heygen video batch …`.
+///
+/// # Errors
+/// The failure to report.
+pub(crate) fn run(ctx: &Context<'_>, command: BatchCommand) -> Result<(), Failure> {
+    match command {
+        BatchCommand::Create(args) => {
+            let request = batch_from_file(&args.file)?;
+            if !args.wait {
+                return ctx.out.data(&call(ctx, CreateVideoBatch::new(request))?);
+            }
+            let policy = wait::policy(args.timeout, ctx.poll_interval);
+            let outcome = ctx
+                .backend
+                .run(RunVideoBatch::new(request).policy(policy))?;
+            report(ctx, &outcome)
+        }
+        BatchCommand::Get {
+            batch_id: id,
+            limit,
+            token,
+        } => {
+            let mut query = BatchPageQuery::new();
+            if let Some(limit) = limit {
+                query = query.limit(limit);
+            }
+            if let Some(token) = token {
+                query = query.token(token);
+            }
+            query.validate()?;
+            ctx.out
+                .data(&call(ctx, GetVideoBatch::new(batch_id(&id)?).page(query))?)
+        }
+        BatchCommand::Wait {
+            batch_id: id,
+            timeout,
+        } => {
+            let id = batch_id(&id)?;
+            let policy = wait::policy(timeout, ctx.poll_interval);
+            let outcome = ctx
+                .backend
+                .run(WaitBatch::video(&id).policy(policy))
+                .map_err(|e| Failure::from(&e).with_id("batch_id", id.as_str()))?;
+            report(ctx, &outcome)
+        }
+    }
+}
+
+/// Prints every outcome; exit 1 (`batch_items_failed`) when any video failed.
+fn report(
+    ctx: &Context<'_>,
+    outcome: &heygen_core::batch::BatchOutcome<VideoId>,
+) -> Result<(), Failure> {
+    ctx.out.data(outcome)?;
+    match outcome.failed() {
+        0 => Ok(()),
+        failed => Err(Failure::new(
+            1,
+            "batch_items_failed",
+            format!("{failed} of {} videos failed", outcome.items.len()),
+        )
+        .with_id("batch_id", outcome.batch_id.as_str())),
+    }
+}
+
+/// Runs `heygen video statuses`.
+///
+/// # Errors
+/// The failure to report.
+pub(crate) fn statuses(ctx: &Context<'_>, args: &StatusesArgs) -> Result<(), Failure> {
+    let mut query = VideoStatusesQuery::new();
+    for id in &args.video_ids {
+        query = query.video(
+            VideoId::new(id).map_err(|e| Failure::validation(Some("video_ids"), e.to_string()))?,
+        );
+    }
+    for id in &args.batch_ids {
+        query = query.batch(
+            BatchId::new(id).map_err(|e| Failure::validation(Some("batch_ids"), e.to_string()))?,
+        );
+    }
+    query.validate()?;
+    let page = call(ctx, GetVideoStatuses::new(query))?;
+    let next_token = page.next_token().map(str::to_owned);
+    ctx.out.list(&ListOutput {
+        has_more: page.has_more(),
+        next_token,
+        data: page.data,
+    })
+}

@@ -1,0 +1,273 @@
+//! `heygen video batch …`, `heygen video statuses` and `video create --file` against the
+//! embedded emulator, on both transports: a batch of three videos (one made to fail) with each
+//! outcome in order, pages of a batch, bulk statuses, the new kinds from a JSON file, and the
+//! rules checked before anything is sent.
+
+use serde_json::{Value, json};
+
+use crate::support::{TRANSPORTS, api, count, emulator, temp_dir, write_file};
+
+const LOOK: &str = "Abigail_office_front_public";
+
+fn video(title: &str) -> Value {
+    json!({"type": "avatar", "avatar_id": LOOK, "script": "Hello there", "title": title})
+}
+
+fn batch_file(tag: &str) -> String {
+    let dir = temp_dir(tag);
+    let body =
+        json!({"title": "Launch", "videos": [video("one"), video("[fail] two"), video("three")]});
+    let path = write_file(&dir, "batch.json", body.to_string().as_bytes());
+    path.to_str().unwrap().to_owned()
+}
+
+fn item_statuses(outcome: &Value) -> Vec<(u64, String)> {
+    outcome["data"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["index"].as_u64().unwrap(),
+                i["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn batch_create_wait_prints_every_outcome_in_order_and_exits_1_on_a_failed_video() {
+    // 200 emulated seconds per real second: a video renders in about a third of a second.
+    let emu = emulator(200.0);
+    let file = batch_file("video-batch-wait");
+    for transport in TRANSPORTS {
+        let run = api(
+            &emu,
+            transport,
+            &[
+                "--poll-interval",
+                "0.05",
+                "video",
+                "batch",
+                "create",
+                "--file",
+                &file,
+                "--wait",
+            ],
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        let outcome = run.json();
+        assert_eq!(
+            item_statuses(&outcome),
+            [
+                (0, "completed".to_owned()),
+                (1, "failed".to_owned()),
+                (2, "completed".to_owned())
+            ],
+            "{transport}"
+        );
+        assert_eq!(
+            outcome["data"]["items"][1]["error"]["code"],
+            "video_render_failed"
+        );
+        let error = run.error();
+        assert_eq!(error["code"], "batch_items_failed");
+        assert_eq!(error["batch_id"], outcome["data"]["batch_id"]);
+        // The completed videos are ordinary videos.
+        let id = outcome["data"]["items"][2]["id"].as_str().unwrap();
+        let got = api(&emu, transport, &["video", "get", id]).ok();
+        assert_eq!(got["data"]["title"], "three");
+        assert_eq!(got["data"]["status"], "completed");
+    }
+    assert_eq!(count(&emu, "POST", "/v3/videos/batches"), 2);
+}
+
+#[test]
+fn batch_create_get_statuses_and_wait() {
+    let emu = emulator(200.0);
+    let file = batch_file("video-batch-steps");
+    for transport in TRANSPORTS {
+        let created = api(
+            &emu,
+            transport,
+            &["video", "batch", "create", "--file", &file],
+        )
+        .ok();
+        let id = created["data"]["batch_id"].as_str().unwrap().to_owned();
+        assert_eq!(created["data"]["total_items"], 3);
+
+        let first = api(
+            &emu,
+            transport,
+            &["video", "batch", "get", &id, "--limit", "2"],
+        )
+        .ok();
+        assert_eq!(first["data"]["items"].as_array().unwrap().len(), 2);
+        let token = first["data"]["next_token"].as_str().unwrap().to_owned();
+        let second = api(
+            &emu,
+            transport,
+            &[
+                "video", "batch", "get", &id, "--limit", "2", "--token", &token,
+            ],
+        )
+        .ok();
+        assert_eq!(second["data"]["items"][0]["item_index"], 2);
+        assert_eq!(second["data"]["has_more"], false);
+
+        let waited = api(
+            &emu,
+            transport,
+            &["--poll-interval", "0.05", "video", "batch", "wait", &id],
+        );
+        assert_eq!(waited.code, 1, "{waited:?}");
+        assert_eq!(item_statuses(&waited.json()).len(), 3);
+
+        let statuses = api(&emu, transport, &["video", "statuses", "--batch-ids", &id]).ok();
+        let seen: Vec<&str> = statuses["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(seen, ["completed", "failed", "completed"]);
+        assert_eq!(statuses["has_more"], false);
+        let video = statuses["data"][0]["video_id"].as_str().unwrap().to_owned();
+        let by_id = api(
+            &emu,
+            transport,
+            &[
+                "video",
+                "statuses",
+                "--video-ids",
+                &format!("{video},unknown_video"),
+            ],
+        )
+        .ok();
+        assert_eq!(by_id["data"][0]["status"], "completed");
+        assert_eq!(by_id["data"][1]["status"], "not_found");
+    }
+}
+
+#[test]
+fn video_create_takes_every_kind_from_a_file() {
+    let emu = emulator(200.0);
+    let dir = temp_dir("video-create-file");
+    let cinematic = write_file(
+        &dir,
+        "cinematic.json",
+        json!({"type": "cinematic_avatar", "avatar_id": [LOOK], "prompt": "A walk", "duration": 6,
+               "title": "Cinematic walk"})
+        .to_string()
+        .as_bytes(),
+    );
+    let studio = write_file(
+        &dir,
+        "studio.json",
+        json!({"type": "studio", "scenes": [
+            {"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"}, "duration": 2}
+        ]})
+        .to_string()
+        .as_bytes(),
+    );
+    for transport in TRANSPORTS {
+        for file in [&cinematic, &studio] {
+            let run = api(
+                &emu,
+                transport,
+                &[
+                    "--poll-interval",
+                    "0.05",
+                    "video",
+                    "create",
+                    "--file",
+                    file.to_str().unwrap(),
+                    "--wait",
+                ],
+            )
+            .ok();
+            assert_eq!(run["data"]["status"], "completed", "{transport} {file:?}");
+        }
+        let listed = api(&emu, transport, &["video", "list", "--title", "cinematic"]).ok();
+        assert!(
+            listed["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|v| v["title"] == "Cinematic walk")
+        );
+        assert!(!listed["data"].as_array().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn rules_are_checked_before_anything_is_sent() {
+    let emu = emulator(200.0);
+    let dir = temp_dir("video-batch-rules");
+    let no_voice = write_file(
+        &dir,
+        "image.json",
+        json!({"type": "image", "image": {"type": "url", "url": "https://example.com/a.png"},
+               "script": "Hi"})
+        .to_string()
+        .as_bytes(),
+    );
+    let webm = write_file(
+        &dir,
+        "webm.json",
+        json!([{"type": "avatar", "avatar_id": LOOK, "script": "Hi", "output_format": "webm",
+                "background": {"type": "color", "value": "#000000"}}])
+        .to_string()
+        .as_bytes(),
+    );
+    let many: Vec<Value> = (0..101).map(|i| video(&format!("v{i}"))).collect();
+    let too_many = write_file(
+        &dir,
+        "many.json",
+        json!({ "videos": many }).to_string().as_bytes(),
+    );
+    for transport in TRANSPORTS {
+        let error = api(
+            &emu,
+            transport,
+            &["video", "create", "--file", no_voice.to_str().unwrap()],
+        )
+        .failed(2, "cli_validation_error");
+        assert_eq!(error["param"], "voice_id");
+        let error = api(
+            &emu,
+            transport,
+            &["video", "batch", "create", "--file", webm.to_str().unwrap()],
+        )
+        .failed(2, "cli_validation_error");
+        assert_eq!(error["param"], "videos[0].background");
+        let error = api(
+            &emu,
+            transport,
+            &[
+                "video",
+                "batch",
+                "create",
+                "--file",
+                too_many.to_str().unwrap(),
+            ],
+        )
+        .failed(2, "cli_validation_error");
+        assert_eq!(error["param"], "videos");
+        api(&emu, transport, &["video", "statuses"]).failed(2, "cli_validation_error");
+        api(
+            &emu,
+            transport,
+            &[
+                "video",
+                "batch",
+                "create",
+                "--file",
+                "/nonexistent/batch.json",
+            ],
+        )
+        .failed(2, "cli_validation_error");
+    }
+    assert_eq!(count(&emu, "POST", "/v3/videos"), 0);
+    assert_eq!(count(&emu, "GET", "/v3/videos/statuses"), 0);
+}
