@@ -93,12 +93,12 @@ impl Failure {
         failure
     }
 
-    /// No API key is configured (exit 3); nothing was sent.
+    /// No credential is configured (exit 3); nothing was sent.
     pub(crate) fn missing_api_key() -> Self {
         Self::new(
             EXIT_AUTH,
             "cli_missing_api_key",
-            "no api key: pass --api-key or set HEYGEN_API_KEY",
+            "no api key: pass --api-key, set HEYGEN_API_KEY or HEYGEN_ACCESS_TOKEN, or run `heygen auth login`",
         )
     }
 
