@@ -857,3 +857,40 @@ fn a_token_shorter_lived_than_the_skew_is_refreshed_at_half_its_life() {
     );
     assert_eq!(s.refreshes(), 2);
 }
+
+proptest::proptest! {
+    /// The OAuth operations and the redirect reader take any status and any body without
+    /// panicking, and their errors format and classify.
+    #[test]
+    fn oauth_parses_never_panic(
+        status in 100u16..600,
+        body in proptest::collection::vec(proptest::num::u8::ANY, 0..256),
+        json in "[{}\"a-z_:0-9, ]{0,64}",
+    ) {
+        let limits = heygen_core::ResponseLimits::new(128);
+        let device: DeviceAuthorization = serde_json::from_str(
+            r#"{"device_code":"dc_1","user_code":"A","verification_uri":"https://x"}"#,
+        )
+        .unwrap();
+        for bytes in [body.as_slice(), json.as_bytes()] {
+            let response = || {
+                http::Response::builder()
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .body(bytes)
+                    .unwrap()
+            };
+            let refresh = RefreshAccessToken::new(app(), RefreshToken::new(RT));
+            if let Err(error) = refresh.parse(response(), &limits) {
+                let _ = (error.to_string(), format!("{error:?}"), error.class());
+            }
+            let _ = RevokeToken::refresh_token(app(), &RefreshToken::new(RT)).parse(response(), &limits);
+            let _ = AuthorizeDevice::new(app(), None).parse(response(), &limits);
+            let _ = PollDeviceToken::new(app(), device.device_code.clone()).parse(response(), &limits);
+            let pkce = Pkce::from_entropy(&[0; 32]);
+            let _ = ExchangeCode::new(app(), AuthorizationCode::new("c"), "r", &pkce)
+                .parse(response(), &limits);
+        }
+        let _ = parse_redirect(&json, "s");
+    }
+}
