@@ -428,7 +428,7 @@ impl Operation for CompleteUploadBatch {
         response: Response<&[u8]>,
         limits: &ResponseLimits,
     ) -> Result<Self::Output, Error> {
-        if response.status().is_success() && response.body().iter().all(u8::is_ascii_whitespace) {
+        if response.status().is_success() && response.body().is_empty() {
             let mut done = CompletedUploadBatch::default();
             done.batch_id = Some(self.request.batch_id.clone());
             return Ok(done);
