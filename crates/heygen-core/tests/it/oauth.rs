@@ -17,7 +17,7 @@ use http::{Method, Request};
 
 use crate::support::video;
 
-const T0: Duration = Duration::from_secs(1_800_000_000);
+const T0: Duration = Duration::from_hours(500_000);
 const AT: &str = "at_canary_first_0001";
 const RT: &str = "rt_canary_refresh_0001";
 const AT2: &str = "at_canary_second_0002";
@@ -294,7 +294,7 @@ fn token_answers_parse_with_string_expires_in_and_oauth_errors() {
     assert_eq!(token.expires_in, Some(3600));
     assert_eq!(token.access_token.expose_secret(), AT2);
     let credential = OAuthCredential::from_response(token, Some(T0));
-    assert_eq!(credential.expires_at, Some(T0 + Duration::from_secs(3600)));
+    assert_eq!(credential.expires_at, Some(T0 + Duration::from_hours(1)));
     assert_eq!(ok(&tokens_json(AT2, None, "3600")).expires_in, Some(3600));
 
     let error = op
@@ -322,46 +322,54 @@ fn token_answers_parse_with_string_expires_in_and_oauth_errors() {
     assert_eq!(envelope.api_code(), Some("internal_error"));
 }
 
+/// `at` minus `by`.
+fn before(at: Duration, by: Duration) -> Duration {
+    at.checked_sub(by).unwrap()
+}
+
 #[test]
 fn refresh_is_due_at_the_skew_boundary() {
     let expires = T0 + Duration::from_secs(1000);
     let c = credential(expires);
-    let skew = Duration::from_secs(60);
-    assert!(!c.needs_refresh(expires - Duration::from_secs(61), skew));
-    assert!(!c.needs_refresh(expires - skew - Duration::from_millis(1), skew));
-    assert!(c.needs_refresh(expires - skew, skew));
+    let skew = Duration::from_mins(1);
+    assert!(!c.needs_refresh(before(expires, Duration::from_secs(61)), skew));
+    assert!(!c.needs_refresh(
+        before(before(expires, skew), Duration::from_millis(1)),
+        skew
+    ));
+    assert!(c.needs_refresh(before(expires, skew), skew));
     assert!(c.needs_refresh(expires + Duration::from_secs(5), skew));
-    assert!(!c.is_expired(expires - Duration::from_millis(1)));
+    assert!(!c.is_expired(before(expires, Duration::from_millis(1))));
     assert!(c.is_expired(expires));
     assert!(!OAuthCredential::new(AccessToken::new(AT)).needs_refresh(T0, skew));
 
     // The session decides the same at the default skew, and at a configured one.
     let s = session(expires);
     assert!(matches!(
-        s.decide(Some(expires - Duration::from_secs(61)), None),
+        s.decide(Some(before(expires, Duration::from_secs(61))), None),
         AuthDecision::Use { generation: 0, .. }
     ));
-    let lease = match s.decide(Some(expires - Duration::from_secs(60)), None) {
+    let lease = match s.decide(Some(before(expires, Duration::from_mins(1))), None) {
         AuthDecision::Refresh(lease) => lease,
         other => panic!("{other:?}"),
     };
     // While one call holds the lease, the others wait.
     assert!(matches!(
-        s.decide(Some(expires - Duration::from_secs(60)), None),
+        s.decide(Some(before(expires, Duration::from_mins(1))), None),
         AuthDecision::Wait
     ));
     drop(lease);
     assert!(matches!(
-        s.decide(Some(expires - Duration::from_secs(60)), None),
+        s.decide(Some(before(expires, Duration::from_mins(1))), None),
         AuthDecision::Refresh(_)
     ));
     let short = session(expires).refresh_skew(Duration::from_secs(10));
     assert!(matches!(
-        short.decide(Some(expires - Duration::from_secs(11)), None),
+        short.decide(Some(before(expires, Duration::from_secs(11))), None),
         AuthDecision::Use { .. }
     ));
     assert!(matches!(
-        short.decide(Some(expires - Duration::from_secs(10)), None),
+        short.decide(Some(before(expires, Duration::from_secs(10))), None),
         AuthDecision::Refresh(_)
     ));
 }
@@ -400,7 +408,7 @@ fn a_call_refreshes_before_expiry_and_the_observer_sees_the_new_tokens() {
     let now = s.credential();
     assert_eq!(now.access_token.expose_secret(), AT2);
     assert_eq!(now.refresh_token.unwrap().expose_secret(), RT2);
-    assert_eq!(now.expires_at, Some(T0 + Duration::from_secs(3600)));
+    assert_eq!(now.expires_at, Some(T0 + Duration::from_hours(1)));
     let observed = observed.lock().unwrap();
     assert_eq!(observed.len(), 1);
     assert_eq!(observed[0].access_token.expose_secret(), AT2);
@@ -448,18 +456,18 @@ fn a_401_refreshes_once_and_retries_once_with_the_same_idempotency_key() {
         Call::new(op.clone(), &config, [5; 16]).unwrap(),
         &config,
         T0,
-        |one| match one.line.as_str() {
-            "POST /v1/oauth/token" => (200, tokens_json(AT2, Some(RT2), "3600")),
-            _ => {
-                video_posts += 1;
-                if video_posts == 1 {
-                    (
-                        401,
-                        r#"{"error":{"code":"unauthorized","message":"token expired"}}"#.into(),
-                    )
-                } else {
-                    (200, r#"{"data":{"video_id":"vid_1"}}"#.into())
-                }
+        |one| {
+            if one.line == "POST /v1/oauth/token" {
+                return (200, tokens_json(AT2, Some(RT2), "3600"));
+            }
+            video_posts += 1;
+            if video_posts == 1 {
+                (
+                    401,
+                    r#"{"error":{"code":"unauthorized","message":"token expired"}}"#.into(),
+                )
+            } else {
+                (200, r#"{"data":{"video_id":"vid_1"}}"#.into())
             }
         },
     );
