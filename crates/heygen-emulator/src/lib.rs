@@ -28,7 +28,7 @@
 //! `reply`, `fault`, `schema`, `webhook` (depend on nothing in the crate) → `state` (webhook) →
 //! `rules` (reply, state, webhook), `shared` (state, fault; it holds the OAuth server's state)
 //! → `api` (reply, rules, schema, state, webhook), `oauth` (reply, shared, state), `assets` (api, reply, rules, state), `upload` (reply, rules, shared, state),
-//! `video_batches` (api, reply, rules, state),
+//! `video_rules` (depends on nothing), `video_batches` (api, reply, rules, state),
 //! `admin` (reply, fault, shared, state), `deliver` (shared, state, webhook) → `server` (all of
 //! the above) → this crate root.
 
@@ -47,6 +47,7 @@ mod shared;
 mod state;
 mod upload;
 mod video_batches;
+mod video_rules;
 mod voices;
 mod webhook;
 

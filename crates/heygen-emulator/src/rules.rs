@@ -513,7 +513,7 @@ pub(crate) fn check(
                     ));
                 }
             }
-            Ok(())
+            crate::video_rules::check(body).map_err(|(param, message)| bad(&param, message))
         }
         _ => Ok(()),
     }

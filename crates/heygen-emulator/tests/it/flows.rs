@@ -304,7 +304,7 @@ fn video_from_a_completed_look() {
 
     let img = emu.post(
         "/v3/videos",
-        &json!({"type": "image", "image": {"type": "url", "url": "https://example.com/i.png"}, "script": "Hi", "title": "Broken [fail]"}),
+        &json!({"type": "image", "image": {"type": "url", "url": "https://example.com/i.png"}, "script": "Hi", "voice_id": "emu_voice_female_01", "title": "Broken [fail]"}),
     );
     let img_id = img["data"]["video_id"].as_str().unwrap().to_owned();
     emu.advance(100);

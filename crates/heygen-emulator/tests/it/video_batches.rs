@@ -291,3 +291,103 @@ fn cinematic_and_studio_videos_render_like_the_others() {
         .collect();
     assert_eq!(titles, ["Greeting"]);
 }
+
+#[test]
+fn cross_field_rules_name_the_parameter() {
+    let emu = frozen();
+    let png = json!({"type": "url", "url": "https://example.com/a.png"});
+    let rows = [
+        (
+            json!({"type": "avatar", "avatar_id": LOOK, "script": "Hi", "output_format": "webm",
+                   "background": {"type": "color", "value": "#000000"}}),
+            "background",
+        ),
+        (
+            json!({"type": "avatar", "avatar_id": LOOK, "script": "Hi",
+                   "background": {"type": "color"}}),
+            "background.value",
+        ),
+        (
+            json!({"type": "avatar", "avatar_id": LOOK, "script": "Hi",
+                   "background": {"type": "image", "url": "https://example.com/b.png", "asset_id": "a1"}}),
+            "background.url",
+        ),
+        (
+            json!({"type": "avatar", "avatar_id": LOOK, "script": "Hi", "expressiveness": "high",
+                   "engine": {"type": "avatar_v"}}),
+            "expressiveness",
+        ),
+        (
+            json!({"type": "avatar", "avatar_id": LOOK, "script": "Hi",
+                   "audio_url": "https://example.com/a.mp3"}),
+            "audio_url",
+        ),
+        (
+            json!({"type": "image", "image": png, "script": "Hi"}),
+            "voice_id",
+        ),
+        (
+            json!({"type": "cinematic_avatar", "avatar_id": [LOOK, LOOK, LOOK, LOOK], "prompt": "p"}),
+            "avatar_id",
+        ),
+        (
+            json!({"type": "cinematic_avatar", "avatar_id": [LOOK], "prompt": "p", "duration": 20}),
+            "duration",
+        ),
+        (
+            json!({"type": "cinematic_avatar", "avatar_id": [LOOK], "prompt": "p", "duration": 8,
+                   "auto_duration": true}),
+            "duration",
+        ),
+        (
+            json!({"type": "cinematic_avatar", "avatar_id": [LOOK], "prompt": "p",
+                   "aspect_ratio": "4:5"}),
+            "aspect_ratio",
+        ),
+        (
+            json!({"type": "cinematic_avatar", "avatar_id": [LOOK], "prompt": "p",
+                   "references": [
+                       {"type": "url", "url": "https://example.com/1.mp4"},
+                       {"type": "url", "url": "https://example.com/2.mp4"},
+                       {"type": "url", "url": "https://example.com/3.mp4"},
+                       {"type": "url", "url": "https://example.com/4.mp4"}]}),
+            "references",
+        ),
+        (json!({"type": "studio", "scenes": []}), "scenes"),
+        (
+            json!({"type": "studio", "scenes": [{"type": "image", "source": png, "duration": 2,
+                   "script": "Hi", "voice_id": "v"}]}),
+            "scenes[0].duration",
+        ),
+        (
+            json!({"type": "studio", "scenes": [{"type": "image", "source": png, "script": "Hi"}]}),
+            "scenes[0].voice_id",
+        ),
+        (
+            json!({"type": "studio", "scenes": [{"type": "avatar_video",
+                   "input": {"type": "image", "image": png, "script": "Hi"}}]}),
+            "scenes[0].input.voice_id",
+        ),
+    ];
+    for (body, param) in rows {
+        emu.call("POST", "/v3/videos", Some(&body)).assert_error(
+            400,
+            "invalid_parameter",
+            Some(param),
+        );
+    }
+    // The same rules hold for each video of a batch.
+    emu.call(
+        "POST",
+        "/v3/videos/batches",
+        Some(&json!({"videos": [avatar_video("ok"),
+            {"type": "image", "image": png, "script": "Hi"}]})),
+    )
+    .assert_error(400, "invalid_parameter", Some("videos[1].voice_id"));
+    // And what the rules allow goes through.
+    emu.post(
+        "/v3/videos",
+        &json!({"type": "avatar", "avatar_id": LOOK, "script": "Hi", "output_format": "webm",
+                "engine": {"type": "avatar_v", "reference_look_id": LOOK_2}, "motion_prompt": "wave"}),
+    );
+}
