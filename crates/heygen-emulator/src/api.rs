@@ -280,29 +280,6 @@ pub(crate) fn handle(
             Ok(ok(json!({ "id": p0 })))
         }
         ("POST", "/v3/assets/direct-uploads") => create_direct_upload(st, body),
-        ("GET", "/v3/assets/{asset_id}") => {
-            let a = st.assets.get(p0).ok_or_else(|| {
-                ApiError::new(404, "not_found", format!("asset `{p0}` not found"))
-            })?;
-            let kind = a.mime.split('/').next().unwrap_or("file");
-            let kind = if a.mime == "application/pdf" {
-                "pdf"
-            } else if a.mime == "application/x-subrip" {
-                "subtitle"
-            } else {
-                kind
-            };
-            Ok(ok(json!({
-                "id": a.id,
-                "name": a.name,
-                "type": kind,
-                "owner": "emulator",
-                "space_id": "emulator_space",
-                "uploaded_at": a.uploaded_at,
-                "url": if a.is_complete() { Value::String(st.asset_url(&a.id)) } else { Value::Null },
-                "folder_id": null,
-            })))
-        }
         ("POST", "/v3/assets/{asset_id}/complete") => complete_upload(st, p0, body),
         ("POST", "/v3/videos") => create_video(st, body),
         ("GET", "/v3/videos") => {

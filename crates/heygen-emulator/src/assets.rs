@@ -44,7 +44,8 @@ fn batch_not_found(id: &str) -> ApiError {
     ApiError::new(404, "not_found", format!("asset batch `{id}` not found"))
 }
 
-/// Handles the asset endpoints this module owns; `None` for any other route.
+/// Handles the asset endpoints this module owns; `None` for any other route. `strict` applies
+/// the strict direct-upload rules to each file of a batch.
 pub(crate) fn handle(
     st: &mut State,
     method: &str,
@@ -52,16 +53,21 @@ pub(crate) fn handle(
     params: &[String],
     q: &HashMap<String, String>,
     body: &Value,
+    strict: bool,
 ) -> Option<Result<Reply, ApiError>> {
     let p0 = params.first().map_or("", String::as_str);
     Some(match (method, template) {
         ("GET", "/v3/assets") => list(st, q),
+        ("GET", "/v3/assets/{asset_id}") => match st.assets.get(p0) {
+            Some(a) => Ok(ok(asset_json(st, a))),
+            None => Err(asset_not_found(p0)),
+        },
         ("DELETE", "/v3/assets/{asset_id}") => match st.assets.remove(p0) {
             Some(_) => Ok(ok(json!({ "id": p0 }))),
             None => Err(asset_not_found(p0)),
         },
         ("GET", "/v3/assets/statuses") => statuses(st, q),
-        ("POST", "/v3/assets/direct-uploads/batches") => create_batch(st, body),
+        ("POST", "/v3/assets/direct-uploads/batches") => create_batch(st, body, strict),
         ("POST", "/v3/assets/complete/batches") => complete_batch(st, body),
         ("GET", "/v3/assets/batches/{batch_id}") => get_batch(st, p0, q),
         _ => return None,
@@ -69,7 +75,7 @@ pub(crate) fn handle(
 }
 
 /// The `GET /v3/assets/{asset_id}` shape of an asset.
-pub(crate) fn asset_json(st: &State, a: &Asset) -> Value {
+fn asset_json(st: &State, a: &Asset) -> Value {
     let kind = match a.mime.as_str() {
         "application/pdf" => "pdf",
         "application/x-subrip" => "subtitle",
@@ -229,8 +235,8 @@ fn statuses(st: &State, q: &HashMap<String, String>) -> Result<Reply, ApiError> 
 }
 
 /// `POST /v3/assets/direct-uploads/batches`: 1 to 100 files, each checked as a single direct
-/// upload, each given a presigned slot on the storage origin.
-fn create_batch(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
+/// upload (strict rules in strict mode), each given a presigned slot on the storage origin.
+fn create_batch(st: &mut State, body: &Value, strict: bool) -> Result<Reply, ApiError> {
     let files = body["files"].as_array().map_or(&[][..], Vec::as_slice);
     if files.is_empty() || files.len() > MAX_BATCH {
         return Err(ApiError::invalid(
@@ -242,7 +248,7 @@ fn create_batch(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
         ));
     }
     for (i, file) in files.iter().enumerate() {
-        rules::check("POST", "/v3/assets/direct-uploads", file, st, false).map_err(|mut e| {
+        rules::check("POST", "/v3/assets/direct-uploads", file, st, strict).map_err(|mut e| {
             e.param = Some(format!("files[{i}].{}", e.param.as_deref().unwrap_or("")));
             e
         })?;

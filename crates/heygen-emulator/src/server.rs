@@ -734,7 +734,7 @@ async fn v3(
                 }
             });
         match checked.and_then(|()| {
-            crate::assets::handle(&mut st, &method, &template, &params, &q, &body_value)
+            crate::assets::handle(&mut st, &method, &template, &params, &q, &body_value, sh.strict)
                 .or_else(|| {
                     crate::video_batches::handle(
                         &mut st,

@@ -67,20 +67,23 @@ fn statuses(batch: &Value) -> Vec<String> {
 fn a_batch_of_three_moves_through_its_states_and_a_mislabelled_file_fails() {
     // A slow clock, so only `advance` moves the items on a busy machine.
     let emu = Emu::with(EmulatorOptions::default().seed(7).speed(0.001));
-    let (a, b, c) = (mp4(1000), png_bytes(), mp4(500));
+    let (clip, image, fake_audio) = (mp4(1000), png_bytes(), mp4(500));
     // The third is declared as audio but its bytes are an MP4.
     let data = create(
         &emu,
         &[
-            ("a.mp4", "video/mp4", &a),
-            ("b.png", "image/png", &b),
-            ("c.mp3", "audio/mpeg", &c),
+            ("a.mp4", "video/mp4", &clip),
+            ("b.png", "image/png", &image),
+            ("c.mp3", "audio/mpeg", &fake_audio),
         ],
     );
     let batch = data["batch_id"].as_str().unwrap().to_owned();
     let slots = data["items"].as_array().unwrap();
     assert_eq!(slots.len(), 3);
-    for (slot, size) in slots.iter().zip([a.len(), b.len(), c.len()]) {
+    for (slot, size) in slots
+        .iter()
+        .zip([clip.len(), image.len(), fake_audio.len()])
+    {
         assert_eq!(slot["status"], "pending_upload");
         assert_eq!(slot["max_bytes"], size);
         assert!(
@@ -102,10 +105,10 @@ fn a_batch_of_three_moves_through_its_states_and_a_mislabelled_file_fails() {
         "PUT",
         slots[0]["upload_url"].as_str().unwrap(),
         &[("Content-Type", "video/mp4"), ("X-Api-Key", &key)],
-        Some(a.clone()),
+        Some(clip.clone()),
     );
     assert_eq!(refused.status, 403);
-    for (slot, bytes) in slots.iter().zip([&a, &b, &c]) {
+    for (slot, bytes) in slots.iter().zip([&clip, &image, &fake_audio]) {
         assert_eq!(put(&emu, slot, bytes), 200);
     }
     let done = complete(&emu, &batch);
@@ -113,9 +116,9 @@ fn a_batch_of_three_moves_through_its_states_and_a_mislabelled_file_fails() {
     // Completing again re-drives the same batch.
     complete(&emu, &batch);
 
-    let v = emu.get(&path);
-    assert_eq!(statuses(&v), ["queued"; 3]);
-    assert_eq!(v["data"]["status"], "processing");
+    let read = emu.get(&path);
+    assert_eq!(statuses(&read), ["queued"; 3]);
+    assert_eq!(read["data"]["status"], "processing");
     emu.advance(1);
     assert_eq!(statuses(&emu.get(&path)), ["processing"; 3]);
     emu.advance(2);
@@ -124,15 +127,18 @@ fn a_batch_of_three_moves_through_its_states_and_a_mislabelled_file_fails() {
         ["completed", "processing", "processing"]
     );
     emu.advance(2);
-    let v = emu.get(&path);
-    assert_eq!(statuses(&v), ["completed", "completed", "failed"]);
-    let d = &v["data"];
-    assert_eq!(d["status"], "completed");
-    assert_eq!(d["total_items"], 3);
-    assert_eq!(d["title"], "three");
-    assert_eq!(d["counts_by_status"], json!({"completed": 2, "failed": 1}));
-    assert_eq!(d["items"][2]["error"]["code"], "invalid_file");
-    for (item, slot) in d["items"].as_array().unwrap().iter().zip(slots) {
+    let read = emu.get(&path);
+    assert_eq!(statuses(&read), ["completed", "completed", "failed"]);
+    let batch = &read["data"];
+    assert_eq!(batch["status"], "completed");
+    assert_eq!(batch["total_items"], 3);
+    assert_eq!(batch["title"], "three");
+    assert_eq!(
+        batch["counts_by_status"],
+        json!({"completed": 2, "failed": 1})
+    );
+    assert_eq!(batch["items"][2]["error"]["code"], "invalid_file");
+    for (item, slot) in batch["items"].as_array().unwrap().iter().zip(slots) {
         assert_eq!(item["video_id"], slot["asset_id"]);
     }
     // The completed files are usable assets; the failed one is gone.
@@ -348,4 +354,19 @@ fn statuses_by_asset_and_by_batch() {
         None,
     )
     .assert_error(400, "invalid_parameter", Some("asset_ids"));
+}
+
+#[test]
+fn strict_mode_checks_each_file_of_a_batch_like_a_single_upload() {
+    let body = json!({"files": [
+        {"filename": "a.png", "content_type": "image/png", "size_bytes": 10},
+        {"filename": "b.png", "content_type": "image/png", "size_bytes": 0}
+    ]});
+    let lenient = Emu::start();
+    let r = lenient.call("POST", "/v3/assets/direct-uploads/batches", Some(&body));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let strict = Emu::with(EmulatorOptions::default().seed(7).strict(true));
+    strict
+        .call("POST", "/v3/assets/direct-uploads/batches", Some(&body))
+        .assert_error(400, "invalid_parameter", Some("files[1].size_bytes"));
 }
