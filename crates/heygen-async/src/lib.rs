@@ -34,6 +34,9 @@
 //!   operation runs through [`Client::send`] and any workflow through [`Client::run`].
 //! - Uploads stream files (multipart `POST /v3/assets` up to 32 MB, direct upload for any
 //!   size), with an optional progress callback; see [`Assets`].
+//! - Downloads ([`Client::download_video`], [`Client::download_video_to_path`]) stream the
+//!   file as it arrives into any `AsyncWrite` or into a temporary file renamed only when
+//!   complete; the file request carries no credential, and its `Content-Length` is checked.
 //!
 //! Dropping any future mid-request leaves the client usable.
 

@@ -27,6 +27,9 @@
 //!   retry; retries only where the core decides.
 //! - Uploads stream from files or readers with bounded memory; a consumed reader is never
 //!   replayed (path-based methods re-open the file instead).
+//! - Downloads ([`Client::download_video`], [`Client::download_video_to_path`]) stream the
+//!   file in 64 KiB chunks into any `Write` or into a temporary file renamed only when complete;
+//!   the file request carries no credential, and its `Content-Length` is checked.
 //! - Other HTTP clients plug in through [`Transport`], which closures implement.
 //! - The whole-request timeout is enforced by ureq's deadline and the socket's read and write
 //!   timeouts. The time left is handed to the socket rounded up by at most 1 % of it (100 ms at

@@ -682,6 +682,10 @@ impl Error {
                 matches!(self.status().map(|s| s.as_u16()), Some(408 | 504))
             }
             Self::UploadFailed(e) => e.source.is_timeout(),
+            Self::DownloadFailed(e) => matches!(
+                e.reason,
+                DownloadFailure::Interrupted { kind, .. } if kind.is_timeout()
+            ),
             _ => false,
         }
     }

@@ -37,6 +37,9 @@
 //!    [`Event::Failed`] when no response came back.
 //! 3. [`Next::Sleep`]: sleep, then ask again. [`Next::Inspect`]: report the file's size and
 //!    first bytes as [`Event::Inspected`]. [`Next::Yield`]: hand the item out (list walks).
+//!    [`Next::Receive`] (downloads, [`Download`]): send the request, stream a 2xx body into
+//!    the caller's writer through the [`ReceiveTap`] the core gives for the head, and report
+//!    [`Event::Received`]; any other status is read and reported like a response.
 //! 4. [`Next::Done`] ends the workflow with its value or error.
 //!
 //! [`Call::new`] builds and validates the request once; `POST`/`PATCH`/`DELETE` get an

@@ -393,3 +393,23 @@ fn the_default_file_name_follows_the_link_extension() {
         "vid_0001.mp4"
     );
 }
+
+#[test]
+fn a_body_that_times_out_is_a_timeout() {
+    let (result, _, _) = run(
+        DownloadOptions::new(),
+        vec![
+            Scripted::json(200, &video("completed", Some(FIRST))),
+            Scripted::cut(
+                200,
+                &[("content-length", "1000")],
+                &[0u8; 10],
+                TransportErrorKind::Timeout,
+            ),
+        ],
+    );
+    let error = result.unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    assert_eq!(error.class(), ErrorClass::Timeout);
+    assert!(!error.is_retryable());
+}
