@@ -296,8 +296,15 @@ fn decode(s: &str) -> String {
         .into_owned()
 }
 
+/// Everything but the unreserved characters (RFC 3986) is encoded in a redirect's query.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 fn encode(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
 /// A redirect URI the emulator sends codes to: `http` on a loopback host, or any `https`.
