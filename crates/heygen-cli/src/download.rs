@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::backend::{Backend, Progress};
 use crate::cli::parse_seconds;
 use crate::commands::{Context, call};
-use crate::failure::Failure;
+use crate::failure::{EXIT_TIMEOUT, Failure};
 use crate::progress;
 use crate::wait;
 
@@ -121,12 +121,18 @@ pub(crate) fn to_path(
     }
 }
 
-/// The failure for an SDK error, with a `cli_*` code for a download that could not be done.
+/// The failure for an SDK error, with a `cli_*` code for a download that could not be done
+/// (exit 1; a body that timed out is `cli_timeout`, exit 4).
 pub(crate) fn failure(error: &Error) -> Failure {
     let mut failure = Failure::from(error);
     if let Error::DownloadFailed(failed) = error {
         let code = match failed.reason {
             DownloadFailure::NotCompleted { .. } => "cli_video_not_completed",
+            // A body that stalled past the timeout is a timeout, as for any request.
+            _ if error.is_timeout() => {
+                failure.exit = EXIT_TIMEOUT;
+                "cli_timeout"
+            }
             _ => "cli_download_failed",
         };
         code.clone_into(&mut failure.code);
