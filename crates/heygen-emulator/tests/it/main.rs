@@ -17,6 +17,7 @@ mod asset_batches;
 mod auth;
 mod conformance;
 mod faults;
+mod files;
 mod flows;
 mod idempotency;
 mod oauth;
