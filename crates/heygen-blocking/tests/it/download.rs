@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use heygen_blocking::Client;
 use heygen_core::download::DownloadOptions;
-use heygen_core::{Config, DownloadFailure, Error, RetryPolicy};
+use heygen_core::{Config, DownloadFailure, Error, PollPolicy, RetryPolicy};
 use heygen_emulator::{Emulator, EmulatorHandle, EmulatorOptions, Fault, FaultRule};
 use heygen_model::{CreateAvatarVideo, LookId, VideoId};
 
@@ -195,4 +195,40 @@ fn a_video_still_rendering_is_refused_without_a_file_request() {
     assert!(emu.file_requests().is_empty());
     assert!(listing(&dir).is_empty());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn with_wait_the_render_is_awaited_then_downloaded() {
+    // 100 emulated seconds per real second: the 65 s render takes under a second.
+    let emu = Emulator::start(EmulatorOptions::default().speed(100.0)).unwrap();
+    let config = Config::builder()
+        .base_url(emu.base_url())
+        .api_key(emu.api_key())
+        .poll_policy(
+            PollPolicy::new()
+                .initial_interval(Duration::from_millis(50))
+                .max_interval(Duration::from_millis(100))
+                .deadline(Duration::from_secs(30)),
+        )
+        .build()
+        .unwrap();
+    let client = Client::new(config).unwrap();
+    let created = client
+        .videos()
+        .create(CreateAvatarVideo::new(LookId::new(LOOK).unwrap()).script("Hello"))
+        .unwrap();
+    let id = created.video_id;
+    let mut sink = Vec::new();
+    let done = client
+        .download_video(&id, &mut sink, DownloadOptions::new().wait(true))
+        .unwrap();
+    assert_eq!(done.bytes, sink.len() as u64);
+    assert!(sink == emu.rendered_video(id.as_str(), false).unwrap());
+    let reads = emu
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == format!("/v3/videos/{}", id.as_str()))
+        .count();
+    assert!(reads >= 2, "polled until completed: {reads}");
+    assert_eq!(emu.file_requests().len(), 1);
 }
