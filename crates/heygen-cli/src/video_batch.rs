@@ -82,6 +82,8 @@ pub(crate) struct StatusesArgs {
 
 /// Reads a JSON file as `T`, blaming `param` for what is wrong with it.
 fn read_json<T: DeserializeOwned>(param: &str, path: &Path) -> Result<T, Failure> {
+    // A missing, empty or special file is the same `cli_file_error` as for every other command.
+    crate::source::file_size(param, path)?;
     let text = std::fs::read_to_string(path).map_err(|e| {
         Failure::validation(Some(param), format!("cannot read {}: {e}", path.display()))
     })?;
@@ -173,7 +175,7 @@ pub(crate) fn run(ctx: &Context<'_>, command: BatchCommand) -> Result<(), Failur
     }
 }
 
-/// Prints every outcome; exit 1 (`batch_items_failed`) when any video failed.
+/// Prints every outcome; exit 1 (`batch_items_failed`, as `asset upload` of many files) when any video failed.
 fn report(
     ctx: &Context<'_>,
     outcome: &heygen_core::batch::BatchOutcome<VideoId>,

@@ -266,7 +266,7 @@ fn rules_are_checked_before_anything_is_sent() {
                 "/nonexistent/batch.json",
             ],
         )
-        .failed(2, "cli_validation_error");
+        .failed(2, "cli_file_error");
     }
     assert_eq!(count(&emu, "POST", "/v3/videos"), 0);
     assert_eq!(count(&emu, "GET", "/v3/videos/statuses"), 0);
