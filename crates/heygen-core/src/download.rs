@@ -515,11 +515,11 @@ impl Workflow for Download {
                     }
                     Err(error) => self.phase = Phase::Done(Err(error)),
                 },
-                Phase::Fetch(url) => {
-                    // Asked again without an answer: the client lost the request.
-                    self.phase = Phase::Done(Err(self.failure(DownloadFailure::Refused {
-                        status: StatusCode::INTERNAL_SERVER_ERROR,
-                        url,
+                Phase::Fetch(_) => {
+                    // Asked again before the file request was answered: the client dropped it.
+                    self.phase = Phase::Done(Err(self.failure(DownloadFailure::Interrupted {
+                        received: 0,
+                        kind: TransportErrorKind::Other,
                     })));
                 }
                 Phase::Done(result) => return Next::Done(result),
