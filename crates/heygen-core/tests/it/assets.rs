@@ -540,7 +540,12 @@ fn uploads_three_files_through_one_batch_in_order() {
             put.request.uri().to_string(),
             format!("https://storage.example.com/b/{i}?X-Amz-Signature=SIG{i}")
         );
-        let mut names: Vec<_> = put.request.headers().keys().map(|k| k.as_str()).collect();
+        let mut names: Vec<_> = put
+            .request
+            .headers()
+            .keys()
+            .map(http::HeaderName::as_str)
+            .collect();
         names.sort_unstable();
         assert_eq!(names, ["content-length", "content-type"]);
         let Body::Stream(plan) = put.request.body() else {
