@@ -539,13 +539,10 @@ impl Workflow for Download {
             return;
         };
         self.phase = match event {
-            Event::Received { head, outcome } => Phase::Done(outcome.map(|received| {
-                let _ = head;
-                Downloaded {
-                    video_id: self.video_id.clone(),
-                    bytes: received.bytes,
-                    content_type: received.content_type,
-                }
+            Event::Received { outcome, .. } => Phase::Done(outcome.map(|received| Downloaded {
+                video_id: self.video_id.clone(),
+                bytes: received.bytes,
+                content_type: received.content_type,
             })),
             // The link expired: read the video again for a fresh one, once.
             Event::Response { response, .. }
