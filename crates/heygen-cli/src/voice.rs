@@ -250,13 +250,6 @@ fn clone(ctx: &Context<'_>, args: CloneArgs) -> Result<(), Failure> {
         wait,
         timeout,
     } = args;
-    // The name is checked before a file is uploaded.
-    if name.trim().is_empty() {
-        return Err(Failure::validation(
-            Some("voice_name"),
-            "`voice_name` is empty; give it a non-empty value",
-        ));
-    }
     let (audio, uploaded) = source::resolve(ctx.backend, "audio", &file)?;
     let with_asset = |failure: Failure, uploaded: &Option<AssetId>| match uploaded {
         Some(id) => failure.with_id("asset_id", id.as_str()),

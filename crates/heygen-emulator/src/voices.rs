@@ -342,12 +342,6 @@ fn delete(st: &mut State, id: &str) -> Result<Reply, ApiError> {
 
 fn design(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
     let prompt = body["prompt"].as_str().unwrap_or_default().trim();
-    if prompt.is_empty() {
-        return Err(ApiError::invalid(
-            "prompt",
-            "`prompt` must describe the voice",
-        ));
-    }
     let seed = body.get("seed").and_then(Value::as_i64).unwrap_or(0);
     if seed < 0 {
         return Err(ApiError::invalid("seed", "`seed` must be 0 or more"));
@@ -393,7 +387,11 @@ fn design(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
                 Voice {
                     id: id.clone(),
                     seq,
-                    name: format!("{name} ({prompt})").chars().take(80).collect(),
+                    name: if prompt.is_empty() {
+                        name.to_owned()
+                    } else {
+                        format!("{name} ({prompt})").chars().take(80).collect()
+                    },
                     language: language.to_owned(),
                     gender: Some(gender.to_owned()),
                     public: true,
@@ -497,17 +495,7 @@ fn check_audio(st: &State, audio: &Value) -> Result<String, ApiError> {
 }
 
 fn clone(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
-    let name = body["voice_name"]
-        .as_str()
-        .unwrap_or_default()
-        .trim()
-        .to_owned();
-    if name.is_empty() {
-        return Err(ApiError::invalid(
-            "voice_name",
-            "`voice_name` must not be empty",
-        ));
-    }
+    let name = body["voice_name"].as_str().unwrap_or_default().to_owned();
     let marked = check_audio(st, &body["audio"])?;
     let language = match body.get("language").and_then(Value::as_str) {
         Some("es") => "Spanish",
@@ -549,7 +537,7 @@ fn clone(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
 fn speech(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
     let text = body["text"].as_str().unwrap_or_default();
     let chars = text.chars().count();
-    if chars < SPEECH_CHARS.0 || text.trim().is_empty() {
+    if chars < SPEECH_CHARS.0 {
         return Err(ApiError::invalid("text", "`text` must not be empty"));
     }
     if chars > SPEECH_CHARS.1 {
@@ -578,12 +566,6 @@ fn speech(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
             ));
         }
     };
-    if ssml && !text.trim_start().starts_with('<') {
-        return Err(ApiError::invalid(
-            "text",
-            "SSML input must be markup such as `<speak>…</speak>`",
-        ));
-    }
     let voice_id = body["voice_id"].as_str().unwrap_or_default();
     let now = st.now();
     let v = st

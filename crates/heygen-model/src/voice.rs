@@ -298,18 +298,15 @@ impl DesignVoiceRequest {
         self
     }
 
-    /// Checks the prompt and the locale: neither may be empty. The seed cannot be negative
-    /// by its type.
+    /// Checks the request. Nothing can be wrong today: the seed's only rule (not negative) is
+    /// kept by its type, the gender is one of the two values the reference names unless an
+    /// `Unknown` was built by hand, and the reference sets no rule for the prompt or the locale
+    /// beyond being strings (an empty prompt is left to the server, as for prompt avatars).
+    /// Kept so every request has a `validate`.
     ///
     /// # Errors
-    /// [`Rule::Empty`] on `prompt` or `locale`.
+    /// None today.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        if self.prompt.trim().is_empty() {
-            return Err(ValidationError::new("prompt", Rule::Empty));
-        }
-        if self.locale.as_deref().is_some_and(|l| l.trim().is_empty()) {
-            return Err(ValidationError::new("locale", Rule::Empty));
-        }
         Ok(())
     }
 }
@@ -369,14 +366,12 @@ impl CloneVoiceRequest {
         self
     }
 
-    /// Checks the name (not empty) and the audio input.
+    /// Checks the audio input. The name is not checked: the reference sets no rule for it
+    /// beyond being a string, so the server decides.
     ///
     /// # Errors
-    /// [`Rule::Empty`] on `voice_name`, or the audio's error under `audio.` (`audio.url`).
+    /// The audio's error under `audio.` (`audio.url`, `audio.data`, …).
     pub fn validate(&self) -> Result<(), ValidationError> {
-        if self.voice_name.trim().is_empty() {
-            return Err(ValidationError::new("voice_name", Rule::Empty));
-        }
         self.audio.validate().map_err(|e| e.within("audio"))
     }
 }
@@ -462,14 +457,15 @@ impl SpeechRequest {
     }
 
     /// Checks the text length (1 to 5000 characters, counted as Unicode scalar values, markup
-    /// included for SSML), the speed range and the voice id.
+    /// included for SSML; a text of spaces counts, as the reference states only the length),
+    /// the speed range and the voice id.
     ///
     /// # Errors
     /// [`Rule::Empty`] or [`Rule::TooLong`] on `text`, [`Rule::NotFinite`] or
     /// [`Rule::OutOfRangeNumber`] on `speed`, an id rule on `voice_id`.
     pub fn validate(&self) -> Result<(), ValidationError> {
         let chars = self.text.chars().count();
-        if chars < MIN_SPEECH_TEXT_CHARS || self.text.trim().is_empty() {
+        if chars < MIN_SPEECH_TEXT_CHARS {
             return Err(ValidationError::new("text", Rule::Empty));
         }
         if chars > MAX_SPEECH_TEXT_CHARS {
