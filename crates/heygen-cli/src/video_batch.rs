@@ -175,7 +175,8 @@ pub(crate) fn run(ctx: &Context<'_>, command: BatchCommand) -> Result<(), Failur
     }
 }
 
-/// Prints every outcome; exit 1 (`batch_items_failed`, as `asset upload` of many files) when any video failed.
+/// Prints every outcome; exit 1 (`batch_items_failed`, as for `asset upload` of many files) when
+/// any video failed.
 fn report(
     ctx: &Context<'_>,
     outcome: &heygen_core::batch::BatchOutcome<VideoId>,

@@ -51,15 +51,12 @@ fn expect(
     assert_eq!(header("idempotency-key").as_deref(), key);
     assert_eq!(header("accept").as_deref(), Some("application/json"));
     assert!(request.headers().get("x-api-key").unwrap().is_sensitive());
-    match body {
-        Some(body) => {
-            assert_eq!(header("content-type").as_deref(), Some("application/json"));
-            assert_eq!(body_json(request), body);
-        }
-        None => {
-            assert!(header("content-type").is_none());
-            assert_eq!(request.body(), &Body::Bytes(bytes::Bytes::new()));
-        }
+    if let Some(body) = body {
+        assert_eq!(header("content-type").as_deref(), Some("application/json"));
+        assert_eq!(body_json(request), body);
+    } else {
+        assert!(header("content-type").is_none());
+        assert_eq!(request.body(), &Body::Bytes(bytes::Bytes::new()));
     }
 }
 

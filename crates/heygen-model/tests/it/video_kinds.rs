@@ -321,6 +321,10 @@ fn avatar_and_image_cross_field_rules() {
 }
 
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one assertion per documented scene rule"
+)]
 fn studio_rules_name_the_scene_field() {
     let studio = |scene: StudioScene| CreateStudioVideo::new([scene]).validate();
     let mut narrated_with_duration = ImageScene::narrated(png(), "Hi", voice());
