@@ -413,3 +413,30 @@ fn a_body_that_times_out_is_a_timeout() {
     assert_eq!(error.class(), ErrorClass::Timeout);
     assert!(!error.is_retryable());
 }
+
+#[test]
+fn debug_of_the_file_request_hides_the_link_signature() {
+    let mut seen = Vec::new();
+    let mut answers = vec![
+        Scripted::json(200, &video("completed", Some(FIRST))),
+        file(b"abc"),
+    ]
+    .into_iter();
+    let (result, _) = script(
+        Download::new(&id(), DownloadOptions::new()),
+        &config(),
+        |next, _| {
+            seen.push(format!("{next:?}"));
+            answers
+                .next()
+                .unwrap_or_else(|| Scripted::failed(TransportErrorKind::Other))
+        },
+    );
+    assert_eq!(result.unwrap().bytes, 3);
+    let receive = seen.iter().find(|s| s.contains("Receive")).unwrap();
+    assert!(receive.contains("files.example.com"), "{receive}");
+    assert!(
+        !receive.contains("first") && !receive.contains(KEY),
+        "{receive}"
+    );
+}
