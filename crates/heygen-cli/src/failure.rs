@@ -228,6 +228,7 @@ fn code_for(error: &Error) -> String {
         Error::WaitTimedOut(_) => "cli_timeout",
         Error::PaginationStalled(_) => "cli_pagination_stalled",
         Error::UploadFailed(e) => return code_for(&e.source),
+        Error::LoginRequired(_) => "cli_login_required",
         _ => "cli_error",
     };
     code.to_owned()

@@ -372,3 +372,34 @@ fn a_redirect_with_another_state_fails_the_login_and_a_silent_browser_times_out(
     assert_eq!(done.code, 4, "{}", done.stderr);
     assert!(done.stderr.contains("cli_login_timeout"), "{}", done.stderr);
 }
+
+#[test]
+fn a_dead_refresh_token_asks_to_log_in_again() {
+    let emu = emulator();
+    let base = emu.base_url();
+    let dir = temp_dir("auth-dead");
+    let _ = std::fs::remove_file(token_file(&dir));
+    let dir_text = dir.display().to_string();
+    let env = env(&base, &dir_text, "async");
+    assert_eq!(loopback_login(&emu, &env).code, 0);
+    let login = stored(&dir);
+    // The refresh token is revoked behind the CLI's back.
+    let revoked = agent()
+        .post(&format!("{base}/v1/oauth/revoke"))
+        .content_type("application/x-www-form-urlencoded")
+        .send(format!(
+            "token={}&client_id=app_cli",
+            login["refresh_token"].as_str().unwrap()
+        ))
+        .unwrap();
+    assert_eq!(revoked.status().as_u16(), 200);
+    // Past half the 2-second lifetime the next command must refresh, and cannot.
+    std::thread::sleep(Duration::from_millis(1100));
+    let run = heygen(&["user", "me"], &env);
+    let error = run.failed(3, "cli_login_required");
+    assert!(
+        error["message"].as_str().unwrap().contains("log in again"),
+        "{error}"
+    );
+    assert_no_token(&dir, &[&run.stdout, &run.stderr]);
+}
