@@ -3,15 +3,18 @@
 
 use std::time::Duration;
 
+use heygen_core::Paginate as _;
 use heygen_core::batch::{ItemOutcome, RunVideoBatch, WaitBatch};
-use heygen_core::ops::{CreateVideo, CreateVideoBatch, GetVideoBatch, GetVideoStatuses};
+use heygen_core::ops::{
+    CreateVideo, CreateVideoBatch, GetVideoBatch, GetVideoStatuses, ListVideos,
+};
 use heygen_core::workflow::Scripted;
 use heygen_core::{Body, Call, Error, Operation, PollPolicy, ResponseLimits};
 use heygen_model::{
     AspectRatio, BatchId, BatchPageQuery, BatchStatus, CreateAvatarVideo, CreateCinematicVideo,
-    CreateImageVideo, CreateStudioVideo, CreateVideoBatchRequest, CreateVideoRequest,
-    IdempotencyKey, ImageScene, ResourceError, StudioScene, VideoId, VideoLookupStatus,
-    VideoStatusesQuery,
+    CreateImageVideo, CreateStudioVideo, CreateVideoBatchRequest, CreateVideoRequest, FolderId,
+    IdempotencyKey, ImageScene, ListVideosQuery, ResourceError, StudioScene, VideoId,
+    VideoLookupStatus, VideoStatusesQuery,
 };
 use http::Request;
 use serde_json::{Value, json};
@@ -210,6 +213,30 @@ fn get_video_statuses_joins_ids_with_commas() {
         panic!("built a lookup of nothing")
     };
     assert_eq!(invalid.field.as_deref(), Some("video_ids"));
+}
+
+#[test]
+fn list_videos_by_folder_and_title() {
+    let query = ListVideosQuery::new()
+        .limit(5)
+        .folder_id(FolderId::new("fld_1").unwrap())
+        .title("launch day");
+    expect(
+        &built(ListVideos::new(query.clone())),
+        "GET",
+        "https://api.heygen.com/v3/videos?limit=5&folder_id=fld_1&title=launch%20day",
+        None,
+        None,
+    );
+    // The next page keeps both filters.
+    let next = ListVideos::new(query).with_token(Some("t2"));
+    expect(
+        &built(next),
+        "GET",
+        "https://api.heygen.com/v3/videos?limit=5&token=t2&folder_id=fld_1&title=launch%20day",
+        None,
+        None,
+    );
 }
 
 // ---- fixture parses -------------------------------------------------------------------------
