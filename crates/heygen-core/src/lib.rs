@@ -21,6 +21,9 @@
 //! - [`Paginator`] and [`Poller`]: the decisions of a walk and of a wait, on their own.
 //! - [`SendOptions`] and [`TransportError`]: the limits of one exchange and the failure a
 //!   client reports when no response came back (both clients re-export them).
+//! - [`oauth`]: PKCE, the authorize URL, the token, refresh, revoke and device operations, the
+//!   device-flow workflow, and [`OAuthSession`], a refreshing credential for a [`Config`]
+//!   ([`ConfigBuilder::oauth`]) that every [`Call`] renews before expiry and after a 401.
 //! - [`upload`]: multipart framing for `POST /v3/assets`, the direct-upload `PUT`, a streaming
 //!   SHA-256 and media type sniffing.
 //!

@@ -20,6 +20,33 @@
 //!
 //! Time is an argument: expiries are Unix times (durations since the epoch), and the clients
 //! pass the wall-clock time in [`crate::Cx::unix_time`].
+//!
+//! ```
+//! use std::time::Duration;
+//! use heygen_core::Config;
+//! use heygen_core::oauth::{
+//!     AccessToken, OAuthApp, OAuthCredential, OAuthSession, Pkce, RefreshToken,
+//! };
+//!
+//! // The browser step of a login: the authorize URL with PKCE and `state`.
+//! let app = OAuthApp::new("my_app");
+//! let pkce = Pkce::from_entropy(&[7; 32]); // draw these bytes from the OS random source
+//! let redirect = "http://127.0.0.1:53682/oauth/callback";
+//! let url = app.authorization_url(redirect, Some("openid"), "st_1", &pkce);
+//! assert!(url.starts_with("https://app.heygen.com/oauth/authorize?response_type=code&"));
+//!
+//! // A stored login as a refreshing credential: every call through `config` renews it.
+//! let credential = OAuthCredential::new(AccessToken::new("at_…"))
+//!     .with_refresh_token(RefreshToken::new("rt_…"))
+//!     .with_expires_at(Duration::from_secs(1_900_000_000));
+//! let session = OAuthSession::new(app, credential).on_refresh(|new| {
+//!     // store `new` (access token, refresh token, expiry) for the next run
+//!     let _ = new;
+//! });
+//! let config = Config::builder().oauth(session).build()?;
+//! assert!(config.oauth().is_some());
+//! # Ok::<(), heygen_core::Error>(())
+//! ```
 
 use core::fmt;
 use core::time::Duration;
