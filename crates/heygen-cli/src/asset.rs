@@ -10,17 +10,21 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use heygen_core::ops::{DeleteAsset, GetAsset, GetAssetBatch, GetAssetStatuses, ListAssets};
+use heygen_core::batch::WaitBatch;
+use heygen_core::ops::{
+    CompleteUploadBatch, DeleteAsset, GetAsset, GetAssetBatch, GetAssetStatuses, ListAssets,
+};
 use heygen_core::upload::{BatchFileOutcome, UploadMany, Uploaded, UploadedBatch};
 use heygen_model::{
-    AssetId, AssetStatusesQuery, BatchId, FolderId, ListAssetsQuery, ResourceError,
+    AssetId, AssetStatusesQuery, BatchId, CompleteUploadBatchRequest, FolderId, ListAssetsQuery,
+    ResourceError,
 };
 use serde::Serialize;
 
 use crate::cli::PageArgs;
 use crate::commands::{Context, call, list};
 use crate::failure::Failure;
-use crate::{progress, source};
+use crate::{progress, source, wait};
 
 /// `heygen asset …`.
 #[derive(Debug, Subcommand)]
@@ -72,10 +76,33 @@ pub(crate) enum AssetCommand {
         #[arg(long, value_name = "IDS", value_delimiter = ',')]
         batch_ids: Vec<String>,
     },
+    /// Upload batches made by `asset upload` with two or more files.
+    #[command(subcommand)]
+    Batch(BatchCommand),
+}
+
+/// `heygen asset batch …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum BatchCommand {
     /// Show an upload batch and its files (`GET /v3/assets/batches/{batch_id}`).
-    Batch {
+    Get {
         /// Batch id.
         batch_id: String,
+    },
+    /// Finish every uploaded file of a batch again (`POST /v3/assets/complete/batches`;
+    /// idempotent), e.g. after an interrupted `asset upload`.
+    Complete {
+        /// Batch id.
+        batch_id: String,
+    },
+    /// Wait until every file of a batch is completed or failed and print each one's outcome in
+    /// order (exit 1 when any failed).
+    Wait {
+        /// Batch id.
+        batch_id: String,
+        /// Give up after this many seconds (default 1800).
+        #[arg(long, value_name = "SECS", value_parser = crate::cli::parse_seconds)]
+        timeout: Option<f64>,
     },
 }
 
@@ -149,9 +176,40 @@ pub(crate) fn run(ctx: &Context<'_>, command: AssetCommand) -> Result<(), Failur
                 data: page.data,
             })
         }
-        AssetCommand::Batch { batch_id: id } => ctx
+        AssetCommand::Batch(cmd) => batch(ctx, cmd),
+    }
+}
+
+fn batch(ctx: &Context<'_>, command: BatchCommand) -> Result<(), Failure> {
+    match command {
+        BatchCommand::Get { batch_id: id } => ctx
             .out
             .data(&call(ctx, GetAssetBatch::new(batch_id("batch_id", &id)?))?),
+        BatchCommand::Complete { batch_id: id } => {
+            let request = CompleteUploadBatchRequest::new(batch_id("batch_id", &id)?);
+            ctx.out.data(&call(ctx, CompleteUploadBatch::new(request))?)
+        }
+        BatchCommand::Wait {
+            batch_id: id,
+            timeout,
+        } => {
+            let id = batch_id("batch_id", &id)?;
+            let policy = wait::policy(timeout, ctx.poll_interval);
+            let outcome = ctx
+                .backend
+                .run(WaitBatch::asset(&id).policy(policy))
+                .map_err(|e| Failure::from(&e).with_id("batch_id", id.as_str()))?;
+            ctx.out.data(&outcome)?;
+            match outcome.failed() {
+                0 => Ok(()),
+                failed => Err(Failure::new(
+                    1,
+                    "batch_items_failed",
+                    format!("{failed} of {} files failed", outcome.items.len()),
+                )
+                .with_id("batch_id", id.as_str())),
+            }
+        }
     }
 }
 
@@ -179,7 +237,7 @@ struct BatchOutput {
 fn upload_many(ctx: &Context<'_>, paths: &[PathBuf], title: Option<String>) -> Result<(), Failure> {
     let first = source::file_size("path", &paths[0])?;
     let (bar, callback) = progress::upload_bar("uploading", first);
-    let mut workflow = UploadMany::paths(paths);
+    let mut workflow = UploadMany::paths(paths).policy(wait::policy(None, ctx.poll_interval));
     if let Some(title) = title {
         workflow = workflow.title(title);
     }

@@ -60,8 +60,18 @@ fn three_files_upload_through_one_batch_and_list_in_order() {
         assert_eq!(count(&emu, "POST", "/v3/assets"), 2);
 
         let batch = owned(&data["batch_id"]);
-        let read = api(&emu, transport, &["asset", "batch", &batch]).ok();
+        let read = api(&emu, transport, &["asset", "batch", "get", &batch]).ok();
         assert_eq!(read["data"]["status"], "completed", "{transport}");
+        // Completing again is harmless, and a wait on a finished batch prints every outcome.
+        let again = api(&emu, transport, &["asset", "batch", "complete", &batch]).ok();
+        assert_eq!(again["data"]["batch_id"], batch.as_str());
+        let waited = api(&emu, transport, &["asset", "batch", "wait", &batch]).ok();
+        let items = waited["data"]["items"].as_array().unwrap();
+        assert_eq!(items.len(), 3);
+        for (item, asset) in items.iter().zip(assets) {
+            assert_eq!(item["status"], "completed");
+            assert_eq!(item["id"], asset["asset_id"]);
+        }
 
         // The assets commands see them.
         let first = owned(&assets[0]["asset_id"]);
@@ -127,6 +137,13 @@ fn a_file_heygen_refuses_is_listed_and_the_run_exits_1() {
             .collect();
         assert_eq!(status, ["completed", "completed", "failed"], "{transport}");
         assert_eq!(assets[2]["error"]["code"], "invalid_file");
+        assert_eq!(error["batch_id"], out["data"]["batch_id"]);
+        // `asset batch wait` says the same, with the same exit.
+        let batch = owned(&out["data"]["batch_id"]);
+        let run = api(&emu, transport, &["asset", "batch", "wait", &batch]);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert_eq!(run.error()["code"], "batch_items_failed");
+        assert_eq!(run.json()["data"]["items"][2]["status"], "failed");
     }
 }
 

@@ -18,6 +18,7 @@ use super::plan::{FileFacts, check_direct_upload_size, unreadable_file};
 use crate::batch::{ItemOutcome, WaitBatch};
 use crate::body::Source;
 use crate::call::Call;
+use crate::config::PollPolicy;
 use crate::error::Error;
 use crate::ops::{CompleteUploadBatch, CreateUploadBatch, DirectUploadPut, GetAssetBatch};
 use crate::workflow::{Cx, Event, Next, Workflow, delegate, over};
@@ -119,6 +120,7 @@ pub struct UploadMany {
     paths: Vec<PathBuf>,
     facts: Vec<FileFacts>,
     title: Option<String>,
+    policy: Option<PollPolicy>,
     stage: Stage,
     failed: Option<Error>,
 }
@@ -139,6 +141,7 @@ impl UploadMany {
             paths: paths.into_iter().map(|p| p.as_ref().to_owned()).collect(),
             facts: Vec::new(),
             title: None,
+            policy: None,
             stage: Stage::Inspect { asked: false },
             failed: None,
         }
@@ -148,6 +151,14 @@ impl UploadMany {
     #[must_use]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
+        self
+    }
+
+    /// Waits for the files with this poll policy (intervals and deadline) instead of the
+    /// configuration's.
+    #[must_use]
+    pub fn policy(mut self, policy: PollPolicy) -> Self {
+        self.policy = Some(policy);
         self
     }
 
@@ -293,7 +304,11 @@ impl Workflow for UploadMany {
                 Stage::Complete(batch_id, slots, call) => match delegate(call, cx) {
                     Ok(next) => return next,
                     Err(Ok(_)) => {
-                        let wait = Box::new(WaitBatch::asset(batch_id));
+                        let mut wait = WaitBatch::asset(batch_id);
+                        if let Some(policy) = self.policy {
+                            wait = wait.policy(policy);
+                        }
+                        let wait = Box::new(wait);
                         let (batch_id, slots) = (batch_id.clone(), mem::take(slots));
                         self.stage = Stage::Wait(batch_id, slots, wait);
                     }

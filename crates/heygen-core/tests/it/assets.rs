@@ -703,3 +703,33 @@ fn a_slot_count_that_does_not_match_the_files_is_an_error() {
     assert_eq!(run.steps.len(), 3);
     assert!(run.result.unwrap_err().to_string().contains("2 files"));
 }
+
+#[test]
+fn a_poll_policy_given_to_the_upload_wins_over_the_configuration() {
+    let mut server = BatchServer::new(three()[..1].to_vec());
+    server.busy_reads = usize::MAX;
+    let policy = heygen_core::PollPolicy::default()
+        .initial_interval(Duration::from_secs(1))
+        .max_interval(Duration::from_secs(1))
+        .deadline(Duration::from_secs(3));
+    let run = play_with(
+        UploadMany::paths(&paths()[..1]).policy(policy),
+        &config(),
+        |next, _| server.answer(next),
+    );
+    assert!(matches!(run.result, Err(Error::WaitTimedOut(_))));
+    let reads: Vec<_> = run.steps.iter().skip(3).map(String::as_str).collect();
+    assert_eq!(
+        reads,
+        [
+            "send POST /v3/assets/complete/batches",
+            "send GET /v3/assets/batches/batch_0001",
+            "sleep 1000ms",
+            "send GET /v3/assets/batches/batch_0001",
+            "sleep 1000ms",
+            "send GET /v3/assets/batches/batch_0001",
+            // The deadline (3 s) comes before a fourth read.
+            "sleep 1000ms",
+        ]
+    );
+}
