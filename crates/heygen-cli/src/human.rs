@@ -12,6 +12,7 @@ const LIST_COLUMNS: &[&str] = &[
     "id",
     "asset_id",
     "video_id",
+    "voice_id",
     "name",
     "title",
     "avatar_type",

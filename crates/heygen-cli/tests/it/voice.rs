@@ -96,6 +96,22 @@ fn design_list_clone_wait_speak_and_delete() {
 
         let private = api(&emu, transport, &["voice", "list", "--type", "private"]).ok();
         assert!(ids(&private).contains(&id));
+        // `--human` lists voices by id and name.
+        let table = api(
+            &emu,
+            transport,
+            &["--human", "voice", "list", "--type", "private"],
+        );
+        assert_eq!(table.code, 0, "{table:?}");
+        let header: Vec<&str> = table
+            .stdout
+            .lines()
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        assert_eq!(header, ["VOICE_ID", "NAME"]);
+        assert!(table.stdout.contains(&id), "{table:?}");
 
         let spoken = api(
             &emu,
