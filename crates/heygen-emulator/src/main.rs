@@ -20,6 +20,10 @@ struct Args {
     /// OAuth access token the emulator accepts in `Authorization: Bearer`.
     #[arg(long, default_value = DEFAULT_ACCESS_TOKEN)]
     access_token: String,
+    /// Lifetime of the access tokens the OAuth server issues, in emulated seconds (default ten
+    /// days; a few seconds makes refreshes happen while you watch).
+    #[arg(long, default_value_t = heygen_emulator::DEFAULT_OAUTH_TOKEN_SECS)]
+    oauth_token_secs: u64,
     /// Emulated seconds per real second (60 makes a 2-minute training take 2 seconds).
     #[arg(long, default_value_t = 1.0)]
     speed: f64,
@@ -47,6 +51,7 @@ fn main() -> std::process::ExitCode {
         .port(args.port)
         .api_key(args.api_key)
         .access_token(args.access_token)
+        .oauth_token_secs(args.oauth_token_secs)
         .speed(args.speed)
         .seed(args.seed)
         .strict(args.strict);
@@ -62,6 +67,10 @@ fn main() -> std::process::ExitCode {
     };
     println!("heygen-emulator listening on {}", emu.base_url());
     println!("API key: {}", emu.api_key());
+    println!(
+        "OAuth: authorize page {0}/oauth/authorize, token endpoint {0}/v1/oauth/token",
+        emu.base_url()
+    );
     if args.strict {
         println!("strict mode: checks beyond HeyGen's reference are on");
     }
