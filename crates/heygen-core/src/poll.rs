@@ -221,7 +221,12 @@ impl Poller {
     /// As [`Poller::on_error`]; `sent` says whether the check sent a request at all (a check
     /// cut at the deadline before its first attempt did not, and is neither counted nor
     /// remembered as the last failure).
-    pub fn on_check_error<T>(&mut self, error: Error, now: Duration, sent: bool) -> Next<Waited<T>> {
+    pub fn on_check_error<T>(
+        &mut self,
+        error: Error,
+        now: Duration,
+        sent: bool,
+    ) -> Next<Waited<T>> {
         self.handle_error(error, now, sent)
     }
 
