@@ -540,4 +540,7 @@ pub(crate) struct EmulatorArgs {
     /// Emulated seconds per real second (60 turns a 2-minute training into 2 seconds).
     #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
     pub(crate) speed: f64,
+    /// Lifetime of the OAuth access tokens it issues, in emulated seconds (default ten days).
+    #[arg(long, default_value_t = heygen_emulator::DEFAULT_OAUTH_TOKEN_SECS, value_name = "SECS")]
+    pub(crate) oauth_token_secs: u64,
 }

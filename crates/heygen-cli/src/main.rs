@@ -224,7 +224,8 @@ fn config(global: &GlobalArgs) -> Result<Config, Failure> {
 fn emulator(out: &Output, global: &GlobalArgs, args: &EmulatorArgs) -> Result<(), Failure> {
     let mut options = heygen_emulator::EmulatorOptions::default()
         .port(args.port)
-        .speed(args.speed);
+        .speed(args.speed)
+        .oauth_token_secs(args.oauth_token_secs);
     if let Some(key) = global.api_key.as_deref().filter(|k| !k.trim().is_empty()) {
         options = options.api_key(key);
     }
