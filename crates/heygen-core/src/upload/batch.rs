@@ -109,7 +109,8 @@ enum Stage {
 ///    and no credentials, hashing the bytes (SHA-256) as they stream; a `PUT` that still fails
 ///    after its retries marks that file [`BatchFileOutcome::NotUploaded`] and the others go on;
 /// 4. `POST /v3/assets/complete/batches` (skipped when no `PUT` succeeded);
-/// 5. `GET /v3/assets/batches/{batch_id}` with the configured poll policy until every item is
+/// 5. the shared batch wait ([`WaitBatch`] over `GET /v3/assets/batches/{batch_id}`, every page
+///    each poll) with the configured poll policy, or [`UploadMany::policy`], until every item is
 ///    `completed` or `failed`.
 ///
 /// It ends with every file in the order given ([`UploadedBatch`]). An unreadable file or one whose
