@@ -334,10 +334,10 @@ impl<G: BatchRead> Workflow for WaitBatch<G> {
             return Next::Done(Err(over()));
         }
         let policy = self.policy.unwrap_or(*cx.config.poll_policy());
-        let id = self.op.batch_id().as_str().to_owned();
-        let poller = self
-            .poller
-            .get_or_insert_with(|| Poller::new(G::RESOURCE, id, &policy, cx.now));
+        let op = &self.op;
+        let poller = self.poller.get_or_insert_with(|| {
+            Poller::new(G::RESOURCE, op.batch_id().as_str(), &policy, cx.now)
+        });
         loop {
             let round = self.round.get_or_insert_with(|| Round::new(&self.op));
             let check = match &mut self.check {
