@@ -160,3 +160,49 @@ fn a_token_the_server_expired_early_is_refreshed_after_the_401_and_the_call_retr
     assert!(!format!("{error:?} {error}").contains(refresh.expose_secret()));
     assert!(session.login_required());
 }
+
+#[test]
+fn a_token_endpoint_outage_is_retried_and_is_not_a_dead_login() {
+    use heygen_emulator::{Fault, FaultRule};
+    let emu = Emulator::start(EmulatorOptions::default().oauth_token_secs(3600)).unwrap();
+    let app = app(&emu);
+    let session = OAuthSession::new(app.clone(), login(&emu, &app));
+    let client = Client::new(
+        Config::builder()
+            .base_url(emu.base_url())
+            .oauth(session.clone())
+            .retry_policy(heygen_blocking::RetryPolicy::new().base_delay(Duration::from_millis(50)))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    emu.advance(Duration::from_secs(3601));
+    emu.inject(
+        FaultRule::new(
+            "/v1/oauth/token",
+            Fault::Html {
+                status: 503,
+                retry_after: None,
+            },
+        )
+        .times(1),
+    );
+    client.users().me().unwrap();
+    let tail: Vec<(String, u16)> = emu
+        .requests()
+        .iter()
+        .skip(3)
+        .map(|r| (r.path.clone(), r.status))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            ("/v3/users/me".to_owned(), 401),
+            ("/v1/oauth/token".to_owned(), 503),
+            ("/v1/oauth/token".to_owned(), 200),
+            ("/v3/users/me".to_owned(), 200),
+        ]
+    );
+    assert!(!session.login_required());
+    assert_eq!(session.refreshes(), 1);
+}
