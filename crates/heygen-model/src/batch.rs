@@ -37,10 +37,11 @@ pub struct Batch<I> {
     /// Number of items submitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_items: Option<u64>,
-    /// Item counts keyed by item status (`queued`, `processing`, `completed`, `failed`, …).
+    /// Item counts keyed by item status (`queued`, `processing`, `completed`, `failed`, …). A
+    /// count that is not a whole number is left out rather than rejecting the batch.
     #[serde(
         default,
-        deserialize_with = "crate::avatar::null_as_default",
+        deserialize_with = "lenient_counts",
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub counts_by_status: BTreeMap<String, u64>,
@@ -59,6 +60,28 @@ pub struct Batch<I> {
     /// Cursor for the next page of items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+/// One value of `counts_by_status`: a count, or anything else (skipped).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Count {
+    Whole(u64),
+    Other(serde::de::IgnoredAny),
+}
+
+/// `counts_by_status` as sent, `null` as empty, keeping only whole-number counts.
+fn lenient_counts<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, u64>, D::Error> {
+    let raw = Option::<BTreeMap<String, Count>>::deserialize(deserializer)?.unwrap_or_default();
+    Ok(raw
+        .into_iter()
+        .filter_map(|(status, count)| match count {
+            Count::Whole(n) => Some((status, n)),
+            Count::Other(_) => None,
+        })
+        .collect())
 }
 
 /// A video batch (`GET /v3/videos/batches/{batch_id}`).

@@ -583,6 +583,14 @@ fn batch_read_model_parses_the_reference_shape() {
     assert_eq!(id.as_str(), "asset_7");
     assert_eq!(assets.next_token(), None);
 
+    // An odd count is left out, not fatal.
+    let odd: VideoBatch = serde_json::from_value(json!({
+        "batch_id": "b", "counts_by_status": {"completed": 2, "failed": "1", "queued": -1}
+    }))
+    .unwrap();
+    assert_eq!(odd.counts_by_status.len(), 1);
+    assert_eq!(odd.counts_by_status.get("completed"), Some(&2));
+
     // Nulls and omissions do not reject the page.
     let sparse: VideoBatch =
         serde_json::from_value(json!({"batch_id": "b", "items": null, "counts_by_status": null}))
