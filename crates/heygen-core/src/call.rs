@@ -336,10 +336,12 @@ impl<O: Operation> Workflow for Call<O> {
             Event::Response { response, sent } => {
                 self.attempts = self.attempts.saturating_add(1);
                 if response.status() == http::StatusCode::UNAUTHORIZED
+                    && self.facts.body_replayable
                     && self.auth.as_deref_mut().is_some_and(CallAuth::refused)
                 {
                     // Refresh once (unless another call already did) and send the same
-                    // request, with the same idempotency key, once more.
+                    // request, with the same idempotency key, once more (a body read from the
+                    // caller's reader cannot be sent again: that 401 is the answer).
                     self.state = State::Ready;
                     return;
                 }

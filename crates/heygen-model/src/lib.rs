@@ -12,6 +12,8 @@
 //! - Every request has `validate()`; the rules and limits live in [`validate`].
 //! - `Debug` never prints presigned URL queries ([`PresignedUrl`]) or base64 payloads
 //!   ([`Base64Data`]); [`secret::redact_url_queries`] cleans arbitrary text.
+//! - OAuth answers (token, error, device authorization) and the redacting token newtypes
+//!   ([`oauth::AccessToken`], [`oauth::RefreshToken`], …) are in [`oauth`].
 //!
 //! ```
 //! use heygen_model::{AssetInput, CreateAvatarRequest, CreateDigitalTwin, CreateAvatarVideo,
