@@ -734,20 +734,27 @@ async fn v3(
                 }
             });
         match checked.and_then(|()| {
-            crate::assets::handle(&mut st, &method, &template, &params, &q, &body_value, sh.strict)
-                .or_else(|| {
-                    crate::video_batches::handle(
-                        &mut st,
-                        &method,
-                        &template,
-                        &params,
-                        &q,
-                        &body_value,
-                    )
-                })
-                .unwrap_or_else(|| {
-                    api::handle(&mut st, &method, &template, &params, &q, &body_value)
-                })
+            crate::assets::handle(
+                &mut st,
+                &method,
+                &template,
+                &params,
+                &q,
+                &body_value,
+                sh.strict,
+            )
+            .or_else(|| {
+                crate::video_batches::handle(
+                    &mut st,
+                    &method,
+                    &template,
+                    &params,
+                    &q,
+                    &body_value,
+                    sh.strict,
+                )
+            })
+            .unwrap_or_else(|| api::handle(&mut st, &method, &template, &params, &q, &body_value))
         }) {
             Ok(r) => r,
             Err(e) => e.into_reply(),

@@ -98,7 +98,8 @@ pub(crate) fn settle(st: &mut State) {
     }
 }
 
-/// Serves the video batch endpoints and bulk statuses; `None` for any other route.
+/// Serves the video batch endpoints and bulk statuses; `None` for any other route. `strict`
+/// applies strict mode's rules to each video of a batch, as to a single video.
 pub(crate) fn handle(
     st: &mut State,
     method: &str,
@@ -106,10 +107,11 @@ pub(crate) fn handle(
     params: &[String],
     q: &HashMap<String, String>,
     body: &Value,
+    strict: bool,
 ) -> Option<Result<Reply, ApiError>> {
     let p0 = params.first().map_or("", String::as_str);
     Some(match (method, template) {
-        ("POST", "/v3/videos/batches") => create(st, body),
+        ("POST", "/v3/videos/batches") => create(st, body, strict),
         ("GET", "/v3/videos/batches/{batch_id}") => get(st, p0, q),
         ("GET", "/v3/videos/statuses") => statuses(st, q),
         _ => return None,
@@ -120,7 +122,7 @@ fn batch_not_found(id: &str) -> ApiError {
     ApiError::new(404, "not_found", format!("video batch `{id}` not found"))
 }
 
-fn create(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
+fn create(st: &mut State, body: &Value, strict: bool) -> Result<Reply, ApiError> {
     let videos = body
         .get("videos")
         .and_then(Value::as_array)
@@ -136,7 +138,7 @@ fn create(st: &mut State, body: &Value) -> Result<Reply, ApiError> {
         ));
     }
     for (i, video) in videos.iter().enumerate() {
-        rules::check("POST", "/v3/videos", video, st, false).map_err(|mut e| {
+        rules::check("POST", "/v3/videos", video, st, strict).map_err(|mut e| {
             let inner = e.param.take().unwrap_or_default();
             let param = if inner.is_empty() {
                 format!("videos[{i}]")

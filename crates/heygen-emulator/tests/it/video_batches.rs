@@ -391,3 +391,14 @@ fn cross_field_rules_name_the_parameter() {
                 "engine": {"type": "avatar_v", "reference_look_id": LOOK_2}, "motion_prompt": "wave"}),
     );
 }
+
+#[test]
+fn strict_mode_checks_each_video_of_a_batch_as_strictly_as_one_video() {
+    let plain_http = json!({"videos": [{"type": "avatar", "avatar_id": LOOK,
+        "audio_url": "http://example.com/a.mp3"}]});
+    frozen().post("/v3/videos/batches", &plain_http);
+    let strict = Emu::with(EmulatorOptions::default().seed(7).speed(0.001).strict(true));
+    strict
+        .call("POST", "/v3/videos/batches", Some(&plain_http))
+        .assert_error(400, "invalid_parameter", Some("videos[0].audio_url"));
+}
