@@ -107,6 +107,9 @@ struct StoredLogin {
     /// Unix time, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     expires_at: Option<u64>,
+    /// When the access token was obtained: Unix time, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issued_at: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     scope: Option<String>,
 }
@@ -126,6 +129,9 @@ impl StoredLogin {
         if let Some(at) = self.expires_at {
             credential = credential.with_expires_at(Duration::from_secs(at));
         }
+        if let Some(at) = self.issued_at {
+            credential = credential.with_issued_at(Duration::from_secs(at));
+        }
         credential
     }
 
@@ -138,6 +144,7 @@ impl StoredLogin {
                 .as_ref()
                 .map(|t| t.expose_secret().to_owned()),
             expires_at: credential.expires_at.map(|d| d.as_secs()),
+            issued_at: credential.issued_at.map(|d| d.as_secs()),
             ..self.clone()
         }
     }
@@ -281,6 +288,7 @@ fn login(out: &Output, global: &GlobalArgs, args: &LoginArgs) -> Result<(), Fail
         access_token: String::new(),
         refresh_token: None,
         expires_at: None,
+        issued_at: None,
         scope,
     }
     .with_credential(&credential);

@@ -754,6 +754,10 @@ pub struct OAuthCredential {
     pub refresh_token: Option<RefreshToken>,
     /// When the access token expires: Unix time (since the epoch), when known.
     pub expires_at: Option<Duration>,
+    /// When the access token was obtained (the Unix time its request was sent), when known:
+    /// with the expiry it gives the token's lifetime, and the refresh skew is at most half of
+    /// it, so a token that lives less than the skew is not refreshed on every call.
+    pub issued_at: Option<Duration>,
 }
 
 impl OAuthCredential {
@@ -763,6 +767,7 @@ impl OAuthCredential {
             access_token,
             refresh_token: None,
             expires_at: None,
+            issued_at: None,
         }
     }
 
@@ -780,6 +785,20 @@ impl OAuthCredential {
         self
     }
 
+    /// This credential with the time its access token was obtained (Unix time).
+    #[must_use]
+    pub fn with_issued_at(mut self, unix_time: Duration) -> Self {
+        self.issued_at = Some(unix_time);
+        self
+    }
+
+    /// The access token's lifetime, when both its expiry and its issue time are known.
+    pub fn lifetime(&self) -> Option<Duration> {
+        self.expires_at
+            .zip(self.issued_at)
+            .map(|(at, issued)| at.saturating_sub(issued))
+    }
+
     /// The credential of a token answer: the expiry is `sent_at` (the Unix time the request
     /// was sent) plus `expires_in`, and unknown when either is.
     pub fn from_response(response: TokenResponse, sent_at: Option<Duration>) -> Self {
@@ -791,6 +810,7 @@ impl OAuthCredential {
             access_token: response.access_token,
             refresh_token: response.refresh_token,
             expires_at,
+            issued_at: sent_at,
         }
     }
 
@@ -844,9 +864,6 @@ struct SessionState {
     refreshes: u64,
     dead: Option<LoginRequired>,
     skew: Duration,
-    /// The lifetime of the last token the server issued, when known: the skew is at most half
-    /// of it, so a token that lives less than the skew is not refreshed on every call.
-    lifetime: Option<Duration>,
     observer: Option<Observer>,
     /// The texts of the current and previous tokens, scrubbed from errors.
     forms: Vec<String>,
@@ -906,7 +923,6 @@ impl OAuthSession {
                     refreshes: 0,
                     dead: None,
                     skew: DEFAULT_REFRESH_SKEW,
-                    lifetime: None,
                     observer: None,
                     forms,
                 }),
@@ -977,7 +993,6 @@ impl OAuthSession {
             state.credential = credential;
             state.generation += 1;
             state.dead = None;
-            state.lifetime = None;
             (state.credential.clone(), state.observer.clone())
         };
         if let Some(observer) = observer {
@@ -991,8 +1006,8 @@ impl OAuthSession {
     }
 
     /// What a call does before sending, at `now` (Unix time, when the client knows it):
-    /// refresh when the token expires within the skew (at most half the lifetime of the last
-    /// token the server issued), or when `rejected` (the generation whose
+    /// refresh when the token expires within the skew (at most half the token's lifetime, when
+    /// known: [`OAuthCredential::lifetime`]), or when `rejected` (the generation whose
     /// token the API refused with a 401) is still the current one; use the token otherwise.
     /// Only one call at a time gets [`AuthDecision::Refresh`]; the others get
     /// [`AuthDecision::Wait`] until it is over.
@@ -1003,7 +1018,8 @@ impl OAuthSession {
         }
         let refused = rejected == Some(state.generation);
         let skew = state
-            .lifetime
+            .credential
+            .lifetime()
             .map_or(state.skew, |lifetime| state.skew.min(lifetime / 2));
         let due = now.is_some_and(|now| state.credential.needs_refresh(now, skew));
         if refused || due {
@@ -1147,10 +1163,6 @@ impl RefreshLease {
                     state.generation += 1;
                     state.refreshes += 1;
                     state.refreshing = false;
-                    state.lifetime = credential
-                        .expires_at
-                        .zip(sent_at)
-                        .map(|(at, sent)| at.saturating_sub(sent));
                     (credential, state.observer.clone())
                 };
                 if let Some(observer) = observer {

@@ -363,6 +363,20 @@ fn refresh_is_due_at_the_skew_boundary() {
         s.decide(Some(before(expires, Duration::from_mins(1))), None),
         AuthDecision::Refresh(_)
     ));
+    // A token that lives 2 s is renewed at half its life, not at once.
+    let lived = OAuthSession::new(
+        app(),
+        credential(T0 + Duration::from_secs(2)).with_issued_at(T0),
+    );
+    assert_eq!(lived.credential().lifetime(), Some(Duration::from_secs(2)));
+    assert!(matches!(
+        lived.decide(Some(T0 + Duration::from_millis(999)), None),
+        AuthDecision::Use { .. }
+    ));
+    assert!(matches!(
+        lived.decide(Some(T0 + Duration::from_secs(1)), None),
+        AuthDecision::Refresh(_)
+    ));
     let short = session(expires).refresh_skew(Duration::from_secs(10));
     assert!(matches!(
         short.decide(Some(before(expires, Duration::from_secs(11))), None),
