@@ -115,7 +115,7 @@ pub(crate) enum Command {
     /// Assets: upload local files (one, or many in one batch), list, show, delete, statuses.
     #[command(subcommand)]
     Asset(crate::asset::AssetCommand),
-    /// Videos: create, get, list, delete.
+    /// Videos: create (every kind), get, list, delete, download, batches, statuses.
     #[command(subcommand)]
     Video(VideoCommand),
     /// Voices: the library, design, clones, speech.
