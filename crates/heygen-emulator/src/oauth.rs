@@ -321,7 +321,11 @@ fn redirect_allowed(uri: &str) -> bool {
         Some((h, _)) if !h.ends_with(']') || h.starts_with('[') => h,
         _ => host,
     };
-    host == "localhost" || host.starts_with("127.") || host == "[::1]"
+    host == "localhost"
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {

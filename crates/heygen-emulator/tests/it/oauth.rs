@@ -218,14 +218,23 @@ fn the_authorize_page_denies_and_refuses_bad_requests() {
         Some("invalid_request")
     );
     // A redirect to a non-loopback http host is refused on the page itself.
-    let r = emu.raw(
-        "GET",
-        "/oauth/authorize?response_type=code&client_id=a&redirect_uri=http%3A%2F%2Fevil.example%2Fcb",
-        &[],
-        None,
-    );
-    assert_eq!(r.status, 400);
-    assert!(r.header("location").is_none());
+    for redirect in [
+        "http://evil.example/cb",
+        "http://127.0.0.1.evil.example/cb",
+        "http://127.0.0.1@evil.example/cb",
+    ] {
+        let r = emu.raw(
+            "GET",
+            &format!(
+                "/oauth/authorize?response_type=code&client_id=a&redirect_uri={}",
+                enc(redirect)
+            ),
+            &[],
+            None,
+        );
+        assert_eq!(r.status, 400, "{redirect}");
+        assert!(r.header("location").is_none());
+    }
 }
 
 #[test]
