@@ -24,8 +24,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
 use heygen_core::oauth::{
-    AccessToken, AuthorizeDevice, DeviceLogin, ExchangeCode, OAuthApp, OAuthCredential,
-    OAuthSession, Pkce, RefreshToken, RevokeToken, parse_redirect, state_from_entropy,
+    AccessToken, AuthorizationCode, AuthorizeDevice, DeviceLogin, ExchangeCode, OAuthApp,
+    OAuthCredential, OAuthSession, Pkce, RefreshToken, RevokeToken, parse_redirect,
+    state_from_entropy,
 };
 use heygen_core::{Call, Config, ConfigBuilder};
 use serde::{Deserialize, Serialize};
@@ -329,9 +330,7 @@ fn browser_login(
         open_browser(&url);
     }
     let deadline = Instant::now() + Duration::from_secs_f64(args.timeout);
-    let query = wait_for_redirect(&listener, deadline)?;
-    let result = parse_redirect(&query, &state);
-    let code = result.map_err(|e| login_failure(e.to_string()))?;
+    let code = wait_for_redirect(&listener, deadline, &state)?;
     let sent_at = unix_now();
     let response = backend.run(Call::lazy(ExchangeCode::new(
         app.clone(),
@@ -343,17 +342,21 @@ fn browser_login(
 }
 
 /// Accepts connections until the callback arrives (other paths get a 404) or `deadline`;
-/// answers the callback with a short page and returns its query. The listener is dropped
-/// afterwards: the state is checked on the first callback only.
-fn wait_for_redirect(listener: &TcpListener, deadline: Instant) -> Result<String, Failure> {
+/// checks the callback's `state` and answers it with a short page saying whether the login
+/// went through. One callback only: a wrong `state` ends the login.
+fn wait_for_redirect(
+    listener: &TcpListener,
+    deadline: Instant,
+    state: &str,
+) -> Result<AuthorizationCode, Failure> {
     listener
         .set_nonblocking(true)
         .map_err(|e| login_failure(e.to_string()))?;
     loop {
         match listener.accept() {
             Ok((stream, _)) => {
-                if let Some(query) = serve_one(stream) {
-                    return Ok(query);
+                if let Some(code) = serve_one(stream, state) {
+                    return code.map_err(|e| login_failure(e.to_string()));
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
@@ -371,8 +374,11 @@ fn wait_for_redirect(listener: &TcpListener, deadline: Instant) -> Result<String
     }
 }
 
-/// Reads one request; the query when it is the callback.
-fn serve_one(mut stream: TcpStream) -> Option<String> {
+/// Reads one request; for the callback, the code or why there is none.
+fn serve_one(
+    mut stream: TcpStream,
+    state: &str,
+) -> Option<Result<AuthorizationCode, heygen_core::Error>> {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut head = Vec::new();
@@ -398,17 +404,21 @@ fn serve_one(mut stream: TcpStream) -> Option<String> {
         respond(&mut stream, "404 Not Found", "Not found.");
         return None;
     }
-    let ok = query.split('&').any(|kv| kv.starts_with("code="));
-    respond(
-        &mut stream,
-        "200 OK",
-        if ok {
-            "Login received. You can close this page and return to the terminal."
-        } else {
-            "The login was not completed. Return to the terminal."
-        },
-    );
-    Some(query.to_owned())
+    let code = parse_redirect(query, state);
+    if code.is_ok() {
+        respond(
+            &mut stream,
+            "200 OK",
+            "Login received. You can close this page and return to the terminal.",
+        );
+    } else {
+        respond(
+            &mut stream,
+            "400 Bad Request",
+            "The login was not completed. Return to the terminal.",
+        );
+    }
+    Some(code)
 }
 
 fn respond(stream: &mut TcpStream, status: &str, text: &str) {

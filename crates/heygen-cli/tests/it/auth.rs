@@ -350,10 +350,11 @@ fn a_redirect_with_another_state_fails_the_login_and_a_silent_browser_times_out(
         .call()
         .unwrap();
     assert_eq!(other.status().as_u16(), 404);
-    agent()
+    let forged = agent()
         .get(&format!("{redirect}?code=stolen&state=forged"))
         .call()
         .unwrap();
+    assert_eq!(forged.status().as_u16(), 400);
     let done = finish(child, &lines, stderr);
     assert_eq!(done.code, 3, "{}", done.stderr);
     assert!(done.stderr.contains("cli_login_failed"), "{}", done.stderr);
