@@ -2,8 +2,9 @@
 //! parse keeps.
 //!
 //! Input: one selector byte, then a response as [`Response::split`] reads it. The selector's
-//! low bits pick the operation from [`OPERATIONS`] (every `heygen_core::ops` operation, and
-//! `RawJson` in both its modes); its high bit picks a 64-byte body limit instead of the default.
+//! low bits pick the operation from [`OPERATIONS`] (every `heygen_core::ops` operation, the
+//! `heygen_core::oauth` token operations, and `RawJson` in both its modes); its high bit picks
+//! a 64-byte body limit instead of the default.
 //! New operations go at the end of the list, so the seeds keep their operation.
 //!
 //! Invariants:
@@ -37,6 +38,7 @@ use heygen_core::ops::{
     CompleteUploadBatch, CreateUploadBatch, DeleteAsset, GetAsset, GetAssetBatch,
     GetAssetStatuses, ListAssets,
 };
+use heygen_core::oauth;
 use heygen_core::response::parse_retry_after;
 use heygen_core::{Operation, ResponseLimits, Source};
 use heygen_model::webhook::{
@@ -104,6 +106,11 @@ pub const OPERATIONS: &[&str] = &[
     "CreateVideoBatch",
     "GetVideoBatch",
     "GetVideoStatuses",
+    "ExchangeCode",
+    "RefreshAccessToken",
+    "RevokeToken",
+    "AuthorizeDevice",
+    "PollDeviceToken",
 ];
 
 /// Runs one response through the operation the first byte picks.
@@ -278,11 +285,38 @@ pub fn parse_operation(data: &[u8]) {
                 check.run(&GetVideoBatch::new(batch), false);
             }
         }
-        _ => check.run(
+        42 => check.run(
             &GetVideoStatuses::new(heygen_model::VideoStatusesQuery::new().video(video)),
             false,
         ),
+        43 => check.run(
+            &oauth::ExchangeCode::new(
+                oauth_app(),
+                oauth::AuthorizationCode::new("code_0001"),
+                "http://127.0.0.1:1/oauth/callback",
+                &oauth::Pkce::from_entropy(&[0; 32]),
+            ),
+            false,
+        ),
+        44 => check.run(
+            &oauth::RefreshAccessToken::new(oauth_app(), oauth::RefreshToken::new("rt_0001")),
+            false,
+        ),
+        45 => check.run(
+            &oauth::RevokeToken::refresh_token(oauth_app(), &oauth::RefreshToken::new("rt_0001")),
+            true,
+        ),
+        46 => check.run(&oauth::AuthorizeDevice::new(oauth_app(), None), false),
+        _ => check.run(
+            &oauth::PollDeviceToken::new(oauth_app(), oauth::DeviceCode::new("dc_0001")),
+            false,
+        ),
     }
+}
+
+/// The app of the OAuth operations.
+fn oauth_app() -> oauth::OAuthApp {
+    oauth::OAuthApp::new("app_0001")
 }
 
 struct Check<'a> {
