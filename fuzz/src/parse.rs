@@ -21,24 +21,22 @@
 use core::fmt::Debug;
 
 use heygen_core::error::Error;
+use heygen_core::oauth;
+use heygen_core::ops::{CloneVoice, CreateSpeech, DeleteVoice, DesignVoice, GetVoice, ListVoices};
 use heygen_core::ops::{
     CompleteUpload, CreateAvatar, CreateConsent, CreateDirectUpload, CreateVideo,
     DeleteAvatarGroup, DeleteLook, DeleteVideo, DirectUploadPut, GetAvatarGroup, GetCurrentUser,
     GetLook, GetVideo, ListAvatarGroups, ListLooks, ListVideos, RawJson, UpdateLook, UploadAsset,
 };
 use heygen_core::ops::{
-    CreateWebhookEndpoint, DeleteWebhookEndpoint, ListWebhookEndpoints, ListWebhookEventTypes,
-    ListWebhookEvents, RotateWebhookSecret, UpdateWebhookEndpoint,
-};
-use heygen_core::ops::{
-    CloneVoice, CreateSpeech, DeleteVoice, DesignVoice, GetVoice, ListVoices,
+    CompleteUploadBatch, CreateUploadBatch, DeleteAsset, GetAsset, GetAssetBatch, GetAssetStatuses,
+    ListAssets,
 };
 use heygen_core::ops::{CreateVideoBatch, GetVideoBatch, GetVideoStatuses};
 use heygen_core::ops::{
-    CompleteUploadBatch, CreateUploadBatch, DeleteAsset, GetAsset, GetAssetBatch,
-    GetAssetStatuses, ListAssets,
+    CreateWebhookEndpoint, DeleteWebhookEndpoint, ListWebhookEndpoints, ListWebhookEventTypes,
+    ListWebhookEvents, RotateWebhookSecret, UpdateWebhookEndpoint,
 };
-use heygen_core::oauth;
 use heygen_core::response::parse_retry_after;
 use heygen_core::{Operation, ResponseLimits, Source};
 use heygen_model::webhook::{
@@ -51,11 +49,11 @@ use heygen_model::{
 };
 
 use heygen_model::{
-    AssetStatusesQuery, BatchId, CompleteUploadBatchRequest, CreateUploadBatchRequest,
-    ListAssetsQuery,
+    AssetInput, CloneVoiceRequest, DesignVoiceRequest, ListVoicesQuery, SpeechRequest, VoiceId,
 };
 use heygen_model::{
-    AssetInput, CloneVoiceRequest, DesignVoiceRequest, ListVoicesQuery, SpeechRequest, VoiceId,
+    AssetStatusesQuery, BatchId, CompleteUploadBatchRequest, CreateUploadBatchRequest,
+    ListAssetsQuery,
 };
 
 use crate::input::Response;
@@ -276,7 +274,9 @@ pub fn parse_operation(data: &[u8]) {
         }
         40 => check.run(
             &CreateVideoBatch::new(heygen_model::CreateVideoBatchRequest::new([
-                heygen_model::CreateAvatarVideo::new(look).script("Hi").into(),
+                heygen_model::CreateAvatarVideo::new(look)
+                    .script("Hi")
+                    .into(),
             ])),
             false,
         ),
