@@ -86,7 +86,7 @@ pub(crate) struct CloneArgs {
     /// Display name of the new voice.
     #[arg(long)]
     name: String,
-    /// The recording: an https:// URL, asset:<id>, a data: URI, or a local file (sent like an
+    /// The recording: an https:// URL, asset:ID, a data: URI, or a local file (sent like an
     /// avatar's file: inline when small, uploaded first when larger).
     #[arg(long, value_name = "SRC")]
     file: String,

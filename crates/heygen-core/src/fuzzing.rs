@@ -224,7 +224,9 @@ fn run_video_batch_ops(input: &Input<'_>, video: &VideoId) {
         if let Ok(look) = LookId::new("look_0001") {
             run(
                 &crate::ops::CreateVideoBatch::new(heygen_model::CreateVideoBatchRequest::new([
-                    heygen_model::CreateAvatarVideo::new(look).script("Hi").into(),
+                    heygen_model::CreateAvatarVideo::new(look)
+                        .script("Hi")
+                        .into(),
                 ])),
                 input,
             );
