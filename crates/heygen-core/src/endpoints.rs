@@ -450,7 +450,8 @@ macro_rules! endpoints {
                 ///
                 /// # Errors
                 /// Validation errors (nothing sent), API and transport errors.
-                fn clone(request: $crate::model::CloneVoiceRequest) -> $crate::model::VoiceClone
+                fn clone_voice(request: $crate::model::CloneVoiceRequest)
+                    -> $crate::model::VoiceClone
                     = $crate::Call::lazy($crate::ops::CloneVoice::new(request));
 
                 /// `POST /v3/voices/clone` from a local recording (MP3, WAV, …), sent like an
@@ -461,7 +462,7 @@ macro_rules! endpoints {
                 /// Validation errors (unreadable file, unknown media type), upload errors
                 /// ([`heygen_core::Error::UploadFailed`] names the asset), API and transport
                 /// errors.
-                fn clone_file(voice_name: &str, path: impl AsRef<::std::path::Path>)
+                fn clone_voice_from_file(voice_name: &str, path: impl AsRef<::std::path::Path>)
                     -> $crate::upload::FromFile<$crate::model::VoiceClone>
                     = $crate::upload::WithFile::voice_clone(voice_name, path);
 

@@ -92,7 +92,10 @@ async fn design_list_clone_from_a_file_wait_speak_and_delete() {
 
     // Clone from a local MP3: small, so it goes inline as base64.
     let path = mp3("flow");
-    let cloned = voices.clone_file("My voice", &path).await.unwrap();
+    let cloned = voices
+        .clone_voice_from_file("My voice", &path)
+        .await
+        .unwrap();
     assert_eq!(cloned.method, UploadMethod::Inline);
     assert_eq!(cloned.asset_id, None);
     let id = cloned.output.voice_clone_id;
@@ -126,7 +129,7 @@ async fn a_larger_recording_is_uploaded_first_and_sent_by_asset_id() {
     let client = client.with_inline_threshold(100);
     let cloned = client
         .voices()
-        .clone_file("Uploaded voice", mp3("upload"))
+        .clone_voice_from_file("Uploaded voice", mp3("upload"))
         .await
         .unwrap();
     assert_eq!(cloned.method, UploadMethod::Multipart);
@@ -149,7 +152,7 @@ async fn a_failed_clone_ends_the_wait_with_job_failed() {
     let (_emu, client) = start().await;
     let cloned = client
         .voices()
-        .clone_file("Broken [fail]", mp3("fail"))
+        .clone_voice_from_file("Broken [fail]", mp3("fail"))
         .await
         .unwrap();
     let error = client
