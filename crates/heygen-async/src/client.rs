@@ -345,7 +345,7 @@ impl Driver<'_> {
     }
 
     fn cx<'c>(&self, config: &'c Config) -> Cx<'c> {
-        Cx::new(config, self.started.elapsed(), entropy()).at_unix_time(unix_time())
+        Cx::new(config, self.started.elapsed(), entropy()).with_wall_clock(unix_time)
     }
 }
 

@@ -288,7 +288,7 @@ impl<'r> Driver<'r> {
     }
 
     fn cx<'c>(&self, config: &'c Config) -> Cx<'c> {
-        Cx::new(config, self.started.elapsed(), entropy()).at_unix_time(unix_time())
+        Cx::new(config, self.started.elapsed(), entropy()).with_wall_clock(unix_time)
     }
 }
 

@@ -70,7 +70,16 @@ enum State<T> {
 /// ```
 pub struct Call<O: Operation> {
     op: O,
+    /// The request of the next attempt. An attempt takes it (no copy per attempt); a retry
+    /// builds it again from the operation with the same idempotency key.
     request: Request<Body>,
+    /// The `Idempotency-Key` header sent with every attempt.
+    key: Option<HeaderValue>,
+    /// The last attempt took `request`: build it again before the next one.
+    taken: bool,
+    /// The body plan was changed after `build` ([`Call::request_mut`]), so building again
+    /// would lose it: each attempt gets a copy instead.
+    changed: bool,
     facts: RequestFacts,
     attempts: u32,
     policy: RetryPolicy,
@@ -90,7 +99,7 @@ pub struct Call<O: Operation> {
 impl<O: Operation> fmt::Debug for Call<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
-            .field("method", self.request.method())
+            .field("method", &self.facts.method)
             .field("path", &self.op.path_template())
             .field("idempotent", &self.facts.idempotent)
             .field("attempts", &self.attempts)
@@ -116,15 +125,20 @@ impl<O: Operation> Call<O> {
         let key = match op.idempotency_key() {
             Some(key) => Some(caller_key(key).map_err(|e| e.with_operation(&method, path))?),
             None if op.accepts_idempotency_key() && op.sends_credentials() => {
-                HeaderValue::from_str(&idempotency_key_from_entropy(&entropy)).ok()
+                // Handed over without a copy (the key is ASCII hex: always a valid value).
+                HeaderValue::from_maybe_shared(bytes::Bytes::from(idempotency_key_from_entropy(
+                    &entropy,
+                )))
+                .ok()
             }
             None => None,
         };
         let keyed = key.is_some();
-        if let Some(value) = key {
-            request
-                .headers_mut()
-                .insert(HeaderName::from_static(IDEMPOTENCY_KEY_HEADER), value);
+        if let Some(value) = &key {
+            request.headers_mut().insert(
+                HeaderName::from_static(IDEMPOTENCY_KEY_HEADER),
+                value.clone(),
+            );
         }
         let idempotent = op.is_idempotent() || keyed;
         let auth = match config.oauth() {
@@ -142,6 +156,9 @@ impl<O: Operation> Call<O> {
             span: CallSpan::new(&method, path),
             op,
             request,
+            key,
+            taken: false,
+            changed: false,
             facts,
             attempts: 0,
             policy: *config.retry_policy(),
@@ -164,7 +181,9 @@ impl<O: Operation> Call<O> {
         self
     }
 
-    /// The request: head and body (bytes, or the plan a client streams).
+    /// The request: head and body (bytes, or the plan a client streams). Meant for before
+    /// the first attempt: an attempt hands the request to the client, and a retry builds it
+    /// again from the operation (with the same idempotency key).
     pub fn request(&self) -> &Request<Body> {
         &self.request
     }
@@ -176,10 +195,7 @@ impl<O: Operation> Call<O> {
 
     /// The idempotency key sent with every attempt, if any.
     pub fn idempotency_key(&self) -> Option<&str> {
-        self.request
-            .headers()
-            .get(IDEMPOTENCY_KEY_HEADER)
-            .and_then(|v| v.to_str().ok())
+        self.key.as_ref().and_then(|v| v.to_str().ok())
     }
 
     /// Whether repeating the request is safe.
@@ -209,7 +225,26 @@ impl<O: Operation> Call<O> {
 
     /// The request, to change its body plan before the first attempt.
     pub(crate) fn request_mut(&mut self) -> &mut Request<Body> {
+        self.changed = true;
         &mut self.request
+    }
+
+    /// The request for the next attempt: the one built by [`Call::new`] the first time, then
+    /// built again from the operation with the same idempotency key.
+    fn prepare(&mut self, config: &Config) -> Result<(), Error> {
+        if !self.taken {
+            return Ok(());
+        }
+        let mut request = self.op.build(config)?;
+        if let Some(value) = &self.key {
+            request.headers_mut().insert(
+                HeaderName::from_static(IDEMPOTENCY_KEY_HEADER),
+                value.clone(),
+            );
+        }
+        self.request = request;
+        self.taken = false;
+        Ok(())
     }
 
     /// Re-reads whether the body can be sent again, after its plan changed.
@@ -301,6 +336,13 @@ impl<O: Operation> Workflow for Call<O> {
                     }
                     timeout = timeout.min(left);
                 }
+                if let Err(error) = self.prepare(cx.config) {
+                    let error = cx
+                        .config
+                        .scrub(error.with_operation(&self.facts.method, self.op.path_template()));
+                    self.finish(Err(error), cx);
+                    return self.next(cx);
+                }
                 if let Some(auth) = self.auth.as_deref_mut() {
                     // A refresh first when one is due, then the current token in the header.
                     match auth.step(cx, &mut self.request) {
@@ -315,8 +357,14 @@ impl<O: Operation> Workflow for Call<O> {
                         }
                     }
                 }
+                let request = if self.changed {
+                    self.request.clone()
+                } else {
+                    self.taken = true;
+                    mem::take(&mut self.request)
+                };
                 Next::Send(Outgoing {
-                    request: self.request.clone(),
+                    request,
                     options: SendOptions::new(
                         timeout,
                         self.connect_timeout,

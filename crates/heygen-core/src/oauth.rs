@@ -707,7 +707,7 @@ impl Workflow for DeviceLogin {
                 DeviceState::Calling { mut call, sent_at } => match delegate(&mut *call, cx) {
                     Ok(next) => {
                         let sent_at = if matches!(next, Next::Send(_)) {
-                            cx.unix_time
+                            cx.unix_time()
                         } else {
                             sent_at
                         };
@@ -1259,7 +1259,7 @@ impl CallAuth {
                 match delegate(&mut *refreshing.call, cx) {
                     Ok(next) => {
                         if matches!(next, Next::Send(_)) {
-                            refreshing.sent_at = cx.unix_time;
+                            refreshing.sent_at = cx.unix_time();
                         }
                         return AuthStep::Effect(next);
                     }
@@ -1275,7 +1275,7 @@ impl CallAuth {
                     }
                 }
             }
-            let now = if self.renewed { None } else { cx.unix_time };
+            let now = if self.renewed { None } else { cx.unix_time() };
             match self.session.decide(now, self.rejected) {
                 AuthDecision::Use { header, generation } => {
                     request.headers_mut().insert(AUTHORIZATION, header);

@@ -55,10 +55,17 @@ pub struct Cx<'a> {
     pub now: Duration,
     /// 16 fresh random bytes (idempotency keys, multipart boundaries, retry jitter).
     pub entropy: [u8; 16],
-    /// The wall-clock time as a Unix time (since the epoch), when the client passes it: OAuth
-    /// expiries are compared with it ([`crate::oauth`]). Without it a token is refreshed only
-    /// after a 401.
-    pub unix_time: Option<Duration>,
+    /// Where the wall-clock time comes from: see [`Cx::unix_time`].
+    wall: WallClock,
+}
+
+/// The wall-clock source of a [`Cx`]: none, a fixed time (tests, replays), or the client's
+/// clock, read only when a step asks (most steps never do).
+#[derive(Debug, Clone, Copy)]
+enum WallClock {
+    None,
+    Fixed(Duration),
+    Read(fn() -> Duration),
 }
 
 impl<'a> Cx<'a> {
@@ -68,15 +75,34 @@ impl<'a> Cx<'a> {
             config,
             now,
             entropy,
-            unix_time: None,
+            wall: WallClock::None,
         }
     }
 
     /// This context with the wall-clock time (a Unix time, since the epoch).
     #[must_use]
     pub fn at_unix_time(mut self, unix_time: Duration) -> Self {
-        self.unix_time = Some(unix_time);
+        self.wall = WallClock::Fixed(unix_time);
         self
+    }
+
+    /// This context with the client's wall clock (a Unix time, since the epoch), read only
+    /// when a step asks for [`Cx::unix_time`].
+    #[must_use]
+    pub fn with_wall_clock(mut self, clock: fn() -> Duration) -> Self {
+        self.wall = WallClock::Read(clock);
+        self
+    }
+
+    /// The wall-clock time as a Unix time (since the epoch), when the client gives one: OAuth
+    /// expiries are compared with it ([`crate::oauth`]). Without it a token is refreshed only
+    /// after a 401.
+    pub fn unix_time(&self) -> Option<Duration> {
+        match self.wall {
+            WallClock::None => None,
+            WallClock::Fixed(time) => Some(time),
+            WallClock::Read(clock) => Some(clock()),
+        }
     }
 
     /// A uniform value in `[0, 1)` drawn from the entropy, for retry jitter.

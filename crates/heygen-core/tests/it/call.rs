@@ -52,7 +52,50 @@ fn one_key_for_every_attempt() {
     assert!(run.sent.iter().all(|out| key_of(out) == Some(key.as_str())));
     assert_eq!(run.result.unwrap().video_id.as_str(), "vid_0001");
     assert_eq!(call.attempts(), 3);
-    assert_eq!(call_key(&call), key);
+    assert_eq!(call.idempotency_key(), Some(key.as_str()));
+}
+
+/// An attempt hands its request to the client; a retry builds it again from the operation, and
+/// the rebuilt request is the same request: method, URL, every header and the body.
+#[test]
+fn a_retry_sends_exactly_the_first_request_again() {
+    let op = CreateVideo::new(CreateAvatarVideo::new(look()).script("Hello"));
+    let mut call = Call::new(op, &config(), [7; 16]).unwrap();
+    let run = play(
+        &mut call,
+        &config(),
+        [
+            Scripted::json(503, r#"{"error":{"code":"unavailable","message":"x"}}"#),
+            Scripted::failed(TransportErrorKind::Timeout),
+            Scripted::json(
+                200,
+                r#"{"data":{"video_id":"vid_0001","status":"waiting"}}"#,
+            ),
+        ],
+    );
+    assert!(run.result.is_ok());
+    assert_eq!(run.sent.len(), 3);
+    let shape = |out: &heygen_core::workflow::Outgoing| {
+        let r = &out.request;
+        let mut headers: Vec<(String, Vec<u8>)> = r
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+            .collect();
+        headers.sort();
+        (
+            r.method().clone(),
+            r.uri().to_string(),
+            headers,
+            r.body().bytes().to_vec(),
+        )
+    };
+    let first = shape(&run.sent[0]);
+    assert!(first.3.starts_with(b"{"), "the JSON body is sent");
+    assert!(first.2.iter().any(|(n, _)| n == "idempotency-key"));
+    for retry in &run.sent[1..] {
+        assert_eq!(shape(retry), first);
+    }
 }
 
 #[test]
