@@ -440,7 +440,8 @@ macro_rules! endpoints {
                 /// `seed` picks the batch.
                 ///
                 /// # Errors
-                /// Validation errors (an empty prompt; nothing sent), API and transport errors.
+                /// API and transport errors; the prompt is checked by the server (an empty one
+                /// is sent as it is).
                 fn design(request: $crate::model::DesignVoiceRequest)
                     -> $crate::model::DesignedVoices
                     = $crate::Call::lazy($crate::ops::DesignVoice::new(request));

@@ -395,7 +395,9 @@ impl Pollable for heygen_model::Video {
 
 /// Cloning of a voice: `complete` is success, `failed` is failure (with `failure_message`),
 /// `processing` keeps the wait going; an unknown value (even one that looks final, such as
-/// `completed`) or no status at all (a voice that is not a clone) is never success.
+/// `completed`) is never success. Only a clone has a status, so a voice without one is usable
+/// at once (a shared voice), unless the server says it is a clone (`type` `private`): then the
+/// wait goes on until its status shows.
 impl Pollable for heygen_model::VoiceDetails {
     const RESOURCE: &'static str = "voice";
 
@@ -408,6 +410,9 @@ impl Pollable for heygen_model::VoiceDetails {
                 message: self.failure_message.clone().filter(|m| !m.is_empty()),
             },
             Some(VoiceCloneStatus::Processing) => Observation::InProgress,
+            None if self.voice_type != Some(heygen_model::VoiceType::Private) => {
+                Observation::Completed
+            }
             _ => Observation::Unknown,
         }
     }
@@ -543,7 +548,8 @@ impl Wait<GetVideo> {
 }
 
 impl Wait<GetVoice> {
-    /// `GET /v3/voices/{voice_id}` until a voice clone is `complete` or `failed`.
+    /// `GET /v3/voices/{voice_id}` until a voice clone is `complete` or `failed`; a voice with
+    /// no clone status (a shared voice) ends the wait at the first read.
     pub fn voice(voice_id: &VoiceId) -> Self {
         Self::new(
             GetVoice::new(voice_id.clone()),

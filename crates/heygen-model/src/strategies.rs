@@ -1233,12 +1233,14 @@ pub fn voice_details(mode: Mode) -> BoxedStrategy<crate::voice::VoiceDetails> {
         option::of(any::<crate::Timestamp>()),
         option::of(presigned_url()),
         any::<(bool, bool)>(),
+        option::of(open_enum::<crate::voice::VoiceType>(mode)),
     )
         .prop_map(
-            |(voice_id, status, failure_message, name, gender, created_at, preview, flags)| {
+            |(voice_id, status, failure_message, name, gender, created_at, preview, flags, kind)| {
                 crate::voice::VoiceDetails {
                     voice_id,
                     status,
+                    voice_type: kind,
                     failure_message,
                     name,
                     language: None,

@@ -87,6 +87,13 @@ pub enum Rule {
         /// Actual value (always finite: a non-finite value is [`Rule::NotFinite`]).
         actual: f64,
     },
+    /// A number must be above zero (zero itself is refused) and at most `max`.
+    OutOfRangePositive {
+        /// Largest allowed value.
+        max: f64,
+        /// Actual value (always finite).
+        actual: f64,
+    },
     /// The URL does not use `https`.
     NotHttps,
     /// The URL does not use `http` or `https`.
@@ -194,6 +201,10 @@ impl fmt::Display for ValidationError {
             Rule::OutOfRangeNumber { min, max, actual } => {
                 write!(f, "`{field}` is {actual}; use a value from {min} to {max}")
             }
+            Rule::OutOfRangePositive { max, actual } => write!(
+                f,
+                "`{field}` is {actual}; use a value above 0 and at most {max}"
+            ),
             Rule::NotHttps => write!(f, "`{field}` must be an https:// URL"),
             Rule::NotHttp => write!(f, "`{field}` must be an http:// or https:// URL"),
             Rule::InvalidUrl => write!(f, "`{field}` is not an absolute URL with a host"),

@@ -382,9 +382,10 @@ fn wait_for_voice_never_reads_an_unknown_or_missing_status_as_success() {
         &config(),
         [
             Scripted::json(200, &status_json("completed")),
+            // A clone (by its type) with no status yet is not usable.
             Scripted::json(
                 200,
-                r#"{"data":{"voice_id":"vc_0001","support_pause":false}}"#,
+                r#"{"data":{"voice_id":"vc_0001","type":"private","support_pause":false}}"#,
             ),
             Scripted::json(200, &status_json("succeeded")),
             Scripted::json(200, &status_json("cancelled")),
@@ -409,6 +410,26 @@ fn wait_for_voice_never_reads_an_unknown_or_missing_status_as_success() {
     assert_eq!(timed_out.resource, "voice");
     assert_eq!(timed_out.last_status.as_deref(), Some("cancelled"));
     assert_eq!(timed_out.checks, 4);
+}
+
+#[test]
+fn wait_for_a_voice_without_a_clone_status_ends_at_the_first_read() {
+    // Only clones carry a status: a shared voice is usable as it is.
+    for body in [
+        r#"{"data":{"voice_id":"vc_0001","name":"Anna","support_pause":true}}"#,
+        r#"{"data":{"voice_id":"vc_0001","status":null,"type":"public","support_pause":true}}"#,
+    ] {
+        let run = play(
+            Wait::voice(&voice()).policy(policy()),
+            &config(),
+            [Scripted::json(200, body)],
+        );
+        assert_eq!(run.steps, ["send GET /v3/voices/vc_0001"], "{body}");
+        let Ok(Waited::Completed(voice)) = run.result else {
+            panic!("{body}: {:?}", run.result)
+        };
+        assert_eq!(voice.status, None);
+    }
 }
 
 #[test]

@@ -376,12 +376,18 @@ fn studio_rules_name_the_scene_field() {
         studio(StudioScene::Image(ImageScene::silent(png(), 0.0))),
         err(
             "scenes[0].duration",
-            Rule::OutOfRangeNumber {
-                min: 0.0,
+            Rule::OutOfRangePositive {
                 max: 300.0,
                 actual: 0.0
             }
         )
+    );
+    // The message says zero is refused, not "from 0".
+    assert_eq!(
+        studio(StudioScene::Image(ImageScene::silent(png(), 0.0)))
+            .unwrap_err()
+            .to_string(),
+        "`scenes[0].duration` is 0; use a value above 0 and at most 300"
     );
     assert_eq!(
         studio(StudioScene::Image(ImageScene::silent(png(), 300.0))),
