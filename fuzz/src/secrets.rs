@@ -5,7 +5,8 @@
 //! (a whole parameter name, not the tail of a longer one) is followed by one of the separators
 //! `redact_secrets` knows (`=`, `%3D`, `%253D`, or `:` with optional spaces and JSON quotes), an
 //! optional opening quote and `Bearer `/`Basic ` scheme, and then a letter or digit: the first
-//! character of a value that was left in place. A value replaced by `<redacted>` starts with `<`.
+//! character of a value that was left in place. A name that ends a URL path (right after `/`)
+//! before a colon is not a header (`POST /v1/oauth/token: …`). A value replaced by `<redacted>` starts with `<`.
 
 /// Parameter and field names whose values are secrets (compared case-insensitively).
 pub const SECRET_PARAMS: &[&str] = &[
@@ -125,6 +126,13 @@ pub fn leaked<'t>(text: &'t str, names: &[&str]) -> Option<&'t str> {
             let Some(value) = value_start(text, end) else {
                 continue;
             };
+            // The end of a URL path before a colon (`POST /v1/oauth/token: …`) is no header.
+            let colon = !matches!(text.as_bytes().get(end), Some(b'='))
+                && !starts_with_ci(text, end, "%3D")
+                && !starts_with_ci(text, end, "%253D");
+            if colon && text[..start].ends_with('/') {
+                continue;
+            }
             if text
                 .as_bytes()
                 .get(value)
@@ -172,5 +180,8 @@ mod tests {
         assert!(!leaks("the token is here"));
         assert!(!leaks("x Signature=basi"));
         assert!(leaks("x Signature=basil"));
+        assert!(!leaks("POST /v1/oauth/token: 401 Unauthorized"));
+        assert!(leaks("POST /v1/oauth/token=abc"));
+        assert!(leaks("POST /v1/oauth token: abc"));
     }
 }

@@ -168,11 +168,23 @@ fn skip_scheme(text: &str, at: usize) -> usize {
     at
 }
 
+/// Whether the name at `start..name_end` is the last segment of a URL path followed by a colon
+/// (`POST /v1/oauth/token: …` in an error message): not a header, so what follows is no secret.
+fn ends_url_path(text: &str, start: usize, name_end: usize) -> bool {
+    let bytes = text.as_bytes();
+    start > 0
+        && bytes[start - 1] == b'/'
+        && bytes.get(name_end) != Some(&b'=')
+        && !starts_with_ci(text, name_end, "%3D")
+        && !starts_with_ci(text, name_end, "%253D")
+}
+
 /// Replaces the values of secret parameters (`X-Amz-Signature`, `X-Amz-Credential`,
 /// `X-Amz-Security-Token`, `Signature`, `sig`, `token`, `X-Api-Key`, …) anywhere in `text` with
 /// `<redacted>`, in every form they are written in: a query (`name=value`), a percent-encoded
 /// URL inside another URL (`name%3Dvalue`, also encoded twice), a header or log line
-/// (`name: value`, `Authorization: Bearer value`), and JSON (`"name": "value"`, also escaped
+/// (`name: value`, `Authorization: Bearer value`, but not a URL path ending in a name and a
+/// colon: `POST /v1/oauth/token: …`), and JSON (`"name": "value"`, also escaped
 /// inside a JSON string).
 pub fn redact_secrets(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -197,7 +209,9 @@ pub fn redact_secrets(text: &str) -> String {
             .flatten();
         if let Some(name) = found {
             let name_end = at + name.len();
-            if let Some((len, form)) = separator(text, name_end) {
+            if let Some((len, form)) = separator(text, name_end)
+                && !ends_url_path(text, at, name_end)
+            {
                 let value_start = skip_scheme(text, name_end + len);
                 let end = value_end(text, value_start, form);
                 if end > value_start {
@@ -293,6 +307,9 @@ next",
             ),
             ("x-api-key: hg_live_SECRET", "x-api-key: <redacted>"),
             ("policy=\"abc\" x", "policy=\"<redacted>\" x"),
+            // A name at the end of a URL path is no header; after `=` it is still a parameter.
+            ("x/token=abc", "x/token=<redacted>"),
+            ("a/sig%3Dabc", "a/sig%3D<redacted>"),
         ];
         for (input, expected) in cases {
             assert_eq!(redact_secrets(input), expected, "{input}");
@@ -304,6 +321,8 @@ next",
             "signatures: 3",
             "the token",
             "mytoken=1",
+            "unexpected response to POST /v1/oauth/token: 401 Unauthorized",
+            "POST /v1/oauth/token : <html>",
         ] {
             assert_eq!(redact_secrets(kept), kept);
         }
