@@ -37,7 +37,7 @@ pub(crate) enum AssetCommand {
         /// The files.
         #[arg(required = true, num_args = 1..)]
         paths: Vec<PathBuf>,
-        /// With two or more files: the batch's name in the HeyGen app.
+        /// With two or more files: the batch's name in the HeyGen app (refused with one file).
         #[arg(long)]
         title: Option<String>,
     },
@@ -122,6 +122,12 @@ pub(crate) fn run(ctx: &Context<'_>, command: AssetCommand) -> Result<(), Failur
     match command {
         AssetCommand::Upload { paths, title } => match paths.as_slice() {
             [path] => {
+                // A single upload has nowhere to put a title: refuse rather than drop it.
+                if title.is_some() {
+                    return Err(Failure::usage(
+                        "--title names an upload batch and needs two or more files",
+                    ));
+                }
                 let size = source::file_size("path", path)?;
                 match source::upload(ctx.backend, path, size)? {
                     Uploaded::Multipart(asset) => ctx.out.data(&asset),
@@ -195,10 +201,8 @@ fn batch(ctx: &Context<'_>, command: BatchCommand) -> Result<(), Failure> {
         } => {
             let id = batch_id("batch_id", &id)?;
             let policy = wait::policy(timeout, ctx.poll_interval);
-            let outcome = ctx
-                .backend
-                .run(WaitBatch::asset(&id).policy(policy))
-                .map_err(|e| Failure::from(&e).with_id("batch_id", id.as_str()))?;
+            let wait = WaitBatch::asset(&id).policy(policy);
+            let outcome = crate::video_batch::wait_batch(ctx, wait, &id)?;
             ctx.out.data(&outcome)?;
             match outcome.failed() {
                 0 => Ok(()),
@@ -235,7 +239,12 @@ struct BatchOutput {
 /// Uploads two or more files through one upload batch; prints every asset in order and fails
 /// (exit 1) when any file did not become an asset.
 fn upload_many(ctx: &Context<'_>, paths: &[PathBuf], title: Option<String>) -> Result<(), Failure> {
-    let first = source::file_size("path", &paths[0])?;
+    // Every file gets the same check as a single upload, before anything is sent.
+    let sizes = paths
+        .iter()
+        .map(|path| source::file_size("path", path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let first = sizes.first().copied().unwrap_or_default();
     let (bar, callback) = progress::upload_bar("uploading", first);
     let mut workflow = UploadMany::paths(paths).policy(wait::policy(None, ctx.poll_interval));
     if let Some(title) = title {

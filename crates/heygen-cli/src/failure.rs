@@ -155,6 +155,8 @@ pub(crate) fn id_key(resource: &str) -> &'static str {
         "look" => "look_id",
         "asset" => "asset_id",
         "voice" => "voice_id",
+        // `WaitBatch` names its resource after the kind of batch; it is still a batch id.
+        "video batch" | "asset batch" | "batch" => "batch_id",
         _ => "group_id",
     }
 }
@@ -295,6 +297,13 @@ mod tests {
         );
         assert_eq!(value["error"]["video_id"], "vid_1");
         assert!(value["error"].get("status").is_none());
+    }
+
+    #[test]
+    fn a_batch_is_named_by_batch_id_never_group_id() {
+        assert_eq!(id_key("video batch"), "batch_id");
+        assert_eq!(id_key("asset batch"), "batch_id");
+        assert_eq!(id_key("avatar group"), "group_id");
     }
 
     #[test]

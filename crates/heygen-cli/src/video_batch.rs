@@ -11,12 +11,16 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use heygen_core::batch::{RunVideoBatch, WaitBatch};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use heygen_core::Error;
+use heygen_core::batch::{BatchOutcome, BatchRead, WaitBatch};
 use heygen_core::ops::{CreateVideoBatch, GetVideoBatch, GetVideoStatuses};
 use heygen_model::{
-    BatchId, BatchPageQuery, CreateVideoBatchRequest, CreateVideoRequest, VideoId,
+    Batch, BatchId, BatchPageQuery, CreateVideoBatchRequest, CreateVideoRequest, VideoId,
     VideoStatusesQuery,
 };
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::cli::parse_seconds;
@@ -87,7 +91,9 @@ fn read_json<T: DeserializeOwned>(param: &str, path: &Path) -> Result<T, Failure
     let text = std::fs::read_to_string(path).map_err(|e| {
         Failure::validation(Some(param), format!("cannot read {}: {e}", path.display()))
     })?;
-    serde_json::from_str(&text).map_err(|e| {
+    // Editors on some systems start a UTF-8 file with a byte order mark; it is not JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    serde_json::from_str(text).map_err(|e| {
         Failure::validation(
             Some(param),
             format!("{} is not a valid request: {e}", path.display()),
@@ -135,13 +141,15 @@ pub(crate) fn run(ctx: &Context<'_>, command: BatchCommand) -> Result<(), Failur
     match command {
         BatchCommand::Create(args) => {
             let request = batch_from_file(&args.file)?;
+            let created = call(ctx, CreateVideoBatch::new(request))?;
             if !args.wait {
-                return ctx.out.data(&call(ctx, CreateVideoBatch::new(request))?);
+                return ctx.out.data(&created);
             }
+            // Created: from here on every failure names the batch, so a script can resume with
+            // `video batch wait`.
             let policy = wait::policy(args.timeout, ctx.poll_interval);
-            let outcome = ctx
-                .backend
-                .run(RunVideoBatch::new(request).policy(policy))?;
+            let wait = WaitBatch::video(&created.batch_id).policy(policy);
+            let outcome = wait_batch(ctx, wait, &created.batch_id)?;
             report(ctx, &outcome)
         }
         BatchCommand::Get {
@@ -166,21 +174,44 @@ pub(crate) fn run(ctx: &Context<'_>, command: BatchCommand) -> Result<(), Failur
         } => {
             let id = batch_id(&id)?;
             let policy = wait::policy(timeout, ctx.poll_interval);
-            let outcome = ctx
-                .backend
-                .run(WaitBatch::video(&id).policy(policy))
-                .map_err(|e| Failure::from(&e).with_id("batch_id", id.as_str()))?;
+            let outcome = wait_batch(ctx, WaitBatch::video(&id).policy(policy), &id)?;
             report(ctx, &outcome)
         }
     }
 }
 
+/// Runs a batch wait; every failure names the batch, and a wait that reaches its deadline first
+/// prints the last page it read on stdout (the batch's last state seen).
+///
+/// # Errors
+/// The wait's failure, with `batch_id`.
+pub(crate) fn wait_batch<G>(
+    ctx: &Context<'_>,
+    wait: WaitBatch<G>,
+    id: &BatchId,
+) -> Result<BatchOutcome<G::Id>, Failure>
+where
+    G: BatchRead + Send,
+    G::Id: Clone + Serialize + Send + 'static,
+{
+    let last: Arc<Mutex<Option<Batch<G::Id>>>> = Arc::new(Mutex::new(None));
+    let seen = Arc::clone(&last);
+    let wait = wait.observe(move |page: &Batch<G::Id>| {
+        *seen.lock().unwrap_or_else(PoisonError::into_inner) = Some(page.clone());
+    });
+    ctx.backend.run(wait).or_else(|error| {
+        if matches!(error, Error::WaitTimedOut(_))
+            && let Some(page) = last.lock().unwrap_or_else(PoisonError::into_inner).take()
+        {
+            ctx.out.data(&page)?;
+        }
+        Err(Failure::from(&error).with_id("batch_id", id.as_str()))
+    })
+}
+
 /// Prints every outcome; exit 1 (`batch_items_failed`, as for `asset upload` of many files) when
 /// any video failed.
-fn report(
-    ctx: &Context<'_>,
-    outcome: &heygen_core::batch::BatchOutcome<VideoId>,
-) -> Result<(), Failure> {
+fn report(ctx: &Context<'_>, outcome: &BatchOutcome<VideoId>) -> Result<(), Failure> {
     ctx.out.data(outcome)?;
     match outcome.failed() {
         0 => Ok(()),

@@ -1236,7 +1236,17 @@ pub fn voice_details(mode: Mode) -> BoxedStrategy<crate::voice::VoiceDetails> {
         option::of(open_enum::<crate::voice::VoiceType>(mode)),
     )
         .prop_map(
-            |(voice_id, status, failure_message, name, gender, created_at, preview, flags, kind)| {
+            |(
+                voice_id,
+                status,
+                failure_message,
+                name,
+                gender,
+                created_at,
+                preview,
+                flags,
+                kind,
+            )| {
                 crate::voice::VoiceDetails {
                     voice_id,
                     status,

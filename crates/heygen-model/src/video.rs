@@ -1882,8 +1882,7 @@ impl ImageScene {
                 if seconds <= 0.0 || seconds > MAX_SILENT_SCENE_SECONDS {
                     return Err(ValidationError::new(
                         "duration",
-                        Rule::OutOfRangeNumber {
-                            min: 0.0,
+                        Rule::OutOfRangePositive {
                             max: MAX_SILENT_SCENE_SECONDS,
                             actual: seconds,
                         },
@@ -2083,6 +2082,9 @@ pub struct CreateVideoBatchResponse {
     /// When the batch was created, when sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+    /// Display name of the batch, when sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 /// Most ids one `GET /v3/videos/statuses` request may name.

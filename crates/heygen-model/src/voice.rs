@@ -223,11 +223,7 @@ pub struct VoiceDetails {
     pub status: Option<VoiceCloneStatus>,
     /// Whether the voice is a shared one or your clone, when the server says (the documented
     /// reply leaves it out; the listing carries it).
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub voice_type: Option<VoiceType>,
     /// Why cloning failed, when `status` is `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -157,14 +157,80 @@ fn usage_and_validation_errors_send_nothing() {
     run.failed(2, "cli_validation_error");
     let run = api(&emu, "blocking", &["asset", "statuses"]);
     run.failed(2, "cli_validation_error");
-    // A missing file among many: nothing is created.
+    // A missing or empty file among many is the same file error as a single one, naming it;
+    // nothing is created.
     let dir = temp_dir("asset-batch-missing");
     let a = write_file(&dir, "a.png", &png());
-    let run = api(
-        &emu,
-        "async",
-        &["asset", "upload", a.to_str().unwrap(), "/nonexistent/b.png"],
-    );
-    assert_ne!(run.code, 0, "{run:?}");
+    let empty = write_file(&dir, "empty.png", b"");
+    let a = a.to_str().unwrap();
+    for transport in TRANSPORTS {
+        for bad in [
+            "/nonexistent/b.png",
+            empty.to_str().unwrap(),
+            dir.to_str().unwrap(),
+        ] {
+            let error =
+                api(&emu, transport, &["asset", "upload", a, bad]).failed(2, "cli_file_error");
+            assert_eq!(error["param"], "path", "{transport} {bad}");
+            assert!(error["message"].as_str().unwrap().contains(bad), "{error}");
+        }
+        // A title belongs to a batch: with one file it is refused, not dropped.
+        api(&emu, transport, &["asset", "upload", a, "--title", "T"]).failed(2, "cli_usage_error");
+    }
     assert_eq!(count(&emu, "POST", "/v3/assets"), 0);
+}
+
+/// `POST path` with `body` straight to the emulator, as HeyGen's own callers would; the reply's
+/// `data`.
+fn post(emu: &heygen_emulator::EmulatorHandle, path: &str, body: &str) -> serde_json::Value {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(emu.addr()).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        crate::support::CANARY,
+        body.len()
+    )
+    .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    let (_, json) = reply.split_once("\r\n\r\n").unwrap();
+    serde_json::from_str::<serde_json::Value>(json).unwrap()["data"].clone()
+}
+
+#[test]
+fn a_batch_wait_at_its_deadline_prints_the_last_state_and_names_the_batch() {
+    let emu = emulator(1.0);
+    // A batch whose files never arrive never finishes.
+    let created = post(
+        &emu,
+        "/v3/assets/direct-uploads/batches",
+        r#"{"files":[{"filename":"a.png","content_type":"image/png","size_bytes":600}]}"#,
+    );
+    let batch = owned(&created["batch_id"]);
+    for transport in TRANSPORTS {
+        let run = api(
+            &emu,
+            transport,
+            &[
+                "--poll-interval",
+                "0.2",
+                "asset",
+                "batch",
+                "wait",
+                &batch,
+                "--timeout",
+                "1",
+            ],
+        );
+        assert_eq!(run.code, 4, "{transport}: {run:?}");
+        let error = run.error();
+        assert_eq!(error["code"], "cli_timeout");
+        assert_eq!(error["batch_id"], batch.as_str(), "{transport}: {error}");
+        assert!(error.get("group_id").is_none(), "{transport}: {error}");
+        let last = run.json();
+        assert_eq!(last["data"]["batch_id"], batch.as_str(), "{transport}");
+        assert_eq!(last["data"]["status"], "processing", "{transport}");
+    }
 }

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{TRANSPORTS, api, count, emulator, temp_dir, write_file};
+use crate::support::{TRANSPORTS, api, count, emulator, owned, temp_dir, write_file};
 
 const LOOK: &str = "Abigail_office_front_public";
 
@@ -80,6 +80,116 @@ fn batch_create_wait_prints_every_outcome_in_order_and_exits_1_on_a_failed_video
         assert_eq!(got["data"]["status"], "completed");
     }
     assert_eq!(count(&emu, "POST", "/v3/videos/batches"), 2);
+}
+
+#[test]
+fn batch_create_wait_at_its_deadline_prints_the_last_state_and_names_the_batch() {
+    // Real time: a video takes far longer than the one-second wait.
+    let emu = emulator(1.0);
+    let file = batch_file("video-batch-deadline");
+    for transport in TRANSPORTS {
+        let run = api(
+            &emu,
+            transport,
+            &[
+                "--poll-interval",
+                "0.2",
+                "video",
+                "batch",
+                "create",
+                "--file",
+                &file,
+                "--wait",
+                "--timeout",
+                "1",
+            ],
+        );
+        assert_eq!(run.code, 4, "{transport}: {run:?}");
+        let error = run.error();
+        assert_eq!(error["code"], "cli_timeout");
+        assert!(error.get("group_id").is_none(), "{transport}: {error}");
+        let last = run.json();
+        assert_eq!(last["data"]["batch_id"], error["batch_id"], "{transport}");
+        assert_eq!(last["data"]["title"], "Launch", "{transport}");
+        // `video batch wait` the same.
+        let id = owned(&error["batch_id"]);
+        let run = api(
+            &emu,
+            transport,
+            &[
+                "--poll-interval",
+                "0.2",
+                "video",
+                "batch",
+                "wait",
+                &id,
+                "--timeout",
+                "1",
+            ],
+        );
+        assert_eq!(run.code, 4, "{transport}: {run:?}");
+        let error = run.error();
+        assert_eq!(error["code"], "cli_timeout");
+        assert_eq!(error["batch_id"], id.as_str(), "{transport}: {error}");
+        assert!(error.get("group_id").is_none(), "{transport}: {error}");
+        assert_eq!(run.json()["data"]["batch_id"], id.as_str(), "{transport}");
+    }
+}
+
+#[test]
+fn batch_create_after_the_create_a_failing_wait_names_the_batch() {
+    let emu = emulator(1.0);
+    let file = batch_file("video-batch-404");
+    // The batch is created, then every read of it is a 404 page.
+    emu.inject(
+        heygen_emulator::FaultRule::new("/v3/videos/batches/*", crate::support::html_fault(404))
+            .method("GET"),
+    );
+    for transport in TRANSPORTS {
+        let run = api(
+            &emu,
+            transport,
+            &["video", "batch", "create", "--file", &file, "--wait"],
+        );
+        assert_eq!(run.code, 1, "{transport}: {run:?}");
+        let error = run.error();
+        assert!(error["batch_id"].is_string(), "{transport}: {error}");
+    }
+}
+
+#[test]
+fn batch_create_prints_the_title_and_takes_a_file_with_a_byte_order_mark() {
+    let emu = emulator(200.0);
+    let dir = temp_dir("video-batch-bom");
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(
+        json!({"title": "Launch", "videos": [video("one")]})
+            .to_string()
+            .as_bytes(),
+    );
+    let path = write_file(&dir, "batch.json", &bytes);
+    let mut single = "\u{feff}".as_bytes().to_vec();
+    single.extend(video("solo").to_string().as_bytes());
+    let single = write_file(&dir, "video.json", &single);
+    for transport in TRANSPORTS {
+        let created = api(
+            &emu,
+            transport,
+            &["video", "batch", "create", "--file", path.to_str().unwrap()],
+        )
+        .ok();
+        assert_eq!(created["data"]["title"], "Launch", "{transport}: {created}");
+        let video = api(
+            &emu,
+            transport,
+            &["video", "create", "--file", single.to_str().unwrap()],
+        )
+        .ok();
+        assert!(
+            video["data"]["video_id"].is_string(),
+            "{transport}: {video}"
+        );
+    }
 }
 
 #[test]

@@ -205,6 +205,27 @@ fn a_failed_clone_exits_1_with_the_voice_id() {
 }
 
 #[test]
+fn waiting_on_a_shared_voice_ends_at_the_first_read() {
+    // Real time: a wait that polled would reach its deadline (exit 4) after three seconds.
+    let emu = emulator(1.0);
+    for transport in TRANSPORTS {
+        let started = std::time::Instant::now();
+        let out = api(
+            &emu,
+            transport,
+            &["voice", "wait", "emu_voice_female_01", "--timeout", "3"],
+        )
+        .ok();
+        assert_eq!(
+            out["data"]["voice_id"], "emu_voice_female_01",
+            "{transport}"
+        );
+        assert!(started.elapsed().as_secs() < 3, "{transport}");
+    }
+    assert_eq!(count(&emu, "GET", "/v3/voices/emu_voice_female_01"), 2);
+}
+
+#[test]
 fn limits_are_checked_before_anything_is_sent() {
     let emu = emulator(1.0);
     let long = "x".repeat(5001);
