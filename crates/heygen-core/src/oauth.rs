@@ -865,8 +865,34 @@ struct SessionState {
     dead: Option<LoginRequired>,
     skew: Duration,
     observer: Option<Observer>,
+    store: Option<Arc<dyn CredentialStore>>,
     /// The texts of the current and previous tokens, scrubbed from errors.
     forms: Vec<String>,
+}
+
+/// Where a login lives outside this session, when several processes share it (the CLI's token
+/// file): with rotating refresh tokens, a refresh by one process makes every other process's
+/// refresh token invalid, so a session asks its store for the credential it holds before
+/// refreshing and before giving the login up. See [`OAuthSession::store`].
+///
+/// The store does the I/O (the core never touches files); its methods run on the calling
+/// thread or task, outside the session's lock.
+pub trait CredentialStore: Send + Sync {
+    /// A refresh is due: the credential the store holds now, or `None` when it holds none or
+    /// cannot be read. The store may keep other processes from refreshing (an advisory file
+    /// lock) until [`CredentialStore::release`]. When the stored credential differs from the
+    /// session's (another process refreshed first), the session takes it instead of
+    /// refreshing.
+    fn acquire(&self) -> Option<OAuthCredential>;
+
+    /// The token endpoint refused the session's refresh token (400 or 401): the credential the
+    /// store holds now. One with another refresh token is taken and the call goes on; the same
+    /// refresh token (or `None`) means the login is dead.
+    fn load(&self) -> Option<OAuthCredential>;
+
+    /// The refresh that [`CredentialStore::acquire`] began is over, however it ended (after the
+    /// [observer](OAuthSession::on_refresh) saw a new credential).
+    fn release(&self);
 }
 
 impl fmt::Debug for OAuthSession {
@@ -924,6 +950,7 @@ impl OAuthSession {
                     dead: None,
                     skew: DEFAULT_REFRESH_SKEW,
                     observer: None,
+                    store: None,
                     forms,
                 }),
             }),
@@ -944,6 +971,42 @@ impl OAuthSession {
     pub fn on_refresh(self, observer: impl Fn(&OAuthCredential) + Send + Sync + 'static) -> Self {
         self.lock().observer = Some(Arc::new(observer));
         self
+    }
+
+    /// This session sharing its login through `store` (see [`CredentialStore`]): before a
+    /// refresh it takes the stored credential when another process renewed it, and when the
+    /// token endpoint refuses its refresh token it takes a stored credential with another
+    /// refresh token instead of failing with [`Error::LoginRequired`]. Saving new credentials
+    /// stays with the [observer](OAuthSession::on_refresh).
+    #[must_use]
+    pub fn store(self, store: impl CredentialStore + 'static) -> Self {
+        self.lock().store = Some(Arc::new(store));
+        self
+    }
+
+    /// Takes `stored` in place of the credential of `generation` (still the current one) when
+    /// it differs: in its refresh token, or, unless `new_refresh_token_only`, in its access
+    /// token. Tells no observer: the credential came from the store.
+    fn adopt(
+        &self,
+        generation: u64,
+        stored: OAuthCredential,
+        new_refresh_token_only: bool,
+    ) -> bool {
+        let mut state = self.lock();
+        let current = &state.credential;
+        let new_refresh =
+            stored.refresh_token.is_some() && stored.refresh_token != current.refresh_token;
+        let new_access = stored.access_token != current.access_token;
+        let newer = new_refresh || (!new_refresh_token_only && new_access);
+        if state.generation != generation || !newer {
+            return false;
+        }
+        state.forms.extend(credential_forms(&stored));
+        state.credential = stored;
+        state.generation += 1;
+        state.dead = None;
+        true
     }
 
     fn lock(&self) -> MutexGuard<'_, SessionState> {
@@ -1040,6 +1103,7 @@ impl OAuthSession {
                     session: self.clone(),
                     generation: state.generation,
                     done: false,
+                    acquired: None,
                 });
             }
         }
@@ -1098,6 +1162,8 @@ pub struct RefreshLease {
     session: OAuthSession,
     generation: u64,
     done: bool,
+    /// The store [`RefreshLease::check_store`] acquired, released when the lease ends.
+    acquired: Option<Arc<dyn CredentialStore>>,
 }
 
 impl fmt::Debug for RefreshLease {
@@ -1112,6 +1178,20 @@ impl RefreshLease {
     /// The generation being replaced.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// Asks the session's [`CredentialStore`], if it has one, for the credential it holds
+    /// (the store may lock other processes out until this lease ends). True when it differs
+    /// from the session's and the session took it: no refresh is needed; drop the lease and
+    /// decide again. False otherwise (no store, nothing stored, or the same credential): run
+    /// the refresh.
+    pub fn check_store(&mut self) -> bool {
+        let Some(store) = self.session.lock().store.clone() else {
+            return false;
+        };
+        let stored = store.acquire();
+        self.acquired = Some(store);
+        stored.is_some_and(|stored| self.session.adopt(self.generation, stored, false))
     }
 
     /// The refresh request to run (with the normal retries).
@@ -1136,8 +1216,11 @@ impl RefreshLease {
 
     /// Reports how the refresh ended; `sent_at` is the Unix time its request was sent. Tokens
     /// replace the credential (one generation more) and are handed to the observer. A 400 or
-    /// 401 from the token endpoint marks the session dead and gives [`Error::LoginRequired`];
-    /// any other error is returned as it is (transient: the credential stays, and the next
+    /// 401 from the token endpoint, whatever its body (an OAuth error, HTML, nothing), means
+    /// the refresh token is dead: unless the session's [`CredentialStore`] now holds another
+    /// refresh token (another process rotated it), which the session takes (`Ok`, one
+    /// generation more), the session is marked dead and this gives [`Error::LoginRequired`].
+    /// Any other error is returned as it is (transient: the credential stays, and the next
     /// call tries again).
     ///
     /// # Errors
@@ -1171,10 +1254,17 @@ impl RefreshLease {
                 Ok(())
             }
             Err(error) => {
+                let dead = matches!(error.status().map(|s| s.as_u16()), Some(400 | 401));
+                let store = session.lock().store.clone();
+                if dead
+                    && let Some(stored) = store.and_then(|store| store.load())
+                    && session.adopt(self.generation, stored, true)
+                {
+                    session.lock().refreshing = false;
+                    return Ok(());
+                }
                 let mut state = session.lock();
                 state.refreshing = false;
-                let dead = matches!(&error, Error::Api(_))
-                    && matches!(error.status().map(|s| s.as_u16()), Some(400 | 401));
                 if dead {
                     let details = LoginRequired {
                         status: error.status(),
@@ -1198,6 +1288,9 @@ impl Drop for RefreshLease {
     fn drop(&mut self) {
         if !self.done {
             self.session.lock().refreshing = false;
+        }
+        if let Some(store) = self.acquired.take() {
+            store.release();
         }
     }
 }
@@ -1282,7 +1375,11 @@ impl CallAuth {
                     self.generation = generation;
                     return AuthStep::Send;
                 }
-                AuthDecision::Refresh(lease) => {
+                AuthDecision::Refresh(mut lease) => {
+                    if lease.check_store() {
+                        // Another process renewed the login: use its credential.
+                        continue;
+                    }
                     let call = lease
                         .operation()
                         .and_then(|op| Call::new(op, cx.config, cx.entropy));

@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use heygen_core::oauth::{
-    AccessToken, AuthDecision, AuthorizationCode, AuthorizeDevice, DeviceAuthorization,
-    DeviceLogin, ExchangeCode, OAuthApp, OAuthCredential, OAuthSession, Pkce, PollDeviceToken,
-    REFRESH_WAIT, RefreshAccessToken, RefreshToken, RevokeToken, TokenResponse, parse_redirect,
+    AccessToken, AuthDecision, AuthorizationCode, AuthorizeDevice, CredentialStore,
+    DeviceAuthorization, DeviceLogin, ExchangeCode, OAuthApp, OAuthCredential, OAuthSession, Pkce,
+    PollDeviceToken, REFRESH_WAIT, RefreshAccessToken, RefreshToken, RevokeToken, TokenResponse,
+    parse_redirect,
 };
 use heygen_core::ops::{GetVideo, RawJson};
 use heygen_core::{Body, Call, Config, Cx, Error, ErrorClass, Event, Next, Operation, Workflow};
@@ -914,5 +915,180 @@ proptest::proptest! {
                 .parse(response(), &limits);
         }
         let _ = parse_redirect(&json, "s");
+    }
+}
+
+/// A credential store as several processes sharing one login see it: what `acquire` and `load`
+/// return, and how often each was called and the lock released.
+#[derive(Default)]
+struct Shared {
+    on_acquire: Mutex<Option<OAuthCredential>>,
+    on_load: Mutex<Option<OAuthCredential>>,
+    calls: Mutex<Vec<&'static str>>,
+}
+
+#[derive(Clone, Default)]
+struct Store(Arc<Shared>);
+
+impl CredentialStore for Store {
+    fn acquire(&self) -> Option<OAuthCredential> {
+        self.0.calls.lock().unwrap().push("acquire");
+        self.0.on_acquire.lock().unwrap().clone()
+    }
+    fn load(&self) -> Option<OAuthCredential> {
+        self.0.calls.lock().unwrap().push("load");
+        self.0.on_load.lock().unwrap().clone()
+    }
+    fn release(&self) {
+        self.0.calls.lock().unwrap().push("release");
+    }
+}
+
+fn rotated() -> OAuthCredential {
+    OAuthCredential::new(AccessToken::new(AT2))
+        .with_refresh_token(RefreshToken::new(RT2))
+        .with_expires_at(T0 + Duration::from_hours(1))
+}
+
+#[test]
+fn a_refresh_token_rotated_by_another_process_is_taken_from_the_store() {
+    let store = Store::default();
+    *store.0.on_acquire.lock().unwrap() = Some(credential(T0));
+    *store.0.on_load.lock().unwrap() = Some(rotated());
+    let observed = Arc::new(Mutex::new(0));
+    let sink = Arc::clone(&observed);
+    let s = session(T0)
+        .store(store.clone())
+        .on_refresh(move |_| *sink.lock().unwrap() += 1);
+    let config = oauth_config(&s);
+    let (result, steps, seen) = drive(
+        Call::new(GetVideo::new(video()), &config, [0; 16]).unwrap(),
+        &config,
+        T0,
+        |one| match one.line.as_str() {
+            "POST /v1/oauth/token" => (400, r#"{"error":"invalid_grant"}"#.into()),
+            _ => (200, video_json()),
+        },
+    );
+    result.unwrap();
+    // The stored file still held the old login when the refresh began; the refused refresh
+    // token sent the session back to the store, which by then held the rotated one.
+    assert_eq!(steps, ["POST /v1/oauth/token", "GET /v3/videos/vid_0001"]);
+    assert_eq!(
+        seen[1].authorization.as_deref(),
+        Some(&*format!("Bearer {AT2}"))
+    );
+    assert_eq!(
+        *store.0.calls.lock().unwrap(),
+        ["acquire", "load", "release"]
+    );
+    assert!(!s.login_required());
+    assert_eq!(s.generation(), 1);
+    assert_eq!(s.refreshes(), 0);
+    assert_eq!(s.credential().refresh_token.unwrap().expose_secret(), RT2);
+    // The credential came from the store: nothing to save.
+    assert_eq!(*observed.lock().unwrap(), 0);
+}
+
+#[test]
+fn a_store_holding_the_same_refresh_token_means_the_login_is_dead() {
+    let store = Store::default();
+    *store.0.on_load.lock().unwrap() = Some(credential(T0));
+    let s = session(T0).store(store.clone());
+    let config = oauth_config(&s);
+    let (result, steps, _) = drive(
+        Call::new(GetVideo::new(video()), &config, [0; 16]).unwrap(),
+        &config,
+        T0,
+        |_| (400, r#"{"error":"invalid_grant"}"#.into()),
+    );
+    assert!(matches!(result, Err(Error::LoginRequired(_))), "{result:?}");
+    assert_eq!(steps, ["POST /v1/oauth/token"]);
+    assert_eq!(
+        *store.0.calls.lock().unwrap(),
+        ["acquire", "load", "release"]
+    );
+    assert!(s.login_required());
+}
+
+#[test]
+fn a_login_renewed_by_another_process_is_used_without_refreshing() {
+    let store = Store::default();
+    *store.0.on_acquire.lock().unwrap() = Some(rotated());
+    let s = session(T0).store(store.clone());
+    let config = oauth_config(&s);
+    let (result, steps, seen) = drive(
+        Call::new(GetVideo::new(video()), &config, [0; 16]).unwrap(),
+        &config,
+        T0,
+        |_| (200, video_json()),
+    );
+    result.unwrap();
+    assert_eq!(steps, ["GET /v3/videos/vid_0001"]);
+    assert_eq!(
+        seen[0].authorization.as_deref(),
+        Some(&*format!("Bearer {AT2}"))
+    );
+    assert_eq!(*store.0.calls.lock().unwrap(), ["acquire", "release"]);
+    assert_eq!(s.refreshes(), 0);
+
+    // A stored login that is due too is refreshed with its own refresh token.
+    let store = Store::default();
+    *store.0.on_acquire.lock().unwrap() = Some(rotated().with_expires_at(T0));
+    let s = session(T0).store(store.clone());
+    let config = oauth_config(&s);
+    let (result, steps, seen) = drive(
+        Call::new(GetVideo::new(video()), &config, [0; 16]).unwrap(),
+        &config,
+        T0,
+        |one| match one.line.as_str() {
+            "POST /v1/oauth/token" => (200, tokens_json("at_third", Some("rt_third"), "3600")),
+            _ => (200, video_json()),
+        },
+    );
+    result.unwrap();
+    assert_eq!(steps, ["POST /v1/oauth/token", "GET /v3/videos/vid_0001"]);
+    assert!(
+        seen[0].body.contains(&format!("refresh_token={RT2}&")),
+        "{}",
+        seen[0].body
+    );
+    assert_eq!(
+        *store.0.calls.lock().unwrap(),
+        ["acquire", "release", "acquire", "release"]
+    );
+}
+
+#[test]
+fn any_400_or_401_from_the_token_endpoint_means_log_in_again() {
+    for (status, content_type, body) in [
+        (401, "text/html", "<html><body>Unauthorized</body></html>"),
+        (400, "text/plain", ""),
+        (400, "application/json", r#"{"message":"bad"}"#),
+    ] {
+        let s = session(T0);
+        let config = oauth_config(&s);
+        let mut workflow = Call::new(GetVideo::new(video()), &config, [0; 16]).unwrap();
+        let cx = Cx::new(&config, Duration::ZERO, [9; 16]).at_unix_time(T0);
+        let Next::Send(outgoing) = workflow.next(&cx) else {
+            panic!("a refresh first");
+        };
+        assert_eq!(outgoing.request.uri().path(), "/v1/oauth/token");
+        let response = http::Response::builder()
+            .status(status)
+            .header("content-type", content_type)
+            .body(Bytes::from(body))
+            .unwrap();
+        workflow.handle_exchange(Ok((response, None)), &cx);
+        let Next::Done(result) = workflow.next(&cx) else {
+            panic!("no retry of a {status}");
+        };
+        let error = result.unwrap_err();
+        assert!(
+            matches!(error, Error::LoginRequired(_)),
+            "{status} {body}: {error:?}"
+        );
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert!(s.login_required());
     }
 }

@@ -124,3 +124,23 @@ fn base64_payload_elided_in_request_debug() {
     assert!(call.request().body().bytes().len() > 5 * 1024 * 1024);
     let _ = call.operation().path_template();
 }
+
+#[test]
+fn a_token_endpoint_path_before_a_colon_is_not_a_secret_header() {
+    use heygen_core::oauth::{OAuthApp, RefreshAccessToken, RefreshToken};
+    let op = RefreshAccessToken::new(OAuthApp::new("app_1"), RefreshToken::new("rt_canary_0001"));
+    let err = op
+        .parse(
+            resp(
+                401,
+                &[("content-type", "text/html")],
+                b"<html>Unauthorized</html>",
+            ),
+            &ResponseLimits::default(),
+        )
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("POST /v1/oauth/token: "), "{text}");
+    assert!(!text.contains("<redacted>"), "{text}");
+    assert!(text.contains("401"), "{text}");
+}
