@@ -11,6 +11,14 @@
 //! platform's config directory under `heygen/` (`$XDG_CONFIG_HOME` or `~/.config` on Linux,
 //! `~/Library/Application Support` on macOS, `%APPDATA%` on Windows). It is created with mode
 //! 0600 (its directory 0700) on Unix. No token is ever printed.
+//!
+//! Several `heygen` processes may share the login. HeyGen rotates refresh tokens, so a refresh
+//! by one process makes the others' refresh token invalid; the file is their meeting point
+//! ([`FileStore`], the session's `CredentialStore`): a refresh holds an advisory lock on
+//! `oauth-tokens.json.lock` and first reads the file again (another process may have renewed
+//! the login already), a refresh refused with 400/401 reads it again and carries on with a
+//! refresh token another process stored, and every write goes to a temporary file of its own
+//! in the same directory, renamed over the login file.
 #![allow(
     clippy::doc_markdown,
     rustdoc::bare_urls,
@@ -24,8 +32,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
 use heygen_core::oauth::{
-    AccessToken, AuthorizationCode, AuthorizeDevice, DeviceLogin, ExchangeCode, OAuthApp,
-    OAuthCredential, OAuthSession, Pkce, RefreshToken, RevokeToken, parse_redirect,
+    AccessToken, AuthorizationCode, AuthorizeDevice, CredentialStore, DeviceLogin, ExchangeCode,
+    OAuthApp, OAuthCredential, OAuthSession, Pkce, RefreshToken, RevokeToken, parse_redirect,
     state_from_entropy,
 };
 use heygen_core::{Call, Config, ConfigBuilder};
@@ -44,6 +52,12 @@ const CONFIG_DIR_ENV: &str = "HEYGEN_CONFIG_DIR";
 
 /// The login file's name.
 const TOKEN_FILE: &str = "oauth-tokens.json";
+
+/// The advisory lock file beside the login file, held while a process refreshes.
+const LOCK_FILE: &str = "oauth-tokens.json.lock";
+
+/// How long a refresh waits for another process's refresh to end before going ahead anyway.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
 
 /// The path of the loopback redirect.
 const CALLBACK_PATH: &str = "/oauth/callback";
@@ -189,13 +203,80 @@ pub(crate) fn api_credential(global: &GlobalArgs) -> Result<ApiCredential, Failu
         return Err(Failure::missing_api_key());
     };
     let template = login.clone();
-    let session = OAuthSession::new(login.app()?, login.credential()).on_refresh(
-        move |credential: &OAuthCredential| {
+    let store = FileStore {
+        path: path.clone(),
+        login: login.clone(),
+        held: std::sync::Mutex::new(None),
+    };
+    let session = OAuthSession::new(login.app()?, login.credential())
+        .store(store)
+        .on_refresh(move |credential: &OAuthCredential| {
             // Best effort: a refresh that cannot be saved still serves this process.
             let _ = save(&path, &template.with_credential(credential));
-        },
-    );
+        });
     Ok(ApiCredential::Login(session))
+}
+
+/// The login file as the session's [`CredentialStore`], shared with other `heygen` processes.
+struct FileStore {
+    path: PathBuf,
+    /// The login this process started from: a stored login of another app or server is not
+    /// taken.
+    login: StoredLogin,
+    /// The lock file while this process refreshes.
+    held: std::sync::Mutex<Option<std::fs::File>>,
+}
+
+impl FileStore {
+    /// Takes the advisory lock, waiting up to [`LOCK_WAIT`] for another process's refresh;
+    /// `None` when the lock file cannot be opened or the wait ran out (the refresh then goes
+    /// ahead unlocked, and a refused refresh token is still read again from the file).
+    fn lock(&self) -> Option<std::fs::File> {
+        let path = self.path.with_file_name(LOCK_FILE);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(path).ok()?;
+        let deadline = Instant::now() + LOCK_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Some(file),
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+}
+
+impl CredentialStore for FileStore {
+    fn acquire(&self) -> Option<OAuthCredential> {
+        let file = self.lock();
+        *self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = file;
+        self.load()
+    }
+
+    fn load(&self) -> Option<OAuthCredential> {
+        let stored = load(&self.path).ok().flatten()?;
+        (stored.client_id == self.login.client_id
+            && stored.oauth_base_url == self.login.oauth_base_url)
+            .then(|| stored.credential())
+    }
+
+    fn release(&self) {
+        // Closing the file releases the lock.
+        drop(
+            self.held
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take(),
+        );
+    }
 }
 
 /// The stored tokens, so the output can scrub them whatever happens.
@@ -477,7 +558,7 @@ fn device_login(
 
 fn status(out: &Output, global: &GlobalArgs) -> Result<(), Failure> {
     let path = token_path()?;
-    let login = load(&path)?;
+    let login = load(&path).map_err(|f| f.with_id("token_file", path.display().to_string()))?;
     let source = if non_blank(global.api_key.clone()).is_some() {
         "api_key"
     } else if non_blank(std::env::var(ACCESS_TOKEN_ENV).ok()).is_some() {
@@ -505,12 +586,30 @@ fn status(out: &Output, global: &GlobalArgs) -> Result<(), Failure> {
 
 fn logout(out: &Output, global: &GlobalArgs) -> Result<(), Failure> {
     let path = token_path()?;
-    let Some(login) = load(&path)? else {
-        return out.data(&serde_json::json!({
-            "logged_out": false,
-            "revoked": false,
-            "token_file": path.display().to_string(),
-        }));
+    let login = match load(&path) {
+        Ok(Some(login)) => login,
+        Ok(None) => {
+            return out.data(&serde_json::json!({
+                "logged_out": false,
+                "revoked": false,
+                "token_file": path.display().to_string(),
+            }));
+        }
+        Err(failure) => {
+            // A file that cannot be read or is no login holds nothing to revoke: delete it,
+            // so a corrupt file does not lock every command out.
+            out.log(&format!(
+                "{} is not a readable heygen login ({}); deleting it",
+                path.display(),
+                failure.code
+            ));
+            remove_login(&path)?;
+            return out.data(&serde_json::json!({
+                "logged_out": true,
+                "revoked": false,
+                "token_file": path.display().to_string(),
+            }));
+        }
     };
     // Best effort: a server that cannot be reached does not keep the tokens on disk.
     let revoked = login
@@ -530,18 +629,25 @@ fn logout(out: &Output, global: &GlobalArgs) -> Result<(), Failure> {
             )));
             access.is_ok() && refresh.is_none_or(|r| r.is_ok())
         });
-    std::fs::remove_file(&path).map_err(|e| {
+    remove_login(&path)?;
+    out.data(&serde_json::json!({
+        "logged_out": true,
+        "revoked": revoked,
+        "token_file": path.display().to_string(),
+    }))
+}
+
+/// Deletes the login file (and, best effort, its lock file).
+fn remove_login(path: &Path) -> Result<(), Failure> {
+    std::fs::remove_file(path).map_err(|e| {
         Failure::new(
             EXIT_API,
             "cli_logout_failed",
             format!("could not delete {}: {e}", path.display()),
         )
     })?;
-    out.data(&serde_json::json!({
-        "logged_out": true,
-        "revoked": revoked,
-        "token_file": path.display().to_string(),
-    }))
+    let _ = std::fs::remove_file(path.with_file_name(LOCK_FILE));
+    Ok(())
 }
 
 /// The login file's path (see the module docs).
@@ -595,8 +701,10 @@ fn load(path: &Path) -> Result<Option<StoredLogin>, Failure> {
     })
 }
 
-/// Writes the login: to a temporary file created with mode 0600 (Unix), then renamed over the
-/// old one, so a reader never sees half a file and the tokens are never readable by others.
+/// Writes the login: to a temporary file of this write's own (a random name in the same
+/// directory, created new with mode 0600 on Unix), then renamed over the old one, so a reader
+/// never sees half a file, two processes never write the same temporary file, and the tokens
+/// are never readable by others.
 fn save(path: &Path, login: &StoredLogin) -> Result<(), Failure> {
     let fail = |e: &dyn std::fmt::Display| {
         Failure::new(
@@ -613,21 +721,30 @@ fn save(path: &Path, login: &StoredLogin) -> Result<(), Failure> {
         builder.create(dir).map_err(|e| fail(&e))?;
     }
     let json = serde_json::to_vec_pretty(login).map_err(|e| fail(&e))?;
-    let tmp = path.with_extension("json.tmp");
+    let tag: String = random::<8>()?.iter().map(|b| format!("{b:02x}")).collect();
+    let tmp = path.with_file_name(format!(".{TOKEN_FILE}.{}.{tag}.tmp", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(&tmp).map_err(|e| fail(&e))?;
+    let written = write_private(&mut file, &json).and_then(|()| {
+        drop(file);
+        std::fs::rename(&tmp, path)
+    });
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        fail(&e)
+    })
+}
+
+/// Makes `file` readable by its owner only (Unix) and writes `bytes` to disk.
+fn write_private(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| fail(&e))?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     }
-    file.write_all(&json)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| fail(&e))?;
-    drop(file);
-    std::fs::rename(&tmp, path).map_err(|e| fail(&e))
+    file.write_all(bytes)?;
+    file.sync_all()
 }

@@ -404,3 +404,91 @@ fn a_dead_refresh_token_asks_to_log_in_again() {
     );
     assert_no_token(&dir, &[&run.stdout, &run.stderr]);
 }
+
+#[test]
+fn parallel_commands_share_an_expiring_login_with_rotating_refresh_tokens() {
+    let emu = emulator();
+    let base = emu.base_url();
+    let dir = temp_dir("auth-parallel");
+    let _ = std::fs::remove_file(token_file(&dir));
+    let dir_text = dir.display().to_string();
+    let env = env(&base, &dir_text, "async");
+    assert_eq!(loopback_login(&emu, &env).code, 0);
+    let first = stored(&dir)["refresh_token"].as_str().unwrap().to_owned();
+    for round in 0..2 {
+        // Past half the 2-second lifetime every process must refresh, and only one refresh of
+        // the stored refresh token can succeed: the emulator rotates it.
+        std::thread::sleep(Duration::from_millis(1100));
+        let runs: Vec<_> = (0..6)
+            .map(|i| {
+                let mut env: Vec<(String, String)> = env
+                    .iter()
+                    .filter(|(k, _)| *k != "HEYGEN_TRANSPORT")
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect();
+                env.push(("HEYGEN_TRANSPORT".into(), TRANSPORTS[i % 2].into()));
+                std::thread::spawn(move || {
+                    let env: Vec<(&str, &str)> =
+                        env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    heygen(&["user", "me"], &env)
+                })
+            })
+            .collect();
+        for run in runs {
+            let run = run.join().unwrap();
+            assert_eq!(run.code, 0, "round {round}: {}", run.stderr);
+            assert_no_token(&dir, &[&run.stdout, &run.stderr]);
+        }
+        assert_private(&token_file(&dir));
+    }
+    assert_ne!(stored(&dir)["refresh_token"].as_str().unwrap(), first);
+    assert!(emu.oauth_refreshes() >= 2);
+    // Each write had a temporary file of its own, renamed away.
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_corrupt_login_file_is_named_by_status_and_deleted_by_logout() {
+    let emu = emulator();
+    let base = emu.base_url();
+    let dir = temp_dir("auth-corrupt");
+    let dir_text = dir.display().to_string();
+    let env = env(&base, &dir_text, "blocking");
+    std::fs::write(token_file(&dir), r#"{"garbage_canary_text"#).unwrap();
+    let run = heygen(&["auth", "status"], &env);
+    let error = run.failed(3, "cli_login_unreadable");
+    let file = token_file(&dir).display().to_string();
+    assert_eq!(error["token_file"], file.as_str(), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains(&file),
+        "{error}"
+    );
+    assert!(
+        !run.stderr.contains("garbage_canary_text"),
+        "{}",
+        run.stderr
+    );
+    heygen(&["user", "me"], &env).failed(3, "cli_login_unreadable");
+
+    let run = heygen(&["auth", "logout"], &env);
+    assert_eq!(run.code, 0, "{run:?}");
+    let out = run.json();
+    assert_eq!(out["data"]["logged_out"], true);
+    assert_eq!(out["data"]["revoked"], false);
+    assert!(run.stderr.contains("deleting it"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("garbage_canary_text"),
+        "{}",
+        run.stderr
+    );
+    assert!(!token_file(&dir).exists());
+    // Nothing was sent: there was nothing to revoke.
+    assert!(emu.oauth_events().iter().all(|e| e.kind != "revoke"));
+    let status = heygen(&["auth", "status"], &env).ok();
+    assert_eq!(status["data"]["logged_in"], false);
+}
