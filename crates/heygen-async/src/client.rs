@@ -184,17 +184,8 @@ impl Client {
                     workflow.handle(Event::Inspected(inspected), &driver.cx(&self.config));
                 }
                 Next::Receive(receive) => {
-                    let timeout = receive.outgoing.options.timeout;
-                    let received =
-                        tokio::time::timeout(timeout, self.receive(&receive, &mut driver.sink))
-                            .await;
-                    let outcome = match received {
-                        Ok(outcome) => outcome,
-                        Err(_elapsed) => Err(Event::Failed(TransportError::new(
-                            TransportErrorKind::Timeout,
-                            None,
-                        ))),
-                    };
+                    // The timeouts are inside: the head's, then the idle limit per chunk.
+                    let outcome = self.receive(&receive, &mut driver.sink).await;
                     workflow.handle_exchange(outcome, &driver.cx(&self.config));
                 }
                 end @ (Next::Yield(_) | Next::Done(_)) => return end,
@@ -270,19 +261,35 @@ impl Client {
         let options = receive.outgoing.options;
         let (parts, body) = receive.outgoing.request.clone().into_parts();
         let body = RequestBody::Bytes(Bytes::copy_from_slice(body.bytes()));
-        let response = self
-            .transport
-            .open(Request::from_parts(parts, body), &options)
-            .await
-            .map_err(Event::Failed)?;
+        let opened = tokio::time::timeout(
+            options.timeout,
+            self.transport
+                .open(Request::from_parts(parts, body), &options),
+        )
+        .await;
+        let response = match opened {
+            Ok(response) => response.map_err(Event::Failed)?,
+            Err(_elapsed) => {
+                return Err(Event::Failed(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    None,
+                )));
+            }
+        };
         let (parts, mut chunks) = response.into_parts();
+        // The longest wait for the next chunk (without an idle limit, the head's timeout).
+        let idle = options.idle.unwrap_or(options.timeout);
         let head = Response::from_parts(parts, ());
         let Some(mut tap) = receive.tap(&head) else {
             // An error page: read it like any response, within the limit.
             let mut buf = BytesMut::new();
             let limit = options.read_limit_usize();
             while buf.len() < limit {
-                match chunks.next().await {
+                let next = tokio::time::timeout(idle, chunks.next()).await;
+                let next = next.map_err(|_| {
+                    Event::Failed(TransportError::new(TransportErrorKind::Timeout, None))
+                })?;
+                match next {
                     Some(Ok(chunk)) => {
                         buf.extend_from_slice(&chunk[..chunk.len().min(limit - buf.len())]);
                     }
@@ -296,7 +303,11 @@ impl Client {
         let outcome = match sink {
             None => Err(missing_sink()),
             Some(sink) => loop {
-                let chunk = match chunks.next().await {
+                let Ok(next) = tokio::time::timeout(idle, chunks.next()).await else {
+                    // No byte for the idle limit: the core's timeout, with the bytes so far.
+                    break Err(tap.stalled());
+                };
+                let chunk = match next {
                     None => break tap.finish(),
                     Some(Ok(chunk)) => chunk,
                     Some(Err(e)) => break Err(tap.interrupted(&body_failure(&e))),

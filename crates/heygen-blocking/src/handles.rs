@@ -8,7 +8,7 @@ use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 
 use heygen_core::Error;
-use heygen_core::download::{Download, DownloadOptions, Downloaded, sink_failed, temp_path};
+use heygen_core::download::{Download, DownloadOptions, Downloaded, plan_path, sink_failed};
 use heygen_core::model::{Asset, DirectUpload, VideoId};
 use heygen_core::upload::{MultipartUpload, PutDirectUpload};
 
@@ -100,14 +100,22 @@ impl Client {
         Ok(done)
     }
 
-    /// Downloads a rendered video to `path`, as [`Client::download_video`]: the bytes go to a
-    /// hidden temporary file beside `path` (`.<name>.<hex>.part`), which is synced and renamed
-    /// to `path` only when the whole file arrived; on any failure it is removed, so `path` is
-    /// never left partial (an existing file at `path` is replaced only on success).
+    /// Downloads a rendered video to `path`, as [`Client::download_video`]. When `path` is an
+    /// existing directory the file goes inside it under its default name
+    /// ([`heygen_core::download::default_file_name`]: `<video_id>.mp4`,
+    /// `<video_id>.captioned.mp4`, `.webm` for a WebM render); [`Downloaded::path`] says where.
+    ///
+    /// The bytes go to a hidden temporary file beside the final path (`.<name>.<hex>.part`),
+    /// created before any request (so a missing directory or a place that cannot be written
+    /// fails at once, naming the path), synced and renamed to the final path only when the
+    /// whole file arrived; on any error it is removed, so the final path is never left partial
+    /// (an existing file there is replaced only on success). A process killed or stopped by a
+    /// signal it does not handle (SIGINT, SIGTERM) runs no cleanup: the temporary file stays,
+    /// and the final path is untouched. Remove `.<name>.*.part` files then, or handle the signal.
     ///
     /// # Errors
     /// As [`Client::download_video`]; [`Error::DownloadFailed`] also when the temporary file
-    /// cannot be created, written, synced or renamed.
+    /// cannot be created, written, synced or renamed (the message names `path`).
     pub fn download_video_to_path(
         &self,
         video_id: &VideoId,
@@ -115,18 +123,23 @@ impl Client {
         options: DownloadOptions,
     ) -> Result<Downloaded, Error> {
         let path = path.as_ref();
-        let temp = temp_path(path, fastrand::u128(..).to_le_bytes());
+        let is_dir = fs::metadata(path).is_ok_and(|m| m.is_dir());
+        let plan = plan_path(video_id, path, is_dir, fastrand::u128(..).to_le_bytes())?;
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&temp)
-            .map_err(|e| sink_failed(video_id, &e))?;
-        let result = self.write_file(video_id, file, options).and_then(|done| {
-            fs::rename(&temp, path).map_err(|e| sink_failed(video_id, &e))?;
-            Ok(done)
-        });
+            .open(&plan.temp)
+            .map_err(|e| plan.file_failed(&e))?;
+        let result = self
+            .write_file(video_id, file, options)
+            .and_then(|mut done| {
+                let target = plan.final_path(&done);
+                fs::rename(&plan.temp, &target).map_err(|e| plan.file_failed(&e))?;
+                done.path = Some(target);
+                Ok(done)
+            });
         if result.is_err() {
-            let _ = fs::remove_file(&temp);
+            let _ = fs::remove_file(&plan.temp);
         }
         result
     }

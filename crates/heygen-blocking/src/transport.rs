@@ -373,12 +373,20 @@ impl UreqTransport {
         request: Request<S>,
         options: &SendOptions,
     ) -> Result<Response<ureq::Body>, ureq::Error> {
-        let request = self
+        let configured = self
             .agent
             .configure_request(request)
-            .timeout_global(Some(options.timeout))
-            .timeout_connect(Some(options.connect_timeout))
-            .build();
+            .timeout_connect(Some(options.connect_timeout));
+        let request = match options.idle {
+            // A streamed download: the head within the timeout, then each read of the body
+            // within the idle limit, and no limit on the whole transfer.
+            Some(idle) => configured
+                .timeout_global(None)
+                .timeout_recv_response(Some(options.timeout))
+                .timeout_per_read(Some(idle))
+                .build(),
+            None => configured.timeout_global(Some(options.timeout)).build(),
+        };
         self.agent.run(request)
     }
 }

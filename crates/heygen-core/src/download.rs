@@ -4,22 +4,33 @@
 //! caller's sink ([`Next::Receive`]).
 //!
 //! Every decision is here, none in the clients:
-//! - a video that is not `completed` is [`DownloadFailure::NotCompleted`], before any request
-//!   to the file origin;
+//! - a video answered under another id is [`DownloadFailure::OtherVideo`]; a `failed` or
+//!   `error` video is [`Error::JobFailed`] (its failure code and message, as a wait gives);
+//!   any other video that is not `completed` is [`DownloadFailure::NotCompleted`]; all before
+//!   any request to the file origin;
 //! - the file request carries no API key, no bearer token, no `User-Agent` and no idempotency
-//!   key: only the URL, byte for byte (it must be `https`, or `http` to a loopback host);
+//!   key: only the URL, byte for byte (it must be `https`, or `http` to a loopback host, else
+//!   [`DownloadFailure::UnsafeUrl`]);
 //! - a `403` (the link expired) re-reads the video once and tries again with the fresh link;
-//!   any other status, or a second `403`, is [`DownloadFailure::Refused`] with the URL's query
-//!   hidden;
+//!   a `500`, `502`, `503` or `504`, a connection that failed and a body that failed before its
+//!   first byte are tried again with the configured retry policy (nothing was written to the
+//!   sink yet); any other status, or a second `403`, is [`DownloadFailure::Refused`] with the
+//!   URL's query hidden;
+//! - the response head must come within the read timeout ([`TimeoutClass::Read`]); after it,
+//!   the same duration is the longest the body may go without a byte ([`SendOptions::idle`]):
+//!   a stalled body is [`DownloadFailure::Interrupted`] with a timeout kind and the bytes
+//!   received, and a slow but live one is never cut;
 //! - the body goes through a [`ReceiveTap`], which counts it and refuses a body shorter or
 //!   longer than its `Content-Length`.
 //!
-//! A client writing to a path uses [`temp_path`] for the file it writes (hidden, beside the
-//! final path, unique per run) and renames it only after the workflow succeeded.
+//! A client writing to a path plans it with [`plan_path`] (before any request): the hidden
+//! temporary file it writes (beside the final path, unique per run), renamed only after the
+//! workflow succeeded, to the path or, for a directory, to [`default_file_name`] inside it.
 
 use core::convert::Infallible;
 use core::fmt;
 use core::fmt::Write as _;
+use core::time::Duration;
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
@@ -29,10 +40,12 @@ use http::{Method, Request, Response, StatusCode};
 use crate::body::{Body, Progress};
 use crate::call::Call;
 use crate::config::{Config, TimeoutClass, is_loopback_host};
+use crate::error::JobFailed;
 use crate::error::{DownloadFailed, DownloadFailure, Error, TransportErrorKind};
 use crate::ops::GetVideo;
-use crate::poll::Wait;
+use crate::poll::{Observation, Pollable, Wait};
 use crate::response::ResponseLimits;
+use crate::retry::backoff;
 use crate::transport::{SendOptions, TransportError};
 use crate::workflow::{Cx, Event, Next, Outgoing, Workflow, delegate, over};
 use heygen_model::secret::PresignedUrl;
@@ -101,6 +114,10 @@ pub struct Downloaded {
     pub bytes: u64,
     /// The file's `Content-Type`, when the origin sent one (`video/mp4`, `video/webm`).
     pub content_type: Option<String>,
+    /// The name the file gets when the caller names none ([`default_file_name`]).
+    pub file_name: String,
+    /// Where the file is, for a download to a path; `None` for a download into a writer.
+    pub path: Option<PathBuf>,
 }
 
 /// What a client's [`ReceiveTap`] counted for a body streamed to the end.
@@ -121,6 +138,7 @@ pub struct Receive {
     /// an error page).
     pub outgoing: Outgoing,
     video_id: String,
+    file_name: String,
     progress: Option<Progress>,
 }
 
@@ -192,6 +210,18 @@ impl ReceiveTap {
     /// The announced length (`Content-Length`), in bytes.
     pub fn expected(&self) -> Option<u64> {
         self.expected
+    }
+
+    /// The error for a body that sent no byte for the idle limit ([`SendOptions::idle`]): a
+    /// timeout after the bytes received so far.
+    pub fn stalled(&self) -> Error {
+        failure(
+            &self.video_id,
+            DownloadFailure::Interrupted {
+                received: self.seen,
+                kind: TransportErrorKind::Timeout,
+            },
+        )
     }
 
     /// Records the next chunk of the body.
@@ -306,9 +336,12 @@ pub fn temp_path(path: &Path, entropy: [u8; 16]) -> PathBuf {
     path.with_file_name(format!(".{name}.{tag}.part"))
 }
 
-/// The file name a download of `video` gets when the caller names none: `<video_id>.mp4`, or
-/// `.webm` when the link's path ends in `.webm` (a video rendered with `webm` output).
-pub fn default_file_name(video: &Video, captioned: bool) -> String {
+/// The file name a download of `video_id` gets when the caller names none or names a directory:
+/// `<video_id>.mp4` (`<video_id>.captioned.mp4` for the captioned file), or `.webm` when the
+/// link's path ends in `.webm` (a video rendered with `webm` output). The name comes from the
+/// requested id (validated: letters, digits, `_` and `-`), never from the server's answer, so
+/// it holds no path separator and no `..`.
+pub fn default_file_name(video_id: &VideoId, video: &Video, captioned: bool) -> String {
     let url = if captioned {
         video.captioned_video_url.as_ref()
     } else {
@@ -323,7 +356,85 @@ pub fn default_file_name(video: &Video, captioned: bool) -> String {
             .is_some_and(|e| e.eq_ignore_ascii_case("webm"))
     });
     let ext = if webm { "webm" } else { "mp4" };
-    format!("{}.{ext}", video.id.as_str())
+    let kind = if captioned { ".captioned" } else { "" };
+    let name = format!("{}{kind}.{ext}", video_id.as_str());
+    // A requested id is validated, but the name is a path: keep it one plain component.
+    if name.contains(['/', '\\']) || name.starts_with('.') {
+        return format!("video{kind}.{ext}");
+    }
+    name
+}
+
+/// Where a download to a path writes ([`plan_path`]): the temporary file, and the final path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathPlan {
+    /// The hidden temporary file written first (see [`temp_path`]).
+    pub temp: PathBuf,
+    /// The path asked for.
+    pub path: PathBuf,
+    /// Whether `path` is a directory (the file goes inside it, under its default name).
+    pub directory: bool,
+    video_id: String,
+}
+
+impl PathPlan {
+    /// Where the finished file goes: the path, or `<directory>/<default name>`.
+    pub fn final_path(&self, done: &Downloaded) -> PathBuf {
+        if self.directory {
+            self.path.join(&done.file_name)
+        } else {
+            self.path.clone()
+        }
+    }
+
+    /// The error for a temporary or final file that could not be created, written, synced or
+    /// renamed: [`DownloadFailure::Write`] naming the path asked for.
+    pub fn file_failed(&self, error: &std::io::Error) -> Error {
+        failure(
+            &self.video_id,
+            DownloadFailure::Write {
+                received: 0,
+                message: format!("{}: {error}", self.path.display()),
+            },
+        )
+    }
+}
+
+/// Plans a download of `video_id` to `path` (`is_dir`: whether `path` is an existing
+/// directory, which the client looked up): into that directory under [`default_file_name`],
+/// else to `path` itself. The client creates [`PathPlan::temp`] before any request, so a
+/// missing parent directory or a place it cannot write fails before anything is fetched.
+///
+/// # Errors
+/// [`DownloadFailure::Write`] when `path` ends with a separator but is no directory.
+pub fn plan_path(
+    video_id: &VideoId,
+    path: &Path,
+    is_dir: bool,
+    entropy: [u8; 16],
+) -> Result<PathPlan, Error> {
+    let text = path.as_os_str().to_string_lossy();
+    let plan = |temp, directory| PathPlan {
+        temp,
+        path: path.to_owned(),
+        directory,
+        video_id: video_id.as_str().to_owned(),
+    };
+    if is_dir {
+        return Ok(plan(
+            temp_path(&path.join(video_id.as_str()), entropy),
+            true,
+        ));
+    }
+    if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+        return Err(
+            plan(PathBuf::new(), false).file_failed(&std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                "not a directory",
+            )),
+        );
+    }
+    Ok(plan(temp_path(path, entropy), false))
 }
 
 /// Whether a file link may be fetched: `https` with a host, or `http` to a loopback host.
@@ -347,6 +458,10 @@ enum Phase {
     Video(Box<Video>),
     /// The file request is out.
     Fetch(PresignedUrl),
+    /// Waiting before trying the file request again.
+    Backoff(Duration, Box<Receive>, PresignedUrl),
+    /// Send the file request (again).
+    Retry(Box<Receive>, PresignedUrl),
     /// Over with this result, not handed out yet.
     Done(Result<Downloaded, Error>),
     /// Over and handed out.
@@ -386,6 +501,12 @@ pub struct Download {
     phase: Phase,
     refreshed: bool,
     started: bool,
+    /// File requests sent for the current link.
+    attempts: u32,
+    /// When the first file request for the current link went out.
+    fetch_started: Option<Duration>,
+    /// The file request in flight, for a retry.
+    receive: Option<Box<Receive>>,
 }
 
 impl fmt::Debug for Download {
@@ -407,6 +528,9 @@ impl Download {
             phase: Phase::Over,
             refreshed: false,
             started: false,
+            attempts: 0,
+            fetch_started: None,
+            receive: None,
         }
     }
 
@@ -421,8 +545,36 @@ impl Download {
         }
     }
 
+    /// The delay before trying the file request again, or `None` when the retry policy is
+    /// spent (retries, or the time budget since the first file request).
+    fn retry_delay(&self, cx: &Cx<'_>) -> Option<Duration> {
+        let policy = cx.config.retry_policy();
+        if self.attempts == 0 || self.attempts > policy.max_retries {
+            return None;
+        }
+        let delay = backoff(self.attempts, policy, cx.jitter());
+        let elapsed = cx.now.saturating_sub(self.fetch_started.unwrap_or(cx.now));
+        match policy.max_elapsed {
+            Some(budget) if elapsed.saturating_add(delay) > budget => None,
+            _ => Some(delay),
+        }
+    }
+
     /// The file request for a video just read, or why there is none.
     fn fetch(&self, video: &Video, config: &Config) -> Result<(PresignedUrl, Receive), Error> {
+        if video.id != self.video_id {
+            return Err(self.failure(DownloadFailure::OtherVideo {
+                id: video.id.as_str().chars().take(128).collect(),
+            }));
+        }
+        if let Observation::Failed { code, message } = video.observe() {
+            return Err(Error::JobFailed(Box::new(JobFailed {
+                resource: Video::RESOURCE,
+                id: self.video_id.as_str().to_owned(),
+                code,
+                message,
+            })));
+        }
         let completed = matches!(video.status, Some(VideoStatus::Completed));
         if !completed {
             return Err(self.failure(DownloadFailure::NotCompleted {
@@ -439,38 +591,32 @@ impl Download {
                 captioned: self.options.captioned,
             })
         })?;
-        let field = if self.options.captioned {
-            "captioned_video_url"
-        } else {
-            "video_url"
+        let unsafe_url = || {
+            self.failure(DownloadFailure::UnsafeUrl {
+                captioned: self.options.captioned,
+            })
         };
-        let uri: http::Uri = url
-            .as_str()
-            .parse()
-            .map_err(|_| Error::invalid_request(Some(field), "is not a valid url"))?;
+        let uri: http::Uri = url.as_str().parse().map_err(|_| unsafe_url())?;
         if !url_allowed(&uri) {
-            return Err(Error::invalid_request(
-                Some(field),
-                "must be an https url (http only for a loopback host)",
-            ));
+            return Err(unsafe_url());
         }
         // No credential, no user agent, no idempotency key: the link is its own authorization.
         let request = Request::builder()
             .method(Method::GET)
             .uri(uri)
             .body(Body::Bytes(Bytes::new()))
-            .map_err(|_| Error::invalid_request(Some(field), "is not a valid url"))?;
+            .map_err(|_| unsafe_url())?;
         let limits = ResponseLimits::from_config(config);
+        // The head within the read timeout; then the same time without a byte at most.
+        let read = config.timeout(TimeoutClass::Read);
         let receive = Receive {
             outgoing: Outgoing {
                 request,
-                options: SendOptions::new(
-                    config.timeout(TimeoutClass::Upload),
-                    config.connect_timeout(),
-                    limits.read_limit(),
-                ),
+                options: SendOptions::new(read, config.connect_timeout(), limits.read_limit())
+                    .with_idle(read),
             },
             video_id: self.video_id.as_str().to_owned(),
+            file_name: default_file_name(&self.video_id, video, self.options.captioned),
             progress: self.options.progress.clone(),
         };
         Ok((url, receive))
@@ -510,11 +656,24 @@ impl Workflow for Download {
                 },
                 Phase::Video(video) => match self.fetch(&video, cx.config) {
                     Ok((url, receive)) => {
-                        self.phase = Phase::Fetch(url);
-                        return Next::Receive(receive);
+                        self.attempts = 0;
+                        self.fetch_started = None;
+                        self.phase = Phase::Retry(Box::new(receive), url);
                     }
                     Err(error) => self.phase = Phase::Done(Err(error)),
                 },
+                Phase::Backoff(delay, receive, url) => {
+                    self.phase = Phase::Retry(receive, url);
+                    return Next::Sleep(delay);
+                }
+                Phase::Retry(receive, url) => {
+                    self.attempts = self.attempts.saturating_add(1);
+                    self.fetch_started.get_or_insert(cx.now);
+                    self.phase = Phase::Fetch(url);
+                    let next = Next::Receive((*receive).clone());
+                    self.receive = Some(receive);
+                    return next;
+                }
                 Phase::Fetch(_) => {
                     // Asked again before the file request was answered: the client dropped it.
                     self.phase = Phase::Done(Err(self.failure(DownloadFailure::Interrupted {
@@ -538,11 +697,49 @@ impl Workflow for Download {
         let Phase::Fetch(url) = std::mem::replace(&mut self.phase, Phase::Over) else {
             return;
         };
+        // A 5xx, a failed connection or a body that failed before its first byte: nothing
+        // reached the sink, so the request may go again.
+        let transient = match &event {
+            Event::Response { response, .. } => {
+                matches!(response.status().as_u16(), 500 | 502 | 503 | 504)
+            }
+            Event::Failed(error) => matches!(
+                error.kind(),
+                TransportErrorKind::Connect
+                    | TransportErrorKind::ConnectTimeout
+                    | TransportErrorKind::Timeout
+                    | TransportErrorKind::ConnectionReset
+                    | TransportErrorKind::ClosedBeforeResponse
+                    | TransportErrorKind::Io
+            ),
+            Event::Received {
+                outcome: Err(Error::DownloadFailed(failed)),
+                ..
+            } => matches!(
+                failed.reason,
+                DownloadFailure::Interrupted { received: 0, .. }
+            ),
+            _ => false,
+        };
+        if transient
+            && let Some(delay) = self.retry_delay(cx)
+            && let Some(receive) = self.receive.take()
+        {
+            self.phase = Phase::Backoff(delay, receive, url);
+            return;
+        }
         self.phase = match event {
-            Event::Received { outcome, .. } => Phase::Done(outcome.map(|received| Downloaded {
-                video_id: self.video_id.clone(),
-                bytes: received.bytes,
-                content_type: received.content_type,
+            Event::Received { outcome, .. } => Phase::Done(outcome.map(|received| {
+                Downloaded {
+                    video_id: self.video_id.clone(),
+                    bytes: received.bytes,
+                    content_type: received.content_type,
+                    file_name: self
+                        .receive
+                        .as_ref()
+                        .map_or_else(String::new, |r| r.file_name.clone()),
+                    path: None,
+                }
             })),
             // The link expired: read the video again for a fresh one, once.
             Event::Response { response, .. }

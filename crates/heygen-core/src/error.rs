@@ -361,6 +361,18 @@ pub enum DownloadFailure {
         /// What failed.
         kind: TransportErrorKind,
     },
+    /// The server answered the read of the video with another video's id: nothing was
+    /// requested from the file origin.
+    OtherVideo {
+        /// The id the server sent.
+        id: String,
+    },
+    /// The link the server gave is not `https` (nor `http` to a loopback host), or is not a
+    /// URL at all: nothing was requested from the file origin.
+    UnsafeUrl {
+        /// Whether it was the captioned file's link.
+        captioned: bool,
+    },
     /// Writing the bytes to the caller's sink (the file) failed after `received` bytes.
     Write {
         /// Bytes received before the failure.
@@ -644,7 +656,9 @@ impl Error {
                     ErrorClass::Timeout
                 }
                 DownloadFailure::Interrupted { .. } => ErrorClass::Transport,
-                DownloadFailure::WrongLength { .. } => ErrorClass::Protocol,
+                DownloadFailure::WrongLength { .. }
+                | DownloadFailure::OtherVideo { .. }
+                | DownloadFailure::UnsafeUrl { .. } => ErrorClass::Protocol,
                 _ => ErrorClass::Other,
             },
         }
@@ -787,7 +801,9 @@ impl Error {
             }
             Self::DownloadFailed(e) => {
                 scrub_text(&mut e.video_id, forms);
-                if let DownloadFailure::Write { message, .. } = &mut e.reason {
+                if let DownloadFailure::Write { message, .. }
+                | DownloadFailure::OtherVideo { id: message } = &mut e.reason
+                {
                     scrub_text(message, forms);
                 }
             }
@@ -1005,6 +1021,18 @@ impl fmt::Display for Error {
                     DownloadFailure::Write { received, message } => {
                         write!(f, "writing failed after {received} bytes: {message}")
                     }
+                    DownloadFailure::OtherVideo { id } => {
+                        write!(f, "the server answered with video {id}")
+                    }
+                    DownloadFailure::UnsafeUrl { captioned } => write!(
+                        f,
+                        "the server's {} is not an https url (http only for a loopback host)",
+                        if *captioned {
+                            "captioned_video_url"
+                        } else {
+                            "video_url"
+                        }
+                    ),
                 }
             }
         }

@@ -27,6 +27,10 @@ pub struct SendOptions {
     /// Read at most this many bytes of the response body (the configured maximum plus one, so
     /// the core can tell an over-limit body); stop reading there.
     pub read_limit: u64,
+    /// For a streamed download body ([`crate::workflow::Next::Receive`]): the longest wait for
+    /// the next bytes of the body. When set, `timeout` bounds only the wait for the response
+    /// head and the whole transfer has no limit, so a slow but live download is never cut.
+    pub idle: Option<Duration>,
 }
 
 impl SendOptions {
@@ -36,7 +40,15 @@ impl SendOptions {
             timeout,
             connect_timeout,
             read_limit,
+            idle: None,
         }
+    }
+
+    /// These options with an idle limit for a streamed body (see [`SendOptions::idle`]).
+    #[must_use]
+    pub fn with_idle(mut self, idle: Duration) -> Self {
+        self.idle = Some(idle);
+        self
     }
 
     /// The read limit as a `usize` (saturating on 32-bit targets), in bytes.

@@ -1,10 +1,13 @@
 //! The download workflow, sans IO: scripted answers, the exact sequence of effects, and the
 //! headers of the file request.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use heygen_core::download::{Download, DownloadOptions, Downloaded, default_file_name, temp_path};
+use heygen_core::download::{
+    Download, DownloadOptions, Downloaded, default_file_name, plan_path, temp_path,
+};
 use heygen_core::workflow::{Scripted, script};
 use heygen_core::{DownloadFailure, Error, ErrorClass, Next, TransportErrorKind};
 use heygen_model::{Video, VideoId};
@@ -122,7 +125,7 @@ fn the_captioned_option_fetches_the_captioned_link() {
 
 #[test]
 fn a_video_not_completed_fails_without_a_file_request() {
-    for status in ["processing", "pending", "failed"] {
+    for status in ["processing", "pending", "waiting"] {
         let (result, steps, _) = run(
             DownloadOptions::new(),
             vec![Scripted::json(200, &video(status, None))],
@@ -136,6 +139,77 @@ fn a_video_not_completed_fails_without_a_file_request() {
         assert_eq!(error.class(), ErrorClass::Other);
         assert!(error.to_string().contains(status), "{error}");
     }
+}
+
+#[test]
+fn a_failed_or_error_video_is_the_job_failure_without_wait_too() {
+    for status in ["failed", "error"] {
+        let body = format!(
+            r#"{{"data":{{"id":"vid_0001","status":"{status}","failure_code":"video_render_failed","failure_message":"the avatar could not be rendered"}}}}"#
+        );
+        let (result, steps, _) = run(DownloadOptions::new(), vec![Scripted::json(200, &body)]);
+        let error = result.unwrap_err();
+        let Error::JobFailed(failed) = &error else {
+            panic!("{status}: {error:?}");
+        };
+        assert_eq!(failed.resource, "video");
+        assert_eq!(failed.id, "vid_0001");
+        assert_eq!(failed.code.as_deref(), Some("video_render_failed"));
+        assert_eq!(
+            failed.message.as_deref(),
+            Some("the avatar could not be rendered")
+        );
+        assert_eq!(steps, ["send GET /v3/videos/vid_0001"], "{status}");
+    }
+}
+
+#[test]
+fn an_answer_for_another_video_is_refused_before_any_file_request() {
+    let body = r#"{"data":{"id":"../pwned","status":"completed","video_url":"https://files.example.com/x.mp4?sig=a"}}"#;
+    let (result, steps, _) = run(DownloadOptions::new(), vec![Scripted::json(200, body)]);
+    let error = result.unwrap_err();
+    assert!(
+        matches!(reason(&error), DownloadFailure::OtherVideo { id } if id == "../pwned"),
+        "{error:?}"
+    );
+    assert_eq!(steps, ["send GET /v3/videos/vid_0001"]);
+    assert_eq!(error.class(), ErrorClass::Protocol);
+    assert!(error.to_string().contains("../pwned"), "{error}");
+}
+
+#[test]
+fn the_file_request_waits_for_its_head_and_then_for_each_byte_within_the_read_timeout() {
+    let config = heygen_core::Config::builder()
+        .api_key(KEY)
+        .timeouts(
+            heygen_core::Timeouts::new()
+                .read(Duration::from_secs(7))
+                .upload(Duration::from_mins(15)),
+        )
+        .build()
+        .unwrap();
+    let mut options = None;
+    let mut answers = vec![
+        Scripted::json(200, &video("completed", Some(FIRST))),
+        file(b"x"),
+    ]
+    .into_iter();
+    let (result, _) = script(
+        Download::new(&id(), DownloadOptions::new()),
+        &config,
+        |next, _| {
+            if let Next::Receive(receive) = next {
+                options = Some(receive.outgoing.options);
+            }
+            answers
+                .next()
+                .unwrap_or_else(|| Scripted::failed(TransportErrorKind::Other))
+        },
+    );
+    assert_eq!(result.unwrap().bytes, 1);
+    let options = options.unwrap();
+    assert_eq!(options.timeout, Duration::from_secs(7));
+    assert_eq!(options.idle, Some(Duration::from_secs(7)));
 }
 
 #[test]
@@ -269,6 +343,64 @@ fn a_connection_cut_mid_file_is_an_error_with_the_bytes_received() {
 }
 
 #[test]
+fn a_5xx_from_the_file_origin_is_retried_with_the_same_link() {
+    for status in [500, 502, 503, 504] {
+        let (result, steps, seen) = run(
+            DownloadOptions::new(),
+            vec![
+                Scripted::json(200, &video("completed", Some(FIRST))),
+                Scripted::file_body(status, &[], b"<Error/>"),
+                file(b"ok"),
+            ],
+        );
+        assert_eq!(result.unwrap().bytes, 2, "{status}");
+        assert_eq!(steps.len(), 4, "{steps:?}");
+        assert_eq!(steps[1], "receive GET /vid_0001.mp4");
+        assert!(steps[2].starts_with("sleep"), "{steps:?}");
+        assert_eq!(steps[3], "receive GET /vid_0001.mp4");
+        assert_eq!(seen.lock().unwrap()[2].0, format!("GET {FIRST}"));
+    }
+}
+
+#[test]
+fn a_failed_connection_or_a_body_cut_before_its_first_byte_is_retried() {
+    let cut_at_zero = Scripted::cut(
+        200,
+        &[("content-length", "10")],
+        &[],
+        TransportErrorKind::ConnectionReset,
+    );
+    for failure in [Scripted::failed(TransportErrorKind::Connect), cut_at_zero] {
+        let (result, steps, _) = run(
+            DownloadOptions::new(),
+            vec![
+                Scripted::json(200, &video("completed", Some(FIRST))),
+                failure,
+                file(b"0123456789"),
+            ],
+        );
+        assert_eq!(result.unwrap().bytes, 10);
+        assert_eq!(steps.len(), 4, "{steps:?}");
+        assert!(steps[2].starts_with("sleep"), "{steps:?}");
+    }
+}
+
+#[test]
+fn the_file_origin_retries_stop_at_the_policy() {
+    let mut answers = vec![Scripted::json(200, &video("completed", Some(FIRST)))];
+    answers.extend((0..10).map(|_| Scripted::file_body(503, &[], b"busy")));
+    let (result, steps, _) = run(DownloadOptions::new(), answers);
+    let error = result.unwrap_err();
+    assert!(matches!(
+        reason(&error),
+        DownloadFailure::Refused { status, .. } if status.as_u16() == 503
+    ));
+    let tries = steps.iter().filter(|s| s.starts_with("receive")).count();
+    let retries = config().retry_policy().max_retries;
+    assert_eq!(tries, retries as usize + 1, "{steps:?}");
+}
+
+#[test]
 fn the_video_read_is_retried_like_any_call() {
     let (result, steps, _) = run(
         DownloadOptions::new(),
@@ -325,7 +457,17 @@ fn a_link_that_is_not_https_is_refused_unless_loopback() {
             &video("completed", Some("http://files.example.com/v.mp4?sig=x")),
         )],
     );
-    assert!(matches!(result.unwrap_err(), Error::InvalidRequest(_)));
+    // A request was sent already: a download failure, not a validation error.
+    let error = result.unwrap_err();
+    assert!(
+        matches!(
+            reason(&error),
+            DownloadFailure::UnsafeUrl { captioned: false }
+        ),
+        "{error:?}"
+    );
+    assert_ne!(error.class(), ErrorClass::Validation);
+    assert!(!error.to_string().contains("sig=x"), "{error}");
     assert_eq!(steps.len(), 1);
     let (result, _, _) = run(
         DownloadOptions::new(),
@@ -373,6 +515,43 @@ fn temp_files_are_hidden_beside_the_target_and_unique_per_run() {
 }
 
 #[test]
+fn a_directory_gets_the_default_name_and_a_missing_one_fails_naming_the_path() {
+    let plan = plan_path(&id(), Path::new("/videos/out"), true, [0xab; 16]).unwrap();
+    assert!(plan.directory);
+    assert_eq!(
+        plan.temp,
+        Path::new("/videos/out/.vid_0001.abababab.part"),
+        "the temp file is inside the directory"
+    );
+    let (result, _, _) = run(
+        DownloadOptions::new().captioned(true),
+        vec![
+            Scripted::json(200, &video("completed", Some(FIRST))),
+            file(b"abc"),
+        ],
+    );
+    let done = result.unwrap();
+    assert_eq!(done.file_name, "vid_0001.captioned.mp4");
+    assert_eq!(
+        plan.final_path(&done),
+        PathBuf::from("/videos/out/vid_0001.captioned.mp4")
+    );
+    let file = plan_path(&id(), Path::new("out/clip.mp4"), false, [0; 16]).unwrap();
+    assert!(!file.directory);
+    assert_eq!(file.final_path(&done), Path::new("out/clip.mp4"));
+    // A path written as a directory that is not one fails before anything is fetched.
+    let error = plan_path(&id(), Path::new("nodir/"), false, [0; 16]).unwrap_err();
+    assert!(matches!(reason(&error), DownloadFailure::Write { .. }));
+    assert!(error.to_string().contains("nodir/"), "{error}");
+    let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+    assert!(
+        file.file_failed(&io).to_string().contains("out/clip.mp4"),
+        "{}",
+        file.file_failed(&io)
+    );
+}
+
+#[test]
 fn the_default_file_name_follows_the_link_extension() {
     let parse = |url: &str| -> Video {
         serde_json::from_str(&format!(
@@ -380,18 +559,31 @@ fn the_default_file_name_follows_the_link_extension() {
         ))
         .unwrap()
     };
+    let id = id();
     assert_eq!(
-        default_file_name(&parse("https://f.example/a/vid_0001.webm?x=1"), false),
+        default_file_name(&id, &parse("https://f.example/a/vid_0001.webm?x=1"), false),
         "vid_0001.webm"
     );
     assert_eq!(
-        default_file_name(&parse("https://f.example/a/vid_0001.mp4?x=1"), false),
+        default_file_name(&id, &parse("https://f.example/a/vid_0001.mp4?x=1"), false),
         "vid_0001.mp4"
     );
+    // The captioned file does not take the plain file's name.
     assert_eq!(
-        default_file_name(&parse("https://f.example/a/vid_0001.mp4"), true),
-        "vid_0001.mp4"
+        default_file_name(&id, &parse("https://f.example/a/vid_0001.mp4"), true),
+        "vid_0001.captioned.mp4"
     );
+}
+
+#[test]
+fn the_default_file_name_comes_from_the_requested_id_not_the_server() {
+    let video: Video = serde_json::from_str(
+        r#"{"id":"../pwned","status":"completed","video_url":"https://f.example/x.mp4"}"#,
+    )
+    .unwrap();
+    let name = default_file_name(&id(), &video, false);
+    assert_eq!(name, "vid_0001.mp4");
+    assert!(!name.contains('/') && !name.contains(".."));
 }
 
 #[test]
@@ -412,6 +604,13 @@ fn a_body_that_times_out_is_a_timeout() {
     assert!(error.is_timeout(), "{error}");
     assert_eq!(error.class(), ErrorClass::Timeout);
     assert!(!error.is_retryable());
+    assert!(
+        matches!(
+            reason(&error),
+            DownloadFailure::Interrupted { received: 10, .. }
+        ),
+        "{error:?}"
+    );
 }
 
 #[test]
