@@ -20,8 +20,8 @@ use heygen_model::{
     Batch, BatchId, BatchPageQuery, CreateVideoBatchRequest, CreateVideoRequest, VideoId,
     VideoStatusesQuery,
 };
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize as _, Serialize};
 
 use crate::cli::parse_seconds;
 use crate::commands::{Context, call};
@@ -84,6 +84,34 @@ pub(crate) struct StatusesArgs {
     pub(crate) batch_ids: Vec<String>,
 }
 
+/// The field a decode error blames when the file holds a field the request does not have
+/// (requests refuse unknown fields, so a misspelt or misplaced one is not silently dropped).
+fn unknown_field(error: &serde_json::Error) -> Option<String> {
+    let text = error.to_string();
+    let rest = text.strip_prefix("unknown field `")?;
+    rest.split('`').next().map(str::to_owned)
+}
+
+/// A file that does not read as `what`: blames the unknown field (under `within.`, when
+/// given) if that is the reason, or `param` otherwise.
+fn not_valid(
+    param: &str,
+    within: Option<&str>,
+    path: &Path,
+    what: &str,
+    error: &serde_json::Error,
+) -> Failure {
+    let blamed = match (unknown_field(error), within) {
+        (Some(field), Some(prefix)) => format!("{prefix}.{field}"),
+        (Some(field), None) => field,
+        (None, _) => param.to_owned(),
+    };
+    Failure::validation(
+        Some(&blamed),
+        format!("{} is not a valid {what}: {error}", path.display()),
+    )
+}
+
 /// Reads a JSON file as `T`, blaming `param` for what is wrong with it.
 fn read_json<T: DeserializeOwned>(param: &str, path: &Path) -> Result<T, Failure> {
     // A missing, empty or special file is the same `cli_file_error` as for every other command.
@@ -93,12 +121,7 @@ fn read_json<T: DeserializeOwned>(param: &str, path: &Path) -> Result<T, Failure
     })?;
     // Editors on some systems start a UTF-8 file with a byte order mark; it is not JSON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    serde_json::from_str(text).map_err(|e| {
-        Failure::validation(
-            Some(param),
-            format!("{} is not a valid request: {e}", path.display()),
-        )
-    })
+    serde_json::from_str(text).map_err(|e| not_valid(param, None, path, "request", &e))
 }
 
 /// A `video create --file` request of any kind (`avatar`, `image`, `cinematic_avatar`,
@@ -119,11 +142,22 @@ fn batch_from_file(path: &Path) -> Result<CreateVideoBatchRequest, Failure> {
         serde_json::Value::Array(videos) => serde_json::json!({ "videos": videos }),
         other => other,
     };
-    let request: CreateVideoBatchRequest = serde_json::from_value(value).map_err(|e| {
-        Failure::validation(
-            Some("file"),
-            format!("{} is not a valid batch: {e}", path.display()),
-        )
+    let request = CreateVideoBatchRequest::deserialize(&value).map_err(|whole| {
+        // Blame the first video that does not read, by its index.
+        let videos = value.get("videos").and_then(serde_json::Value::as_array);
+        let item = videos
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .find_map(|(i, video)| {
+                CreateVideoRequest::deserialize(video)
+                    .err()
+                    .map(|e| (format!("videos[{i}]"), e))
+            });
+        match item {
+            Some((at, e)) => not_valid(&at, Some(&at), path, "batch", &e),
+            None => not_valid("file", None, path, "batch", &whole),
+        }
     })?;
     request.validate()?;
     Ok(request)

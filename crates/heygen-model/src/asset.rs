@@ -30,7 +30,7 @@ pub const MAX_ASSET_STATUS_IDS: usize = 100;
 /// `{"type":"base64","media_type":…,"data":…}`. `Debug` shows only the length of base64 data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum AssetInput {
     /// A public `https` URL HeyGen downloads.

@@ -6,6 +6,10 @@
 //! Each request's `validate()` checks the cross-field rules HeyGen documents (which fields go
 //! together, which exclude each other) and names the offending field as a JSON path, such as
 //! `scenes[1].input.voice_id`.
+//!
+//! The request types refuse a field they do not have when read from JSON (a request file), so a
+//! misspelt or misplaced field is an error naming it rather than dropped; the response types
+//! accept any extra field.
 
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +48,7 @@ request_union! {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct VoiceSettings {
     /// Locale such as `en-US`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,6 +85,7 @@ pub struct VoiceSettings {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct VoiceEngineSettings {
     /// The provider.
     pub engine_type: VoiceEngineType,
@@ -242,6 +248,7 @@ impl VoiceEngineSettings {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct Caption {
     /// File format (server default `srt`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -262,6 +269,7 @@ impl Caption {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct Watermark {
     /// The image.
     pub image: AssetInput,
@@ -325,6 +333,7 @@ impl Watermark {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct WatermarkPlacement {
     /// Anchor corner (server default bottom right).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -413,6 +422,7 @@ impl VoiceSettings {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct Background {
     /// Color or image.
     #[serde(rename = "type")]
@@ -510,6 +520,7 @@ impl Background {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct EngineConfig {
     /// Which engine.
     #[serde(rename = "type")]
@@ -542,6 +553,7 @@ macro_rules! common_video_fields {
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
         #[non_exhaustive]
+        #[serde(deny_unknown_fields)]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )*
             /// Text the avatar speaks.
@@ -1137,6 +1149,7 @@ pub const CINEMATIC_RESOLUTIONS: [Resolution; 2] = [Resolution::Hd720p, Resoluti
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct CreateCinematicVideo {
     /// One to [`MAX_CINEMATIC_LOOKS`] look ids (the wire name is singular but it is a list).
     pub avatar_id: Vec<LookId>,
@@ -1371,6 +1384,7 @@ pub const MAX_SILENT_SCENE_SECONDS: f64 = 300.0;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct CreateStudioVideo {
     /// One to [`MAX_STUDIO_SCENES`] scenes.
     pub scenes: Vec<StudioScene>,
@@ -1500,6 +1514,7 @@ impl CreateStudioVideo {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub enum StudioScene {
     /// A look or an animated image speaking (`"type":"avatar_video"`); its length follows the
     /// audio.
@@ -1570,6 +1585,7 @@ impl SceneInput {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AvatarSceneInput {
     /// The look (a look id, not a group id).
     pub avatar_id: LookId,
@@ -1687,6 +1703,7 @@ impl AvatarSceneInput {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImageSceneInput {
     /// The image to animate.
     pub image: AssetInput,
@@ -1754,6 +1771,7 @@ impl ImageSceneInput {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SceneBackground {
     /// Always `color` today.
     #[serde(rename = "type")]
@@ -1802,6 +1820,7 @@ impl SceneBackground {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImageScene {
     /// The image.
     pub source: AssetInput,
@@ -1919,6 +1938,7 @@ impl ImageScene {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct VideoScene {
     /// The clip.
     pub source: AssetInput,
@@ -1960,6 +1980,7 @@ impl VideoScene {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct Playback {
     /// Volume from 0 (silent) to 1 (the clip's own level; the server default).
     #[serde(
@@ -2002,6 +2023,7 @@ pub const MAX_BATCH_VIDEOS: usize = 100;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct CreateVideoBatchRequest {
     /// The videos, each shaped like a `POST /v3/videos` body; item `i` of the batch is
     /// `videos[i]`.

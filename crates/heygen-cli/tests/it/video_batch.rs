@@ -193,6 +193,69 @@ fn batch_create_prints_the_title_and_takes_a_file_with_a_byte_order_mark() {
 }
 
 #[test]
+fn a_field_the_request_does_not_have_is_named_and_nothing_is_sent() {
+    let emu = emulator(200.0);
+    let dir = temp_dir("video-unknown-field");
+    let url = json!({"type": "url", "url": "https://example.com/a.png"});
+    let singles = [
+        (
+            json!({"type": "avatar", "avatar_id": LOOK, "script": "Hi", "titel": "x"}),
+            "titel",
+        ),
+        (
+            json!({"type": "studio", "output_format": "webm",
+                   "scenes": [{"type": "image", "source": url, "duration": 2}]}),
+            "output_format",
+        ),
+        (
+            json!({"type": "image", "image": url, "script": "Hi", "voice_id": "v",
+                   "engine": {"type": "avatar_iii"}}),
+            "engine",
+        ),
+        (
+            json!({"type": "cinematic_avatar", "avatar_id": [LOOK], "prompt": "A walk",
+                   "script": "Hi"}),
+            "script",
+        ),
+    ];
+    let batch = write_file(
+        &dir,
+        "batch.json",
+        json!([video("one"), {"type": "avatar", "avatar_id": LOOK, "scirpt": "Hi"}])
+            .to_string()
+            .as_bytes(),
+    );
+    for transport in TRANSPORTS {
+        for (i, (body, field)) in singles.iter().enumerate() {
+            let file = write_file(&dir, &format!("{i}.json"), body.to_string().as_bytes());
+            let error = api(
+                &emu,
+                transport,
+                &["video", "create", "--file", file.to_str().unwrap()],
+            )
+            .failed(2, "cli_validation_error");
+            assert_eq!(error["param"], *field, "{transport}: {error}");
+            let message = error["message"].as_str().unwrap();
+            assert!(message.contains(&format!("`{field}`")), "{error}");
+        }
+        let error = api(
+            &emu,
+            transport,
+            &[
+                "video",
+                "batch",
+                "create",
+                "--file",
+                batch.to_str().unwrap(),
+            ],
+        )
+        .failed(2, "cli_validation_error");
+        assert_eq!(error["param"], "videos[1].scirpt", "{transport}: {error}");
+    }
+    assert_eq!(count(&emu, "POST", "/v3/videos"), 0);
+}
+
+#[test]
 fn batch_create_get_statuses_and_wait() {
     let emu = emulator(200.0);
     let file = batch_file("video-batch-steps");

@@ -712,3 +712,95 @@ fn video_status_error_stays_a_failure() {
     assert_eq!(status, VideoStatus::Error);
     assert!(status.is_terminal() && status.is_failure());
 }
+
+#[test]
+fn a_request_read_from_json_refuses_a_field_its_kind_does_not_have() {
+    let parse = |value: serde_json::Value| {
+        serde_json::from_value::<CreateVideoRequest>(value)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    let url = json!({"type": "url", "url": "https://example.com/a.png"});
+    let cases = [
+        (
+            json!({"type": "avatar", "avatar_id": "look_a", "script": "Hi", "titel": "x"}),
+            "titel",
+        ),
+        // Studio renders MP4 only.
+        (
+            json!({"type": "studio", "output_format": "webm",
+                   "scenes": [{"type": "image", "source": url, "duration": 2}]}),
+            "output_format",
+        ),
+        // A raw image takes no engine.
+        (
+            json!({"type": "image", "image": url, "script": "Hi", "voice_id": "v",
+                   "engine": {"type": "avatar_iii"}}),
+            "engine",
+        ),
+        // The prompt drives a cinematic video: no script, no voice.
+        (
+            json!({"type": "cinematic_avatar", "avatar_id": ["look_a"], "prompt": "A walk",
+                   "script": "Hi"}),
+            "script",
+        ),
+        (
+            json!({"type": "studio", "scenes": [{"type": "avatar_video", "scene": 1,
+                   "input": {"type": "avatar", "avatar_id": "look_a"}}]}),
+            "scene",
+        ),
+        (
+            json!({"type": "studio", "scenes": [{"type": "avatar_video",
+                   "input": {"type": "avatar", "avatar_id": "look_a", "scirpt": "Hi"}}]}),
+            "scirpt",
+        ),
+        (
+            json!({"type": "studio", "scenes": [{"type": "image", "duration": 2,
+                   "source": {"type": "url", "uri": "https://example.com/a.png"}}]}),
+            "uri",
+        ),
+        (
+            json!({"type": "avatar", "avatar_id": "look_a", "script": "Hi",
+                   "voice_settings": {"sped": 1.2}}),
+            "sped",
+        ),
+        (
+            json!({"type": "avatar", "avatar_id": "look_a", "script": "Hi",
+                   "background": {"type": "color", "value": "#000000", "colour": "red"}}),
+            "colour",
+        ),
+    ];
+    for (value, field) in cases {
+        let error = parse(value.clone()).unwrap_err();
+        assert!(
+            error.contains(&format!("unknown field `{field}`")),
+            "{value}: {error}"
+        );
+    }
+    // Every documented field of each kind still reads.
+    for value in [
+        json!({"type": "avatar", "avatar_id": "look_a", "script": "Hi", "voice_id": "v",
+               "title": "t", "engine": {"type": "avatar_v", "reference_look_id": "look_b"},
+               "voice_settings": {"speed": 1.1, "engine_settings": {"engine_type": "fish",
+               "similarity": 0.5}}, "background": {"type": "image", "url": "https://e.com/b.png"},
+               "caption": {"file_format": "srt"}, "output_format": "webm"}),
+        json!({"type": "studio", "title": "t", "scenes": [
+            {"type": "image", "source": url, "duration": 2},
+            {"type": "video", "source": url, "playback": {"mute": true}},
+            {"type": "avatar_video", "input": {"type": "image", "image": url, "script": "Hi",
+             "voice_id": "v"}}]}),
+    ] {
+        parse(value.clone()).unwrap_or_else(|e| panic!("{value}: {e}"));
+    }
+    // The same inside a batch.
+    let error = serde_json::from_value::<CreateVideoBatchRequest>(json!({"videos": [
+        {"type": "avatar", "avatar_id": "look_a", "scirpt": "Hi"}]}))
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("unknown field `scirpt`"), "{error}");
+    let error = serde_json::from_value::<CreateVideoBatchRequest>(json!({"videos": [],
+        "titel": "x"}))
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("unknown field `titel`"), "{error}");
+}
