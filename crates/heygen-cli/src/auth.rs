@@ -558,7 +558,7 @@ fn device_login(
 
 fn status(out: &Output, global: &GlobalArgs) -> Result<(), Failure> {
     let path = token_path()?;
-    let login = load(&path).map_err(|f| f.with_id("token_file", path.display().to_string()))?;
+    let login = load(&path)?;
     let source = if non_blank(global.api_key.clone()).is_some() {
         "api_key"
     } else if non_blank(std::env::var(ACCESS_TOKEN_ENV).ok()).is_some() {
@@ -677,27 +677,31 @@ fn token_path() -> Result<PathBuf, Failure> {
         })
 }
 
+/// The stored login, `None` when there is no file.
+///
+/// # Errors
+/// `cli_login_unreadable` (exit 3) naming the file (`token_file`), never its content, when it
+/// cannot be read or is not a login.
 fn load(path: &Path) -> Result<Option<StoredLogin>, Failure> {
+    let unreadable = |message: String| {
+        Failure::new(EXIT_AUTH, "cli_login_unreadable", message)
+            .with_id("token_file", path.display().to_string())
+    };
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
-            return Err(Failure::new(
-                EXIT_AUTH,
-                "cli_login_unreadable",
-                format!("could not read {}: {e}", path.display()),
-            ));
+            return Err(unreadable(format!(
+                "could not read {}: {e}; `heygen auth logout` deletes it",
+                path.display()
+            )));
         }
     };
     serde_json::from_str(&text).map(Some).map_err(|_| {
-        Failure::new(
-            EXIT_AUTH,
-            "cli_login_unreadable",
-            format!(
-                "{} is not a heygen login; run `heygen auth login` again",
-                path.display()
-            ),
-        )
+        unreadable(format!(
+            "{} is not a heygen login; run `heygen auth logout` to delete it, then `heygen auth login`",
+            path.display()
+        ))
     })
 }
 
@@ -721,8 +725,11 @@ fn save(path: &Path, login: &StoredLogin) -> Result<(), Failure> {
         builder.create(dir).map_err(|e| fail(&e))?;
     }
     let json = serde_json::to_vec_pretty(login).map_err(|e| fail(&e))?;
-    let tag: String = random::<8>()?.iter().map(|b| format!("{b:02x}")).collect();
-    let tmp = path.with_file_name(format!(".{TOKEN_FILE}.{}.{tag}.tmp", std::process::id()));
+    let tag = u64::from_le_bytes(random::<8>()?);
+    let tmp = path.with_file_name(format!(
+        ".{TOKEN_FILE}.{}.{tag:016x}.tmp",
+        std::process::id()
+    ));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -15,8 +15,11 @@
 //!   Refreshes are serialised across every call sharing the session: one call holds the
 //!   [`RefreshLease`], the others sleep for [`REFRESH_WAIT`] and look again, and a call that saw
 //!   its token rejected at generation `N` asks for a refresh only if the session is still at
-//!   `N`. Only a 400 or 401 from the token endpoint means the refresh token is dead
-//!   ([`crate::Error::LoginRequired`]); any other failure is transient.
+//!   `N`. Only a 400 or 401 from the token endpoint (whatever its body) means the refresh
+//!   token is dead ([`crate::Error::LoginRequired`]); any other failure is transient.
+//! - [`CredentialStore`]: where a login shared by several processes lives (the CLI's token
+//!   file). With one, a session takes the stored credential when another process renewed it
+//!   before refreshing, or rotated the refresh token the server just refused.
 //!
 //! Time is an argument: expiries are Unix times (durations since the epoch), and the clients
 //! pass the wall-clock time in [`crate::Cx::unix_time`].

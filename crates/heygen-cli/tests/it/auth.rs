@@ -446,8 +446,8 @@ fn parallel_commands_share_an_expiring_login_with_rotating_refresh_tokens() {
     // Each write had a temporary file of its own, renamed away.
     let left: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".tmp"))
+        .map(|e| e.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "tmp"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
@@ -473,7 +473,8 @@ fn a_corrupt_login_file_is_named_by_status_and_deleted_by_logout() {
         "{}",
         run.stderr
     );
-    heygen(&["user", "me"], &env).failed(3, "cli_login_unreadable");
+    let error = heygen(&["user", "me"], &env).failed(3, "cli_login_unreadable");
+    assert_eq!(error["token_file"], file.as_str(), "{error}");
 
     let run = heygen(&["auth", "logout"], &env);
     assert_eq!(run.code, 0, "{run:?}");
