@@ -493,3 +493,31 @@ fn a_corrupt_login_file_is_named_by_status_and_deleted_by_logout() {
     let status = heygen(&["auth", "status"], &env).ok();
     assert_eq!(status["data"]["logged_in"], false);
 }
+
+#[test]
+fn an_html_401_from_the_token_endpoint_asks_to_log_in_again() {
+    for transport in TRANSPORTS {
+        let emu = emulator();
+        let base = emu.base_url();
+        let dir = temp_dir(&format!("auth-html-401-{transport}"));
+        let _ = std::fs::remove_file(token_file(&dir));
+        let dir_text = dir.display().to_string();
+        let env = env(&base, &dir_text, transport);
+        assert_eq!(loopback_login(&emu, &env).code, 0);
+        // A gateway in front of the token endpoint answers with a page, not an OAuth error.
+        emu.inject(heygen_emulator::FaultRule::new(
+            "/v1/oauth/token",
+            crate::support::html_fault(401),
+        ));
+        std::thread::sleep(Duration::from_millis(1100));
+        let run = heygen(&["user", "me"], &env);
+        let error = run.failed(3, "cli_login_required");
+        assert_eq!(error["status"], 401, "{error}");
+        assert!(
+            error["message"].as_str().unwrap().contains("log in again"),
+            "{error}"
+        );
+        assert!(!run.stderr.contains("<redacted>"), "{}", run.stderr);
+        assert_no_token(&dir, &[&run.stdout, &run.stderr]);
+    }
+}
