@@ -98,7 +98,9 @@ pub trait Transport: Send + Sync + 'static {
 
     /// Sends one request and returns the response with its body unread, as a stream of chunks
     /// the client writes out as they come (downloads): no read limit, same rules as
-    /// [`Transport::send`] otherwise. A body that fails part way is an `Err` item.
+    /// [`Transport::send`] otherwise. A body that fails part way is an `Err` item. The client
+    /// enforces the timeouts around it: [`SendOptions::timeout`] for the head, then
+    /// [`SendOptions::idle`] for each chunk.
     ///
     /// The default reads the whole body with [`Transport::send`] (what a closure or a mock
     /// does); [`crate::HyperTransport`] streams it.

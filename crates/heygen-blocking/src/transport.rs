@@ -82,7 +82,9 @@ pub trait Transport: Send + Sync {
 
     /// Sends one request and returns the response with its body unread, as a reader the client
     /// streams (downloads): no read limit, same rules as [`Transport::send`] otherwise. A body
-    /// that fails part way is an I/O error from the reader.
+    /// that fails part way is an I/O error from the reader. With [`SendOptions::idle`] set,
+    /// `timeout` bounds only the wait for the head and each read may wait `idle` at most, failing
+    /// with [`io::ErrorKind::TimedOut`]; the whole transfer has no limit.
     ///
     /// The default reads the whole body with [`Transport::send`] (what a closure or a mock
     /// does); [`UreqTransport`] streams it.
@@ -353,6 +355,27 @@ fn map_body_error(error: &io::Error) -> TransportError {
     TransportError::msg(kind, format!("reading the response body failed: {error}"))
 }
 
+/// A streamed body whose ureq timeouts (the idle limit between reads) fail with
+/// [`io::ErrorKind::TimedOut`], as the [`Transport::open`] contract says, instead of a wrapped
+/// error of kind `Other`.
+struct TimeoutsAsTimedOut<R>(R);
+
+impl<R: Read> Read for TimeoutsAsTimedOut<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            let timeout = e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+                .is_some_and(|inner| matches!(inner, ureq::Error::Timeout(_)));
+            if timeout {
+                io::Error::new(io::ErrorKind::TimedOut, e.to_string())
+            } else {
+                e
+            }
+        })
+    }
+}
+
 /// A reader that remembers whether the inner reader failed (so a failing file is reported as
 /// a body failure, not a network one).
 struct Watched<'a> {
@@ -415,7 +438,7 @@ impl Transport for UreqTransport {
         let (parts, body) = result
             .map_err(|e| map_request_error(&e, false))?
             .into_parts();
-        let reader = body.into_with_config().limit(u64::MAX).reader();
+        let reader = TimeoutsAsTimedOut(body.into_with_config().limit(u64::MAX).reader());
         Ok(Response::from_parts(parts, Box::new(reader)))
     }
 

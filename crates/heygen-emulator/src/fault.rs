@@ -65,6 +65,14 @@ pub enum Fault {
         /// Milliseconds of silence.
         ms: u64,
     },
+    /// Send the real body `chunk_bytes` bytes at a time, one chunk every `every_ms`
+    /// milliseconds: a slow but live transfer.
+    Trickle {
+        /// Bytes per chunk.
+        chunk_bytes: usize,
+        /// Milliseconds between chunks.
+        every_ms: u64,
+    },
     /// Close the connection before sending any byte of the response.
     Close,
     /// Announce the full `Content-Length` but send only `keep_bytes` (default: half) and close.
@@ -108,6 +116,7 @@ impl Fault {
             Fault::ErrorIn200 { .. } => "error_in_200",
             Fault::Delay { .. } => "delay",
             Fault::StallBody { .. } => "stall_body",
+            Fault::Trickle { .. } => "trickle",
             Fault::Close => "close",
             Fault::Truncate { .. } => "truncate",
             Fault::Gzip => "gzip",

@@ -15,7 +15,7 @@
 //! Every request is logged with its headers (credentials masked, but their names kept), so a
 //! test can check that no API key or bearer token reached this origin. Fault rules apply here
 //! too (match `/files/videos/*`): `close`, `truncate` (the connection is cut mid-file),
-//! `stall_body`, `status`, `html` and `delay` (the expiry is checked after the delay, so a
+//! `stall_body`, `trickle`, `status`, `html` and `delay` (the expiry is checked after the delay, so a
 //! delay longer than the lifetime makes the link expire in flight).
 //!
 //! Layer: uses `reply`, `fault`, `state` and `shared`; `state` holds the [`FileLinks`].
@@ -257,7 +257,12 @@ async fn handler(AxState(sh): AxState<Arc<Shared>>, req: Request) -> Response<Bo
             e.status = reply.status;
         }
     }
-    let fault = fault.filter(|f| matches!(f, Fault::Truncate { .. } | Fault::StallBody { .. }));
+    let fault = fault.filter(|f| {
+        matches!(
+            f,
+            Fault::Truncate { .. } | Fault::StallBody { .. } | Fault::Trickle { .. }
+        )
+    });
     render(reply, &request_id, fault.as_ref(), ctl.as_ref())
 }
 

@@ -264,7 +264,11 @@ fn body_untouched(fault: Option<&Fault>) -> bool {
     matches!(
         fault,
         None | Some(
-            Fault::Delay { .. } | Fault::Gzip | Fault::Truncate { .. } | Fault::StallBody { .. }
+            Fault::Delay { .. }
+                | Fault::Gzip
+                | Fault::Truncate { .. }
+                | Fault::StallBody { .. }
+                | Fault::Trickle { .. }
         )
     )
 }
@@ -416,6 +420,7 @@ fn pre_fault(sh: &Shared, f: &Fault, req: &Request) -> Option<Reply> {
         Fault::Close
         | Fault::Delay { .. }
         | Fault::StallBody { .. }
+        | Fault::Trickle { .. }
         | Fault::Truncate { .. }
         | Fault::Gzip
         | Fault::UnknownEnums
@@ -947,8 +952,35 @@ pub(crate) fn render(
             });
             build(reply.status, &headers, ct, Body::from_stream(stream))
         }
+        Some(Fault::Trickle {
+            chunk_bytes,
+            every_ms,
+        }) => {
+            headers.push(("Content-Length".into(), bytes.len().to_string()));
+            let body = trickle(bytes, *chunk_bytes, Duration::from_millis(*every_ms));
+            build(reply.status, &headers, ct, body)
+        }
         _ => build(reply.status, &headers, ct, Body::from(bytes)),
     }
+}
+
+/// `bytes` as a body of `size`-byte chunks, one every `every` (the `trickle` fault).
+fn trickle(bytes: Bytes, size: usize, every: Duration) -> Body {
+    let size = size.max(1);
+    let stream = futures_util::stream::unfold(0usize, move |at| {
+        let bytes = bytes.clone();
+        async move {
+            if at >= bytes.len() {
+                return None;
+            }
+            if at > 0 {
+                tokio::time::sleep(every).await;
+            }
+            let end = (at + size).min(bytes.len());
+            Some((Ok::<Bytes, std::io::Error>(bytes.slice(at..end)), end))
+        }
+    });
+    Body::from_stream(stream)
 }
 
 /// Reads and discards a request body.

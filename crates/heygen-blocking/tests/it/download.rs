@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use heygen_blocking::Client;
 use heygen_core::download::DownloadOptions;
-use heygen_core::{Config, DownloadFailure, Error, PollPolicy, RetryPolicy};
+use heygen_core::{Config, DownloadFailure, Error, PollPolicy, RetryPolicy, Timeouts};
 use heygen_emulator::{Emulator, EmulatorHandle, EmulatorOptions, Fault, FaultRule};
 use heygen_model::{CreateAvatarVideo, LookId, VideoId};
 
@@ -231,4 +231,161 @@ fn with_wait_the_render_is_awaited_then_downloaded() {
         .count();
     assert!(reads >= 2, "polled until completed: {reads}");
     assert_eq!(emu.file_requests().len(), 1);
+}
+
+/// A client whose every request class times out after `timeout` (as the CLI's
+/// `--request-timeout` sets them).
+fn client_with_timeout(emu: &EmulatorHandle, timeout: Duration) -> Client {
+    let config = Config::builder()
+        .base_url(emu.base_url())
+        .api_key(emu.api_key())
+        .retry_policy(RetryPolicy::new().base_delay(Duration::from_millis(20)))
+        .timeouts(Timeouts::new().read(timeout).write(timeout).upload(timeout))
+        .build()
+        .unwrap();
+    Client::new(config).unwrap()
+}
+
+#[test]
+fn a_slow_but_live_download_outlasts_the_request_timeout() {
+    let (emu, _, id) = rendered(true);
+    // 32 KiB every 100 ms: about a second for the file, twice the 500 ms timeout.
+    emu.inject(FaultRule::new(
+        "/files/videos/*",
+        Fault::Trickle {
+            chunk_bytes: 32 * 1024,
+            every_ms: 100,
+        },
+    ));
+    let client = client_with_timeout(&emu, Duration::from_millis(500));
+    let started = Instant::now();
+    let mut sink = Vec::new();
+    let done = client
+        .download_video(&id, &mut sink, DownloadOptions::new())
+        .unwrap();
+    assert!(
+        started.elapsed() > Duration::from_millis(500),
+        "it was slow"
+    );
+    assert!(sink == emu.rendered_video(id.as_str(), false).unwrap());
+    assert_eq!(done.bytes, sink.len() as u64);
+}
+
+#[test]
+fn a_stalled_body_is_a_timeout_with_the_bytes_received() {
+    let (emu, _, id) = rendered(true);
+    emu.inject(FaultRule::new(
+        "/files/videos/*",
+        Fault::StallBody {
+            after_bytes: 1000,
+            ms: 5_000,
+        },
+    ));
+    let client = client_with_timeout(&emu, Duration::from_millis(500));
+    let started = Instant::now();
+    let error = client
+        .download_video(&id, Vec::new(), DownloadOptions::new())
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "the idle limit cut it"
+    );
+    assert!(error.is_timeout(), "{error}");
+    assert!(
+        matches!(
+            reason(&error),
+            DownloadFailure::Interrupted { received: 1000, .. }
+        ),
+        "{error}"
+    );
+    assert_eq!(emu.file_requests().len(), 1, "bytes were written: no retry");
+}
+
+#[test]
+fn a_5xx_from_the_file_origin_is_retried() {
+    let (emu, client, id) = rendered(true);
+    emu.inject(
+        FaultRule::new(
+            "/files/videos/*",
+            Fault::Status {
+                status: 503,
+                code: None,
+                message: None,
+                retry_after: None,
+            },
+        )
+        .method("GET")
+        .times(1),
+    );
+    let mut sink = Vec::new();
+    client
+        .download_video(&id, &mut sink, DownloadOptions::new())
+        .unwrap();
+    assert!(sink == emu.rendered_video(id.as_str(), false).unwrap());
+    let statuses: Vec<u16> = emu.file_requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [503, 200]);
+}
+
+#[test]
+fn a_directory_gets_the_file_under_its_default_name() {
+    let (emu, client, id) = rendered(true);
+    let dir = temp_dir("directory");
+    let done = client
+        .download_video_to_path(&id, &dir, DownloadOptions::new())
+        .unwrap();
+    let name = format!("{}.mp4", id.as_str());
+    assert_eq!(done.file_name, name);
+    assert_eq!(done.path.as_deref(), Some(dir.join(&name).as_path()));
+    assert_eq!(listing(&dir), std::slice::from_ref(&name));
+    assert!(
+        std::fs::read(dir.join(&name)).unwrap() == emu.rendered_video(id.as_str(), false).unwrap()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_missing_directory_fails_naming_the_path_before_any_request() {
+    let (emu, client, id) = rendered(true);
+    let dir = temp_dir("missing");
+    let before = emu.requests().len();
+    for path in [dir.join("nope").join("out.mp4"), dir.join("nodir/")] {
+        let error = client
+            .download_video_to_path(&id, &path, DownloadOptions::new())
+            .unwrap_err();
+        assert!(matches!(
+            reason(&error),
+            DownloadFailure::Write { received: 0, .. }
+        ));
+        assert!(
+            error.to_string().contains(&path.display().to_string()),
+            "{error}"
+        );
+    }
+    assert_eq!(emu.requests().len(), before, "nothing was sent");
+    assert!(emu.file_requests().is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_failed_video_is_the_job_failure_with_its_code_and_message() {
+    let emu = Emulator::start(EmulatorOptions::default()).unwrap();
+    let client = client_for(&emu);
+    let created = client
+        .videos()
+        .create(
+            CreateAvatarVideo::new(LookId::new(LOOK).unwrap())
+                .script("Hello")
+                .title("[fail] demo"),
+        )
+        .unwrap();
+    emu.advance(Duration::from_mins(2));
+    let error = client
+        .download_video(&created.video_id, Vec::new(), DownloadOptions::new())
+        .unwrap_err();
+    let Error::JobFailed(failed) = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(failed.code.as_deref(), Some("video_render_failed"));
+    assert!(failed.message.is_some(), "{error}");
+    assert!(emu.file_requests().is_empty());
 }
