@@ -190,22 +190,13 @@ impl CreateDirectUploadRequest {
         self
     }
 
-    /// Checks the request. The file name is metadata only and is not checked.
+    /// Checks the request. The file name is metadata only and is not checked; the size is
+    /// left to the server (the reference sets no lower bound, so an empty file is its call).
     ///
     /// # Errors
-    /// Invalid `content_type`, zero `size_bytes`, or a checksum that is not 64 hex characters.
+    /// Invalid `content_type`, or a checksum that is not 64 hex characters.
     pub fn validate(&self) -> Result<(), ValidationError> {
         validate::validate_media_type("content_type", &self.content_type)?;
-        if self.size_bytes == 0 {
-            return Err(ValidationError::new(
-                "size_bytes",
-                Rule::OutOfRange {
-                    min: 1,
-                    max: u64::MAX,
-                    actual: 0,
-                },
-            ));
-        }
         if let Some(hex) = &self.checksum_sha256 {
             validate::validate_sha256_hex("checksum_sha256", hex)?;
         }

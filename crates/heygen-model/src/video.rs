@@ -764,14 +764,18 @@ macro_rules! common_video_fields {
                 }
             }
 
-            fn validate_common(&self, voice_required: bool) -> Result<(), ValidationError> {
+            fn validate_common(
+                &self,
+                voice_required: bool,
+                source_required: bool,
+            ) -> Result<(), ValidationError> {
                 Speech {
                     script: self.script.as_deref(),
                     voice_id: self.voice_id.as_ref(),
                     audio_url: self.audio_url.as_deref(),
                     audio_asset_id: self.audio_asset_id.as_ref(),
                 }
-                .validate(voice_required)?;
+                .validate(voice_required, source_required)?;
                 if let Some(background) = &self.background {
                     if self.output_format == Some(OutputFormat::Webm) {
                         return Err(ValidationError::new(
@@ -835,7 +839,7 @@ impl CreateAvatarVideo {
             self.expressiveness.is_some(),
             self.motion_prompt.is_some(),
         )?;
-        self.validate_common(false)
+        self.validate_common(false, true)
     }
 }
 
@@ -853,14 +857,15 @@ impl CreateImageVideo {
         Self::with_common_unset(image)
     }
 
-    /// Checks the image, that exactly one of script/audio is given, that a script comes with
+    /// Checks the image, that at most one of script/audio is given (the reference requires
+    /// none for this kind, so the server decides when there is none), that a script comes with
     /// a `voice_id` (an image has no default voice), the background rules, and the URLs.
     ///
     /// # Errors
     /// The first [`ValidationError`] found.
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.image.validate().map_err(|e| e.within("image"))?;
-        self.validate_common(true)
+        self.validate_common(true, false)
     }
 }
 
@@ -1025,11 +1030,11 @@ struct Speech<'a> {
 }
 
 impl Speech<'_> {
-    /// Exactly one of script, audio URL or audio asset; with `voice_required`, a script needs
-    /// a voice.
-    fn validate(&self, voice_required: bool) -> Result<(), ValidationError> {
+    /// At most one of script, audio URL or audio asset, and with `source_required` exactly
+    /// one; with `voice_required`, a script needs a voice.
+    fn validate(&self, voice_required: bool, source_required: bool) -> Result<(), ValidationError> {
         match (self.script, self.audio_url, self.audio_asset_id) {
-            (None, None, None) => {
+            (None, None, None) if source_required => {
                 return Err(ValidationError::new(
                     "script",
                     Rule::Missing {
@@ -1682,7 +1687,7 @@ impl AvatarSceneInput {
             audio_url: self.audio_url.as_deref(),
             audio_asset_id: self.audio_asset_id.as_ref(),
         }
-        .validate(false)?;
+        .validate(false, true)?;
         if let Some(settings) = &self.voice_settings {
             settings
                 .validate()
@@ -1757,7 +1762,7 @@ impl ImageSceneInput {
             audio_url: self.audio_url.as_deref(),
             audio_asset_id: self.audio_asset_id.as_ref(),
         }
-        .validate(true)?;
+        .validate(true, true)?;
         if let Some(settings) = &self.voice_settings {
             settings
                 .validate()
@@ -1922,7 +1927,7 @@ impl ImageScene {
                     audio_url: self.audio_url.as_deref(),
                     audio_asset_id: self.audio_asset_id.as_ref(),
                 }
-                .validate(true)?;
+                .validate(true, true)?;
                 if let Some(settings) = &self.voice_settings {
                     settings
                         .validate()

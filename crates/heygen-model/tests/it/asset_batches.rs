@@ -156,11 +156,15 @@ fn upload_batch_request_takes_1_to_100_valid_files_and_names_the_bad_one() {
     );
     let bad = CreateUploadBatchRequest::new(vec![
         file("a.mp4", "video/mp4", 10),
-        file("b.png", "image/png", 0),
+        file("b.png", "png", 1),
     ])
     .validate()
     .unwrap_err();
-    assert_eq!(bad.field, "files[1].size_bytes");
+    assert_eq!(bad.field, "files[1].content_type");
+    // No documented lower bound on a size: an empty file is the server's call.
+    CreateUploadBatchRequest::new(vec![file("a.mp4", "video/mp4", 0)])
+        .validate()
+        .unwrap();
 }
 
 #[test]

@@ -804,3 +804,41 @@ fn a_request_read_from_json_refuses_a_field_its_kind_does_not_have() {
     .to_string();
     assert!(error.contains("unknown field `titel`"), "{error}");
 }
+
+#[test]
+fn only_rules_the_reference_states_are_checked() {
+    // An image video names no audio source the reference requires: the server decides.
+    assert_eq!(CreateImageVideo::new(png()).validate(), Ok(()));
+    // The avatar kind and the studio scene inputs do need one.
+    assert_eq!(
+        CreateAvatarVideo::new(look("a")).validate(),
+        err(
+            "script",
+            Rule::Missing {
+                one_of: "`script`, `audio_url` or `audio_asset_id`"
+            }
+        )
+    );
+    assert_eq!(
+        serde_json::from_value::<CreateVideoRequest>(json!({"type": "studio", "scenes": [
+            {"type": "avatar_video", "input": {"type": "image",
+             "image": {"type": "url", "url": "https://example.com/a.png"}}}]}))
+        .unwrap()
+        .validate(),
+        err(
+            "scenes[0].input.script",
+            Rule::Missing {
+                one_of: "`script`, `audio_url` or `audio_asset_id`"
+            }
+        )
+    );
+    // Two sources are still one too many.
+    assert_eq!(
+        CreateImageVideo::new(png())
+            .audio_url("https://example.com/a.mp3")
+            .script("Hi")
+            .voice_id(voice())
+            .validate(),
+        err("script", Rule::Conflict { other: "audio_url" })
+    );
+}
