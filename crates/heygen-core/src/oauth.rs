@@ -879,7 +879,8 @@ struct SessionState {
 /// refreshing and before giving the login up. See [`OAuthSession::store`].
 ///
 /// The store does the I/O (the core never touches files); its methods run on the calling
-/// thread or task, outside the session's lock.
+/// thread or task, outside the session's lock, so a store that waits for a lock blocks that
+/// thread (an async client's worker too): keep the wait bounded.
 pub trait CredentialStore: Send + Sync {
     /// A refresh is due: the credential the store holds now, or `None` when it holds none or
     /// cannot be read. The store may keep other processes from refreshing (an advisory file
