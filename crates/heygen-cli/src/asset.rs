@@ -8,6 +8,7 @@
 )]
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::Subcommand;
 use heygen_core::batch::WaitBatch;
@@ -246,7 +247,15 @@ fn upload_many(ctx: &Context<'_>, paths: &[PathBuf], title: Option<String>) -> R
         .collect::<Result<Vec<_>, _>>()?;
     let first = sizes.first().copied().unwrap_or_default();
     let (bar, callback) = progress::upload_bar("uploading", first);
-    let mut workflow = UploadMany::paths(paths).policy(wait::policy(None, ctx.poll_interval));
+    // Once the batch exists, every failure names it so a script can resume with
+    // `asset batch wait`.
+    let created: Arc<Mutex<Option<BatchId>>> = Arc::default();
+    let record = Arc::clone(&created);
+    let mut workflow = UploadMany::paths(paths)
+        .policy(wait::policy(None, ctx.poll_interval))
+        .on_batch_created(move |id| {
+            *record.lock().unwrap_or_else(PoisonError::into_inner) = Some(id.clone());
+        });
     if let Some(title) = title {
         workflow = workflow.title(title);
     }
@@ -254,7 +263,17 @@ fn upload_many(ctx: &Context<'_>, paths: &[PathBuf], title: Option<String>) -> R
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let done = result?;
+    let done = result.map_err(|error| {
+        let failure = Failure::from(&error);
+        match created
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            Some(id) => failure.with_id("batch_id", id.as_str()),
+            None => failure,
+        }
+    })?;
     let failed = done
         .files
         .iter()

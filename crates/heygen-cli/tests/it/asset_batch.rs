@@ -180,6 +180,43 @@ fn usage_and_validation_errors_send_nothing() {
     assert_eq!(count(&emu, "POST", "/v3/assets"), 0);
 }
 
+#[test]
+fn a_failure_after_the_batch_exists_names_it() {
+    let emu = emulator(100.0);
+    // The batch is created and the files sent; completing it fails.
+    emu.inject(
+        heygen_emulator::FaultRule::new(
+            "/v3/assets/complete/batches",
+            crate::support::html_fault(404),
+        )
+        .method("POST"),
+    );
+    let dir = temp_dir("asset-batch-complete-404");
+    let paths = three(&dir);
+    for transport in TRANSPORTS {
+        let mut args = vec!["--poll-interval", "0.02", "asset", "upload"];
+        args.extend(strs(&paths));
+        let run = api(&emu, transport, &args);
+        assert_eq!(run.code, 1, "{transport}: {run:?}");
+        let error = run.error();
+        assert_eq!(error["code"], "cli_not_found", "{transport}: {error}");
+        assert!(run.stdout.is_empty(), "{run:?}");
+        let batch = error["batch_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{error}"));
+        // The id is the real batch: it can be read.
+        emu.clear_faults();
+        api(&emu, transport, &["asset", "batch", "get", batch]).ok();
+        emu.inject(
+            heygen_emulator::FaultRule::new(
+                "/v3/assets/complete/batches",
+                crate::support::html_fault(404),
+            )
+            .method("POST"),
+        );
+    }
+}
+
 /// `POST path` with `body` straight to the emulator, as HeyGen's own callers would; the reply's
 /// `data`.
 fn post(emu: &heygen_emulator::EmulatorHandle, path: &str, body: &str) -> serde_json::Value {

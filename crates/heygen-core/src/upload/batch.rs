@@ -116,15 +116,21 @@ enum Stage {
 /// It ends with every file in the order given ([`UploadedBatch`]). An unreadable file or one whose
 /// media type is unknown ends it before anything is sent; a failed create, complete, or a
 /// status check that is not transient ends it with that error; the deadline with
-/// [`Error::WaitTimedOut`] naming the batch.
+/// [`Error::WaitTimedOut`] naming the batch. A caller that must name the batch in any error
+/// after it exists (to resume with a batch wait) learns its id from
+/// [`on_batch_created`](UploadMany::on_batch_created).
 pub struct UploadMany {
     paths: Vec<PathBuf>,
     facts: Vec<FileFacts>,
     title: Option<String>,
     policy: Option<PollPolicy>,
+    created: Option<CreatedHook>,
     stage: Stage,
     failed: Option<Error>,
 }
+
+/// Called once with the id of a batch just created.
+type CreatedHook = Box<dyn FnMut(&BatchId) + Send + 'static>;
 
 impl fmt::Debug for UploadMany {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -143,6 +149,7 @@ impl UploadMany {
             facts: Vec::new(),
             title: None,
             policy: None,
+            created: None,
             stage: Stage::Inspect { asked: false },
             failed: None,
         }
@@ -160,6 +167,14 @@ impl UploadMany {
     #[must_use]
     pub fn policy(mut self, policy: PollPolicy) -> Self {
         self.policy = Some(policy);
+        self
+    }
+
+    /// Calls `hook` with the batch id as soon as the batch is created, before any file is
+    /// sent: from then on the batch exists, whatever happens next.
+    #[must_use]
+    pub fn on_batch_created(mut self, hook: impl FnMut(&BatchId) + Send + 'static) -> Self {
+        self.created = Some(Box::new(hook));
         self
     }
 
@@ -225,6 +240,9 @@ impl Workflow for UploadMany {
                 Stage::Create(call) => match delegate(call, cx) {
                     Ok(next) => return next,
                     Err(Ok(batch)) => {
+                        if let Some(hook) = &mut self.created {
+                            hook(&batch.batch_id);
+                        }
                         if batch.items.len() != self.paths.len() {
                             let error = Error::upload_failed(
                                 batch.batch_id.as_str(),

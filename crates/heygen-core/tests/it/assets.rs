@@ -687,6 +687,35 @@ fn the_wait_ends_at_the_deadline_naming_the_batch() {
 }
 
 #[test]
+fn the_created_batch_is_told_before_a_later_failure() {
+    let mut server = BatchServer::new(three()[..1].to_vec());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let hook = std::sync::Arc::clone(&seen);
+    let upload = UploadMany::paths(&paths()[..1])
+        .on_batch_created(move |id| hook.lock().unwrap().push(id.as_str().to_owned()));
+    let run = play_with(upload, &config(), |next, _| match &next {
+        Next::Send(out) if out.request.uri().path() == "/v3/assets/complete/batches" => {
+            Scripted::json(
+                404,
+                r#"{"error":{"code":"not_found","message":"batch not found"}}"#,
+            )
+        }
+        _ => server.answer(next),
+    });
+    assert_eq!(
+        run.steps,
+        [
+            "inspect /data/a.mp4",
+            "send POST /v3/assets/direct-uploads/batches",
+            "send PUT /b/0",
+            "send POST /v3/assets/complete/batches",
+        ]
+    );
+    assert_eq!(run.result.unwrap_err().status().unwrap(), 404);
+    assert_eq!(*seen.lock().unwrap(), ["batch_0001"]);
+}
+
+#[test]
 fn a_slot_count_that_does_not_match_the_files_is_an_error() {
     let run = play_with(
         UploadMany::paths(&paths()[..2]),
