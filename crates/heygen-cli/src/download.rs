@@ -1,10 +1,11 @@
 //! `heygen video download`: the core's download workflow through the chosen client, into a
 //! file that appears only when complete.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use heygen_core::download::{DownloadOptions, Downloaded, default_file_name};
+use heygen_core::download::{DownloadOptions, Downloaded, plan_path};
 use heygen_core::ops::GetVideo;
 use heygen_core::{DownloadFailure, Error};
 use heygen_model::VideoId;
@@ -12,7 +13,7 @@ use serde::Serialize;
 
 use crate::backend::{Backend, Progress};
 use crate::cli::parse_seconds;
-use crate::commands::{Context, call};
+use crate::commands::Context;
 use crate::failure::{EXIT_TIMEOUT, Failure};
 use crate::progress;
 use crate::wait;
@@ -22,8 +23,9 @@ use crate::wait;
 pub(crate) struct DownloadArgs {
     /// Video id.
     pub(crate) video_id: String,
-    /// Where to write the file (default `<video_id>.mp4`, `.webm` for a WebM render). It
-    /// appears only once the whole file arrived.
+    /// Where to write the file (default `<video_id>.mp4`, `<video_id>.captioned.mp4` with
+    /// `--captioned`, `.webm` for a WebM render); an existing directory gets the file inside it
+    /// under that name. It appears only once the whole file arrived.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub(crate) output: Option<PathBuf>,
     /// Download the video with burned-in captions (`captioned_video_url`).
@@ -60,9 +62,9 @@ pub(crate) fn run(ctx: &Context<'_>, args: DownloadArgs) -> Result<(), Failure> 
     let id = VideoId::new(&args.video_id)
         .map_err(|e| Failure::validation(Some("video_id"), e.to_string()))?;
     let keyed = |error: &Error| failure(error).with_id("video_id", id.as_str());
-    // With --wait the core's wait runs first (with its spinner); the video it ends with also
-    // names the default file.
-    let video = if args.wait {
+    // With --wait the core's wait runs first (with its spinner); the download reads the video
+    // once more for its link.
+    if args.wait {
         let policy = wait::policy(args.timeout, ctx.poll_interval);
         let (result, _) = wait::wait_for(
             ctx.backend,
@@ -71,25 +73,25 @@ pub(crate) fn run(ctx: &Context<'_>, args: DownloadArgs) -> Result<(), Failure> 
             policy,
             "rendering video",
         );
-        Some(result.map_err(|e| keyed(&e))?)
-    } else {
-        None
-    };
-    let path = match (args.output, video) {
-        (Some(path), _) => path,
-        (None, Some(video)) => PathBuf::from(default_file_name(&video, args.captioned)),
-        (None, None) => {
-            let video = call(ctx, GetVideo::new(id.clone())).map_err(|e| keyed(&e))?;
-            PathBuf::from(default_file_name(&video, args.captioned))
-        }
-    };
+        result.map_err(|e| keyed(&e))?;
+    }
+    // No --output: the current directory, where the SDK names the file from the id.
+    let output = args.output;
+    let target = output.clone().unwrap_or_else(|| PathBuf::from("."));
+    // On SIGINT or SIGTERM the temporary file goes too (the SDK cannot clean up a killed
+    // process).
+    clean_up_on_signal(&id, &target);
     let (bar, progress) = progress::upload_bar("downloading", 0);
     let options = DownloadOptions::new().captioned(args.captioned);
-    let result = to_path(ctx.backend, &id, &path, options, progress);
+    let result = to_path(ctx.backend, &id, &target, options, progress);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     let done = result.map_err(|e| keyed(&e))?;
+    let path = match (&output, &done.path) {
+        (None, _) => PathBuf::from(&done.file_name),
+        (Some(_), Some(path)) | (Some(path), None) => path.clone(),
+    };
     ctx.out.data(&DownloadOutput {
         video_id: done.video_id.as_str().to_owned(),
         path: path.display().to_string(),
@@ -97,6 +99,81 @@ pub(crate) fn run(ctx: &Context<'_>, args: DownloadArgs) -> Result<(), Failure> 
         content_type: done.content_type,
     })
 }
+
+/// Installs a SIGINT/SIGTERM hook (on a thread of its own, installed before this returns) that
+/// removes the temporary files this run may have created for `target` (those the core's
+/// [`plan_path`] names, created after now), prints `cli_interrupted` and exits 130. Without a
+/// hook (it could not be installed), a signal kills the process as before.
+fn clean_up_on_signal(video_id: &VideoId, target: &Path) {
+    let is_dir = target.is_dir();
+    let Ok(plan) = plan_path(video_id, target, is_dir, [0; 16]) else {
+        return;
+    };
+    // `.<name>.00000000.part`: every run's temporary file starts with `.<name>.`.
+    let Some(name) = plan
+        .temp
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+    else {
+        return;
+    };
+    let prefix = name.trim_end_matches("00000000.part").to_owned();
+    let dir = match plan.temp.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let ours = move || {
+        std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map({
+                let prefix = prefix.clone();
+                move |entry| {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    let part = Path::new(&name).extension().is_some_and(|e| e == "part");
+                    (name.starts_with(&prefix) && part).then(|| entry.path())
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let before = ours();
+    let video_id = video_id.as_str().to_owned();
+    let (ready, installed) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            let _ = ready.send(());
+            return;
+        };
+        runtime.block_on(async move {
+            let signal = crate::listen::interruption();
+            let _ = ready.send(());
+            let Ok(signal) = signal else { return };
+            signal.await;
+            for path in ours() {
+                if !before.contains(&path) {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+            let failure = Failure::new(
+                EXIT_INTERRUPTED,
+                "cli_interrupted",
+                "interrupted; the partial download was removed".to_owned(),
+            )
+            .with_id("video_id", &video_id);
+            let _ = writeln!(std::io::stderr(), "{}", failure.to_json_line());
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        });
+    });
+    let _ = installed.recv();
+}
+
+/// The exit status of a download stopped by SIGINT or SIGTERM (128 + SIGINT, as a shell
+/// reports an interrupted command).
+const EXIT_INTERRUPTED: u8 = 130;
 
 /// Downloads `video_id` to `path` through the chosen client (a temporary file beside it,
 /// renamed when complete), reporting bytes to `progress`.

@@ -293,7 +293,7 @@ async fn serve(
 /// A future that completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM. The handlers are installed
 /// before it returns, so a signal sent as soon as the address is printed is not missed. Runs
 /// inside the runtime.
-fn interruption() -> Result<Pin<Box<dyn Future<Output = ()> + Send>>, Failure> {
+pub(crate) fn interruption() -> Result<Pin<Box<dyn Future<Output = ()> + Send>>, Failure> {
     let failed = |e: std::io::Error| {
         Failure::new(
             EXIT_API,
