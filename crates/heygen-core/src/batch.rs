@@ -407,13 +407,16 @@ impl<G: BatchRead> Workflow for WaitBatch<G> {
 
 /// Creates a video batch (`POST /v3/videos/batches`, one idempotency key for all its retries)
 /// and waits for it ([`WaitBatch`] over `GET /v3/videos/batches/{batch_id}`); ends with each
-/// video's outcome in the order submitted.
+/// video's outcome in the order submitted. Only a deadline's [`Error::WaitTimedOut`] names the
+/// batch; a caller that must name it in any later error (to resume with a wait) learns its id
+/// from [`on_batch_created`](RunVideoBatch::on_batch_created).
 pub struct RunVideoBatch {
     create: Option<CreateVideoBatch>,
     call: Option<Call<CreateVideoBatch>>,
     wait: Option<WaitBatch<GetVideoBatch>>,
     policy: Option<PollPolicy>,
     page_limit: Option<u32>,
+    created: Option<Box<dyn FnMut(&BatchId) + Send + 'static>>,
     over: bool,
 }
 
@@ -435,8 +438,16 @@ impl RunVideoBatch {
             wait: None,
             policy: None,
             page_limit: None,
+            created: None,
             over: false,
         }
+    }
+
+    /// Calls `hook` with the batch id as soon as the batch is created, before the first poll.
+    #[must_use]
+    pub fn on_batch_created(mut self, hook: impl FnMut(&BatchId) + Send + 'static) -> Self {
+        self.created = Some(Box::new(hook));
+        self
     }
 
     /// Uses this idempotency key for the create call instead of a generated one.
@@ -496,6 +507,9 @@ impl Workflow for RunVideoBatch {
             Ok(next) => next,
             Err(Ok(created)) => {
                 self.call = None;
+                if let Some(hook) = &mut self.created {
+                    hook(&created.batch_id);
+                }
                 let mut query = BatchPageQuery::new();
                 if let Some(limit) = self.page_limit {
                     query = query.limit(limit);

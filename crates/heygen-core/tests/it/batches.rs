@@ -611,6 +611,37 @@ fn an_unknown_batch_ends_the_wait_at_once() {
 }
 
 #[test]
+fn the_created_batch_is_told_before_a_failing_poll() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let hook = std::sync::Arc::clone(&seen);
+    let run = play(
+        RunVideoBatch::new(three_videos())
+            .policy(policy())
+            .on_batch_created(move |id| hook.lock().unwrap().push(id.as_str().to_owned())),
+        &config(),
+        [
+            Scripted::json(
+                202,
+                r#"{"data":{"batch_id":"batch_0001","status":"processing","total_items":3}}"#,
+            ),
+            Scripted::json(
+                404,
+                r#"{"error":{"code":"not_found","message":"batch not found"}}"#,
+            ),
+        ],
+    );
+    assert_eq!(
+        run.steps,
+        [
+            "send POST /v3/videos/batches",
+            "send GET /v3/videos/batches/batch_0001"
+        ]
+    );
+    assert_eq!(run.result.unwrap_err().status().unwrap(), 404);
+    assert_eq!(*seen.lock().unwrap(), ["batch_0001"]);
+}
+
+#[test]
 fn a_refused_create_ends_the_run_without_polling() {
     let run = play(
         RunVideoBatch::new(three_videos()).policy(policy()),
