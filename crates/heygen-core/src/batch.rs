@@ -416,9 +416,12 @@ pub struct RunVideoBatch {
     wait: Option<WaitBatch<GetVideoBatch>>,
     policy: Option<PollPolicy>,
     page_limit: Option<u32>,
-    created: Option<Box<dyn FnMut(&BatchId) + Send + 'static>>,
+    created: Option<CreatedHook>,
     over: bool,
 }
+
+/// Called once with the id of a batch just created.
+type CreatedHook = Box<dyn FnMut(&BatchId) + Send + 'static>;
 
 impl fmt::Debug for RunVideoBatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
