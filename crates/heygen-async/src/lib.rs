@@ -37,6 +37,8 @@
 //! - Downloads ([`Client::download_video`], [`Client::download_video_to_path`]) stream the
 //!   file as it arrives into any `AsyncWrite` or into a temporary file renamed only when
 //!   complete; the file request carries no credential, and its `Content-Length` is checked.
+//!   The read timeout bounds the wait for the response head and each wait for more bytes, not
+//!   the whole transfer.
 //!
 //! Dropping any future mid-request leaves the client usable.
 

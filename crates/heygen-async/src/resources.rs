@@ -90,10 +90,19 @@ impl Client {
     /// Bytes already written stay in `writer` when the download fails part way: use
     /// [`Client::download_video_to_path`] for a file that is only there when complete.
     ///
+    /// The response head must come within the read timeout (`Timeouts::read`); after it, the
+    /// same duration is the longest the body may go without a byte, and the whole transfer has
+    /// no limit. A `500`, `502`, `503` or `504` from the file origin, a failed connection and a
+    /// body that failed before its first byte are retried with the retry policy (nothing was
+    /// written yet).
+    ///
     /// # Errors
-    /// [`Error::DownloadFailed`]: the video is not completed (nothing fetched), has no link, the
-    /// file origin refused (a second `403`, a `404`, …), the body was cut or not as long as
-    /// announced, or `writer` failed. API and transport errors of the video read.
+    /// [`Error::JobFailed`]: the video is `failed` or `error` (its failure code and message).
+    /// [`Error::DownloadFailed`]: the video is not completed (nothing fetched), is answered
+    /// under another id, has no link or one that is not `https`, the file origin refused (a
+    /// second `403`, a `404`, a `5xx` after the retries, …), the body stalled for the read
+    /// timeout (a timeout, [`Error::is_timeout`], with the bytes received), was cut or not as
+    /// long as announced, or `writer` failed. API and transport errors of the video read.
     pub async fn download_video<S>(
         &self,
         video_id: &VideoId,

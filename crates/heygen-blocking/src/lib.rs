@@ -29,7 +29,9 @@
 //!   replayed (path-based methods re-open the file instead).
 //! - Downloads ([`Client::download_video`], [`Client::download_video_to_path`]) stream the
 //!   file in 64 KiB chunks into any `Write` or into a temporary file renamed only when complete;
-//!   the file request carries no credential, and its `Content-Length` is checked.
+//!   the file request carries no credential, and its `Content-Length` is checked. The
+//!   read timeout bounds the wait for the response head and each wait for more bytes, not the
+//!   whole transfer.
 //! - Other HTTP clients plug in through [`Transport`], which closures implement.
 //! - The whole-request timeout is enforced by ureq's deadline and the socket's read and write
 //!   timeouts. The time left is handed to the socket rounded up by at most 1 % of it (100 ms at

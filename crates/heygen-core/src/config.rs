@@ -88,7 +88,9 @@ pub enum TimeoutClass {
 pub struct Timeouts {
     /// Establishing a connection, TLS included (default 10 s).
     pub connect: Duration,
-    /// Whole request for [`TimeoutClass::Read`] (default 30 s).
+    /// Whole request for [`TimeoutClass::Read`] (default 30 s). A video download's file
+    /// request uses it for the response head and as the longest wait for more body bytes, with
+    /// no limit on the whole transfer.
     pub read: Duration,
     /// Whole request for [`TimeoutClass::Write`] (default 120 s).
     pub write: Duration,
