@@ -216,3 +216,64 @@ pub(crate) fn failure(error: &Error) -> Failure {
     }
     failure
 }
+
+#[cfg(test)]
+mod tests {
+    use heygen_core::download::{Download, DownloadOptions};
+    use heygen_core::workflow::{Scripted, script};
+    use heygen_core::{Config, TransportErrorKind};
+    use heygen_model::VideoId;
+
+    use super::failure;
+    use crate::failure::EXIT_TIMEOUT;
+
+    /// The download's error when the video read answers `video` and the file request `file`.
+    fn download_error(video_url: &str, file: Scripted) -> heygen_core::Error {
+        let config = Config::builder().api_key("hg_test").build().unwrap();
+        let body = format!(
+            r#"{{"data":{{"id":"vid_1","status":"completed","video_url":"{video_url}"}}}}"#
+        );
+        let mut answers = vec![Scripted::json(200, &body), file].into_iter();
+        let id = VideoId::new("vid_1").unwrap();
+        let (result, _) = script(
+            Download::new(&id, DownloadOptions::new()),
+            &config,
+            |_, _| {
+                answers
+                    .next()
+                    .unwrap_or_else(|| Scripted::failed(TransportErrorKind::Other))
+            },
+        );
+        result.unwrap_err()
+    }
+
+    #[test]
+    fn a_link_that_is_not_https_is_a_download_failure_not_a_validation_error() {
+        let error = download_error(
+            "http://files.example.com/v.mp4?sig=x",
+            Scripted::failed(TransportErrorKind::Other),
+        );
+        let failure = failure(&error);
+        assert_eq!(failure.code, "cli_download_failed");
+        assert_eq!(failure.exit, 1, "a request was sent: not exit 2");
+    }
+
+    #[test]
+    fn a_stalled_body_is_cli_timeout_with_the_bytes_received() {
+        let stalled = Scripted::cut(
+            200,
+            &[("content-length", "5000")],
+            &[0; 1000],
+            TransportErrorKind::Timeout,
+        );
+        let error = download_error("https://files.example.com/v.mp4?sig=x", stalled);
+        let failure = failure(&error);
+        assert_eq!(failure.code, "cli_timeout");
+        assert_eq!(failure.exit, EXIT_TIMEOUT);
+        assert!(
+            failure.message.contains("after 1000 bytes"),
+            "{}",
+            failure.message
+        );
+    }
+}
