@@ -648,7 +648,8 @@ macro_rules! endpoints {
                     map $crate::Waited::into_inner;
 
                 /// Polls `GET /v3/voices/{voice_id}` until a voice clone is `complete` or
-                /// `failed`; an unknown or missing status keeps polling.
+                /// `failed`; an unknown status keeps polling. Only clones have a status: a
+                /// voice without one (a shared voice) is returned at the first read.
                 ///
                 /// # Errors
                 /// [`heygen_core::Error::JobFailed`] when cloning failed (with the failure

@@ -92,6 +92,17 @@ fn design_list_clone_from_a_file_wait_speak_and_delete() {
     assert_eq!(cloned.method, UploadMethod::Inline);
     assert_eq!(cloned.asset_id, None);
     let id = cloned.output.voice_clone_id;
+    // A shared voice has no clone status: usable at the first read, no polling.
+    let shared = &designed.voices[0].voice_id;
+    let reads = |emu: &EmulatorHandle| {
+        emu.requests()
+            .iter()
+            .filter(|r| r.path == format!("/v3/voices/{shared}"))
+            .count()
+    };
+    let before = reads(&emu);
+    let voice = client.wait_for_voice_with(shared, &policy()).unwrap();
+    assert_eq!((voice.status, reads(&emu) - before), (None, 1));
     let voice = client.wait_for_voice_with(&id, &policy()).unwrap();
     assert_eq!(voice.status, Some(VoiceCloneStatus::Complete));
     assert_eq!(voice.name.as_deref(), Some("My voice"));
