@@ -154,7 +154,10 @@ impl Client {
             .open(&plan.temp)
             .await
             .map_err(|e| plan.file_failed(&e))?;
-        let mut result = self.write_file(video_id, file, options).await;
+        let mut result = self
+            .write_file(video_id, file, options)
+            .await
+            .map_err(|e| plan.name_path(e));
         if let Ok(done) = &mut result {
             let target = plan.final_path(done);
             match tokio::fs::rename(&plan.temp, &target).await {

@@ -141,6 +141,7 @@ impl Client {
             .map_err(|e| plan.file_failed(&e))?;
         let result = self
             .write_file(video_id, file, options)
+            .map_err(|e| plan.name_path(e))
             .and_then(|mut done| {
                 let target = plan.final_path(&done);
                 fs::rename(&plan.temp, &target).map_err(|e| plan.file_failed(&e))?;

@@ -405,6 +405,8 @@ impl UreqTransport {
             // within the idle limit, and no limit on the whole transfer.
             Some(idle) => configured
                 .timeout_global(None)
+                .timeout_resolve(Some(options.timeout))
+                .timeout_send_request(Some(options.timeout))
                 .timeout_recv_response(Some(options.timeout))
                 .timeout_per_read(Some(idle))
                 .build(),

@@ -387,6 +387,17 @@ impl PathPlan {
         }
     }
 
+    /// A download error with the path asked for named in a [`DownloadFailure::Write`] message
+    /// (a file that could not be written part way); any other error as it is.
+    pub fn name_path(&self, mut error: Error) -> Error {
+        if let Error::DownloadFailed(failed) = &mut error
+            && let DownloadFailure::Write { message, .. } = &mut failed.reason
+        {
+            *message = format!("{}: {message}", self.path.display());
+        }
+        error
+    }
+
     /// The error for a temporary or final file that could not be created, written, synced or
     /// renamed: [`DownloadFailure::Write`] naming the path asked for.
     pub fn file_failed(&self, error: &std::io::Error) -> Error {

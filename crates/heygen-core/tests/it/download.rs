@@ -543,6 +543,19 @@ fn a_directory_gets_the_default_name_and_a_missing_one_fails_naming_the_path() {
     let error = plan_path(&id(), Path::new("nodir/"), false, [0; 16]).unwrap_err();
     assert!(matches!(reason(&error), DownloadFailure::Write { .. }));
     assert!(error.to_string().contains("nodir/"), "{error}");
+    // A sink that failed part way names the path too; other errors are left as they are.
+    let (cut, _, _) = run(
+        DownloadOptions::new(),
+        vec![Scripted::json(200, &video("processing", None))],
+    );
+    let cut = file.name_path(cut.unwrap_err());
+    assert!(!cut.to_string().contains("out/clip.mp4"), "{cut}");
+    let full = std::io::Error::other("no space left on device");
+    let named = file.name_path(heygen_core::download::sink_failed(&id(), &full));
+    assert!(
+        named.to_string().contains("out/clip.mp4: no space left"),
+        "{named}"
+    );
     let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
     assert!(
         file.file_failed(&io).to_string().contains("out/clip.mp4"),
