@@ -8,11 +8,11 @@ use heygen_model::{
     Asset, AssetBatch, AssetDetails, AssetId, AssetStatusEntry, AssetStatusesQuery, BatchId,
     BatchPageQuery, CompleteUploadBatchRequest, CompleteUploadRequest, CompletedUpload,
     CompletedUploadBatch, CreateDirectUploadRequest, CreateUploadBatchRequest, DirectUpload,
-    IdempotencyKey, ListAssetsQuery, ListPage, UploadBatch,
+    IdempotencyKey, ListAssetsQuery, UploadBatch,
 };
 
-use super::macros::{create_from_json, delete_by_id, get_by_id};
-use super::support::{data, key_str, page};
+use super::macros::{create_from_json, delete_by_id, get_by_id, paginate_by_token, query_page};
+use super::support::{data, key_str};
 use crate::batch::{BatchRead, WaitBatch};
 use crate::body::{Body, Source};
 use crate::config::{Config, TimeoutClass};
@@ -219,67 +219,17 @@ impl Operation for CompleteUpload {
     }
 }
 
-/// `GET /v3/assets`: one page of a workspace member's assets, newest first (`limit` 1 to 100;
-/// `username` is required while the endpoint is in beta).
-#[derive(Debug, Clone)]
-pub struct ListAssets {
-    query: ListAssetsQuery,
-}
-
-impl ListAssets {
-    /// A page matching `query`.
-    pub fn new(query: ListAssetsQuery) -> Self {
-        Self { query }
-    }
-
-    /// The query.
-    pub fn query(&self) -> &ListAssetsQuery {
-        &self.query
+query_page! {
+    /// `GET /v3/assets`: one page of a workspace member's assets, newest first (`limit` 1 to 100;
+    /// `username` is required while the endpoint is in beta).
+    pub struct ListAssets => AssetDetails {
+        /// A page matching `query`.
+        new;
+        query: ListAssetsQuery = "/v3/assets",
     }
 }
 
-impl Operation for ListAssets {
-    type Output = ListPage<AssetDetails>;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path_template(&self) -> &'static str {
-        "/v3/assets"
-    }
-
-    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
-        self.query.validate()?;
-        let query = encode_query(&self.query.to_query_pairs());
-        api_request(
-            config,
-            Method::GET,
-            &format!("/v3/assets{query}"),
-            Payload::Empty,
-        )
-    }
-
-    fn parse(
-        &self,
-        response: Response<&[u8]>,
-        limits: &ResponseLimits,
-    ) -> Result<Self::Output, Error> {
-        page(&Method::GET, self.path_template(), &response, limits)
-    }
-}
-
-impl Paginate for ListAssets {
-    fn with_token(&self, token: Option<&str>) -> Self {
-        let mut query = self.query.clone();
-        query.token = token.map(str::to_owned);
-        Self { query }
-    }
-
-    fn page_token(&self) -> Option<&str> {
-        self.query.token.as_deref()
-    }
-}
+paginate_by_token!(ListAssets);
 
 get_by_id! {
     /// `GET /v3/assets/{asset_id}`: one asset's metadata (owner, type, upload time, URL).
@@ -300,48 +250,13 @@ delete_by_id! {
     }
 }
 
-/// `GET /v3/assets/statuses`: the processing state of up to 100 assets, named by id or by the
-/// upload batch they belong to. Unknown ids come back as `not_found`.
-#[derive(Debug, Clone)]
-pub struct GetAssetStatuses {
-    query: AssetStatusesQuery,
-}
-
-impl GetAssetStatuses {
-    /// The statuses of the assets and batches in `query`.
-    pub fn new(query: AssetStatusesQuery) -> Self {
-        Self { query }
-    }
-}
-
-impl Operation for GetAssetStatuses {
-    type Output = ListPage<AssetStatusEntry>;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path_template(&self) -> &'static str {
-        "/v3/assets/statuses"
-    }
-
-    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
-        self.query.validate()?;
-        let query = encode_query(&self.query.to_query_pairs());
-        api_request(
-            config,
-            Method::GET,
-            &format!("/v3/assets/statuses{query}"),
-            Payload::Empty,
-        )
-    }
-
-    fn parse(
-        &self,
-        response: Response<&[u8]>,
-        limits: &ResponseLimits,
-    ) -> Result<Self::Output, Error> {
-        page(&Method::GET, self.path_template(), &response, limits)
+query_page! {
+    /// `GET /v3/assets/statuses`: the processing state of up to 100 assets, named by id or by the
+    /// upload batch they belong to. Unknown ids come back as `not_found`.
+    pub struct GetAssetStatuses => AssetStatusEntry {
+        /// The statuses of the assets and batches in `query`.
+        new;
+        query: AssetStatusesQuery = "/v3/assets/statuses",
     }
 }
 

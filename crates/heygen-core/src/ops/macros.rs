@@ -344,24 +344,27 @@ macro_rules! delete_by_id {
     };
 }
 
-/// Defines `GET {path}` for one page of a list: a struct holding the query, `new`, `query()`, an
-/// [`Operation`](crate::Operation) that validates the query and decodes the whole page, and
-/// [`Paginate`](crate::Paginate) over the query's `token`.
-macro_rules! list_page {
+/// Defines `GET {path}` answering one page of `$item`s for a query: a struct holding the query,
+/// `new`, `query()`, and an [`Operation`](crate::Operation) that validates the query, sends it
+/// encoded after the path and decodes the whole page. The doc comments before `new;` document
+/// `new`.
+macro_rules! query_page {
     (
         $(#[$meta:meta])*
         pub struct $name:ident => $item:ty {
+            $(#[$new_meta:meta])*
+            new;
             query: $query_ty:ty = $path:literal $(,)?
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Default)]
+        #[derive(Debug, Clone)]
         pub struct $name {
             query: $query_ty,
         }
 
         impl $name {
-            /// A page matching `query`.
+            $(#[$new_meta])*
             pub fn new(query: $query_ty) -> Self {
                 Self { query }
             }
@@ -405,12 +408,19 @@ macro_rules! list_page {
                 super::support::page(&::http::Method::GET, self.path_template(), &response, limits)
             }
         }
+    };
+}
 
+/// Implements [`Paginate`](crate::Paginate) for an operation whose `query` field carries the
+/// page cursor as `token`: the next page is the same operation with another token.
+macro_rules! paginate_by_token {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
         impl crate::paginate::Paginate for $name {
             fn with_token(&self, token: Option<&str>) -> Self {
-                let mut query = self.query.clone();
-                query.token = token.map(str::to_owned);
-                Self { query }
+                let mut next = self.clone();
+                next.query.token = token.map(str::to_owned);
+                next
             }
 
             fn page_token(&self) -> Option<&str> {
@@ -420,4 +430,29 @@ macro_rules! list_page {
     };
 }
 
-pub(super) use {create_from_json, delete_by_id, get_by_id, json_by_id, list_page};
+/// Defines `GET {path}` for one page of a list: `query_page!` with a `Default` (the first page
+/// of an empty query) and [`Paginate`](crate::Paginate) over the query's `token`.
+macro_rules! list_page {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident => $item:ty {
+            query: $query_ty:ty = $path:literal $(,)?
+        }
+    ) => {
+        super::macros::query_page! {
+            $(#[$meta])*
+            #[derive(Default)]
+            pub struct $name => $item {
+                /// A page matching `query`.
+                new;
+                query: $query_ty = $path,
+            }
+        }
+
+        super::macros::paginate_by_token!($name);
+    };
+}
+
+pub(super) use {
+    create_from_json, delete_by_id, get_by_id, json_by_id, list_page, paginate_by_token, query_page,
+};

@@ -4,12 +4,12 @@ use http::{Method, Request, Response};
 
 use heygen_model::{
     BatchId, BatchPageQuery, CreateVideoBatchRequest, CreateVideoBatchResponse, CreateVideoRequest,
-    CreateVideoResponse, ListPage, ListVideosQuery, Video, VideoBatch, VideoId, VideoStatusEntry,
+    CreateVideoResponse, ListVideosQuery, Video, VideoBatch, VideoId, VideoStatusEntry,
     VideoStatusesQuery,
 };
 
-use super::macros::{create_from_json, delete_by_id, get_by_id, list_page};
-use super::support::{data, page};
+use super::macros::{create_from_json, delete_by_id, get_by_id, list_page, query_page};
+use super::support::data;
 use crate::body::Body;
 use crate::config::Config;
 use crate::error::Error;
@@ -132,53 +132,13 @@ impl Operation for GetVideoBatch {
     }
 }
 
-/// `GET /v3/videos/statuses`: the statuses of up to 100 videos at once, named by id and/or by
-/// batch (a batch expands to its videos, including items whose video does not exist yet). An
-/// unknown id answers `not_found` rather than an error.
-#[derive(Debug, Clone)]
-pub struct GetVideoStatuses {
-    query: VideoStatusesQuery,
-}
-
-impl GetVideoStatuses {
-    /// The statuses of the videos and batches in `query`.
-    pub fn new(query: VideoStatusesQuery) -> Self {
-        Self { query }
-    }
-
-    /// The query.
-    pub fn query(&self) -> &VideoStatusesQuery {
-        &self.query
-    }
-}
-
-impl Operation for GetVideoStatuses {
-    type Output = ListPage<VideoStatusEntry>;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path_template(&self) -> &'static str {
-        "/v3/videos/statuses"
-    }
-
-    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
-        self.query.validate()?;
-        let query = encode_query(&self.query.to_query_pairs());
-        api_request(
-            config,
-            Method::GET,
-            &format!("/v3/videos/statuses{query}"),
-            Payload::Empty,
-        )
-    }
-
-    fn parse(
-        &self,
-        response: Response<&[u8]>,
-        limits: &ResponseLimits,
-    ) -> Result<Self::Output, Error> {
-        page(&Method::GET, self.path_template(), &response, limits)
+query_page! {
+    /// `GET /v3/videos/statuses`: the statuses of up to 100 videos at once, named by id and/or by
+    /// batch (a batch expands to its videos, including items whose video does not exist yet). An
+    /// unknown id answers `not_found` rather than an error.
+    pub struct GetVideoStatuses => VideoStatusEntry {
+        /// The statuses of the videos and batches in `query`.
+        new;
+        query: VideoStatusesQuery = "/v3/videos/statuses",
     }
 }
