@@ -66,18 +66,6 @@ pub trait BatchRead: Paginate<Output = Batch<Self::Id>> + Clone {
     fn batch_id(&self) -> &BatchId;
 }
 
-impl Paginate for GetVideoBatch {
-    fn with_token(&self, token: Option<&str>) -> Self {
-        let mut query = self.query().clone();
-        query.token = token.map(str::to_owned);
-        self.clone().page(query)
-    }
-
-    fn page_token(&self) -> Option<&str> {
-        self.query().token.as_deref()
-    }
-}
-
 impl BatchRead for GetVideoBatch {
     type Id = VideoId;
     const RESOURCE: &'static str = "video batch";

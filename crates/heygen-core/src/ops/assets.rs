@@ -6,20 +6,20 @@ use http::{Method, Request, Response};
 
 use heygen_model::{
     Asset, AssetBatch, AssetDetails, AssetId, AssetStatusEntry, AssetStatusesQuery, BatchId,
-    BatchPageQuery, CompleteUploadBatchRequest, CompleteUploadRequest, CompletedUpload,
-    CompletedUploadBatch, CreateDirectUploadRequest, CreateUploadBatchRequest, DirectUpload,
-    IdempotencyKey, ListAssetsQuery, UploadBatch,
+    CompleteUploadBatchRequest, CompleteUploadRequest, CompletedUpload, CompletedUploadBatch,
+    CreateDirectUploadRequest, CreateUploadBatchRequest, DirectUpload, IdempotencyKey,
+    ListAssetsQuery, UploadBatch,
 };
 
-use super::macros::{create_from_json, delete_by_id, get_by_id, paginate_by_token, query_page};
+use super::macros::{
+    batch_page, create_from_json, delete_by_id, get_by_id, paginate_by_token, query_page,
+};
 use super::support::{data, key_str};
 use crate::batch::{BatchRead, WaitBatch};
 use crate::body::{Body, Source};
 use crate::config::{Config, TimeoutClass};
 use crate::error::Error;
-use crate::operation::encode_query;
 use crate::operation::{Operation, Payload, api_request, encode_path_param, json_body};
-use crate::paginate::Paginate;
 use crate::response::ResponseLimits;
 use crate::upload::{DirectUploadPut, MultipartFraming};
 
@@ -357,54 +357,13 @@ impl Operation for CompleteUploadBatch {
     }
 }
 
-/// `GET /v3/assets/batches/{batch_id}`: an upload batch's aggregate status and one page of its
-/// items (each item's asset id arrives as `video_id`; the page cursor is inside `data`).
-#[derive(Debug, Clone)]
-pub struct GetAssetBatch {
-    batch_id: BatchId,
-    query: BatchPageQuery,
-}
-
-impl GetAssetBatch {
-    /// The first page of `batch_id`'s items.
-    pub fn new(batch_id: BatchId) -> Self {
-        Self {
-            batch_id,
-            query: BatchPageQuery::new(),
-        }
-    }
-
-    /// Asks for the page described by `query` (size and cursor).
-    #[must_use]
-    pub fn page(mut self, query: BatchPageQuery) -> Self {
-        self.query = query;
-        self
-    }
-
-    /// The batch id.
-    pub fn batch_id(&self) -> &BatchId {
-        &self.batch_id
-    }
-
-    /// The page asked for.
-    pub fn query(&self) -> &BatchPageQuery {
-        &self.query
-    }
-}
-
-/// The same read at another cursor, keeping the page size.
-impl Paginate for GetAssetBatch {
-    fn with_token(&self, token: Option<&str>) -> Self {
-        let mut query = self.query.clone();
-        query.token = token.map(str::to_owned);
-        Self {
-            batch_id: self.batch_id.clone(),
-            query,
-        }
-    }
-
-    fn page_token(&self) -> Option<&str> {
-        self.query.token.as_deref()
+batch_page! {
+    /// `GET /v3/assets/batches/{batch_id}`: an upload batch's aggregate status and one page of its
+    /// items (each item's asset id arrives as `video_id`; the page cursor is inside `data`).
+    pub struct GetAssetBatch => AssetBatch {
+        /// The first page of `batch_id`'s items.
+        new;
+        batch_id: BatchId = "/v3/assets/batches/{batch_id}",
     }
 }
 
@@ -422,37 +381,5 @@ impl WaitBatch<GetAssetBatch> {
     /// (`GET /v3/assets/batches/{batch_id}`, every page each poll).
     pub fn asset(batch_id: &BatchId) -> Self {
         Self::new(GetAssetBatch::new(batch_id.clone()))
-    }
-}
-
-impl Operation for GetAssetBatch {
-    type Output = AssetBatch;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path_template(&self) -> &'static str {
-        "/v3/assets/batches/{batch_id}"
-    }
-
-    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
-        self.query.validate()?;
-        let id = encode_path_param("batch_id", self.batch_id.as_str())?;
-        let query = encode_query(&self.query.to_query_pairs());
-        api_request(
-            config,
-            Method::GET,
-            &format!("/v3/assets/batches/{id}{query}"),
-            Payload::Empty,
-        )
-    }
-
-    fn parse(
-        &self,
-        response: Response<&[u8]>,
-        limits: &ResponseLimits,
-    ) -> Result<Self::Output, Error> {
-        data(&Method::GET, self.path_template(), &response, limits)
     }
 }

@@ -453,6 +453,97 @@ macro_rules! list_page {
     };
 }
 
+/// Defines `GET {path}` for one page of an async batch's items: a struct holding the batch id
+/// and a [`BatchPageQuery`](heygen_model::BatchPageQuery), `new` (the first page), `page`,
+/// `batch_id()`, `query()`, an [`Operation`](crate::Operation) decoding `data` as `$output`, and
+/// [`Paginate`](crate::Paginate) over the query's `token` (the page size is kept). The doc
+/// comments before `new;` document `new`.
+macro_rules! batch_page {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident => $output:ty {
+            $(#[$new_meta:meta])*
+            new;
+            batch_id: BatchId = $path:literal $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            batch_id: ::heygen_model::BatchId,
+            query: ::heygen_model::BatchPageQuery,
+        }
+
+        impl $name {
+            $(#[$new_meta])*
+            pub fn new(batch_id: ::heygen_model::BatchId) -> Self {
+                Self {
+                    batch_id,
+                    query: ::heygen_model::BatchPageQuery::new(),
+                }
+            }
+
+            /// Asks for the page described by `query` (size and cursor).
+            #[must_use]
+            pub fn page(mut self, query: ::heygen_model::BatchPageQuery) -> Self {
+                self.query = query;
+                self
+            }
+
+            /// The batch id.
+            pub fn batch_id(&self) -> &::heygen_model::BatchId {
+                &self.batch_id
+            }
+
+            /// The page asked for.
+            pub fn query(&self) -> &::heygen_model::BatchPageQuery {
+                &self.query
+            }
+        }
+
+        impl crate::operation::Operation for $name {
+            type Output = $output;
+
+            fn method(&self) -> ::http::Method {
+                ::http::Method::GET
+            }
+
+            fn path_template(&self) -> &'static str {
+                $path
+            }
+
+            fn build(
+                &self,
+                config: &crate::config::Config,
+            ) -> Result<::http::Request<crate::body::Body>, crate::error::Error> {
+                self.query.validate()?;
+                let id = crate::operation::encode_path_param("batch_id", self.batch_id.as_str())?;
+                let query = crate::operation::encode_query(&self.query.to_query_pairs());
+                crate::operation::api_request(
+                    config,
+                    ::http::Method::GET,
+                    &format!(concat!($path, "{query}"), batch_id = id, query = query),
+                    crate::operation::Payload::Empty,
+                )
+            }
+
+            fn parse(
+                &self,
+                response: ::http::Response<&[u8]>,
+                limits: &crate::response::ResponseLimits,
+            ) -> Result<Self::Output, crate::error::Error> {
+                super::support::data(&::http::Method::GET, self.path_template(), &response, limits)
+            }
+        }
+
+        super::macros::paginate_by_token! {
+            /// The same read at another cursor, keeping the page size.
+            $name
+        }
+    };
+}
+
 pub(super) use {
-    create_from_json, delete_by_id, get_by_id, json_by_id, list_page, paginate_by_token, query_page,
+    batch_page, create_from_json, delete_by_id, get_by_id, json_by_id, list_page,
+    paginate_by_token, query_page,
 };

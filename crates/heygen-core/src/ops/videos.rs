@@ -1,20 +1,11 @@
 //! Videos: create (every kind), get, list, delete, batches and bulk statuses.
 
-use http::{Method, Request, Response};
-
 use heygen_model::{
-    BatchId, BatchPageQuery, CreateVideoBatchRequest, CreateVideoBatchResponse, CreateVideoRequest,
-    CreateVideoResponse, ListVideosQuery, Video, VideoBatch, VideoId, VideoStatusEntry,
-    VideoStatusesQuery,
+    CreateVideoBatchRequest, CreateVideoBatchResponse, CreateVideoRequest, CreateVideoResponse,
+    ListVideosQuery, Video, VideoBatch, VideoId, VideoStatusEntry, VideoStatusesQuery,
 };
 
-use super::macros::{create_from_json, delete_by_id, get_by_id, list_page, query_page};
-use super::support::data;
-use crate::body::Body;
-use crate::config::Config;
-use crate::error::Error;
-use crate::operation::{Operation, Payload, api_request, encode_path_param, encode_query};
-use crate::response::ResponseLimits;
+use super::macros::{batch_page, create_from_json, delete_by_id, get_by_id, list_page, query_page};
 
 create_from_json! {
     /// `POST /v3/videos`: starts rendering a video (from a look, an image, a prompt with looks,
@@ -65,70 +56,13 @@ create_from_json! {
     }
 }
 
-/// `GET /v3/videos/batches/{batch_id}`: the batch's aggregate status and one page of its items
-/// (1 to 100 per page). The cursor of the next page is `data.next_token`.
-#[derive(Debug, Clone)]
-pub struct GetVideoBatch {
-    batch_id: BatchId,
-    query: BatchPageQuery,
-}
-
-impl GetVideoBatch {
-    /// The first page of `batch_id`'s items, with the server's page size.
-    pub fn new(batch_id: BatchId) -> Self {
-        Self {
-            batch_id,
-            query: BatchPageQuery::new(),
-        }
-    }
-
-    /// Asks for the page described by `query` (size and cursor).
-    #[must_use]
-    pub fn page(mut self, query: BatchPageQuery) -> Self {
-        self.query = query;
-        self
-    }
-
-    /// The batch id.
-    pub fn batch_id(&self) -> &BatchId {
-        &self.batch_id
-    }
-
-    /// The page query.
-    pub fn query(&self) -> &BatchPageQuery {
-        &self.query
-    }
-}
-
-impl Operation for GetVideoBatch {
-    type Output = VideoBatch;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path_template(&self) -> &'static str {
-        "/v3/videos/batches/{batch_id}"
-    }
-
-    fn build(&self, config: &Config) -> Result<Request<Body>, Error> {
-        self.query.validate()?;
-        let id = encode_path_param("batch_id", self.batch_id.as_str())?;
-        let query = encode_query(&self.query.to_query_pairs());
-        api_request(
-            config,
-            Method::GET,
-            &format!("/v3/videos/batches/{id}{query}"),
-            Payload::Empty,
-        )
-    }
-
-    fn parse(
-        &self,
-        response: Response<&[u8]>,
-        limits: &ResponseLimits,
-    ) -> Result<Self::Output, Error> {
-        data(&Method::GET, self.path_template(), &response, limits)
+batch_page! {
+    /// `GET /v3/videos/batches/{batch_id}`: the batch's aggregate status and one page of its items
+    /// (1 to 100 per page). The cursor of the next page is `data.next_token`.
+    pub struct GetVideoBatch => VideoBatch {
+        /// The first page of `batch_id`'s items, with the server's page size.
+        new;
+        batch_id: BatchId = "/v3/videos/batches/{batch_id}",
     }
 }
 
