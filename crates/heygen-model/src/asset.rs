@@ -9,6 +9,7 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::batch;
 use crate::enums::UploadStatus;
 use crate::error::ResourceError;
 use crate::ids::{AssetId, BatchId, FolderId};
@@ -598,21 +599,16 @@ impl AssetStatusesQuery {
     /// Query pairs (`asset_ids`, `batch_ids`, each comma-joined), not yet percent-encoded; an
     /// empty list is left out.
     pub fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let join = |ids: &mut dyn Iterator<Item = &str>| ids.collect::<Vec<_>>().join(",");
-        let mut pairs = Vec::new();
-        if !self.asset_ids.is_empty() {
-            pairs.push((
+        batch::comma_joined_pairs([
+            (
                 "asset_ids",
-                join(&mut self.asset_ids.iter().map(AssetId::as_str)),
-            ));
-        }
-        if !self.batch_ids.is_empty() {
-            pairs.push((
+                self.asset_ids.iter().map(AssetId::as_str).collect(),
+            ),
+            (
                 "batch_ids",
-                join(&mut self.batch_ids.iter().map(BatchId::as_str)),
-            ));
-        }
-        pairs
+                self.batch_ids.iter().map(BatchId::as_str).collect(),
+            ),
+        ])
     }
 
     /// Checks the query: at least one id, at most
@@ -626,27 +622,18 @@ impl AssetStatusesQuery {
         if total == 0 {
             return Err(ValidationError::new("asset_ids", Rule::Empty));
         }
-        if total > MAX_ASSET_STATUS_IDS {
-            return Err(ValidationError::new(
-                "asset_ids",
-                Rule::TooMany {
-                    max: MAX_ASSET_STATUS_IDS,
-                    actual: total,
-                },
-            ));
-        }
-        let ids = self
-            .asset_ids
-            .iter()
-            .map(|id| ("asset_ids", id.as_str()))
-            .chain(self.batch_ids.iter().map(|id| ("batch_ids", id.as_str())));
-        for (field, id) in ids {
-            validate::validate_id(field, id)?;
-            if id.contains(',') {
-                return Err(ValidationError::new(field, Rule::ForbiddenCharacter(',')));
-            }
-        }
-        Ok(())
+        batch::validate_id_count("asset_ids", total, MAX_ASSET_STATUS_IDS)?;
+        let naming = batch::IdErrorField::List;
+        batch::validate_comma_ids(
+            "asset_ids",
+            self.asset_ids.iter().map(AssetId::as_str),
+            naming,
+        )?;
+        batch::validate_comma_ids(
+            "batch_ids",
+            self.batch_ids.iter().map(BatchId::as_str),
+            naming,
+        )
     }
 }
 

@@ -202,3 +202,60 @@ impl BatchPageQuery {
         validate::validate_page_limit(self.limit, MAX_BATCH_PAGE_LIMIT)
     }
 }
+
+/// Query pairs of id lists sent comma-joined (`asset_ids=a,b`), in the order given, not yet
+/// percent-encoded; an empty list is left out.
+pub(crate) fn comma_joined_pairs<const N: usize>(
+    lists: [(&'static str, Vec<&str>); N],
+) -> Vec<(&'static str, String)> {
+    lists
+        .into_iter()
+        .filter(|(_, ids)| !ids.is_empty())
+        .map(|(name, ids)| (name, ids.join(",")))
+        .collect()
+}
+
+/// How [`validate_comma_ids`] names a bad id in its error.
+#[derive(Clone, Copy)]
+pub(crate) enum IdErrorField {
+    /// The list's name (`asset_ids`).
+    List,
+    /// The list's name and the id's index (`video_ids[2]`).
+    Indexed,
+}
+
+/// Checks the ids of one comma-joined list: none empty or otherwise invalid (see
+/// [`validate_id`](validate::validate_id)), none holding a comma (it would split into two).
+pub(crate) fn validate_comma_ids<'a>(
+    field: &'static str,
+    ids: impl IntoIterator<Item = &'a str>,
+    naming: IdErrorField,
+) -> Result<(), ValidationError> {
+    for (i, id) in ids.into_iter().enumerate() {
+        let error = |rule| match naming {
+            IdErrorField::List => ValidationError::new(field, rule),
+            IdErrorField::Indexed => ValidationError::new(format!("{field}[{i}]"), rule),
+        };
+        validate::validate_id(field, id).map_err(|e| error(e.rule))?;
+        if id.contains(',') {
+            return Err(error(validate::Rule::ForbiddenCharacter(',')));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that `actual` ids stay within `max`, else [`Rule::TooMany`](validate::Rule::TooMany)
+/// on `field`.
+pub(crate) fn validate_id_count(
+    field: &'static str,
+    actual: usize,
+    max: usize,
+) -> Result<(), ValidationError> {
+    if actual > max {
+        return Err(ValidationError::new(
+            field,
+            validate::Rule::TooMany { max, actual },
+        ));
+    }
+    Ok(())
+}

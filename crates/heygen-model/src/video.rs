@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::asset::AssetInput;
+use crate::batch;
 use crate::enums::{
     AspectRatio, BackgroundType, BatchStatus, CaptionFormat, CaptionStyle, Expressiveness, Fit,
     OutputFormat, Resolution, VideoEngine, VideoLookupStatus, VideoStatus, VoiceEngineType,
@@ -2153,21 +2154,16 @@ impl VideoStatusesQuery {
     /// Query pairs (`video_ids`, `batch_ids`, each comma-separated), not yet percent-encoded;
     /// an empty list is left out.
     pub fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
-        let join = |ids: &mut dyn Iterator<Item = &str>| ids.collect::<Vec<_>>().join(",");
-        let mut pairs = Vec::new();
-        if !self.video_ids.is_empty() {
-            pairs.push((
+        batch::comma_joined_pairs([
+            (
                 "video_ids",
-                join(&mut self.video_ids.iter().map(VideoId::as_str)),
-            ));
-        }
-        if !self.batch_ids.is_empty() {
-            pairs.push((
+                self.video_ids.iter().map(VideoId::as_str).collect(),
+            ),
+            (
                 "batch_ids",
-                join(&mut self.batch_ids.iter().map(BatchId::as_str)),
-            ));
-        }
-        pairs
+                self.batch_ids.iter().map(BatchId::as_str).collect(),
+            ),
+        ])
     }
 
     /// Checks that at least one id is given, at most [`MAX_STATUS_LOOKUP_IDS`] video ids, and
@@ -2184,39 +2180,18 @@ impl VideoStatusesQuery {
                 },
             ));
         }
-        if self.video_ids.len() > MAX_STATUS_LOOKUP_IDS {
-            return Err(ValidationError::new(
-                "video_ids",
-                Rule::TooMany {
-                    max: MAX_STATUS_LOOKUP_IDS,
-                    actual: self.video_ids.len(),
-                },
-            ));
-        }
-        let ids = self
-            .video_ids
-            .iter()
-            .map(|id| ("video_ids", id.as_str()))
-            .chain(self.batch_ids.iter().map(|id| ("batch_ids", id.as_str())));
-        let mut index = (0usize, 0usize);
-        for (field, id) in ids {
-            let i = if field == "video_ids" {
-                index.0 += 1;
-                index.0 - 1
-            } else {
-                index.1 += 1;
-                index.1 - 1
-            };
-            validate::validate_id(field, id)
-                .map_err(|e| ValidationError::new(format!("{field}[{i}]"), e.rule))?;
-            if id.contains(',') {
-                return Err(ValidationError::new(
-                    format!("{field}[{i}]"),
-                    Rule::ForbiddenCharacter(','),
-                ));
-            }
-        }
-        Ok(())
+        batch::validate_id_count("video_ids", self.video_ids.len(), MAX_STATUS_LOOKUP_IDS)?;
+        let naming = batch::IdErrorField::Indexed;
+        batch::validate_comma_ids(
+            "video_ids",
+            self.video_ids.iter().map(VideoId::as_str),
+            naming,
+        )?;
+        batch::validate_comma_ids(
+            "batch_ids",
+            self.batch_ids.iter().map(BatchId::as_str),
+            naming,
+        )
     }
 }
 
