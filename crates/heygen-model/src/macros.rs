@@ -239,7 +239,24 @@ macro_rules! page_cursor_setters {
     };
 }
 
+/// Builder setters for `Option` fields named like the setter: `name(arg: Type);` stores
+/// `Some(arg)`, `name(arg: impl Into<String>) => into;` stores `Some(arg.into())`. Each is
+/// `#[must_use]` and documented by the doc comments before it.
+macro_rules! option_setters {
+    ($($(#[$doc:meta])* $name:ident($arg:ident: $ty:ty) $(=> $conv:ident)?;)*) => {
+        $(
+            $(#[$doc])*
+            #[must_use]
+            pub fn $name(mut self, $arg: $ty) -> Self {
+                self.$name = Some($arg $(.$conv())?);
+                self
+            }
+        )*
+    };
+}
+
 pub(crate) use open_enum;
+pub(crate) use option_setters;
 pub(crate) use page_cursor_setters;
 pub(crate) use request_union;
 pub(crate) use resource_id;

@@ -22,7 +22,7 @@ use crate::enums::{
 };
 use crate::error::ResourceError;
 use crate::ids::{AssetId, BatchId, FolderId, LookId, VideoId, VoiceId};
-use crate::macros::{page_cursor_setters, request_union};
+use crate::macros::{option_setters, page_cursor_setters, request_union};
 use crate::secret::PresignedUrl;
 use crate::time::{Seconds, Timestamp};
 use crate::validate::{self, Rule, ValidationError};
@@ -614,130 +614,43 @@ macro_rules! common_video_fields {
         }
 
         impl $name {
-            /// Sets the script.
-            #[must_use]
-            pub fn script(mut self, script: impl Into<String>) -> Self {
-                self.script = Some(script.into());
-                self
-            }
-
-            /// Sets the voice.
-            #[must_use]
-            pub fn voice_id(mut self, voice: VoiceId) -> Self {
-                self.voice_id = Some(voice);
-                self
-            }
-
-            /// Sets voice tuning.
-            #[must_use]
-            pub fn voice_settings(mut self, settings: VoiceSettings) -> Self {
-                self.voice_settings = Some(settings);
-                self
-            }
-
-            /// Lip-syncs to audio at an `http(s)` URL.
-            #[must_use]
-            pub fn audio_url(mut self, url: impl Into<String>) -> Self {
-                self.audio_url = Some(url.into());
-                self
-            }
-
-            /// Lip-syncs to an uploaded audio asset.
-            #[must_use]
-            pub fn audio_asset_id(mut self, asset: AssetId) -> Self {
-                self.audio_asset_id = Some(asset);
-                self
-            }
-
-            /// Sets the title.
-            #[must_use]
-            pub fn title(mut self, title: impl Into<String>) -> Self {
-                self.title = Some(title.into());
-                self
-            }
-
-            /// Sets the background.
-            #[must_use]
-            pub fn background(mut self, background: Background) -> Self {
-                self.background = Some(background);
-                self
-            }
-
-            /// Sets the aspect ratio.
-            #[must_use]
-            pub fn aspect_ratio(mut self, aspect_ratio: AspectRatio) -> Self {
-                self.aspect_ratio = Some(aspect_ratio);
-                self
-            }
-
-            /// Sets the resolution.
-            #[must_use]
-            pub fn resolution(mut self, resolution: Resolution) -> Self {
-                self.resolution = Some(resolution);
-                self
-            }
-
-            /// Sets the container format.
-            #[must_use]
-            pub fn output_format(mut self, output_format: OutputFormat) -> Self {
-                self.output_format = Some(output_format);
-                self
-            }
-
-            /// Sets the expressiveness.
-            #[must_use]
-            pub fn expressiveness(mut self, expressiveness: Expressiveness) -> Self {
-                self.expressiveness = Some(expressiveness);
-                self
-            }
-
-            /// Sets the fit.
-            #[must_use]
-            pub fn fit(mut self, fit: Fit) -> Self {
-                self.fit = Some(fit);
-                self
-            }
-
-            /// Sets the motion prompt.
-            #[must_use]
-            pub fn motion_prompt(mut self, prompt: impl Into<String>) -> Self {
-                self.motion_prompt = Some(prompt.into());
-                self
-            }
-
-            /// Removes the source background.
-            #[must_use]
-            pub fn remove_background(mut self, remove: bool) -> Self {
-                self.remove_background = Some(remove);
-                self
-            }
-
-            /// Sets the completion callback URL.
-            #[must_use]
-            pub fn callback_url(mut self, url: impl Into<String>) -> Self {
-                self.callback_url = Some(url.into());
-                self
-            }
-
-            /// Sets the id echoed in the callback.
-            #[must_use]
-            pub fn callback_id(mut self, id: impl Into<String>) -> Self {
-                self.callback_id = Some(id.into());
-                self
-            }
-
-            /// Adds subtitles.
-            #[must_use]
-            pub fn caption(mut self, caption: Caption) -> Self {
-                self.caption = Some(caption);
-                self
-            }
-
-            /// Adds an image overlay.
-            #[must_use]
-            pub fn watermark(mut self, watermark: Watermark) -> Self {
-                self.watermark = Some(watermark);
-                self
+            option_setters! {
+                /// Sets the script.
+                script(script: impl Into<String>) => into;
+                /// Sets the voice.
+                voice_id(voice: VoiceId);
+                /// Sets voice tuning.
+                voice_settings(settings: VoiceSettings);
+                /// Lip-syncs to audio at an `http(s)` URL.
+                audio_url(url: impl Into<String>) => into;
+                /// Lip-syncs to an uploaded audio asset.
+                audio_asset_id(asset: AssetId);
+                /// Sets the title.
+                title(title: impl Into<String>) => into;
+                /// Sets the background.
+                background(background: Background);
+                /// Sets the aspect ratio.
+                aspect_ratio(aspect_ratio: AspectRatio);
+                /// Sets the resolution.
+                resolution(resolution: Resolution);
+                /// Sets the container format.
+                output_format(output_format: OutputFormat);
+                /// Sets the expressiveness.
+                expressiveness(expressiveness: Expressiveness);
+                /// Sets the fit.
+                fit(fit: Fit);
+                /// Sets the motion prompt.
+                motion_prompt(prompt: impl Into<String>) => into;
+                /// Removes the source background.
+                remove_background(remove: bool);
+                /// Sets the completion callback URL.
+                callback_url(url: impl Into<String>) => into;
+                /// Sets the id echoed in the callback.
+                callback_id(id: impl Into<String>) => into;
+                /// Adds subtitles.
+                caption(caption: Caption);
+                /// Adds an image overlay.
+                watermark(watermark: Watermark);
             }
 
             /// The variant's own fields as given, every common field unset.
@@ -1231,25 +1144,13 @@ impl CreateCinematicVideo {
         }
     }
 
-    /// Sets the length in seconds.
-    #[must_use]
-    pub fn duration(mut self, seconds: u32) -> Self {
-        self.duration = Some(seconds);
-        self
-    }
-
-    /// Lets the model choose the length.
-    #[must_use]
-    pub fn auto_duration(mut self, auto: bool) -> Self {
-        self.auto_duration = Some(auto);
-        self
-    }
-
-    /// Lets the server enhance the prompt.
-    #[must_use]
-    pub fn enhance_prompt(mut self, enhance: bool) -> Self {
-        self.enhance_prompt = Some(enhance);
-        self
+    option_setters! {
+        /// Sets the length in seconds.
+        duration(seconds: u32);
+        /// Lets the model choose the length.
+        auto_duration(auto: bool);
+        /// Lets the server enhance the prompt.
+        enhance_prompt(enhance: bool);
     }
 
     /// Adds a reference image, video or audio.
@@ -1259,25 +1160,13 @@ impl CreateCinematicVideo {
         self
     }
 
-    /// Sets the aspect ratio.
-    #[must_use]
-    pub fn aspect_ratio(mut self, aspect_ratio: AspectRatio) -> Self {
-        self.aspect_ratio = Some(aspect_ratio);
-        self
-    }
-
-    /// Sets the resolution.
-    #[must_use]
-    pub fn resolution(mut self, resolution: Resolution) -> Self {
-        self.resolution = Some(resolution);
-        self
-    }
-
-    /// Sets the title.
-    #[must_use]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
+    option_setters! {
+        /// Sets the aspect ratio.
+        aspect_ratio(aspect_ratio: AspectRatio);
+        /// Sets the resolution.
+        resolution(resolution: Resolution);
+        /// Sets the title.
+        title(title: impl Into<String>) => into;
     }
 
     /// Checks one to three look ids, the duration (4 to 15 seconds, not with
@@ -1432,53 +1321,21 @@ impl CreateStudioVideo {
         }
     }
 
-    /// Sets the title.
-    #[must_use]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// Sets the aspect ratio.
-    #[must_use]
-    pub fn aspect_ratio(mut self, aspect_ratio: AspectRatio) -> Self {
-        self.aspect_ratio = Some(aspect_ratio);
-        self
-    }
-
-    /// Sets the resolution.
-    #[must_use]
-    pub fn resolution(mut self, resolution: Resolution) -> Self {
-        self.resolution = Some(resolution);
-        self
-    }
-
-    /// Sets the completion callback URL.
-    #[must_use]
-    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
-        self.callback_url = Some(url.into());
-        self
-    }
-
-    /// Sets the id echoed in the callback.
-    #[must_use]
-    pub fn callback_id(mut self, id: impl Into<String>) -> Self {
-        self.callback_id = Some(id.into());
-        self
-    }
-
-    /// Adds subtitles.
-    #[must_use]
-    pub fn caption(mut self, caption: Caption) -> Self {
-        self.caption = Some(caption);
-        self
-    }
-
-    /// Adds an image overlay.
-    #[must_use]
-    pub fn watermark(mut self, watermark: Watermark) -> Self {
-        self.watermark = Some(watermark);
-        self
+    option_setters! {
+        /// Sets the title.
+        title(title: impl Into<String>) => into;
+        /// Sets the aspect ratio.
+        aspect_ratio(aspect_ratio: AspectRatio);
+        /// Sets the resolution.
+        resolution(resolution: Resolution);
+        /// Sets the completion callback URL.
+        callback_url(url: impl Into<String>) => into;
+        /// Sets the id echoed in the callback.
+        callback_id(id: impl Into<String>) => into;
+        /// Adds subtitles.
+        caption(caption: Caption);
+        /// Adds an image overlay.
+        watermark(watermark: Watermark);
     }
 
     /// Checks one to [`MAX_STUDIO_SCENES`] scenes and each scene's rules, the callback URL and
