@@ -600,14 +600,8 @@ impl AssetStatusesQuery {
     /// empty list is left out.
     pub fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
         batch::comma_joined_pairs([
-            (
-                "asset_ids",
-                self.asset_ids.iter().map(AssetId::as_str).collect(),
-            ),
-            (
-                "batch_ids",
-                self.batch_ids.iter().map(BatchId::as_str).collect(),
-            ),
+            ("asset_ids", batch::id_strs(&self.asset_ids)),
+            ("batch_ids", batch::id_strs(&self.batch_ids)),
         ])
     }
 
@@ -624,16 +618,8 @@ impl AssetStatusesQuery {
         }
         batch::validate_id_count("asset_ids", total, MAX_ASSET_STATUS_IDS)?;
         let naming = batch::IdErrorField::List;
-        batch::validate_comma_ids(
-            "asset_ids",
-            self.asset_ids.iter().map(AssetId::as_str),
-            naming,
-        )?;
-        batch::validate_comma_ids(
-            "batch_ids",
-            self.batch_ids.iter().map(BatchId::as_str),
-            naming,
-        )
+        batch::validate_comma_ids("asset_ids", batch::id_strs(&self.asset_ids), naming)?;
+        batch::validate_comma_ids("batch_ids", batch::id_strs(&self.batch_ids), naming)
     }
 }
 

@@ -215,6 +215,11 @@ pub(crate) fn comma_joined_pairs<const N: usize>(
         .collect()
 }
 
+/// The ids as strings, for [`comma_joined_pairs`] and [`validate_comma_ids`].
+pub(crate) fn id_strs<T: AsRef<str>>(ids: &[T]) -> Vec<&str> {
+    ids.iter().map(AsRef::as_ref).collect()
+}
+
 /// How [`validate_comma_ids`] names a bad id in its error.
 #[derive(Clone, Copy)]
 pub(crate) enum IdErrorField {
@@ -258,4 +263,56 @@ pub(crate) fn validate_id_count(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::Rule;
+
+    #[test]
+    fn comma_joined_pairs_joins_in_order_and_leaves_out_empty_lists() {
+        let pairs = comma_joined_pairs([
+            ("a_ids", vec!["x", "y"]),
+            ("b_ids", vec![]),
+            ("c_ids", vec!["z"]),
+        ]);
+        assert_eq!(
+            pairs,
+            vec![("a_ids", "x,y".to_owned()), ("c_ids", "z".to_owned())]
+        );
+    }
+
+    #[test]
+    fn validate_comma_ids_names_the_list_or_the_index() {
+        let ids = ["v1", "a,b"];
+        let listed = validate_comma_ids("video_ids", ids, IdErrorField::List).unwrap_err();
+        assert_eq!(
+            listed,
+            ValidationError::new("video_ids", Rule::ForbiddenCharacter(','))
+        );
+        let indexed = validate_comma_ids("video_ids", ids, IdErrorField::Indexed).unwrap_err();
+        assert_eq!(
+            indexed,
+            ValidationError::new("video_ids[1]", Rule::ForbiddenCharacter(','))
+        );
+        let empty = validate_comma_ids("batch_ids", ["b1", ""], IdErrorField::Indexed).unwrap_err();
+        assert_eq!(empty, ValidationError::new("batch_ids[1]", Rule::Empty));
+        assert!(validate_comma_ids("batch_ids", ["b1", "b2"], IdErrorField::List).is_ok());
+    }
+
+    #[test]
+    fn validate_id_count_allows_the_max_and_no_more() {
+        assert!(validate_id_count("asset_ids", 100, 100).is_ok());
+        assert_eq!(
+            validate_id_count("asset_ids", 101, 100).unwrap_err(),
+            ValidationError::new(
+                "asset_ids",
+                Rule::TooMany {
+                    max: 100,
+                    actual: 101
+                }
+            )
+        );
+    }
 }

@@ -2012,14 +2012,8 @@ impl VideoStatusesQuery {
     /// an empty list is left out.
     pub fn to_query_pairs(&self) -> Vec<(&'static str, String)> {
         batch::comma_joined_pairs([
-            (
-                "video_ids",
-                self.video_ids.iter().map(VideoId::as_str).collect(),
-            ),
-            (
-                "batch_ids",
-                self.batch_ids.iter().map(BatchId::as_str).collect(),
-            ),
+            ("video_ids", batch::id_strs(&self.video_ids)),
+            ("batch_ids", batch::id_strs(&self.batch_ids)),
         ])
     }
 
@@ -2039,16 +2033,8 @@ impl VideoStatusesQuery {
         }
         batch::validate_id_count("video_ids", self.video_ids.len(), MAX_STATUS_LOOKUP_IDS)?;
         let naming = batch::IdErrorField::Indexed;
-        batch::validate_comma_ids(
-            "video_ids",
-            self.video_ids.iter().map(VideoId::as_str),
-            naming,
-        )?;
-        batch::validate_comma_ids(
-            "batch_ids",
-            self.batch_ids.iter().map(BatchId::as_str),
-            naming,
-        )
+        batch::validate_comma_ids("video_ids", batch::id_strs(&self.video_ids), naming)?;
+        batch::validate_comma_ids("batch_ids", batch::id_strs(&self.batch_ids), naming)
     }
 }
 
