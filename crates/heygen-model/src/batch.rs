@@ -174,13 +174,7 @@ impl BatchPageQuery {
         Self::default()
     }
 
-    page_cursor_setters!();
-
-    /// The same query for the page at `token`.
-    #[must_use]
-    pub fn with_token(&self, token: impl Into<String>) -> Self {
-        self.clone().token(token)
-    }
+    page_cursor_setters!(with_token);
 
     /// Query pairs in a fixed order (`limit`, `token`), not yet percent-encoded.
     pub fn to_query_pairs(&self) -> Vec<(&'static str, String)> {

@@ -220,7 +220,8 @@ macro_rules! request_union {
 }
 
 /// Inside a list query's `impl`: the `limit` and `token` setters every list query has (the
-/// struct declares `limit: Option<u32>` and `token: Option<String>`).
+/// struct declares `limit: Option<u32>` and `token: Option<String>`). `(with_token)` adds
+/// `with_token`, the same query at another cursor (the struct is `Clone`).
 macro_rules! page_cursor_setters {
     () => {
         /// Sets the page size.
@@ -235,6 +236,15 @@ macro_rules! page_cursor_setters {
         pub fn token(mut self, token: impl Into<String>) -> Self {
             self.token = Some(token.into());
             self
+        }
+    };
+    (with_token) => {
+        $crate::macros::page_cursor_setters!();
+
+        /// The same query for the page at `token`.
+        #[must_use]
+        pub fn with_token(&self, token: impl Into<String>) -> Self {
+            self.clone().token(token)
         }
     };
 }

@@ -808,26 +808,13 @@ impl ListVideosQuery {
         Self::default()
     }
 
-    page_cursor_setters!();
+    page_cursor_setters!(with_token);
 
-    /// Only videos in this folder.
-    #[must_use]
-    pub fn folder_id(mut self, folder: FolderId) -> Self {
-        self.folder_id = Some(folder);
-        self
-    }
-
-    /// Only videos whose title contains `title`.
-    #[must_use]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// The same query for the page at `token`.
-    #[must_use]
-    pub fn with_token(&self, token: impl Into<String>) -> Self {
-        self.clone().token(token)
+    option_setters! {
+        /// Only videos in this folder.
+        folder_id(folder: FolderId);
+        /// Only videos whose title contains `title`.
+        title(title: impl Into<String>) => into;
     }
 
     /// Query pairs in a fixed order, not yet percent-encoded; unset fields are left out.

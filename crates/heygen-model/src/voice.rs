@@ -140,13 +140,7 @@ impl ListVoicesQuery {
         self
     }
 
-    page_cursor_setters!();
-
-    /// The same query for the page at `token`.
-    #[must_use]
-    pub fn with_token(&self, token: impl Into<String>) -> Self {
-        self.clone().token(token)
-    }
+    page_cursor_setters!(with_token);
 
     /// Query pairs in a fixed order, not yet percent-encoded; unset fields are left out.
     pub fn to_query_pairs(&self) -> Vec<(&'static str, String)> {

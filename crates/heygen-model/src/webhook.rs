@@ -279,13 +279,7 @@ impl ListWebhookEndpointsQuery {
         Self::default()
     }
 
-    page_cursor_setters!();
-
-    /// The same query for the page at `token`.
-    #[must_use]
-    pub fn with_token(&self, token: impl Into<String>) -> Self {
-        self.clone().token(token)
-    }
+    page_cursor_setters!(with_token);
 
     /// Checks `limit`.
     ///
@@ -346,13 +340,7 @@ impl ListWebhookEventsQuery {
         self
     }
 
-    page_cursor_setters!();
-
-    /// The same query for the page at `token`.
-    #[must_use]
-    pub fn with_token(&self, token: impl Into<String>) -> Self {
-        self.clone().token(token)
-    }
+    page_cursor_setters!(with_token);
 
     /// Checks `limit`.
     ///
