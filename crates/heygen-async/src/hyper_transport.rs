@@ -88,13 +88,13 @@ impl HyperTransport {
     }
 }
 
-#[async_trait]
-impl Transport for HyperTransport {
-    async fn open(
+impl HyperTransport {
+    /// Sends `request` (its body as given: bytes, or a stream of exactly its length) and
+    /// returns the response with its body not yet read.
+    async fn request(
         &self,
         request: Request<RequestBody>,
-        _options: &SendOptions,
-    ) -> Result<Response<BodyStream>, TransportError> {
+    ) -> Result<Response<hyper::body::Incoming>, TransportError> {
         let (parts, body) = request.into_parts();
         let body: HyperBody = match body {
             RequestBody::Bytes(bytes) => Full::new(bytes)
@@ -111,6 +111,18 @@ impl Transport for HyperTransport {
             .request(Request::from_parts(parts, body))
             .await
             .map_err(|e| map_request_error(&e))?;
+        Ok(response)
+    }
+}
+
+#[async_trait]
+impl Transport for HyperTransport {
+    async fn open(
+        &self,
+        request: Request<RequestBody>,
+        _options: &SendOptions,
+    ) -> Result<Response<BodyStream>, TransportError> {
+        let response = self.request(request).await?;
         let (parts, body) = response.into_parts();
         let chunks = futures_util::stream::unfold(Some(body), |body| async move {
             let mut body = body?;
@@ -142,22 +154,7 @@ impl Transport for HyperTransport {
         request: Request<RequestBody>,
         options: &SendOptions,
     ) -> Result<Response<Bytes>, TransportError> {
-        let (parts, body) = request.into_parts();
-        let body: HyperBody = match body {
-            RequestBody::Bytes(bytes) => Full::new(bytes)
-                .map_err(|never| match never {})
-                .boxed_unsync(),
-            RequestBody::Stream { stream, length } => StreamedBody {
-                stream,
-                remaining: length,
-            }
-            .boxed_unsync(),
-        };
-        let response = self
-            .client
-            .request(Request::from_parts(parts, body))
-            .await
-            .map_err(|e| map_request_error(&e))?;
+        let response = self.request(request).await?;
         let (parts, body) = response.into_parts();
         let bytes = read_limited(body, options, |e| map_body_error(&e)).await?;
         // Dropping `body` unread (over the limit) closes the connection instead of pooling it.
