@@ -483,6 +483,14 @@ pub enum ScriptedEvent {
     },
 }
 
+/// Scripted headers as the owned pairs a [`ScriptedEvent`] holds.
+fn owned_headers(headers: &[(&str, &str)]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
 impl Scripted {
     fn now(event: ScriptedEvent) -> Self {
         Self {
@@ -506,10 +514,7 @@ impl Scripted {
     pub fn file_body(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Self {
         Self::now(ScriptedEvent::Response {
             status,
-            headers: headers
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-                .collect(),
+            headers: owned_headers(headers),
             body: body.to_vec(),
             sent: None,
         })
@@ -524,10 +529,7 @@ impl Scripted {
     ) -> Self {
         Self::now(ScriptedEvent::Cut {
             status,
-            headers: headers
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-                .collect(),
+            headers: owned_headers(headers),
             body: body.to_vec(),
             kind,
         })
