@@ -548,6 +548,27 @@ impl EngineConfig {
     }
 }
 
+/// The speech fields (`script`, `voice_id`, `audio_url`, `audio_asset_id`) of `$owner`,
+/// borrowed as a [`Speech`] to check.
+macro_rules! speech {
+    ($owner:expr) => {
+        Speech {
+            script: $owner.script.as_deref(),
+            voice_id: $owner.voice_id.as_ref(),
+            audio_url: $owner.audio_url.as_deref(),
+            audio_asset_id: $owner.audio_asset_id.as_ref(),
+        }
+    };
+}
+
+/// Checks voice tuning when given; errors are named under `voice_settings`.
+fn validate_voice_settings(settings: Option<&VoiceSettings>) -> Result<(), ValidationError> {
+    match settings {
+        Some(settings) => settings.validate().map_err(|e| e.within("voice_settings")),
+        None => Ok(()),
+    }
+}
+
 macro_rules! common_video_fields {
     ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$meta])*
@@ -683,13 +704,7 @@ macro_rules! common_video_fields {
                 voice_required: bool,
                 source_required: bool,
             ) -> Result<(), ValidationError> {
-                Speech {
-                    script: self.script.as_deref(),
-                    voice_id: self.voice_id.as_ref(),
-                    audio_url: self.audio_url.as_deref(),
-                    audio_asset_id: self.audio_asset_id.as_ref(),
-                }
-                .validate(voice_required, source_required)?;
+                speech!(self).validate(voice_required, source_required)?;
                 if let Some(background) = &self.background {
                     if self.output_format == Some(OutputFormat::Webm) {
                         return Err(ValidationError::new(
@@ -702,9 +717,7 @@ macro_rules! common_video_fields {
                 if let Some(url) = &self.callback_url {
                     validate::validate_http_url("callback_url", url)?;
                 }
-                if let Some(settings) = &self.voice_settings {
-                    settings.validate().map_err(|e| e.within("voice_settings"))?;
-                }
+                validate_voice_settings(self.voice_settings.as_ref())?;
                 if let Some(watermark) = &self.watermark {
                     watermark.validate().map_err(|e| e.within("watermark"))?;
                 }
@@ -1526,18 +1539,8 @@ impl AvatarSceneInput {
     /// The first [`ValidationError`] found.
     pub fn validate(&self) -> Result<(), ValidationError> {
         validate::validate_id("avatar_id", self.avatar_id.as_str())?;
-        Speech {
-            script: self.script.as_deref(),
-            voice_id: self.voice_id.as_ref(),
-            audio_url: self.audio_url.as_deref(),
-            audio_asset_id: self.audio_asset_id.as_ref(),
-        }
-        .validate(false, true)?;
-        if let Some(settings) = &self.voice_settings {
-            settings
-                .validate()
-                .map_err(|e| e.within("voice_settings"))?;
-        }
+        speech!(self).validate(false, true)?;
+        validate_voice_settings(self.voice_settings.as_ref())?;
         if let Some(background) = &self.background {
             background.validate().map_err(|e| e.within("background"))?;
         }
@@ -1601,18 +1604,8 @@ impl ImageSceneInput {
     /// The first [`ValidationError`] found.
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.image.validate().map_err(|e| e.within("image"))?;
-        Speech {
-            script: self.script.as_deref(),
-            voice_id: self.voice_id.as_ref(),
-            audio_url: self.audio_url.as_deref(),
-            audio_asset_id: self.audio_asset_id.as_ref(),
-        }
-        .validate(true, true)?;
-        if let Some(settings) = &self.voice_settings {
-            settings
-                .validate()
-                .map_err(|e| e.within("voice_settings"))?;
-        }
+        speech!(self).validate(true, true)?;
+        validate_voice_settings(self.voice_settings.as_ref())?;
         Ok(())
     }
 }
@@ -1766,18 +1759,8 @@ impl ImageScene {
                 },
             )),
             None => {
-                Speech {
-                    script: self.script.as_deref(),
-                    voice_id: self.voice_id.as_ref(),
-                    audio_url: self.audio_url.as_deref(),
-                    audio_asset_id: self.audio_asset_id.as_ref(),
-                }
-                .validate(true, true)?;
-                if let Some(settings) = &self.voice_settings {
-                    settings
-                        .validate()
-                        .map_err(|e| e.within("voice_settings"))?;
-                }
+                speech!(self).validate(true, true)?;
+                validate_voice_settings(self.voice_settings.as_ref())?;
                 Ok(())
             }
         }
