@@ -13,7 +13,7 @@ use crate::batch;
 use crate::enums::UploadStatus;
 use crate::error::ResourceError;
 use crate::ids::{AssetId, BatchId, FolderId};
-use crate::macros::{open_enum, page_cursor_setters};
+use crate::macros::{open_enum, option_setters, page_cursor_setters};
 use crate::secret::{Base64Data, PresignedUrl};
 use crate::time::Timestamp;
 use crate::validate::{self, Rule, ValidationError};
@@ -699,18 +699,11 @@ impl CreateUploadBatchRequest {
         }
     }
 
-    /// Sets the display name.
-    #[must_use]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// Sets the callback URL (HeyGen sends nothing to it for asset batches).
-    #[must_use]
-    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
-        self.callback_url = Some(url.into());
-        self
+    option_setters! {
+        /// Sets the display name.
+        title(title: impl Into<String>) => into;
+        /// Sets the callback URL (HeyGen sends nothing to it for asset batches).
+        callback_url(url: impl Into<String>) => into;
     }
 
     /// Checks the request: 1 to [`MAX_UPLOAD_BATCH_FILES`]

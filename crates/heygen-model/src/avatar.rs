@@ -11,7 +11,7 @@ use crate::asset::AssetInput;
 use crate::enums::{AvatarStatus, AvatarType, ConsentStatus, Orientation, Ownership, VideoEngine};
 use crate::error::ResourceError;
 use crate::ids::{AvatarGroupId, LookId, VoiceId};
-use crate::macros::{page_cursor_setters, request_union};
+use crate::macros::{option_setters, page_cursor_setters, request_union};
 use crate::secret::PresignedUrl;
 use crate::time::Timestamp;
 use crate::validate::{self, ValidationError};
@@ -144,18 +144,11 @@ impl CreatePromptAvatar {
         self
     }
 
-    /// Sets the look to start from.
-    #[must_use]
-    pub fn avatar_id(mut self, look: LookId) -> Self {
-        self.avatar_id = Some(look);
-        self
-    }
-
-    /// Adds the look to an existing avatar group.
-    #[must_use]
-    pub fn avatar_group_id(mut self, group: AvatarGroupId) -> Self {
-        self.avatar_group_id = Some(group);
-        self
+    option_setters! {
+        /// Sets the look to start from.
+        avatar_id(look: LookId);
+        /// Adds the look to an existing avatar group.
+        avatar_group_id(group: AvatarGroupId);
     }
 
     /// Checks the prompt length, the number of reference images and each image. The name is
@@ -203,25 +196,13 @@ impl CreateConsentRequest {
         Self::default()
     }
 
-    /// Sets the redirect URL.
-    #[must_use]
-    pub fn reroute_url(mut self, url: impl Into<String>) -> Self {
-        self.reroute_url = Some(url.into());
-        self
-    }
-
-    /// Sets the consent text.
-    #[must_use]
-    pub fn consent_text(mut self, text: impl Into<String>) -> Self {
-        self.consent_text = Some(text.into());
-        self
-    }
-
-    /// Sets a consent video.
-    #[must_use]
-    pub fn consent_video(mut self, video: AssetInput) -> Self {
-        self.consent_video = Some(video);
-        self
+    option_setters! {
+        /// Sets the redirect URL.
+        reroute_url(url: impl Into<String>) => into;
+        /// Sets the consent text.
+        consent_text(text: impl Into<String>) => into;
+        /// Sets a consent video.
+        consent_video(video: AssetInput);
     }
 
     /// Checks the fields and that `consent_video` is not combined with the others.
@@ -376,25 +357,13 @@ impl ListLooksQuery {
         Self::default()
     }
 
-    /// Only looks of this group.
-    #[must_use]
-    pub fn group_id(mut self, group: AvatarGroupId) -> Self {
-        self.group_id = Some(group);
-        self
-    }
-
-    /// Only looks of this kind.
-    #[must_use]
-    pub fn avatar_type(mut self, avatar_type: AvatarType) -> Self {
-        self.avatar_type = Some(avatar_type);
-        self
-    }
-
-    /// Sets the ownership filter.
-    #[must_use]
-    pub fn ownership(mut self, ownership: Ownership) -> Self {
-        self.ownership = Some(ownership);
-        self
+    option_setters! {
+        /// Only looks of this group.
+        group_id(group: AvatarGroupId);
+        /// Only looks of this kind.
+        avatar_type(avatar_type: AvatarType);
+        /// Sets the ownership filter.
+        ownership(ownership: Ownership);
     }
 
     page_cursor_setters!(with_token);

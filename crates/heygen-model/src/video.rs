@@ -140,46 +140,19 @@ impl VoiceEngineSettings {
         }
     }
 
-    /// Sets the model.
-    #[must_use]
-    pub fn model(mut self, model: impl Into<VoiceModel>) -> Self {
-        self.model = Some(model.into());
-        self
-    }
-
-    /// Sets the stability.
-    #[must_use]
-    pub fn stability(mut self, stability: f64) -> Self {
-        self.stability = Some(stability);
-        self
-    }
-
-    /// Sets the ElevenLabs similarity boost.
-    #[must_use]
-    pub fn similarity_boost(mut self, value: f64) -> Self {
-        self.similarity_boost = Some(value);
-        self
-    }
-
-    /// Sets the ElevenLabs style.
-    #[must_use]
-    pub fn style(mut self, value: f64) -> Self {
-        self.style = Some(value);
-        self
-    }
-
-    /// Sets the ElevenLabs speaker boost.
-    #[must_use]
-    pub fn use_speaker_boost(mut self, value: bool) -> Self {
-        self.use_speaker_boost = Some(value);
-        self
-    }
-
-    /// Sets the Fish similarity.
-    #[must_use]
-    pub fn similarity(mut self, value: f64) -> Self {
-        self.similarity = Some(value);
-        self
+    option_setters! {
+        /// Sets the model.
+        model(model: impl Into<VoiceModel>) => into;
+        /// Sets the stability.
+        stability(stability: f64);
+        /// Sets the ElevenLabs similarity boost.
+        similarity_boost(value: f64);
+        /// Sets the ElevenLabs style.
+        style(value: f64);
+        /// Sets the ElevenLabs speaker boost.
+        use_speaker_boost(value: bool);
+        /// Sets the Fish similarity.
+        similarity(value: f64);
     }
 
     /// Checks that every tuning value is a finite number (the reference gives them no range),
@@ -361,39 +334,17 @@ impl VoiceSettings {
         Self::default()
     }
 
-    /// Sets the locale.
-    #[must_use]
-    pub fn locale(mut self, locale: impl Into<String>) -> Self {
-        self.locale = Some(locale.into());
-        self
-    }
-
-    /// Sets the pitch.
-    #[must_use]
-    pub fn pitch(mut self, pitch: f64) -> Self {
-        self.pitch = Some(pitch);
-        self
-    }
-
-    /// Sets the speed.
-    #[must_use]
-    pub fn speed(mut self, speed: f64) -> Self {
-        self.speed = Some(speed);
-        self
-    }
-
-    /// Sets the volume.
-    #[must_use]
-    pub fn volume(mut self, volume: f64) -> Self {
-        self.volume = Some(volume);
-        self
-    }
-
-    /// Sets provider-specific tuning.
-    #[must_use]
-    pub fn engine_settings(mut self, settings: VoiceEngineSettings) -> Self {
-        self.engine_settings = Some(settings);
-        self
+    option_setters! {
+        /// Sets the locale.
+        locale(locale: impl Into<String>) => into;
+        /// Sets the pitch.
+        pitch(pitch: f64);
+        /// Sets the speed.
+        speed(speed: f64);
+        /// Sets the volume.
+        volume(volume: f64);
+        /// Sets provider-specific tuning.
+        engine_settings(settings: VoiceEngineSettings);
     }
 
     /// Checks the numbers against the reference's ranges: `speed` 0.5 to 1.5, `pitch` -50 to
@@ -1511,25 +1462,13 @@ impl AvatarSceneInput {
         }
     }
 
-    /// Sets the voice.
-    #[must_use]
-    pub fn voice_id(mut self, voice: VoiceId) -> Self {
-        self.voice_id = Some(voice);
-        self
-    }
-
-    /// Sets a solid background color.
-    #[must_use]
-    pub fn background(mut self, background: SceneBackground) -> Self {
-        self.background = Some(background);
-        self
-    }
-
-    /// Sets the rendering engine.
-    #[must_use]
-    pub fn engine(mut self, engine: EngineConfig) -> Self {
-        self.engine = Some(engine);
-        self
+    option_setters! {
+        /// Sets the voice.
+        voice_id(voice: VoiceId);
+        /// Sets a solid background color.
+        background(background: SceneBackground);
+        /// Sets the rendering engine.
+        engine(engine: EngineConfig);
     }
 
     /// Checks the look id, exactly one of script/audio, the background color and the engine
@@ -1833,18 +1772,11 @@ impl Playback {
         Self::default()
     }
 
-    /// Sets the volume.
-    #[must_use]
-    pub fn volume(mut self, volume: f64) -> Self {
-        self.volume = Some(volume);
-        self
-    }
-
-    /// Silences the clip.
-    #[must_use]
-    pub fn mute(mut self, mute: bool) -> Self {
-        self.mute = Some(mute);
-        self
+    option_setters! {
+        /// Sets the volume.
+        volume(volume: f64);
+        /// Silences the clip.
+        mute(mute: bool);
     }
 }
 
@@ -1879,18 +1811,11 @@ impl CreateVideoBatchRequest {
         }
     }
 
-    /// Sets the title.
-    #[must_use]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// Sets the completion callback URL.
-    #[must_use]
-    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
-        self.callback_url = Some(url.into());
-        self
+    option_setters! {
+        /// Sets the title.
+        title(title: impl Into<String>) => into;
+        /// Sets the completion callback URL.
+        callback_url(url: impl Into<String>) => into;
     }
 
     /// Checks the count (at most [`MAX_BATCH_VIDEOS`]), every video, and the callback URL.

@@ -8,7 +8,7 @@ use crate::asset::AssetInput;
 use crate::avatar::null_as_default;
 use crate::enums::VoiceEngineType;
 use crate::ids::VoiceId;
-use crate::macros::{open_enum, page_cursor_setters};
+use crate::macros::{open_enum, option_setters, page_cursor_setters};
 use crate::secret::PresignedUrl;
 use crate::time::{Seconds, Timestamp};
 use crate::validate::{self, Rule, ValidationError};
@@ -112,32 +112,15 @@ impl ListVoicesQuery {
         Self::default()
     }
 
-    /// Only public or only private voices (`type`).
-    #[must_use]
-    pub fn voice_type(mut self, voice_type: VoiceType) -> Self {
-        self.voice_type = Some(voice_type);
-        self
-    }
-
-    /// Only voices that work with `engine`.
-    #[must_use]
-    pub fn engine(mut self, engine: VoiceEngineType) -> Self {
-        self.engine = Some(engine);
-        self
-    }
-
-    /// Only voices of `language`.
-    #[must_use]
-    pub fn language(mut self, language: impl Into<String>) -> Self {
-        self.language = Some(language.into());
-        self
-    }
-
-    /// Only voices of `gender`.
-    #[must_use]
-    pub fn gender(mut self, gender: VoiceGender) -> Self {
-        self.gender = Some(gender);
-        self
+    option_setters! {
+        /// Only public or only private voices (`type`).
+        voice_type(voice_type: VoiceType);
+        /// Only voices that work with `engine`.
+        engine(engine: VoiceEngineType);
+        /// Only voices of `language`.
+        language(language: impl Into<String>) => into;
+        /// Only voices of `gender`.
+        gender(gender: VoiceGender);
     }
 
     page_cursor_setters!(with_token);
@@ -275,25 +258,13 @@ impl DesignVoiceRequest {
         }
     }
 
-    /// Only voices of `gender`.
-    #[must_use]
-    pub fn gender(mut self, gender: VoiceGender) -> Self {
-        self.gender = Some(gender);
-        self
-    }
-
-    /// Only voices of `locale` (BCP-47, `pt-BR`).
-    #[must_use]
-    pub fn locale(mut self, locale: impl Into<String>) -> Self {
-        self.locale = Some(locale.into());
-        self
-    }
-
-    /// The batch of matches (0 for the best ones).
-    #[must_use]
-    pub fn seed(mut self, seed: u32) -> Self {
-        self.seed = Some(seed);
-        self
+    option_setters! {
+        /// Only voices of `gender`.
+        gender(gender: VoiceGender);
+        /// Only voices of `locale` (BCP-47, `pt-BR`).
+        locale(locale: impl Into<String>) => into;
+        /// The batch of matches (0 for the best ones).
+        seed(seed: u32);
     }
 
     /// Checks the request. Nothing can be wrong today: the seed's only rule (not negative) is
@@ -350,18 +321,11 @@ impl CloneVoiceRequest {
         }
     }
 
-    /// Sets the language hint.
-    #[must_use]
-    pub fn language(mut self, language: impl Into<String>) -> Self {
-        self.language = Some(language.into());
-        self
-    }
-
-    /// Whether to clean background noise first.
-    #[must_use]
-    pub fn remove_background_noise(mut self, remove: bool) -> Self {
-        self.remove_background_noise = Some(remove);
-        self
+    option_setters! {
+        /// Sets the language hint.
+        language(language: impl Into<String>) => into;
+        /// Whether to clean background noise first.
+        remove_background_noise(remove: bool);
     }
 
     /// Checks the audio input. The name is not checked: the reference sets no rule for it
@@ -426,32 +390,15 @@ impl SpeechRequest {
         Self::new(voice_id, ssml).input_type(SpeechInputType::Ssml)
     }
 
-    /// How the text is read.
-    #[must_use]
-    pub fn input_type(mut self, input_type: SpeechInputType) -> Self {
-        self.input_type = Some(input_type);
-        self
-    }
-
-    /// Sets the base language code.
-    #[must_use]
-    pub fn language(mut self, language: impl Into<String>) -> Self {
-        self.language = Some(language.into());
-        self
-    }
-
-    /// Sets the BCP-47 locale.
-    #[must_use]
-    pub fn locale(mut self, locale: impl Into<String>) -> Self {
-        self.locale = Some(locale.into());
-        self
-    }
-
-    /// Sets the speed multiplier (0.5 to 2.0).
-    #[must_use]
-    pub fn speed(mut self, speed: f64) -> Self {
-        self.speed = Some(speed);
-        self
+    option_setters! {
+        /// How the text is read.
+        input_type(input_type: SpeechInputType);
+        /// Sets the base language code.
+        language(language: impl Into<String>) => into;
+        /// Sets the BCP-47 locale.
+        locale(locale: impl Into<String>) => into;
+        /// Sets the speed multiplier (0.5 to 2.0).
+        speed(speed: f64);
     }
 
     /// Checks the text length (1 to 5000 characters, counted as Unicode scalar values, markup

@@ -10,7 +10,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use crate::macros::{page_cursor_setters, resource_id};
+use crate::macros::{option_setters, page_cursor_setters, resource_id};
 use crate::secret::PresignedUrl;
 use crate::validate::{self, Rule, ValidationError};
 
@@ -326,18 +326,11 @@ impl ListWebhookEventsQuery {
         Self::default()
     }
 
-    /// Only events of this type.
-    #[must_use]
-    pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
-        self.event_type = Some(event_type.into());
-        self
-    }
-
-    /// Only events of this entity.
-    #[must_use]
-    pub fn entity_id(mut self, entity_id: impl Into<String>) -> Self {
-        self.entity_id = Some(entity_id.into());
-        self
+    option_setters! {
+        /// Only events of this type.
+        event_type(event_type: impl Into<String>) => into;
+        /// Only events of this entity.
+        entity_id(entity_id: impl Into<String>) => into;
     }
 
     page_cursor_setters!(with_token);
