@@ -62,7 +62,7 @@ pub(crate) enum BatchCommand {
 /// Arguments of `video batch create`.
 #[derive(Debug, Args)]
 pub(crate) struct CreateBatchArgs {
-    /// The batch as JSON.
+    /// The batch as JSON (`-` reads standard input).
     #[arg(long, value_name = "PATH")]
     pub(crate) file: PathBuf,
     /// Wait until every video is final and print each one's outcome (exit 1 when any failed).
@@ -112,16 +112,32 @@ fn not_valid(
     )
 }
 
-/// Reads a JSON file as `T`, blaming `param` for what is wrong with it.
+/// Reads a request file's text: a path, or `-` for standard input. A missing, empty or special
+/// file is the same `cli_file_error` as for every other command; a leading byte order mark (some
+/// editors write one) is dropped.
+fn read_text(param: &str, path: &Path) -> Result<String, Failure> {
+    let text = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
+            Failure::validation(Some(param), format!("cannot read standard input: {e}"))
+        })?;
+        text
+    } else {
+        crate::source::file_size(param, path)?;
+        std::fs::read_to_string(path).map_err(|e| {
+            Failure::validation(Some(param), format!("cannot read {}: {e}", path.display()))
+        })?
+    };
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// Reads a JSON file (or `-`) as `T`, blaming `param` for what is wrong with it.
 fn read_json<T: DeserializeOwned>(param: &str, path: &Path) -> Result<T, Failure> {
-    // A missing, empty or special file is the same `cli_file_error` as for every other command.
-    crate::source::file_size(param, path)?;
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Failure::validation(Some(param), format!("cannot read {}: {e}", path.display()))
-    })?;
-    // Editors on some systems start a UTF-8 file with a byte order mark; it is not JSON.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    serde_json::from_str(text).map_err(|e| not_valid(param, None, path, "request", &e))
+    let text = read_text(param, path)?;
+    serde_json::from_str(&text).map_err(|e| not_valid(param, None, path, "request", &e))
 }
 
 /// A `video create --file` request of any kind (`avatar`, `image`, `cinematic_avatar`,
@@ -135,16 +151,23 @@ pub(crate) fn video_from_file(path: &Path) -> Result<CreateVideoRequest, Failure
     Ok(request)
 }
 
-/// A batch file: an object with `videos`, or a bare list of videos.
+/// A batch file: an object with `videos`, or a bare list of videos. It is read straight into
+/// the request types, so a repeated member (`"videos"` twice) is refused like an unknown one,
+/// not resolved silently; a failure is then blamed on the first video that does not read.
 fn batch_from_file(path: &Path) -> Result<CreateVideoBatchRequest, Failure> {
-    let value: serde_json::Value = read_json("file", path)?;
-    let value = match value {
-        serde_json::Value::Array(videos) => serde_json::json!({ "videos": videos }),
-        other => other,
+    let text = read_text("file", path)?;
+    let bare_list = text.trim_start().starts_with('[');
+    let direct = if bare_list {
+        serde_json::from_str::<Vec<CreateVideoRequest>>(&text).map(CreateVideoBatchRequest::new)
+    } else {
+        serde_json::from_str::<CreateVideoBatchRequest>(&text)
     };
-    let request = CreateVideoBatchRequest::deserialize(&value).map_err(|whole| {
-        // Blame the first video that does not read, by its index.
-        let videos = value.get("videos").and_then(serde_json::Value::as_array);
+    let request = direct.map_err(|whole| {
+        let value: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+        let videos = value.as_ref().and_then(|value| match value {
+            serde_json::Value::Array(videos) => Some(videos),
+            other => other.get("videos").and_then(serde_json::Value::as_array),
+        });
         let item = videos
             .into_iter()
             .flatten()

@@ -5,7 +5,9 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{TRANSPORTS, api, count, emulator, owned, temp_dir, write_file};
+use crate::support::{
+    CANARY, TRANSPORTS, api, count, emulator, heygen_with_stdin, owned, temp_dir, write_file,
+};
 
 const LOOK: &str = "Abigail_office_front_public";
 
@@ -443,4 +445,50 @@ fn rules_are_checked_before_anything_is_sent() {
     }
     assert_eq!(count(&emu, "POST", "/v3/videos"), 0);
     assert_eq!(count(&emu, "GET", "/v3/videos/statuses"), 0);
+}
+
+/// A member given twice at the top of a batch file is refused (not "last one wins", which would
+/// submit an empty batch for `{"videos":[…],"videos":[]}`), and `--file -` reads the batch from
+/// standard input.
+#[test]
+fn a_repeated_member_is_refused_and_a_batch_can_come_from_stdin() {
+    let emu = emulator(200.0);
+    let dir = temp_dir("video-batch-duplicate");
+    let one = video("one").to_string();
+    let repeated = [
+        format!(r#"{{"videos":[{one}],"videos":[]}}"#),
+        format!(r#"{{"title":"A","title":"B","videos":[{one}]}}"#),
+    ];
+    for transport in TRANSPORTS {
+        for (i, text) in repeated.iter().enumerate() {
+            let file = write_file(&dir, &format!("dup{i}.json"), text.as_bytes());
+            let error = api(
+                &emu,
+                transport,
+                &["video", "batch", "create", "--file", file.to_str().unwrap()],
+            )
+            .failed(2, "cli_validation_error");
+            let message = error["message"].as_str().unwrap();
+            assert!(message.contains("duplicate field"), "{transport}: {error}");
+        }
+    }
+    assert_eq!(count(&emu, "POST", "/v3/videos/batches"), 0);
+    let base = emu.base_url();
+    let batch = format!(r#"{{"title":"From stdin","videos":[{one}]}}"#);
+    let created = heygen_with_stdin(
+        &[
+            "--base-url",
+            base.as_str(),
+            "video",
+            "batch",
+            "create",
+            "--file",
+            "-",
+        ],
+        &[("HEYGEN_API_KEY", CANARY)],
+        Some(&batch),
+    )
+    .ok();
+    assert_eq!(created["data"]["title"], "From stdin", "{created}");
+    assert_eq!(count(&emu, "POST", "/v3/videos/batches"), 1);
 }
