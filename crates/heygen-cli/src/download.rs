@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::backend::{Backend, Progress};
 use crate::cli::parse_seconds;
-use crate::commands::Context;
+use crate::commands::{Context, waited};
 use crate::failure::{EXIT_TIMEOUT, Failure};
 use crate::progress;
 use crate::wait;
@@ -63,17 +63,18 @@ pub(crate) fn run(ctx: &Context<'_>, args: DownloadArgs) -> Result<(), Failure> 
         .map_err(|e| Failure::validation(Some("video_id"), e.to_string()))?;
     let keyed = |error: &Error| failure(error).with_id("video_id", id.as_str());
     // With --wait the core's wait runs first (with its spinner); the download reads the video
-    // once more for its link.
+    // once more for its link. A wait that reaches its deadline prints the last state seen on
+    // stdout, as `video create --wait` does.
     if args.wait {
         let policy = wait::policy(args.timeout, ctx.poll_interval);
-        let (result, _) = wait::wait_for(
+        let outcome = wait::wait_for(
             ctx.backend,
             GetVideo::new(id.clone()),
             id.as_str(),
             policy,
             "rendering video",
         );
-        result.map_err(|e| keyed(&e))?;
+        waited(ctx.out, "video_id", id.as_str(), outcome)?;
     }
     // No --output: the current directory, where the SDK names the file from the id.
     let output = args.output;

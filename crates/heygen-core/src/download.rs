@@ -16,6 +16,9 @@
 //!   first byte are tried again with the configured retry policy (nothing was written to the
 //!   sink yet); any other status, or a second `403`, is [`DownloadFailure::Refused`] with the
 //!   URL's query hidden;
+//! - a 2xx whose `Content-Type` is a document (`text/*`, `application/xml`, any `+json`, …: a
+//!   storage error page, [`error_page_type`]) is refused at its head, before any byte reaches
+//!   the sink, as [`DownloadFailure::NotMedia`];
 //! - the response head must come within the read timeout ([`TimeoutClass::Read`]); after it,
 //!   the same duration is the longest the body may go without a byte ([`SendOptions::idle`]):
 //!   a stalled body is [`DownloadFailure::Interrupted`] with a timeout kind and the bytes
@@ -156,11 +159,12 @@ impl fmt::Debug for Receive {
 }
 
 impl Receive {
-    /// The tap for a response head: `Some` for a 2xx (stream the body through it into the
-    /// sink, then report [`Event::Received`]), `None` for any other status (read the body
-    /// within the read limit and report [`Event::Response`]).
+    /// The tap for a response head: `Some` for a 2xx carrying media (stream the body through
+    /// it into the sink, then report [`Event::Received`]), `None` for any other status or for a
+    /// 2xx whose `Content-Type` is a page rather than media ([`error_page_type`]): read the body
+    /// within the read limit, never into the sink, and report [`Event::Response`].
     pub fn tap<B>(&self, head: &Response<B>) -> Option<ReceiveTap> {
-        if !head.status().is_success() {
+        if !head.status().is_success() || error_page_type(head).is_some() {
             return None;
         }
         let header = |name| {
@@ -176,6 +180,26 @@ impl Receive {
             progress: self.progress.clone(),
         })
     }
+}
+
+/// The `Content-Type` of a file response when it names a document rather than media (`text/*`,
+/// `application/xml`, `application/json`, any `+xml` or `+json` type such as
+/// `application/problem+json`): a storage or proxy error page sent with a 2xx status. `None`
+/// when the header is absent or names anything else (`video/*`, `audio/*`,
+/// `application/octet-stream`, `binary/octet-stream`, …). At most 128 characters are kept.
+pub fn error_page_type<B>(head: &Response<B>) -> Option<String> {
+    let value = head.headers().get(CONTENT_TYPE)?.to_str().ok()?;
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let page = essence.starts_with("text/")
+        || matches!(essence.as_str(), "application/xml" | "application/json")
+        || essence.ends_with("+xml")
+        || essence.ends_with("+json");
+    page.then(|| value.trim().chars().take(128).collect())
 }
 
 /// Counts the bytes of a streamed response body as the client writes them to the sink, reports
@@ -760,9 +784,18 @@ impl Workflow for Download {
                 self.read(cx)
             }
             Event::Response { response, .. } => {
-                Phase::Done(Err(self.failure(DownloadFailure::Refused {
-                    status: response.status(),
-                    url,
+                let status = response.status();
+                // A 2xx error page (its tap was refused at the head): nothing reached the sink.
+                let page = status
+                    .is_success()
+                    .then(|| error_page_type(&response))
+                    .flatten();
+                Phase::Done(Err(self.failure(match page {
+                    Some(content_type) => DownloadFailure::NotMedia {
+                        status,
+                        content_type,
+                    },
+                    None => DownloadFailure::Refused { status, url },
                 })))
             }
             Event::Failed(error) => Phase::Done(Err(self.failure(DownloadFailure::Interrupted {

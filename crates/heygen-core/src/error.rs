@@ -345,6 +345,15 @@ pub enum DownloadFailure {
         /// The link, whose `Display` and `Debug` hide its query.
         url: heygen_model::secret::PresignedUrl,
     },
+    /// The file origin answered a 2xx whose `Content-Type` names a document, not media
+    /// (`text/html`, `application/xml`, `application/problem+json`, …): a storage or proxy
+    /// error page. Refused at the head: nothing was written to the sink.
+    NotMedia {
+        /// The status.
+        status: StatusCode,
+        /// The `Content-Type` as sent (at most 128 characters).
+        content_type: String,
+    },
     /// The body was not as long as its `Content-Length`: `received` bytes (at least, when
     /// longer) of the announced `expected`.
     WrongLength {
@@ -582,7 +591,8 @@ impl Error {
             Self::UploadFailed(e) => e.source.status(),
             Self::LoginRequired(e) => e.status,
             Self::DownloadFailed(e) => match &e.reason {
-                DownloadFailure::Refused { status, .. } => Some(*status),
+                DownloadFailure::Refused { status, .. }
+                | DownloadFailure::NotMedia { status, .. } => Some(*status),
                 _ => None,
             },
             _ => None,
@@ -657,6 +667,7 @@ impl Error {
                 }
                 DownloadFailure::Interrupted { .. } => ErrorClass::Transport,
                 DownloadFailure::WrongLength { .. }
+                | DownloadFailure::NotMedia { .. }
                 | DownloadFailure::OtherVideo { .. }
                 | DownloadFailure::UnsafeUrl { .. } => ErrorClass::Protocol,
                 _ => ErrorClass::Other,
@@ -802,7 +813,11 @@ impl Error {
             Self::DownloadFailed(e) => {
                 scrub_text(&mut e.video_id, forms);
                 if let DownloadFailure::Write { message, .. }
-                | DownloadFailure::OtherVideo { id: message } = &mut e.reason
+                | DownloadFailure::OtherVideo { id: message }
+                | DownloadFailure::NotMedia {
+                    content_type: message,
+                    ..
+                } = &mut e.reason
                 {
                     scrub_text(message, forms);
                 }
@@ -1011,6 +1026,15 @@ impl fmt::Display for Error {
                     DownloadFailure::Refused { status, url } => {
                         write!(f, "GET {url} answered status {}", status.as_u16())
                     }
+                    DownloadFailure::NotMedia {
+                        status,
+                        content_type,
+                    } => write!(
+                        f,
+                        "the file origin answered status {} with {content_type}, an error page \
+                         rather than the video",
+                        status.as_u16()
+                    ),
                     DownloadFailure::WrongLength { expected, received } => write!(
                         f,
                         "the body had {received} bytes, content-length said {expected}"

@@ -258,6 +258,89 @@ fn a_connection_cut_mid_file_exits_1_and_leaves_no_file() {
     }
 }
 
+#[test]
+fn a_2xx_error_page_from_the_file_origin_exits_1_and_leaves_no_file() {
+    let emu = emulator(1.0);
+    let look = public_look(&emu);
+    // The storage answers 200 with its XML error page instead of the video.
+    let rule: FaultRule =
+        serde_json::from_str(r#"{"path":"/files/videos/*","fault":{"kind":"html","status":200}}"#)
+            .unwrap();
+    emu.inject(rule);
+    for transport in TRANSPORTS {
+        let id = video(&emu, &look, true);
+        let dir = fresh_dir(&format!("download-page-{transport}"));
+        let path = dir.join("out.mp4");
+        let before = emu.file_requests().len();
+        let run = api(
+            &emu,
+            transport,
+            &["video", "download", &id, "--output", path.to_str().unwrap()],
+        );
+        let error = run.failed(1, "cli_download_failed");
+        assert_eq!(error["video_id"], id.as_str(), "{transport}");
+        let message = owned(&error["message"]);
+        assert!(
+            message.contains("200") && message.contains("application/xml"),
+            "{transport}: {message}"
+        );
+        assert!(
+            !message.contains('?'),
+            "{transport}: the link leaked: {message}"
+        );
+        assert!(!path.exists(), "{transport}");
+        assert!(listing(&dir).is_empty(), "{transport}: {:?}", listing(&dir));
+        let files = emu.file_requests();
+        assert_eq!(files.len(), before + 1, "{transport}: not retried");
+        assert_eq!(files[before].status, 200, "{transport}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn a_wait_that_reaches_its_deadline_prints_the_last_state_and_exits_4() {
+    let emu = emulator(1.0);
+    let look = public_look(&emu);
+    for transport in TRANSPORTS {
+        // Rendering takes about a minute of emulated time: longer than the one-second wait.
+        let id = video(&emu, &look, false);
+        let dir = fresh_dir(&format!("download-deadline-{transport}"));
+        let path = dir.join("out.mp4");
+        let run = api(
+            &emu,
+            transport,
+            &[
+                "--poll-interval",
+                "0.2",
+                "video",
+                "download",
+                &id,
+                "--wait",
+                "--timeout",
+                "1",
+                "--output",
+                path.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 4, "{transport}: {run:?}");
+        let last = run.json();
+        assert_eq!(last["data"]["id"], id.as_str(), "{transport}");
+        assert!(
+            matches!(
+                last["data"]["status"].as_str(),
+                Some("pending" | "waiting" | "processing")
+            ),
+            "{transport}: {run:?}"
+        );
+        let error = run.error();
+        assert_eq!(error["code"], "cli_timeout", "{transport}");
+        assert_eq!(error["video_id"], id.as_str(), "{transport}");
+        assert!(emu.file_requests().is_empty(), "{transport}");
+        assert!(listing(&dir).is_empty(), "{transport}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
 /// Creates a video on `emu` from a `video create --file` body and renders it.
 fn video_from(emu: &EmulatorHandle, dir: &Path, body: &serde_json::Value) -> String {
     let file = dir.join("video.json");

@@ -483,6 +483,86 @@ fn a_link_that_is_not_https_is_refused_unless_loopback() {
 }
 
 #[test]
+fn a_2xx_error_page_is_refused_at_its_head_and_media_types_are_accepted() {
+    let page = |content_type: &str| {
+        Scripted::file_body(
+            200,
+            &[("content-type", content_type)],
+            b"<Error><Code>AccessDenied</Code></Error>",
+        )
+    };
+    for content_type in [
+        "text/html; charset=utf-8",
+        "Text/Plain",
+        "application/xml",
+        "application/json",
+        "application/problem+json",
+        "application/vnd.error+xml",
+    ] {
+        let calls = Arc::new(Mutex::new(0u32));
+        let log = Arc::clone(&calls);
+        let (result, steps, _) = run(
+            DownloadOptions::new().progress(move |_, _| *log.lock().unwrap() += 1),
+            vec![
+                Scripted::json(200, &video("completed", Some(FIRST))),
+                page(content_type),
+            ],
+        );
+        let error = result.unwrap_err();
+        match reason(&error) {
+            DownloadFailure::NotMedia {
+                status,
+                content_type: sent,
+            } => {
+                assert_eq!(status.as_u16(), 200, "{content_type}");
+                assert_eq!(sent, content_type);
+            }
+            other => panic!("{content_type}: {other:?}"),
+        }
+        // One file request, not retried, and not one byte reached the sink.
+        assert_eq!(
+            steps,
+            ["send GET /v3/videos/vid_0001", "receive GET /vid_0001.mp4"],
+            "{content_type}"
+        );
+        assert_eq!(
+            *calls.lock().unwrap(),
+            0,
+            "{content_type}: bytes were written"
+        );
+        assert_eq!(error.class(), ErrorClass::Protocol);
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+        let text = error.to_string();
+        assert!(
+            text.contains("200") && text.contains(content_type),
+            "{text}"
+        );
+        for text in [text, format!("{error:?}")] {
+            assert!(!text.contains("Signature="), "{text}");
+            assert!(!text.contains(KEY), "{text}");
+        }
+    }
+    let accepted: [&[(&str, &str)]; 6] = [
+        &[],
+        &[("content-type", "video/mp4")],
+        &[("content-type", "video/webm")],
+        &[("content-type", "audio/mpeg")],
+        &[("content-type", "application/octet-stream")],
+        &[("content-type", "binary/octet-stream")],
+    ];
+    for headers in accepted {
+        let (result, _, _) = run(
+            DownloadOptions::new(),
+            vec![
+                Scripted::json(200, &video("completed", Some(FIRST))),
+                Scripted::file_body(200, headers, b"\0\0\0\x18ftyp"),
+            ],
+        );
+        assert_eq!(result.unwrap().bytes, 8, "{headers:?}");
+    }
+}
+
+#[test]
 fn progress_reports_bytes_and_the_announced_total() {
     let calls = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&calls);
