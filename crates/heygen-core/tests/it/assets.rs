@@ -22,14 +22,8 @@ use heygen_model::{
 use http::{Method, Request};
 use serde_json::{Value, json};
 
+use crate::support::{ENTROPY, GENERATED_KEY, built};
 use crate::support::{KEY, asset, body_json, config, json_resp, play_with};
-
-const ENTROPY: [u8; 16] = [0x07; 16];
-const GENERATED_KEY: &str = "hgrs-07070707070707070707070707070707";
-
-fn built<O: Operation>(op: O) -> Request<Body> {
-    Call::new(op, &config(), ENTROPY).unwrap().request().clone()
-}
 
 fn headers(request: &Request<Body>) -> BTreeMap<String, String> {
     request

@@ -9,58 +9,23 @@ use heygen_core::ops::{
     CreateVideo, CreateVideoBatch, GetVideoBatch, GetVideoStatuses, ListVideos,
 };
 use heygen_core::workflow::Scripted;
-use heygen_core::{Body, Call, Error, Operation, PollPolicy, ResponseLimits};
+use heygen_core::{Call, Error, Operation, PollPolicy, ResponseLimits};
 use heygen_model::{
     AspectRatio, BatchId, BatchPageQuery, BatchStatus, CreateAvatarVideo, CreateCinematicVideo,
     CreateImageVideo, CreateStudioVideo, CreateVideoBatchRequest, CreateVideoRequest, FolderId,
     IdempotencyKey, ImageScene, ListVideosQuery, ResourceError, StudioScene, VideoId,
     VideoLookupStatus, VideoStatusesQuery,
 };
-use http::Request;
 use serde_json::{Value, json};
 
 use crate::fixtures::{
     envelope_4xx, error_on_200, gzip_error_body, html_5xx, malformed_2xx, oversized_body,
 };
+use crate::support::{ENTROPY, GENERATED_KEY, built, expect_request as expect};
 use crate::support::{body_json, config, json_resp, key_of, look, play};
-
-const ENTROPY: [u8; 16] = [0x07; 16];
-const GENERATED_KEY: &str = "hgrs-07070707070707070707070707070707";
 
 fn batch() -> BatchId {
     BatchId::new("batch_0001").unwrap()
-}
-
-fn built<O: Operation>(op: O) -> Request<Body> {
-    Call::new(op, &config(), ENTROPY).unwrap().request().clone()
-}
-
-/// Method, URI, the idempotency key and content type, and the JSON body (or none).
-fn expect(
-    request: &Request<Body>,
-    method: &str,
-    uri: &str,
-    key: Option<&str>,
-    body: Option<Value>,
-) {
-    assert_eq!(request.method().as_str(), method);
-    assert_eq!(request.uri().to_string(), uri);
-    let header = |name: &str| {
-        request
-            .headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-    };
-    assert_eq!(header("idempotency-key").as_deref(), key);
-    assert_eq!(header("accept").as_deref(), Some("application/json"));
-    assert!(request.headers().get("x-api-key").unwrap().is_sensitive());
-    if let Some(body) = body {
-        assert_eq!(header("content-type").as_deref(), Some("application/json"));
-        assert_eq!(body_json(request), body);
-    } else {
-        assert!(header("content-type").is_none());
-        assert_eq!(request.body(), &Body::Bytes(bytes::Bytes::new()));
-    }
 }
 
 fn three_videos() -> CreateVideoBatchRequest {

@@ -19,15 +19,8 @@ use heygen_model::{
 use http::Request;
 use serde_json::{Value, json};
 
+use crate::support::{ENTROPY, GENERATED_KEY, built};
 use crate::support::{asset, body_json, config, group, look, video};
-
-const ENTROPY: [u8; 16] = [0x07; 16];
-const GENERATED_KEY: &str = "hgrs-07070707070707070707070707070707";
-
-/// Builds through a `Call` (as transports do) and returns the request.
-fn built<O: Operation>(op: O) -> Request<Body> {
-    Call::new(op, &config(), ENTROPY).unwrap().request().clone()
-}
 
 fn headers(request: &Request<Body>) -> BTreeMap<String, String> {
     request

@@ -129,3 +129,44 @@ pub(crate) fn key_of(outgoing: &Outgoing) -> Option<&str> {
         .get("idempotency-key")
         .map(|v| v.to_str().unwrap())
 }
+
+/// The entropy of golden-request tests, and the idempotency key it makes.
+pub(crate) const ENTROPY: [u8; 16] = [0x07; 16];
+/// The key [`ENTROPY`] makes.
+pub(crate) const GENERATED_KEY: &str = "hgrs-07070707070707070707070707070707";
+
+/// The request an operation builds, with the golden entropy.
+pub(crate) fn built<O: heygen_core::Operation>(op: O) -> http::Request<Body> {
+    heygen_core::Call::new(op, &config(), ENTROPY)
+        .unwrap()
+        .request()
+        .clone()
+}
+
+/// Method, URI, the idempotency key and content type, and the JSON body (or none).
+pub(crate) fn expect_request(
+    request: &http::Request<Body>,
+    method: &str,
+    uri: &str,
+    key: Option<&str>,
+    body: Option<Value>,
+) {
+    assert_eq!(request.method().as_str(), method);
+    assert_eq!(request.uri().to_string(), uri);
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    assert_eq!(header("idempotency-key").as_deref(), key);
+    assert_eq!(header("accept").as_deref(), Some("application/json"));
+    assert!(request.headers().get("x-api-key").unwrap().is_sensitive());
+    if let Some(body) = body {
+        assert_eq!(header("content-type").as_deref(), Some("application/json"));
+        assert_eq!(body_json(request), body);
+    } else {
+        assert!(header("content-type").is_none());
+        assert_eq!(request.body(), &Body::Bytes(bytes::Bytes::new()));
+    }
+}

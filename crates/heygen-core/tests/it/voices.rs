@@ -10,52 +10,18 @@ use heygen_model::{
     AssetInput, CloneVoiceRequest, DesignVoiceRequest, IdempotencyKey, ListVoicesQuery,
     SpeechRequest, VoiceCloneStatus, VoiceEngineType, VoiceGender, VoiceId, VoiceType,
 };
-use http::Request;
 use serde_json::{Value, json};
 
 use crate::fixtures::{
     envelope_4xx, error_on_200, gzip_error_body, html_5xx, malformed_2xx, oversized_body,
 };
+use crate::support::{ENTROPY, GENERATED_KEY, built, expect_request as expect};
 use crate::support::{body_json, config, json_resp, play};
 
-const ENTROPY: [u8; 16] = [0x07; 16];
-const GENERATED_KEY: &str = "hgrs-07070707070707070707070707070707";
 const MP3: &[u8] = b"ID3\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00";
 
 fn voice() -> VoiceId {
     VoiceId::new("vc_0001").unwrap()
-}
-
-fn built<O: Operation>(op: O) -> Request<Body> {
-    Call::new(op, &config(), ENTROPY).unwrap().request().clone()
-}
-
-/// Method, URI, the idempotency key and content type, and the JSON body (or none).
-fn expect(
-    request: &Request<Body>,
-    method: &str,
-    uri: &str,
-    key: Option<&str>,
-    body: Option<Value>,
-) {
-    assert_eq!(request.method().as_str(), method);
-    assert_eq!(request.uri().to_string(), uri);
-    let header = |name: &str| {
-        request
-            .headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-    };
-    assert_eq!(header("idempotency-key").as_deref(), key);
-    assert_eq!(header("accept").as_deref(), Some("application/json"));
-    assert!(request.headers().get("x-api-key").unwrap().is_sensitive());
-    if let Some(body) = body {
-        assert_eq!(header("content-type").as_deref(), Some("application/json"));
-        assert_eq!(body_json(request), body);
-    } else {
-        assert!(header("content-type").is_none());
-        assert_eq!(request.body(), &Body::Bytes(bytes::Bytes::new()));
-    }
 }
 
 // ---- golden requests ------------------------------------------------------------------------
